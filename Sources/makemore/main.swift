@@ -1,0 +1,3 @@
+import MakemoreKit
+
+print("makemore")
