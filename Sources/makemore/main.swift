@@ -1,3 +1,54 @@
+import Foundation
 import MakemoreKit
 
-print("makemore")
+let version = "0.1.0"
+
+func printError(_ line: String) {
+    FileHandle.standardError.write(Data((line + "\n").utf8))
+}
+
+func topLevelHelp() -> String {
+    let width = subcommands.map { $0.name.count }.max() ?? 0
+    var lines = ["makemore \(version) — character-level language models, from counts to transformers",
+                 "", "USAGE: makemore <subcommand> [options]", "", "SUBCOMMANDS:"]
+    for command in subcommands {
+        lines.append("  " + command.name.padding(toLength: width + 2, withPad: " ", startingAt: 0) + command.summary)
+    }
+    lines += ["", "Run 'makemore <subcommand> --help' for its options."]
+    return lines.joined(separator: "\n")
+}
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+guard let first = arguments.first else {
+    printError("makemore: missing subcommand\nRun 'makemore --help' for usage.")
+    exit(64)
+}
+if first == "--help" || first == "-h" || first == "help" {
+    print(topLevelHelp())
+    exit(0)
+}
+if first == "--version" {
+    print("makemore \(version)")
+    exit(0)
+}
+guard let command = subcommands.first(where: { $0.name == first }) else {
+    printError("makemore: unknown subcommand '\(first)'\nRun 'makemore --help' for the list of subcommands.")
+    exit(64)
+}
+let rest = Array(arguments.dropFirst())
+if rest.contains("--help") || rest.contains("-h") {
+    print(helpText(command: command.name, summary: command.summary, options: command.options))
+    exit(0)
+}
+do {
+    try command.run(ParsedArguments(command: command.name, arguments: rest, options: command.options))
+} catch let error as UsageError {
+    printError("makemore \(command.name): \(error.message)\nRun 'makemore \(command.name) --help' for usage.")
+    exit(64)
+} catch let error as MakemoreError {
+    printError("makemore \(command.name): error: \(error.message)")
+    exit(1)
+} catch {
+    printError("makemore \(command.name): error: \(error)")
+    exit(1)
+}

@@ -1,0 +1,81 @@
+import Foundation
+
+/// Which part of the data a word belongs to.
+public enum SplitName: String, CaseIterable, Sendable {
+    case train, val, test
+}
+
+/// Words divided into train / validation / test, by word.
+public struct DatasetSplit: Equatable, Sendable {
+    /// Words the model is fitted on.
+    public var train: [String]
+    /// Held-out words for choosing hyperparameters and checkpoints.
+    public var val: [String]
+    /// Held-out words reported once at the end.
+    public var test: [String]
+
+    /// A split of the given parts, used as-is.
+    public init(train: [String], val: [String], test: [String]) {
+        self.train = train
+        self.val = val
+        self.test = test
+    }
+
+    /// The words of one part.
+    public subscript(name: SplitName) -> [String] {
+        switch name {
+        case .train: train
+        case .val: val
+        case .test: test
+        }
+    }
+
+    /// Shuffles `words` with `RandomGenerator(seed:)` (Fisher–Yates) and cuts the result in
+    /// order: the first ⌊n·(1 − val − test)⌋ words train, the words up to ⌊n·(1 − test)⌋
+    /// validate, the rest test (with 0.1 / 0.1 this is the lecture's 80 / 10 / 10 cut).
+    /// A fraction may be 0; the fractions must leave train a positive share.
+    public init(shuffling words: [String], seed: UInt64, valFraction: Double, testFraction: Double) throws {
+        guard (0..<1).contains(valFraction), (0..<1).contains(testFraction), valFraction + testFraction < 1 else {
+            throw MakemoreError("split fractions must be in [0, 1) and val + test must be below 1 (got val \(valFraction), test \(testFraction))")
+        }
+        var shuffled = words
+        var generator = RandomGenerator(seed: seed)
+        generator.shuffle(&shuffled)
+        let n = Double(shuffled.count)
+        let trainEnd = Int((n * (1 - valFraction - testFraction) + 1e-9).rounded(.down))
+        let valEnd = max(trainEnd, Int((n * (1 - testFraction) + 1e-9).rounded(.down)))
+        self.init(
+            train: Array(shuffled[..<trainEnd]), val: Array(shuffled[trainEnd..<valEnd]),
+            test: Array(shuffled[valEnd...]))
+        guard !train.isEmpty else {
+            throw MakemoreError("the training split is empty: \(words.count) words with val \(valFraction) and test \(testFraction)")
+        }
+    }
+
+    /// Reads `train.txt`, `val.txt` and `test.txt` from `directory`; val and test may be empty.
+    public init(directory: String) throws {
+        func part(_ name: SplitName) throws -> [String] {
+            let path = (directory as NSString).appendingPathComponent("\(name.rawValue).txt")
+            guard FileManager.default.fileExists(atPath: path) else { throw MakemoreError("\(path): no such file") }
+            guard let data = FileManager.default.contents(atPath: path) else { throw MakemoreError("\(path): cannot be read") }
+            return try WordList.parse(data, name: path)
+        }
+        self.init(train: try part(.train), val: try part(.val), test: try part(.test))
+        guard !train.isEmpty else { throw MakemoreError("\(directory)/train.txt: contains no words") }
+    }
+
+    /// Writes the three parts as `train.txt`, `val.txt`, `test.txt` (one word per line) into
+    /// `directory`, creating it if needed; each file is written atomically.
+    public func write(to directory: String) throws {
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw MakemoreError("\(directory): cannot create directory")
+        }
+        for name in SplitName.allCases {
+            let words = self[name]
+            let text = words.isEmpty ? "" : words.joined(separator: "\n") + "\n"
+            try AtomicFile.write(Data(text.utf8), to: (directory as NSString).appendingPathComponent("\(name.rawValue).txt"))
+        }
+    }
+}

@@ -1,0 +1,45 @@
+import Foundation
+
+/// The mean negative log-likelihood of a split: the one number every stage is compared by.
+public struct NLLResult: Equatable, Sendable {
+    /// Sum over predicted tokens of −ln p(token), in nats (+∞ if some token had probability 0).
+    public let totalNLL: Double
+    /// Predicted tokens: every character of every word plus each word's end.
+    public let tokens: Int
+
+    /// Mean NLL per predicted token (nats).
+    public var nll: Double { totalNLL / Double(tokens) }
+    /// e^nll: the effective number of equally likely choices per token.
+    public var perplexity: Double { Foundation.exp(nll) }
+    /// The same loss in bits per character.
+    public var bitsPerCharacter: Double { nll / Foundation.log(2) }
+}
+
+/// The one NLL evaluator shared by every stage.
+public enum Evaluator {
+    /// Exact token-weighted mean NLL of `model` over `words` (not a mean of batch means):
+    /// each word of n characters contributes n + 1 predictions, its end included. Words are
+    /// scored `wordsPerBatch` at a time. Returns nil for an empty split.
+    public static func evaluate(_ model: some LanguageModel, words: [[Int32]], wordsPerBatch: Int = 512) -> NLLResult? {
+        guard !words.isEmpty else { return nil }
+        let v = model.vocabularySize
+        var total = 0.0
+        var tokens = 0
+        var start = 0
+        while start < words.count {
+            let batch = Array(words[start..<min(start + wordsPerBatch, words.count)])
+            let logProbabilities = model.nextTokenLogProbabilities(words: batch)
+            var row = 0
+            for word in batch {
+                for target in word + [Vocabulary.boundary] {
+                    total -= Double(logProbabilities[row * v + Int(target)])
+                    row += 1
+                }
+            }
+            precondition(row * v == logProbabilities.count, "model returned \(logProbabilities.count / v) rows for \(row) predictions")
+            tokens += row
+            start += wordsPerBatch
+        }
+        return NLLResult(totalNLL: total, tokens: tokens)
+    }
+}

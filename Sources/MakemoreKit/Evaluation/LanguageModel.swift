@@ -1,0 +1,54 @@
+/// What every stage's model offers the shared evaluator and sampler: next-token
+/// log-probabilities. A stage implements one of the two requirements below and inherits the rest.
+public protocol LanguageModel {
+    /// Tokens in the vocabulary, boundary included.
+    var vocabularySize: Int { get }
+
+    /// The most tokens a generated word may have (block size − 1 for sequence models), or nil.
+    var maximumWordLength: Int? { get }
+
+    /// For each word (tokens, no boundaries), the log-probabilities of the next token after each
+    /// of its n + 1 prefixes `[.]`, `[., c1]`, …, `[., c1 … cn]`: rows of `vocabularySize`,
+    /// word after word, `Σ(nᵢ + 1)` rows in all. Row `i` of a word scores its token `i + 1`
+    /// (the boundary after the last character).
+    func nextTokenLogProbabilities(words: [[Int32]]) -> [Float]
+
+    /// The log-probabilities of the token after `prefix` (a word's first tokens, no boundary):
+    /// what sampling asks for one step at a time.
+    func nextTokenLogProbabilities(after prefix: [Int32]) -> [Float]
+}
+
+extension LanguageModel {
+    /// Default: the last row of the whole-word scoring of `prefix`.
+    public func nextTokenLogProbabilities(after prefix: [Int32]) -> [Float] {
+        Array(nextTokenLogProbabilities(words: [prefix]).suffix(vocabularySize))
+    }
+}
+
+/// A model that sees a fixed window of the `contextLength` previous tokens (bigram, MLP,
+/// WaveNet). It only scores windows; whole words and sampling come from `WindowExamples`.
+public protocol WindowLanguageModel: LanguageModel {
+    /// Tokens of context per prediction.
+    var contextLength: Int { get }
+
+    /// Log-probabilities (count, vocabularySize) of the next token for `contexts`, row-major
+    /// (count, contextLength).
+    func logProbabilities(contexts: [Int32]) -> [Float]
+}
+
+extension WindowLanguageModel {
+    /// Window models have no length limit of their own.
+    public var maximumWordLength: Int? { nil }
+
+    /// Scores each word through its boundary-padded windows.
+    public func nextTokenLogProbabilities(words: [[Int32]]) -> [Float] {
+        logProbabilities(contexts: WindowExamples(words: words, contextLength: contextLength).contexts)
+    }
+
+    /// Scores the one window that ends `prefix`.
+    public func nextTokenLogProbabilities(after prefix: [Int32]) -> [Float] {
+        let padding = max(0, contextLength - prefix.count)
+        let window = [Int32](repeating: Vocabulary.boundary, count: padding) + prefix.suffix(contextLength - padding)
+        return logProbabilities(contexts: window)
+    }
+}

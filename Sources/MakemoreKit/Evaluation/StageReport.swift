@@ -1,0 +1,59 @@
+/// What a stage reports after fitting: the same fields for every stage, so results compare.
+public struct StageReport: Sendable {
+    /// Stage name (`bigram`, `neural-bigram`, `mlp`, …).
+    public var model: String
+    /// Number of learned numbers (for the count bigram: the V×V counts).
+    public var parameters: Int
+    /// Vocabulary size, boundary included.
+    public var vocabularySize: Int
+    /// Words per split.
+    public var splitSizes: [SplitName: Int]
+    /// NLL per split; nil for an empty split.
+    public var losses: [SplitName: NLLResult?]
+    /// Sampled words.
+    public var samples: [String]
+    /// Whole command, seconds.
+    public var seconds: Double = 0
+    /// Optimisation steps taken (nil for stages that do not train).
+    public var steps: Int?
+    /// Time spent in optimisation only (no evaluation), seconds.
+    public var trainSeconds: Double?
+    /// Stage-specific fields appended to the JSON object.
+    public var extra: [(String, JSONValue)] = []
+
+    /// A report of the common fields; training figures and extras are set afterwards.
+    public init(model: String, parameters: Int, dataset: Dataset, losses: [SplitName: NLLResult?], samples: [String]) {
+        self.model = model
+        self.parameters = parameters
+        vocabularySize = dataset.vocabulary.size
+        splitSizes = Dictionary(uniqueKeysWithValues: SplitName.allCases.map { ($0, dataset[$0].count) })
+        self.losses = losses
+        self.samples = samples
+    }
+
+    /// Milliseconds per optimisation step.
+    public var msPerStep: Double? {
+        guard let steps, steps > 0, let trainSeconds else { return nil }
+        return trainSeconds * 1000 / Double(steps)
+    }
+
+    /// The one JSON object `--json` prints.
+    public var json: JSONValue {
+        var members: [(String, JSONValue)] = [
+            ("model", .string(model)),
+            ("parameters", .integer(parameters)),
+            ("vocabulary_size", .integer(vocabularySize)),
+            ("split", .object(SplitName.allCases.map { ($0.rawValue, .integer(splitSizes[$0] ?? 0)) })),
+            ("loss", .object(SplitName.allCases.map { ($0.rawValue, .number(losses[$0]??.nll)) })),
+            ("perplexity", .object(SplitName.allCases.map { ($0.rawValue, .number(losses[$0]??.perplexity)) })),
+        ]
+        if let steps {
+            members.append(("steps", .integer(steps)))
+            members.append(("train_seconds", .number(trainSeconds)))
+            members.append(("ms_per_step", .number(msPerStep)))
+        }
+        members.append(("seconds", .number(seconds)))
+        members.append(("samples", .array(samples.map(JSONValue.string))))
+        return .object(members + extra)
+    }
+}

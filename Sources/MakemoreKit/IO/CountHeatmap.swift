@@ -1,0 +1,36 @@
+/// The bigram count matrix as an SVG heatmap, like the lecture's figure: one cell per
+/// (previous, next) pair labelled with the pair and its count, darker blue for more frequent.
+public enum CountHeatmap {
+    /// The SVG document for the (V, V) `counts` of `vocabulary`.
+    public static func svg(counts: [Int], vocabulary: Vocabulary) -> String {
+        let v = vocabulary.size
+        let cell = 36, margin = 28
+        let side = margin + v * cell
+        let maximum = Double(counts.max() ?? 1)
+        var svg = SVGDocument(width: side, height: side)
+        svg.text("next →", x: Double(margin), y: 12, size: 11, anchor: "start")
+        for i in 0..<v {
+            let label = escapeXML(vocabulary.symbol(of: Int32(i)))
+            svg.text(label, x: Double(margin + i * cell + cell / 2), y: Double(margin - 6), size: 12)
+            svg.text(label, x: Double(margin - 8), y: Double(margin + i * cell + cell / 2 + 4), size: 12)
+            for j in 0..<v {
+                let count = counts[i * v + j]
+                let shade = maximum > 0 ? (Double(count) / maximum).squareRoot() : 0
+                let x = margin + j * cell, y = margin + i * cell
+                svg.rect(x: x, y: y, width: cell, height: cell, fill: blue(shade))
+                let ink = shade > 0.5 ? "#ffffff" : "#555555"
+                let pair = escapeXML(vocabulary.symbol(of: Int32(i)) + vocabulary.symbol(of: Int32(j)))
+                svg.text(pair, x: Double(x + cell / 2), y: Double(y + 14), size: 9, fill: ink)
+                svg.text(String(count), x: Double(x + cell / 2), y: Double(y + 28), size: 9, fill: ink)
+            }
+        }
+        return svg.rendered()
+    }
+
+    /// White (0) to deep blue (1).
+    private static func blue(_ t: Double) -> String {
+        let from = (247.0, 251.0, 255.0), to = (8.0, 48.0, 107.0)
+        func mix(_ a: Double, _ b: Double) -> Int { Int((a + (b - a) * t).rounded()) }
+        return "rgb(\(mix(from.0, to.0)),\(mix(from.1, to.1)),\(mix(from.2, to.2)))"
+    }
+}

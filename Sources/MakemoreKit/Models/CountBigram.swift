@@ -1,0 +1,66 @@
+import Foundation
+
+/// Stage 1: the count-based bigram, the closed-form maximum-likelihood model of
+/// p(next | previous) with additive smoothing:
+/// `p(j | i) = (N[i, j] + s) / (Σₖ N[i, k] + V·s)`.
+///
+/// With `s = 0` an unseen pair has probability 0 (log-probability −∞), so a split containing
+/// one has NLL +∞ — reported as such, never a crash.
+public struct CountBigram: WindowLanguageModel, Sendable {
+    /// Vocabulary size V.
+    public let vocabularySize: Int
+    /// The additive smoothing `s` (pseudo-count added to every pair).
+    public let smoothing: Double
+    /// Pair counts N, row-major (V, V): `counts[i * V + j]` = how often token j follows token i.
+    public let counts: [Int]
+    /// ln p(j | i), row-major (V, V).
+    public let logProbabilityTable: [Float]
+
+    /// A bigram is one token of context.
+    public var contextLength: Int { 1 }
+
+    /// Counts the pairs of `words` (each framed by boundaries) and normalises the rows.
+    public init(words: [[Int32]], vocabularySize v: Int, smoothing: Double) {
+        precondition(smoothing >= 0)
+        vocabularySize = v
+        self.smoothing = smoothing
+        var counts = [Int](repeating: 0, count: v * v)
+        for word in words {
+            var previous = Vocabulary.boundary
+            for token in word + [Vocabulary.boundary] {
+                counts[Int(previous) * v + Int(token)] += 1
+                previous = token
+            }
+        }
+        self.counts = counts
+        var table = [Float](repeating: 0, count: v * v)
+        for i in 0..<v {
+            let rowTotal = Double(counts[(i * v)..<((i + 1) * v)].reduce(0, +)) + Double(v) * smoothing
+            for j in 0..<v {
+                let numerator = Double(counts[i * v + j]) + smoothing
+                table[i * v + j] = rowTotal > 0 ? Float(Foundation.log(numerator / rowTotal)) : -Float(Foundation.log(Double(v)))
+            }
+        }
+        logProbabilityTable = table
+    }
+
+    /// The table rows of the contexts' tokens.
+    public func logProbabilities(contexts: [Int32]) -> [Float] {
+        var out = [Float]()
+        out.reserveCapacity(contexts.count * vocabularySize)
+        for token in contexts {
+            let row = Int(token) * vocabularySize
+            out.append(contentsOf: logProbabilityTable[row..<(row + vocabularySize)])
+        }
+        return out
+    }
+
+    /// The `limit` most frequent pairs, most frequent first: (previous, next, count).
+    public func topPairs(_ limit: Int) -> [(previous: Int32, next: Int32, count: Int)] {
+        counts.indices
+            .filter { counts[$0] > 0 }
+            .sorted { counts[$0] != counts[$1] ? counts[$0] > counts[$1] : $0 < $1 }
+            .prefix(limit)
+            .map { (Int32($0 / vocabularySize), Int32($0 % vocabularySize), counts[$0]) }
+    }
+}

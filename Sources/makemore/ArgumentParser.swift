@@ -1,0 +1,135 @@
+/// A mistake in the command line: printed as one line plus a hint to `--help`, exit 64.
+struct UsageError: Error {
+    let message: String
+    init(_ message: String) { self.message = message }
+}
+
+/// One `--long-option` of a subcommand: a flag when `value` is nil, otherwise it takes a value.
+struct Option: Sendable {
+    let name: String
+    let value: String?
+    let help: String
+    let defaultValue: String?
+
+    /// An option taking a value, shown as `--name VALUE`.
+    init(_ name: String, value: String, default defaultValue: String? = nil, _ help: String) {
+        self.name = name
+        self.value = value
+        self.help = help
+        self.defaultValue = defaultValue
+    }
+
+    /// A boolean flag.
+    init(flag name: String, _ help: String) {
+        self.name = name
+        self.value = nil
+        self.help = help
+        self.defaultValue = nil
+    }
+}
+
+/// The options given to one subcommand, with typed, validated accessors.
+struct ParsedArguments: Sendable {
+    let command: String
+    private var values: [String: String] = [:]
+    private var flags: Set<String> = []
+    private let defaults: [String: String]
+
+    /// Parses `arguments` (after the subcommand name) against `options`.
+    init(command: String, arguments: [String], options: [Option]) throws {
+        self.command = command
+        let byName = Dictionary(options.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        defaults = byName.compactMapValues(\.defaultValue)
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            index += 1
+            guard argument.hasPrefix("--"), argument.count > 2 else {
+                throw UsageError("unexpected argument '\(argument)'")
+            }
+            var name = String(argument.dropFirst(2))
+            var inlineValue: String?
+            if let equals = name.firstIndex(of: "=") {
+                inlineValue = String(name[name.index(after: equals)...])
+                name = String(name[..<equals])
+            }
+            guard let option = byName[name] else { throw UsageError("unknown option '--\(name)'") }
+            if option.value == nil {
+                guard inlineValue == nil else { throw UsageError("option '--\(name)' takes no value") }
+                flags.insert(name)
+                continue
+            }
+            if let inlineValue {
+                values[name] = inlineValue
+            } else {
+                guard index < arguments.count else { throw UsageError("option '--\(name)' needs a value (\(option.value!))") }
+                values[name] = arguments[index]
+                index += 1
+            }
+        }
+    }
+
+    /// Whether the flag was given.
+    func flag(_ name: String) -> Bool { flags.contains(name) }
+
+    /// Whether the option was given explicitly (not just defaulted).
+    func given(_ name: String) -> Bool { values[name] != nil || flags.contains(name) }
+
+    /// The option's text, or its default.
+    func string(_ name: String) -> String? { values[name] ?? defaults[name] }
+
+    /// An integer option, checked against `range`.
+    func int(_ name: String, in range: ClosedRange<Int> = Int.min...Int.max) throws -> Int? {
+        guard let text = string(name) else { return nil }
+        guard let value = Int(text.replacingOccurrences(of: "_", with: "")) else {
+            throw UsageError("option '--\(name)' expects a whole number, got '\(text)'")
+        }
+        guard range.contains(value) else { throw UsageError("option '--\(name)' must be in \(describe(range)), got \(value)") }
+        return value
+    }
+
+    /// A seed: any non-negative 64-bit integer.
+    func seed(_ name: String) throws -> UInt64? {
+        guard let text = string(name) else { return nil }
+        guard let value = UInt64(text) else { throw UsageError("option '--\(name)' expects a non-negative whole number, got '\(text)'") }
+        return value
+    }
+
+    /// A real option, finite and checked against `range`.
+    func double(_ name: String, in range: ClosedRange<Double> = -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude) throws -> Double? {
+        guard let text = string(name) else { return nil }
+        guard let value = Double(text), value.isFinite else {
+            throw UsageError("option '--\(name)' expects a number, got '\(text)'")
+        }
+        guard range.contains(value) else { throw UsageError("option '--\(name)' must be in [\(range.lowerBound), \(range.upperBound)], got \(text)") }
+        return value
+    }
+
+    /// One of `choices`.
+    func choice(_ name: String, _ choices: [String]) throws -> String? {
+        guard let text = string(name) else { return nil }
+        guard choices.contains(text) else {
+            throw UsageError("option '--\(name)' must be one of \(choices.joined(separator: ", ")), got '\(text)'")
+        }
+        return text
+    }
+
+    private func describe(_ range: ClosedRange<Int>) -> String {
+        range.upperBound == Int.max ? "\(range.lowerBound) or more" : "\(range.lowerBound)...\(range.upperBound)"
+    }
+}
+
+/// The `--help` text of a subcommand.
+func helpText(command: String, summary: String, options: [Option]) -> String {
+    var lines = ["USAGE: makemore \(command) [options]", "", summary, "", "OPTIONS:"]
+    let rows = (options + [Option(flag: "help", "show this help")]).map { option -> (String, String) in
+        let left = "--\(option.name)" + (option.value.map { " \($0)" } ?? "")
+        let right = option.help + (option.defaultValue.map { " (default: \($0))" } ?? "")
+        return (left, right)
+    }
+    let width = rows.map(\.0.count).max() ?? 0
+    for (left, right) in rows {
+        lines.append("  " + left.padding(toLength: width + 2, withPad: " ", startingAt: 0) + right)
+    }
+    return lines.joined(separator: "\n")
+}

@@ -1,0 +1,75 @@
+import Foundation
+import MakemoreKit
+
+/// The options every stage shares: data, split, seed, samples, output format.
+enum StageOptions {
+    static let common: [Option] = [
+        Option("input", value: "FILE", default: "names.txt", "word list, UTF-8, one word per line"),
+        Option("split-dir", value: "DIR", "use DIR/train.txt, val.txt, test.txt as the split instead of --input"),
+        Option("seed", value: "N", default: "42", "seed for the split, initialisation, batches and sampling"),
+        Option("val-fraction", value: "F", default: "0.1", "share of words held out for validation"),
+        Option("test-fraction", value: "F", default: "0.1", "share of words held out for test"),
+        Option("samples", value: "N", default: "10", "names to sample after fitting"),
+        Option(flag: "json", "print one JSON object with the results instead of text"),
+    ]
+
+    /// The split `arguments` ask for: `--split-dir` as-is, or `--input` shuffled and cut.
+    static func split(_ arguments: ParsedArguments) throws -> DatasetSplit {
+        let val = try arguments.double("val-fraction", in: 0...1)!
+        let test = try arguments.double("test-fraction", in: 0...1)!
+        guard val + test < 1 else { throw UsageError("--val-fraction + --test-fraction must be below 1 (got \(val + test))") }
+        if let directory = arguments.string("split-dir") {
+            if arguments.given("input") { throw UsageError("give either --input or --split-dir, not both") }
+            return try DatasetSplit(directory: directory)
+        }
+        let words = try WordList.load(path: arguments.string("input")!)
+        return try DatasetSplit(shuffling: words, seed: try arguments.seed("seed")!, valFraction: val, testFraction: test)
+    }
+
+    /// The encoded dataset for a stage.
+    static func dataset(_ arguments: ParsedArguments) throws -> Dataset {
+        try Dataset(split: split(arguments))
+    }
+
+    /// Losses of `model` on every split from the shared evaluator.
+    static func losses(_ model: some LanguageModel, _ dataset: Dataset) -> [SplitName: NLLResult?] {
+        Dictionary(uniqueKeysWithValues: SplitName.allCases.map { ($0, Evaluator.evaluate(model, words: dataset[$0])) })
+    }
+
+    /// `--samples` words from `model`, decoded.
+    static func samples(_ model: some LanguageModel, _ dataset: Dataset, _ arguments: ParsedArguments, generator: inout RandomGenerator) throws -> [String] {
+        let count = try arguments.int("samples", in: 0...1_000_000)!
+        let options = SamplingOptions(maximumLength: max(2 * dataset.longestWord, 16))
+        return Sampler.generate(model, count: count, options: options, using: &generator).map { dataset.vocabulary.decode($0) }
+    }
+
+    /// Prints `report` as JSON or as text, with `details` lines after the losses in text mode.
+    static func emit(_ report: StageReport, _ arguments: ParsedArguments, details: [String] = []) {
+        if arguments.flag("json") {
+            print(report.json.serialized)
+            return
+        }
+        let sizes = SplitName.allCases.map { "\($0.rawValue) \(report.splitSizes[$0] ?? 0)" }.joined(separator: ", ")
+        print("model: \(report.model)  parameters: \(report.parameters)  vocabulary: \(report.vocabularySize)")
+        print("split (words): \(sizes)")
+        for name in SplitName.allCases {
+            print("\(name.rawValue.padding(toLength: 5, withPad: " ", startingAt: 0)) NLL \(format(report.losses[name] ?? nil))")
+        }
+        if let steps = report.steps, let trainSeconds = report.trainSeconds {
+            print(String(format: "trained %d steps in %.2f s (%.4f ms/step)", steps, trainSeconds, report.msPerStep ?? 0))
+        }
+        details.forEach { print($0) }
+        if !report.samples.isEmpty {
+            print("samples:")
+            report.samples.forEach { print("  \($0)") }
+        }
+        print(String(format: "done in %.2f s", report.seconds))
+    }
+
+    /// `2.4543 (perplexity 11.64)`, `inf`, or `— (empty split)`.
+    static func format(_ result: NLLResult?) -> String {
+        guard let result else { return "— (empty split)" }
+        if result.nll.isInfinite { return "inf (a token has probability 0)" }
+        return String(format: "%.4f  (perplexity %.2f)", result.nll, result.perplexity)
+    }
+}

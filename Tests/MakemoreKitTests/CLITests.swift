@@ -1,0 +1,115 @@
+import Foundation
+import Testing
+
+/// Runs the built `makemore` binary (a dependency of this test target) as a user would.
+struct CLI {
+    struct Result {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+    }
+
+    static let binary: URL = {
+        var directory = Bundle.main.bundleURL
+        for _ in 0..<4 {
+            let candidate = directory.appendingPathComponent("makemore")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            directory.deleteLastPathComponent()
+        }
+        return URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("makemore")
+    }()
+
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static func run(_ arguments: [String], in directory: URL = packageRoot) throws -> Result {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    static func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+}
+
+@Suite struct CLITests {
+    @Test func helpAndVersion() throws {
+        let help = try CLI.run(["--help"])
+        #expect(help.status == 0 && help.stdout.contains("bigram"))
+        let bigramHelp = try CLI.run(["bigram", "--help"])
+        #expect(bigramHelp.status == 0 && bigramHelp.stdout.contains("--smoothing S") && bigramHelp.stdout.contains("(default: 42)"))
+        #expect(try CLI.run(["--version"]).stdout.hasPrefix("makemore "))
+    }
+
+    @Test(arguments: [
+        ["bigram", "--bogus"], ["bigram", "--seed"], ["bigram", "--seed", "x"], ["bigram", "--smoothing", "-1"],
+        ["bigram", "--val-fraction", "0.6", "--test-fraction", "0.5"], ["bigram", "stray"], ["nonsense"], [],
+        ["bigram", "--json=1"], ["split"],
+    ])
+    func usageErrorsExit64WithOneLineAndHint(arguments: [String]) throws {
+        let result = try CLI.run(arguments)
+        #expect(result.status == 64)
+        #expect(result.stdout.isEmpty)
+        let lines = result.stderr.split(separator: "\n")
+        #expect(lines.count == 2 && lines[1].contains("--help"))
+    }
+
+    @Test func badInputFilesExit1WithOneLineNamingTheFile() throws {
+        let directory = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let cases: [(String, [UInt8], String)] = [
+            ("empty.txt", [], "contains no words"),
+            ("blank.txt", Array(" \n\n\r\n".utf8), "contains no words"),
+            ("bad.txt", Array("ann\nbo".utf8) + [0xC3, 0x28] + Array("\n".utf8), "line 2 is not valid UTF-8"),
+        ]
+        for (name, bytes, message) in cases {
+            try Data(bytes).write(to: directory.appendingPathComponent(name))
+            let result = try CLI.run(["bigram", "--input", name], in: directory)
+            #expect(result.status == 1)
+            #expect(result.stderr.split(separator: "\n").count == 1)
+            #expect(result.stderr.contains(name) && result.stderr.contains(message))
+        }
+        let missing = try CLI.run(["bigram", "--input", "missing.txt"], in: directory)
+        #expect(missing.status == 1 && missing.stderr.contains("missing.txt: no such file"))
+    }
+
+    @Test func bigramJSONOnToyWordsAndSplitDirRoundTrip() throws {
+        let directory = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let words = (0..<200).map { ["ann", "anna", "bob", "bobby", "cy", "zoë"][$0 % 6] }.joined(separator: "\r\n")
+        try Data(("\u{FEFF}" + words).utf8).write(to: directory.appendingPathComponent("toy.txt"))
+        let split = try CLI.run(["split", "--input", "toy.txt", "--out", "parts", "--seed", "7"], in: directory)
+        #expect(split.status == 0)
+        let a = try CLI.run(["bigram", "--input", "toy.txt", "--seed", "7", "--json", "--samples", "5"], in: directory)
+        let b = try CLI.run(["bigram", "--split-dir", "parts", "--seed", "7", "--json", "--samples", "5"], in: directory)
+        #expect(a.status == 0 && b.status == 0)
+        let objectA = try #require(try JSONSerialization.jsonObject(with: Data(a.stdout.utf8)) as? [String: Any])
+        let objectB = try #require(try JSONSerialization.jsonObject(with: Data(b.stdout.utf8)) as? [String: Any])
+        #expect(objectA["model"] as? String == "bigram")
+        #expect(objectA["vocabulary_size"] as? Int == 9)  // a b c n o y z ë + boundary
+        #expect((objectA["samples"] as? [String])?.count == 5)
+        #expect(objectA["loss"] as? NSDictionary == objectB["loss"] as? NSDictionary)
+        #expect(objectA["samples"] as? [String] == objectB["samples"] as? [String])
+    }
+
+    @Test func plotIsWrittenAndSmoothingZeroReportsInfinity() throws {
+        let directory = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try Data("ab\nba\nab\nab\naa\nbb\nab\nab\nab\nab\n".utf8).write(to: directory.appendingPathComponent("w.txt"))
+        let result = try CLI.run(["bigram", "--input", "w.txt", "--smoothing", "0", "--plot", "m.svg", "--val-fraction", "0.5", "--test-fraction", "0"], in: directory)
+        #expect(result.status == 0)
+        let svg = try String(contentsOf: directory.appendingPathComponent("m.svg"), encoding: .utf8)
+        #expect(svg.hasPrefix("<svg") && svg.contains(">ab<"))
+    }
+}

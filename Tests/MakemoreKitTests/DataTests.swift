@@ -1,0 +1,143 @@
+import Foundation
+import Testing
+@testable import MakemoreKit
+
+@Suite struct WordListTests {
+    func parse(_ bytes: [UInt8]) throws -> [String] { try WordList.parse(Data(bytes), name: "t.txt") }
+
+    @Test func crlfBomWhitespaceAndBlankLines() throws {
+        let text = "\u{FEFF}emma\r\n  olivia \r\n\r\n\n\tava\n"
+        #expect(try parse(Array(text.utf8)) == ["emma", "olivia", "ava"])
+    }
+
+    @Test func unicodeItemsAreKept() throws {
+        #expect(try parse(Array("Zoë\nJean-Luc\nO'Neil\n김민준".utf8)) == ["Zoë", "Jean-Luc", "O'Neil", "김민준"])
+    }
+
+    @Test func invalidUTF8NamesTheLine() {
+        #expect(throws: MakemoreError("t.txt: line 2 is not valid UTF-8")) {
+            try parse(Array("ok\n".utf8) + [0x61, 0xFF, 0x62] + Array("\nfine".utf8))
+        }
+    }
+
+    @Test func emptyAndBlankFilesAreErrors() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wl-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for (name, content) in [("empty.txt", ""), ("blank.txt", " \n\r\n\t\n")] {
+            let path = directory.appendingPathComponent(name).path
+            try Data(content.utf8).write(to: URL(fileURLWithPath: path))
+            #expect(throws: MakemoreError("\(path): contains no words (only blank lines)")) { try WordList.load(path: path) }
+        }
+        #expect(throws: MakemoreError("/no/such/file.txt: no such file")) { try WordList.load(path: "/no/such/file.txt") }
+    }
+}
+
+@Suite struct VocabularyTests {
+    @Test func namesVocabularyIsBoundaryThenSortedLetters() {
+        let vocabulary = Vocabulary(words: ["emma", "zoe", "bob"])
+        #expect(vocabulary.size == 7)
+        #expect(vocabulary.token(of: "a") == 1 && vocabulary.token(of: "b") == 2 && vocabulary.token(of: "z") == 6)
+        #expect(vocabulary.symbol(of: 0) == ".")
+    }
+
+    @Test func roundTripIncludingNonASCII() throws {
+        let words = ["Zoë", "Jean-Luc", "O'Neil", "김민준", "👩‍👩‍👧"]
+        let vocabulary = Vocabulary(words: words)
+        for word in words { #expect(vocabulary.decode(try vocabulary.encode(word)) == word) }
+        #expect(try vocabulary.encode("김민준").count == 3)
+        #expect(try vocabulary.encode("👩‍👩‍👧").count == 1)
+    }
+
+    /// A token is a grapheme cluster: precomposed ë (U+00EB) and e + U+0308 are the same token.
+    @Test func characterIsAGraphemeCluster() throws {
+        let precomposed = "Zo\u{00EB}", decomposed = "Zoe\u{0308}"
+        let vocabulary = Vocabulary(words: [precomposed])
+        #expect(try vocabulary.encode(decomposed) == vocabulary.encode(precomposed))
+        #expect(try vocabulary.encode(decomposed).count == 3)
+    }
+
+    @Test func unknownCharacterIsAClearError() {
+        let vocabulary = Vocabulary(words: ["abc"])
+        #expect(throws: MakemoreError("prefix 'abz' contains 'z', which is not in the vocabulary")) {
+            try vocabulary.encode("abz", context: "prefix")
+        }
+    }
+}
+
+@Suite struct SplitTests {
+    let words = (0..<1000).map { "w\($0)" }
+
+    @Test func deterministicDisjointAndSized() throws {
+        let a = try DatasetSplit(shuffling: words, seed: 42, valFraction: 0.1, testFraction: 0.1)
+        let b = try DatasetSplit(shuffling: words, seed: 42, valFraction: 0.1, testFraction: 0.1)
+        let c = try DatasetSplit(shuffling: words, seed: 43, valFraction: 0.1, testFraction: 0.1)
+        #expect(a == b)
+        #expect(a != c)
+        #expect((a.train.count, a.val.count, a.test.count) == (800, 100, 100))
+        #expect(Set(a.train).isDisjoint(with: a.val) && Set(a.train).isDisjoint(with: a.test) && Set(a.val).isDisjoint(with: a.test))
+        #expect(Set(a.train + a.val + a.test) == Set(words))
+    }
+
+    /// The lecture's cut of names.txt: int(0.8n) and int(0.9n).
+    @Test func namesSizesFollowTheLecture() throws {
+        let split = try DatasetSplit(shuffling: Array(repeating: "a", count: 32033), seed: 1, valFraction: 0.1, testFraction: 0.1)
+        #expect((split.train.count, split.val.count, split.test.count) == (25626, 3203, 3204))
+    }
+
+    /// Pins the shuffle so a split is the same on every machine and every release.
+    @Test func pinnedOrder() throws {
+        let split = try DatasetSplit(shuffling: ["a", "b", "c", "d", "e"], seed: 42, valFraction: 0.2, testFraction: 0.2)
+        var generator = RandomGenerator(seed: 42)
+        var expected = ["a", "b", "c", "d", "e"]
+        for i in stride(from: 4, to: 0, by: -1) { expected.swapAt(i, generator.integer(below: i + 1)) }
+        #expect(split.train + split.val + split.test == expected)
+    }
+
+    @Test func zeroFractionsGiveEmptySplits() throws {
+        let split = try DatasetSplit(shuffling: words, seed: 1, valFraction: 0, testFraction: 0)
+        #expect(split.train.count == 1000 && split.val.isEmpty && split.test.isEmpty)
+    }
+
+    @Test func fractionsThatDoNotFitAreRejected() {
+        #expect(throws: MakemoreError.self) { try DatasetSplit(shuffling: words, seed: 1, valFraction: 0.6, testFraction: 0.5) }
+        #expect(throws: MakemoreError.self) { try DatasetSplit(shuffling: ["a"], seed: 1, valFraction: 0.5, testFraction: 0.4) }
+    }
+
+    @Test func writeAndReadBack() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("split-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let split = try DatasetSplit(shuffling: words, seed: 5, valFraction: 0.1, testFraction: 0)
+        try split.write(to: directory)
+        #expect(try DatasetSplit(directory: directory) == split)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasPrefix(".") }
+        #expect(leftovers.isEmpty)
+    }
+}
+
+@Suite struct ExampleTests {
+    @Test func emmaWindowsOfThree() throws {
+        let vocabulary = Vocabulary(words: ["emma"])
+        let examples = WindowExamples(words: [try vocabulary.encode("emma")], contextLength: 3)
+        let rendered = (0..<examples.count).map { i in
+            vocabulary.decode(examples.contexts[(i * 3)..<(i * 3 + 3)]) + "→" + vocabulary.decode([examples.targets[i]])
+        }
+        #expect(rendered == ["...→e", "..e→m", ".em→m", "emm→a", "mma→."])
+    }
+
+    @Test func sequencesArePaddedWithIgnoredTargets() throws {
+        let examples = try SequenceExamples(words: [[3, 1]], blockSize: 4)
+        #expect(examples.inputs == [0, 3, 1, 0])
+        #expect(examples.targets == [3, 1, 0, -1])
+        #expect(throws: MakemoreError.self) { try SequenceExamples(words: [[1, 2, 3, 4]], blockSize: 4) }
+    }
+
+    @Test func minibatchesAreSeeded() {
+        let examples = WindowExamples(words: [[1, 2, 3], [2, 2]], contextLength: 2)
+        var g1 = RandomGenerator(seed: 9), g2 = RandomGenerator(seed: 9)
+        var c1: [Int32] = [], t1: [Int32] = [], c2: [Int32] = [], t2: [Int32] = []
+        examples.sampleBatch(size: 16, using: &g1, contexts: &c1, targets: &t1)
+        examples.sampleBatch(size: 16, using: &g2, contexts: &c2, targets: &t2)
+        #expect(c1 == c2 && t1 == t2 && c1.count == 32 && t1.count == 16)
+    }
+}
