@@ -1,0 +1,56 @@
+import Foundation
+
+/// Shows training progress on stderr: step / total, loss, learning rate, steps per second and
+/// the time left. On a terminal one line is redrawn in place a few times a second; otherwise
+/// (a pipe, a CI log) a plain line is written every `every` steps.
+public final class ProgressReporter {
+    private let total: Int
+    private let every: Int
+    private let interactive: Bool
+    private let enabled: Bool
+    private let start = ContinuousClock.now
+    private var lastDraw = ContinuousClock.now
+
+    /// A reporter for `total` steps; `enabled: false` makes it silent.
+    public init(total: Int, every: Int? = nil, enabled: Bool = true) {
+        self.total = total
+        self.every = every ?? max(1, total / 20)
+        interactive = isatty(STDERR_FILENO) != 0
+        self.enabled = enabled && total > 0
+    }
+
+    /// Reports the state after `step` (1-based) steps.
+    public func update(step: Int, loss: Float, learningRate: Double) {
+        guard enabled else { return }
+        let now = ContinuousClock.now
+        if interactive {
+            guard step == total || now - lastDraw > .milliseconds(200) else { return }
+        } else {
+            guard step % every == 0 || step == total else { return }
+        }
+        lastDraw = now
+        let elapsed = seconds(now - start)
+        let rate = Double(step) / max(elapsed, 1e-9)
+        let eta = Double(total - step) / max(rate, 1e-9)
+        let line = String(format: "step %d/%d  loss %.4f  lr %.3g  %.0f steps/s  ETA %@", step, total, loss, learningRate, rate, ProgressReporter.clock(eta))
+        if interactive {
+            FileHandle.standardError.write(Data(("\r\u{1B}[K" + line + (step == total ? "\n" : "")).utf8))
+        } else {
+            FileHandle.standardError.write(Data((line + "\n").utf8))
+        }
+    }
+
+    /// Prints a message on its own line (e.g. a periodic validation loss).
+    public func note(_ message: String) {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data(((interactive ? "\r\u{1B}[K" : "") + message + "\n").utf8))
+    }
+
+    /// `1:05` or `12s`.
+    static func clock(_ seconds: Double) -> String {
+        let s = Int(seconds.rounded())
+        return s >= 60 ? String(format: "%d:%02d", s / 60, s % 60) : "\(s)s"
+    }
+
+    private func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
+}
