@@ -65,6 +65,7 @@ import Testing
         #expect(throws: JSONParseError(reason: "unexpected character", offset: 4)) { try JSONParser.parse("[1, x]") }
         #expect(throws: JSONParseError(reason: "unexpected text after the value", offset: 3)) { try JSONParser.parse("{} 1") }
         #expect(throws: JSONParseError(reason: #"duplicate key "a""#, offset: 8)) { try JSONParser.parse(#"{"a":1, "a":2}"#) }
+        #expect(throws: JSONParseError(reason: #"duplicate key "a\nb""#, offset: 11)) { try JSONParser.parse(#"{"a\nb":1, "a\nb":2}"#) }
         #expect(JSONParseError(reason: "unterminated string", offset: 3).description == "unterminated string at byte 3")
     }
 

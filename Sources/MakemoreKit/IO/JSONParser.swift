@@ -88,7 +88,7 @@ private struct Reader {
             let keyOffset = position
             guard current == UInt8(ascii: "\"") else { throw error("expected a string key") }
             let key = try string()
-            guard keys.insert(key).inserted else { throw error("duplicate key \"\(key)\"", at: keyOffset) }
+            guard keys.insert(key).inserted else { throw error("duplicate key \(JSONValue.string(key).serialized)", at: keyOffset) }
             skipWhitespace()
             guard current == UInt8(ascii: ":") else { throw error("expected ':'") }
             position += 1
