@@ -69,4 +69,6 @@ extension Tensor {
     public static func / (x: Tensor, alpha: Float) -> Tensor { x.scaled(by: 1 / alpha) }
     public static func + (x: Tensor, beta: Float) -> Tensor { x.adding(beta) }
     public static func - (x: Tensor, beta: Float) -> Tensor { x.adding(-beta) }
+    public static func + (beta: Float, x: Tensor) -> Tensor { x.adding(beta) }
+    public static func - (beta: Float, x: Tensor) -> Tensor { x.affine(scale: -1, shift: beta) }
 }
