@@ -1,9 +1,9 @@
 /// A flat `Float` buffer borrowed from a `BufferPool` and returned to it on `deinit`.
 /// Several tensors (views: reshapes, row slices, detached copies) may share one storage.
-public final class TensorStorage {
+final class TensorStorage {
     let pointer: UnsafeMutablePointer<Float>
     /// Number of floats in use (the buffer's capacity may be larger).
-    public let count: Int
+    let count: Int
     private let capacity: Int
     private let pool: BufferPool
 
