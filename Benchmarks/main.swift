@@ -1,3 +1,4 @@
 import MakemoreKit
 
 print("benchmarks")
+runAutogradBenchmarks()

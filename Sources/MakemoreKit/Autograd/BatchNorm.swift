@@ -1,0 +1,39 @@
+/// The output of `batchNorm` and the batch statistics for the caller's running averages.
+public struct BatchNormResult {
+    /// The normalised, scaled and shifted input (same shape as the input).
+    public let output: Tensor
+    /// Per-channel batch mean `[C]`.
+    public let mean: [Float]
+    /// Per-channel biased batch variance `[C]` (divides by n), the one used to normalise.
+    public let variance: [Float]
+    /// Per-channel unbiased batch variance `[C]` (divides by n − 1), what PyTorch puts in
+    /// `running_var`.
+    public let unbiasedVariance: [Float]
+}
+
+/// Batch normalisation in training mode: each channel (the last axis) is normalised over ALL
+/// other axes (n = count / C values: `[N, C]` and `[B, T, C]` both work) with the biased batch
+/// variance, `y = γ·x̂ + β`, x̂ = (x − μ)/σ̂, σ̂ = √(var + eps). Needs n ≥ 2.
+///
+/// Backward, per channel: ∂γ += Σ ∂y·x̂,  ∂β += Σ ∂y,
+/// ∂x += γ/(n·σ̂)·(n·∂y − Σ∂y − x̂·Σ(∂y·x̂)).
+public func batchNorm(_ x: Tensor, gamma: Tensor, beta: Tensor, eps: Float = 1e-5) -> BatchNormResult {
+    let channels = x.shape.last ?? 1
+    precondition(gamma.shape == [channels] && beta.shape == [channels],
+                 "gamma and beta must be [\(channels)] for input \(x.shape)")
+    let rows = x.count / max(channels, 1)
+    precondition(rows >= 2, "batch norm needs at least two values per channel, input is \(x.shape)")
+    let out = Tensor(uninitializedShape: x.shape)
+    let mean = Tensor(uninitializedShape: [channels]), variance = Tensor(uninitializedShape: [channels])
+    let rstd = Tensor(uninitializedShape: [channels])
+    batchNormForward(out.data, mean.data, variance.data, rstd.data, x.data, gamma.data, beta.data,
+                     rows, channels, eps: eps)
+    out.record(inputs: [x, gamma, beta]) { out in
+        batchNormBackward(x.gradDataIfRequired, gamma.gradDataIfRequired, beta.gradDataIfRequired,
+                          out.gradData, x.data, gamma.data, mean.data, rstd.data, rows, channels)
+    }
+    let biased = variance.values
+    let correction = Float(rows) / Float(rows - 1)
+    return BatchNormResult(output: out, mean: mean.values, variance: biased,
+                           unbiasedVariance: biased.map { $0 * correction })
+}

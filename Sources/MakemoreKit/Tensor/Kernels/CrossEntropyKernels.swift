@@ -1,0 +1,46 @@
+import Foundation
+
+// Fused softmax + negative log-likelihood. N = rows, V = vocabulary size.
+
+/// probs[N, V] = softmax(logits) per row; returns (Σ over valid rows of −log probs[target],
+/// number of valid rows). Rows whose target equals `ignoreIndex` are skipped (probs still set).
+func crossEntropyForward(
+    _ probs: UnsafeMutablePointer<Float>, _ logits: UnsafePointer<Float>, _ targets: [Int32],
+    _ N: Int, _ V: Int, ignoreIndex: Int32
+) -> (lossSum: Double, validCount: Int) {
+    var lossSum = 0.0
+    var valid = 0
+    for r in 0..<N {
+        let x = logits + r &* V, p = probs + r &* V
+        var maxValue = -Float.infinity
+        for i in 0..<V { maxValue = max(maxValue, x[i]) }
+        for i in 0..<V { p[i] = x[i] - maxValue }
+        VectorMath.exp(p, p, count: V)
+        let sum = sumForward(p, V)
+        let scale = Float(1 / sum)
+        for i in 0..<V { p[i] *= scale }
+        let t = targets[r]
+        if t == ignoreIndex { continue }
+        precondition(t >= 0 && Int(t) < V, "target \(t) out of range 0..<\(V)")
+        // −log softmax[t] = log Σ exp(x − max) − (x[t] − max)
+        lossSum += Foundation.log(sum) - Double(x[Int(t)] - maxValue)
+        valid += 1
+    }
+    return (lossSum, valid)
+}
+
+/// dlogits[N, V] += dloss / validCount · (probs − onehot(target)) on valid rows, 0 on ignored
+func crossEntropyBackward(
+    _ dlogits: UnsafeMutablePointer<Float>, _ probs: UnsafePointer<Float>, _ targets: [Int32],
+    _ dloss: Float, _ N: Int, _ V: Int, ignoreIndex: Int32, validCount: Int
+) {
+    guard validCount > 0 else { return }
+    let scale = dloss / Float(validCount)
+    for r in 0..<N {
+        let t = targets[r]
+        if t == ignoreIndex { continue }
+        let p = probs + r &* V, dx = dlogits + r &* V
+        for i in 0..<V { dx[i] += scale * p[i] }
+        dx[Int(t)] -= scale
+    }
+}

@@ -1,0 +1,143 @@
+import Foundation
+
+// Element-wise kernels in llm.c style. `n` = element count. A "broadcast" pair works on a
+// [outer, inner] big operand and an [inner] small operand repeated over `outer` (the small
+// operand's shape is a suffix of the big one's; same-shape operands have outer = 1).
+// Backward kernels ACCUMULATE (+=) into gradient buffers; a nil gradient is skipped.
+
+/// dst[n] += src[n]
+func accumulate(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>, _ n: Int) {
+    for i in 0..<n { dst[i] += src[i] }
+}
+
+/// dst[n] += alpha * src[n]
+func accumulate(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>, scale alpha: Float, _ n: Int) {
+    for i in 0..<n { dst[i] += alpha * src[i] }
+}
+
+/// out[outer, inner] = big[outer, inner] + small[inner]
+func addForward(
+    _ out: UnsafeMutablePointer<Float>, _ big: UnsafePointer<Float>, _ small: UnsafePointer<Float>,
+    _ outer: Int, _ inner: Int
+) {
+    for o in 0..<outer {
+        let row = o &* inner
+        let y = out + row, a = big + row
+        for i in 0..<inner { y[i] = a[i] + small[i] }
+    }
+}
+
+/// dbig[outer, inner] += dout;  dsmall[inner] += Σ_outer dout
+func addBackward(
+    _ dbig: UnsafeMutablePointer<Float>?, _ dsmall: UnsafeMutablePointer<Float>?,
+    _ dout: UnsafePointer<Float>, _ outer: Int, _ inner: Int
+) {
+    if let dbig { accumulate(dbig, dout, outer &* inner) }
+    if let dsmall {
+        for o in 0..<outer { accumulate(dsmall, dout + o &* inner, inner) }
+    }
+}
+
+/// out[outer, inner] = big[outer, inner] * small[inner]
+func multiplyForward(
+    _ out: UnsafeMutablePointer<Float>, _ big: UnsafePointer<Float>, _ small: UnsafePointer<Float>,
+    _ outer: Int, _ inner: Int
+) {
+    for o in 0..<outer {
+        let row = o &* inner
+        let y = out + row, a = big + row
+        for i in 0..<inner { y[i] = a[i] * small[i] }
+    }
+}
+
+/// dbig[outer, inner] += dout * small;  dsmall[inner] += Σ_outer dout * big
+func multiplyBackward(
+    _ dbig: UnsafeMutablePointer<Float>?, _ dsmall: UnsafeMutablePointer<Float>?,
+    _ dout: UnsafePointer<Float>, _ big: UnsafePointer<Float>, _ small: UnsafePointer<Float>,
+    _ outer: Int, _ inner: Int
+) {
+    for o in 0..<outer {
+        let row = o &* inner
+        let dy = dout + row
+        if let dbig {
+            let da = dbig + row
+            for i in 0..<inner { da[i] += dy[i] * small[i] }
+        }
+        if let dsmall {
+            let a = big + row
+            for i in 0..<inner { dsmall[i] += dy[i] * a[i] }
+        }
+    }
+}
+
+/// out[n] = alpha * inp[n] + beta
+func affineForward(
+    _ out: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>, _ alpha: Float, _ beta: Float, _ n: Int
+) {
+    for i in 0..<n { out[i] = alpha * inp[i] + beta }
+}
+
+/// out[n] = tanh(inp[n])
+func tanhForward(_ out: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>, _ n: Int) {
+    VectorMath.tanh(inp, out, count: n)
+}
+
+/// dinp[n] += (1 − out²) · dout
+func tanhBackward(
+    _ dinp: UnsafeMutablePointer<Float>, _ out: UnsafePointer<Float>, _ dout: UnsafePointer<Float>, _ n: Int
+) {
+    for i in 0..<n { dinp[i] += (1 - out[i] * out[i]) * dout[i] }
+}
+
+/// out[n] = max(inp[n], 0)
+func reluForward(_ out: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>, _ n: Int) {
+    for i in 0..<n { out[i] = inp[i] > 0 ? inp[i] : 0 }
+}
+
+/// dinp[n] += out > 0 ? dout : 0
+func reluBackward(
+    _ dinp: UnsafeMutablePointer<Float>, _ out: UnsafePointer<Float>, _ dout: UnsafePointer<Float>, _ n: Int
+) {
+    for i in 0..<n { dinp[i] += out[i] > 0 ? dout[i] : 0 }
+}
+
+/// out[n] = 1 / (1 + exp(−inp)), computed as (1 + tanh(inp/2)) / 2, which never overflows
+func sigmoidForward(_ out: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>, _ n: Int) {
+    for i in 0..<n { out[i] = 0.5 * inp[i] }
+    VectorMath.tanh(out, out, count: n)
+    for i in 0..<n { out[i] = 0.5 + 0.5 * out[i] }
+}
+
+/// dinp[n] += out · (1 − out) · dout
+func sigmoidBackward(
+    _ dinp: UnsafeMutablePointer<Float>, _ out: UnsafePointer<Float>, _ dout: UnsafePointer<Float>, _ n: Int
+) {
+    for i in 0..<n { dinp[i] += out[i] * (1 - out[i]) * dout[i] }
+}
+
+private let geluScale: Float = 0.7978845608028654  // √(2/π)
+
+/// out[n] = 0.5·x·(1 + tanh(√(2/π)(x + 0.044715x³)));  cache[n] = that tanh (for backward)
+func geluForward(
+    _ out: UnsafeMutablePointer<Float>, _ cache: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>,
+    _ n: Int
+) {
+    for i in 0..<n {
+        let x = inp[i]
+        cache[i] = geluScale * (x + 0.044715 * x * x * x)
+    }
+    VectorMath.tanh(cache, cache, count: n)
+    for i in 0..<n { out[i] = 0.5 * inp[i] * (1 + cache[i]) }
+}
+
+/// dinp[n] += dout · (0.5(1 + t) + 0.5x(1 − t²)·√(2/π)(1 + 3·0.044715x²)),  t = cache
+func geluBackward(
+    _ dinp: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>, _ cache: UnsafePointer<Float>,
+    _ dout: UnsafePointer<Float>, _ n: Int
+) {
+    for i in 0..<n {
+        let x = inp[i], t = cache[i]
+        let du = geluScale * (1 + 3 * 0.044715 * x * x)
+        dinp[i] += dout[i] * (0.5 * (1 + t) + 0.5 * x * (1 - t * t) * du)
+    }
+}

@@ -1,0 +1,30 @@
+// Reductions. R = rows, C = last-axis length. Sums accumulate in Double.
+
+/// Σ inp[n], accumulated in Double
+func sumForward(_ inp: UnsafePointer<Float>, _ n: Int) -> Double {
+    // Four independent Double accumulators: exact enough, and not one long dependency chain.
+    var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+    var i = 0
+    while i &+ 4 <= n {
+        s0 += Double(inp[i]); s1 += Double(inp[i &+ 1])
+        s2 += Double(inp[i &+ 2]); s3 += Double(inp[i &+ 3])
+        i &+= 4
+    }
+    while i < n { s0 += Double(inp[i]); i &+= 1 }
+    return (s0 + s1) + (s2 + s3)
+}
+
+/// dinp[n] += dout (a scalar broadcast to every element)
+func broadcastBackward(_ dinp: UnsafeMutablePointer<Float>, _ dout: Float, _ n: Int) {
+    for i in 0..<n { dinp[i] += dout }
+}
+
+/// out[R] = Σ_c inp[R, C]
+func sumRowsForward(_ out: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>, _ R: Int, _ C: Int) {
+    for r in 0..<R { out[r] = Float(sumForward(inp + r &* C, C)) }
+}
+
+/// dinp[R, C] += dout[R]
+func sumRowsBackward(_ dinp: UnsafeMutablePointer<Float>, _ dout: UnsafePointer<Float>, _ R: Int, _ C: Int) {
+    for r in 0..<R { broadcastBackward(dinp + r &* C, dout[r], C) }
+}

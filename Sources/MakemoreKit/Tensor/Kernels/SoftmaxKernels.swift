@@ -1,0 +1,63 @@
+import Foundation
+
+// Softmax family over the last axis. R = rows, C = classes (V for a vocabulary).
+
+/// out[R, C] = softmax(inp[R, C]) per row (max-subtracted). With `causal`, rows are grouped as
+/// [..., T, T] (C = T) and row t keeps only columns 0...t: the rest are exactly 0.
+func softmaxForward(
+    _ out: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>, _ R: Int, _ C: Int, causal: Bool = false
+) {
+    for r in 0..<R {
+        let x = inp + r &* C, y = out + r &* C
+        let n = causal ? r % C &+ 1 : C
+        var maxValue = -Float.infinity
+        for i in 0..<n { maxValue = max(maxValue, x[i]) }
+        for i in 0..<n { y[i] = x[i] - maxValue }
+        VectorMath.exp(y, y, count: n)
+        let scale = Float(1 / sumForward(y, n))
+        for i in 0..<n { y[i] *= scale }
+        for i in n..<C { y[i] = 0 }
+    }
+}
+
+/// dinp[R, C] += out · (dout − Σ_c dout·out)
+func softmaxBackward(
+    _ dinp: UnsafeMutablePointer<Float>, _ out: UnsafePointer<Float>, _ dout: UnsafePointer<Float>,
+    _ R: Int, _ C: Int
+) {
+    for r in 0..<R {
+        let y = out + r &* C, dy = dout + r &* C, dx = dinp + r &* C
+        var dot: Float = 0
+        for i in 0..<C { dot += dy[i] * y[i] }
+        for i in 0..<C { dx[i] += y[i] * (dy[i] - dot) }
+    }
+}
+
+/// out[R, C] = inp − max − log Σ exp(inp − max) per row
+func logSoftmaxForward(_ out: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>, _ R: Int, _ C: Int) {
+    for r in 0..<R {
+        let x = inp + r &* C, y = out + r &* C
+        var maxValue = -Float.infinity
+        for i in 0..<C { maxValue = max(maxValue, x[i]) }
+        for i in 0..<C { y[i] = x[i] - maxValue }
+        VectorMath.exp(y, y, count: C)
+        let shift = maxValue + Float(Foundation.log(sumForward(y, C)))
+        for i in 0..<C { y[i] = x[i] - shift }
+    }
+}
+
+/// dinp[R, C] += dout − exp(out) · Σ_c dout
+func logSoftmaxBackward(
+    _ dinp: UnsafeMutablePointer<Float>, _ out: UnsafePointer<Float>, _ dout: UnsafePointer<Float>,
+    _ R: Int, _ C: Int
+) {
+    let p = UnsafeMutablePointer<Float>.allocate(capacity: max(C, 1))
+    defer { p.deallocate() }
+    for r in 0..<R {
+        let dy = dout + r &* C, dx = dinp + r &* C
+        VectorMath.exp(out + r &* C, p, count: C)
+        var total: Float = 0
+        for i in 0..<C { total += dy[i] }
+        for i in 0..<C { dx[i] += dy[i] - p[i] * total }
+    }
+}

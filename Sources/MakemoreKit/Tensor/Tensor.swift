@@ -1,0 +1,187 @@
+/// An n-dimensional array of `Float` in contiguous row-major order, and a node of the autograd
+/// graph (see `Autograd/Graph.swift` for `backward()` and the inference mode).
+///
+/// A tensor is a reference: views made by `reshaped`, `rows` and `detached` share its storage.
+/// Gradients live in a separate buffer, allocated (zero-filled) the first time one is needed.
+public final class Tensor {
+    /// Dimensions, outermost first. A scalar has shape `[]` or `[1]`.
+    public let shape: [Int]
+    /// Number of elements, the product of `shape`.
+    public let count: Int
+    let storage: TensorStorage
+    /// First element of this tensor inside `storage` (non-zero for row slices).
+    let offset: Int
+    var gradStorage: TensorStorage?
+
+    /// Whether `backward()` computes a gradient for this tensor: set for parameters at creation,
+    /// and by each op for its output when recording is on and some input requires a gradient.
+    public internal(set) var requiresGrad: Bool
+    /// Inputs that require a gradient (empty for leaves and for outputs of unrecorded ops).
+    var parents: [Tensor] = []
+    /// Pushes this node's gradient into its parents' gradients, accumulating. It receives the
+    /// node itself, so it captures only inputs and caches, never its output: no reference cycle.
+    var backwardFunction: ((Tensor) -> Void)?
+
+    /// A tensor over existing storage (a view when the storage is shared).
+    init(shape: [Int], storage: TensorStorage, offset: Int = 0, requiresGrad: Bool = false) {
+        let count = Tensor.elementCount(shape)
+        precondition(offset >= 0 && offset + count <= storage.count, "view out of bounds")
+        self.shape = shape
+        self.count = count
+        self.storage = storage
+        self.offset = offset
+        self.requiresGrad = requiresGrad
+    }
+
+    /// Tears the graph down iteratively: ARC's recursive release of a long chain of nodes
+    /// (an RNN unrolled over many steps, thousands of ops) could overflow the stack.
+    deinit {
+        guard !parents.isEmpty else { return }
+        var pending = parents
+        parents = []
+        backwardFunction = nil  // drop the closure's references to the inputs first
+        while var node = pending.popLast() {
+            if isKnownUniquelyReferenced(&node) {  // dies at the end of this iteration
+                pending.append(contentsOf: node.parents)
+                node.parents = []
+                node.backwardFunction = nil
+            }
+        }
+    }
+
+    /// A tensor whose every element will be written by the caller before it is read.
+    convenience init(uninitializedShape shape: [Int]) {
+        self.init(shape: shape, storage: TensorStorage(count: Tensor.elementCount(shape), zeroed: false))
+    }
+
+    static func elementCount(_ shape: [Int]) -> Int {
+        var n = 1
+        for d in shape {
+            precondition(d >= 0, "negative dimension in shape \(shape)")
+            n *= d
+        }
+        return n
+    }
+
+    // MARK: Creation
+
+    /// A tensor holding `values` (row-major) in the given shape.
+    public convenience init(shape: [Int], values: [Float], requiresGrad: Bool = false) {
+        precondition(Tensor.elementCount(shape) == values.count,
+                     "\(values.count) values do not fill shape \(shape)")
+        self.init(shape: shape, storage: TensorStorage(count: values.count, zeroed: false),
+                  requiresGrad: requiresGrad)
+        values.withUnsafeBufferPointer { src in
+            if let base = src.baseAddress { data.update(from: base, count: values.count) }
+        }
+    }
+
+    /// A scalar tensor of shape `[]`.
+    public convenience init(_ scalar: Float, requiresGrad: Bool = false) {
+        self.init(shape: [], values: [scalar], requiresGrad: requiresGrad)
+    }
+
+    public static func zeros(shape: [Int], requiresGrad: Bool = false) -> Tensor {
+        Tensor(shape: shape, storage: TensorStorage(count: elementCount(shape), zeroed: true),
+               requiresGrad: requiresGrad)
+    }
+
+    public static func ones(shape: [Int], requiresGrad: Bool = false) -> Tensor {
+        filled(shape: shape, value: 1, requiresGrad: requiresGrad)
+    }
+
+    public static func filled(shape: [Int], value: Float, requiresGrad: Bool = false) -> Tensor {
+        let t = Tensor(uninitializedShape: shape)
+        t.data.update(repeating: value, count: t.count)
+        t.requiresGrad = requiresGrad
+        return t
+    }
+
+    /// Independent draws from N(0, std²).
+    public static func normal(
+        shape: [Int], std: Float = 1, requiresGrad: Bool = false, using generator: inout RandomGenerator
+    ) -> Tensor {
+        let t = Tensor(uninitializedShape: shape)
+        for i in 0..<t.count { t.data[i] = Float(generator.normal()) * std }
+        t.requiresGrad = requiresGrad
+        return t
+    }
+
+    /// Independent draws from U(−bound, bound).
+    public static func uniform(
+        shape: [Int], bound: Float, requiresGrad: Bool = false, using generator: inout RandomGenerator
+    ) -> Tensor {
+        let t = Tensor(uninitializedShape: shape)
+        for i in 0..<t.count { t.data[i] = Float(2 * generator.uniform() - 1) * bound }
+        t.requiresGrad = requiresGrad
+        return t
+    }
+
+    // MARK: Reading and writing values
+
+    /// First element of the data (internal: only kernels and their callers use it).
+    var data: UnsafeMutablePointer<Float> { storage.pointer + offset }
+
+    /// The gradient buffer, allocated zero-filled on first use.
+    var gradData: UnsafeMutablePointer<Float> {
+        if let g = gradStorage { return g.pointer }
+        let g = TensorStorage(count: count, zeroed: true)
+        gradStorage = g
+        return g.pointer
+    }
+
+    /// The gradient buffer when this tensor requires a gradient, else nil (backward kernels
+    /// skip nil gradients).
+    var gradDataIfRequired: UnsafeMutablePointer<Float>? { requiresGrad ? gradData : nil }
+
+    /// A copy of the elements, row-major.
+    public var values: [Float] { Array(UnsafeBufferPointer(start: data, count: count)) }
+
+    /// The single element of a one-element tensor.
+    public var item: Float {
+        precondition(count == 1, "item needs a one-element tensor, shape is \(shape)")
+        return data[0]
+    }
+
+    /// A copy of the gradient, or `nil` if none has been computed or allocated.
+    public var gradValues: [Float]? {
+        gradStorage.map { Array(UnsafeBufferPointer(start: $0.pointer, count: count)) }
+    }
+
+    /// Sets the gradient to zero (keeping its buffer for reuse).
+    public func zeroGrad() {
+        gradStorage?.pointer.update(repeating: 0, count: count)
+    }
+
+    /// Adds `values` to the gradient (allocating it if needed).
+    func accumulateGrad(_ values: [Float]) {
+        precondition(values.count == count)
+        let g = gradData
+        for i in 0..<count { g[i] += values[i] }
+    }
+
+    /// Drops the gradient buffer, returning it to the pool.
+    public func releaseGrad() { gradStorage = nil }
+
+    /// Overwrites the elements in place (e.g. loading a checkpoint). Shared views see the change.
+    public func copy(from values: [Float]) {
+        precondition(values.count == count, "expected \(count) values, got \(values.count)")
+        values.withUnsafeBufferPointer { src in
+            if let base = src.baseAddress { data.update(from: base, count: count) }
+        }
+    }
+
+    /// Overwrites the elements in place with those of a tensor of the same element count.
+    public func copy(from other: Tensor) {
+        precondition(other.count == count, "expected \(count) values, got \(other.count)")
+        if other.data != data { data.update(from: other.data, count: count) }
+    }
+}
+
+extension Tensor: CustomStringConvertible {
+    public var description: String {
+        let shown = count <= 8 ? values.map { "\($0)" }.joined(separator: ", ")
+            : values.prefix(8).map { "\($0)" }.joined(separator: ", ") + ", …"
+        return "Tensor(shape: \(shape), [\(shown)]\(requiresGrad ? ", requiresGrad" : ""))"
+    }
+}
