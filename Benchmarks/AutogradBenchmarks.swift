@@ -21,6 +21,7 @@ func runAutogradBenchmarks() {
         let w2 = Tensor.normal(shape: [27, 200], std: 0.01, requiresGrad: true, using: &g)
         let b2 = Tensor.zeros(shape: [27], requiresGrad: true)
         let parameters = [c, w1, gamma, beta, w2, b2]
+        let optimizer = Optimizer(parameters: parameters, configuration: OptimizerConfiguration(kind: .sgd))
         let indices = (0..<96).map { _ in Int32(g.integer(below: 27)) }
         let targets = (0..<32).map { _ in Int32(g.integer(below: 27)) }
         time("mlp+batchnorm B=32 H=200", steps: 2000) {
@@ -29,7 +30,7 @@ func runAutogradBenchmarks() {
             let loss = crossEntropy(logits: linear(h, weight: w2, bias: b2), targets: targets)
             for p in parameters { p.zeroGrad() }
             loss.backward()
-            for p in parameters { ParameterUpdate.sgd(p, learningRate: 0.1) }
+            optimizer.step(learningRate: 0.1)
         }
     }
 
@@ -46,6 +47,7 @@ func runAutogradBenchmarks() {
         let fc2W = p([C, 4 * C], 0.02), fc2B = Tensor.zeros(shape: [C], requiresGrad: true)
         let headW = p([V, C], 0.02)
         let parameters = [wte, wpe, ln1w, ln1b, attnW, attnB, projW, projB, ln2w, ln2b, fcW, fcB, fc2W, fc2B, headW]
+        let optimizer = Optimizer(parameters: parameters, configuration: OptimizerConfiguration(kind: .sgd))
         let idx = (0..<(B * T)).map { _ in Int32(g.integer(below: V)) }
         let targets = (0..<(B * T)).map { _ in Int32(g.integer(below: V)) }
         time("gpt block B=32 T=16 C=64 nh=4", steps: 200) {
@@ -65,7 +67,7 @@ func runAutogradBenchmarks() {
             let loss = crossEntropy(logits: linear(x, weight: headW), targets: targets)
             for p in parameters { p.zeroGrad() }
             loss.backward()
-            for p in parameters { ParameterUpdate.sgd(p, learningRate: 0.1) }
+            optimizer.step(learningRate: 0.1)
         }
     }
 }

@@ -14,6 +14,7 @@ import Testing
             let w2 = Tensor.normal(shape: [27, 16], std: 0.2, requiresGrad: true, using: &g)
             let b2 = Tensor.zeros(shape: [27], requiresGrad: true)
             let parameters = [table, w1, gamma, beta, w2, b2]
+            let optimizer = Optimizer(parameters: parameters, configuration: OptimizerConfiguration(kind: .sgd))
             func step() {
                 let indices = (0..<30).map { _ in Int32(g.integer(below: 27)) }
                 let targets = (0..<10).map { _ in Int32(g.integer(below: 27)) }
@@ -22,7 +23,7 @@ import Testing
                 let loss = crossEntropy(logits: linear(h, weight: w2, bias: b2), targets: targets)
                 for p in parameters { p.zeroGrad() }
                 loss.backward()
-                for p in parameters { ParameterUpdate.sgd(p, learningRate: 0.1) }
+                optimizer.step(learningRate: 0.1)
             }
             step()
             let warm = pool.statistics

@@ -1,0 +1,57 @@
+/// Batch normalisation over the last axis (channels), PyTorch's conventions.
+///
+/// Training: each channel is normalised with the mean and the *biased* variance of the batch
+/// (over every axis but the last, so (N, C) and (B, T, C) inputs both work), then scaled by γ
+/// (`weight`) and shifted by β (`bias`); the running statistics move towards the batch's with
+/// `momentum`: `running = (1 − momentum)·running + momentum·batch`, storing the *unbiased*
+/// variance. Evaluation: `y = (x − running_mean)/√(running_var + eps)·γ + β`.
+public final class BatchNorm1d: Layer {
+    /// γ, (C), initially 1.
+    public let weight: Tensor
+    /// β, (C), initially 0.
+    public let bias: Tensor
+    /// (C), initially 0.
+    public let runningMean: Tensor
+    /// (C), initially 1.
+    public let runningVar: Tensor
+    public let eps: Float
+    public let momentum: Float
+    /// Whether the batch statistics are used (and the running ones updated).
+    public private(set) var isTraining = true
+
+    /// A layer for `featureCount` channels.
+    public init(featureCount: Int, eps: Float = 1e-5, momentum: Float = 0.1) {
+        weight = .ones(shape: [featureCount], requiresGrad: true)
+        bias = .zeros(shape: [featureCount], requiresGrad: true)
+        runningMean = .zeros(shape: [featureCount])
+        runningVar = .ones(shape: [featureCount])
+        self.eps = eps
+        self.momentum = momentum
+    }
+
+    /// x: (…, C) → (…, C)
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        guard isTraining else {
+            let (scale, shift) = inferenceAffine()
+            return x * Tensor(shape: [scale.count], values: scale) + Tensor(shape: [shift.count], values: shift)
+        }
+        let result = batchNorm(x, gamma: weight, beta: bias, eps: eps)
+        let m = momentum
+        runningMean.copy(from: zip(runningMean.values, result.mean).map { (1 - m) * $0 + m * $1 })
+        runningVar.copy(from: zip(runningVar.values, result.unbiasedVariance).map { (1 - m) * $0 + m * $1 })
+        return result.output
+    }
+
+    /// The evaluation-mode transform as `y = x·scale + shift` per channel:
+    /// `scale = γ/√(running_var + eps)`, `shift = β − running_mean·scale`.
+    public func inferenceAffine() -> (scale: [Float], shift: [Float]) {
+        let gamma = weight.values, beta = bias.values, mean = runningMean.values, variance = runningVar.values
+        let scale = gamma.indices.map { gamma[$0] / (variance[$0] + eps).squareRoot() }
+        let shift = beta.indices.map { beta[$0] - mean[$0] * scale[$0] }
+        return (scale, shift)
+    }
+
+    public func namedParameters() -> [(name: String, tensor: Tensor)] { [("weight", weight), ("bias", bias)] }
+    public func namedBuffers() -> [(name: String, tensor: Tensor)] { [("running_mean", runningMean), ("running_var", runningVar)] }
+    public func setTraining(_ training: Bool) { isTraining = training }
+}

@@ -1,0 +1,70 @@
+/// The update rules, selected on the CLI by name.
+public enum OptimizerKind: String, CaseIterable, Sendable {
+    case sgd, momentum, adagrad, rmsprop, adam, adamw
+}
+
+/// An optimizer's hyperparameters (PyTorch's defaults unless set).
+public struct OptimizerConfiguration: Sendable {
+    public var kind: OptimizerKind
+    /// λ: an L2 term added to the gradient, or for AdamW the decoupled decay.
+    public var weightDecay: Float = 0
+    /// μ for `momentum`.
+    public var momentum: Float = 0.9
+    /// β₁, β₂ for Adam and AdamW.
+    public var beta1: Float = 0.9, beta2: Float = 0.999
+    /// α, the squared-gradient average's decay, for RMSprop.
+    public var alpha: Float = 0.99
+    /// ε in the denominators (AdaGrad's PyTorch default is 1e-10, the others' 1e-8).
+    public var eps: Float
+
+    /// The defaults of `kind`.
+    public init(kind: OptimizerKind, weightDecay: Float = 0) {
+        self.kind = kind
+        self.weightDecay = weightDecay
+        eps = kind == .adagrad ? 1e-10 : 1e-8
+    }
+}
+
+/// Updates a fixed list of parameters from their gradients, keeping per-parameter state
+/// (momentum buffers, moment estimates) of the same size as each parameter.
+public final class Optimizer {
+    /// The tensors updated in place.
+    public let parameters: [Tensor]
+    /// The update rule and its hyperparameters.
+    public let configuration: OptimizerConfiguration
+    /// Steps taken (Adam's t).
+    public private(set) var stepCount = 0
+    private let first: [Tensor?]
+    private let second: [Tensor?]
+
+    /// An optimizer over `parameters`.
+    public init(parameters: [Tensor], configuration: OptimizerConfiguration) {
+        self.parameters = parameters
+        self.configuration = configuration
+        let needsFirst: Set<OptimizerKind> = [.momentum, .adagrad, .rmsprop, .adam, .adamw]
+        let needsSecond: Set<OptimizerKind> = [.adam, .adamw]
+        first = parameters.map { needsFirst.contains(configuration.kind) ? Tensor.zeros(shape: [$0.count]) : nil }
+        second = parameters.map { needsSecond.contains(configuration.kind) ? Tensor.zeros(shape: [$0.count]) : nil }
+    }
+
+    /// Sets every parameter's gradient to zero.
+    public func zeroGrad() { parameters.forEach { $0.zeroGrad() } }
+
+    /// One update with learning rate `learningRate`; parameters without a gradient are skipped.
+    public func step(learningRate: Double) {
+        stepCount += 1
+        let c = configuration, lr = Float(learningRate)
+        for (i, p) in parameters.enumerated() where p.gradStorage != nil {
+            let w = p.data, g = UnsafePointer(p.gradData), n = p.count
+            switch c.kind {
+            case .sgd: OptimizerKernels.sgd(w, g, n: n, lr: lr, weightDecay: c.weightDecay)
+            case .momentum: OptimizerKernels.momentum(w, g, first[i]!.data, n: n, lr: lr, momentum: c.momentum, weightDecay: c.weightDecay)
+            case .adagrad: OptimizerKernels.adagrad(w, g, first[i]!.data, n: n, lr: lr, eps: c.eps, weightDecay: c.weightDecay)
+            case .rmsprop: OptimizerKernels.rmsprop(w, g, first[i]!.data, n: n, lr: lr, alpha: c.alpha, eps: c.eps, weightDecay: c.weightDecay)
+            case .adam, .adamw:
+                OptimizerKernels.adam(w, g, first[i]!.data, second[i]!.data, n: n, step: stepCount, lr: lr, beta1: c.beta1,
+                                      beta2: c.beta2, eps: c.eps, weightDecay: c.weightDecay, decoupled: c.kind == .adamw)
+            }
+        }
+    }
+}

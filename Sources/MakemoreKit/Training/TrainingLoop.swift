@@ -1,0 +1,68 @@
+/// What a training run produced.
+public struct TrainingHistory: Sendable {
+    /// The minibatch loss of every step taken.
+    public var losses: [Float] = []
+    /// Periodic validation losses: (steps done, loss).
+    public var evaluations: [(step: Int, loss: Double)] = []
+    /// Time spent optimising, evaluation excluded.
+    public var trainSeconds: Double = 0
+
+    /// Steps taken.
+    public var steps: Int { losses.count }
+}
+
+/// The one training loop every neural stage uses: schedule → zero grads → loss → backward →
+/// update, with progress on stderr, periodic evaluation, and a clean stop on divergence.
+public struct TrainingLoop {
+    /// Optimisation steps.
+    public var steps: Int
+    /// The base learning rate the schedule scales.
+    public var learningRate: Double
+    /// How the rate changes over the run.
+    public var schedule: LearningRateSchedule
+    /// Evaluate every this many steps (and at the end), if set.
+    public var evaluateEvery: Int?
+    /// Where progress goes (nil: silent).
+    public var progress: ProgressReporter?
+
+    /// A loop of `steps` steps at `learningRate` under `schedule`.
+    public init(steps: Int, learningRate: Double, schedule: LearningRateSchedule = .constant,
+                evaluateEvery: Int? = nil, progress: ProgressReporter? = nil) {
+        self.steps = steps
+        self.learningRate = learningRate
+        self.schedule = schedule
+        self.evaluateEvery = evaluateEvery
+        self.progress = progress
+    }
+
+    /// Runs the loop. `loss(step)` builds the graph of one minibatch and returns its scalar
+    /// loss; `evaluate()` returns the current validation loss. Throws on a NaN or infinite loss,
+    /// naming the step.
+    public func run(optimizer: Optimizer, loss: (Int) -> Tensor, evaluate: (() -> Double?)? = nil) throws -> TrainingHistory {
+        var history = TrainingHistory()
+        history.losses.reserveCapacity(steps)
+        var trainTime = Duration.zero
+        for step in 0..<steps {
+            let started = ContinuousClock.now
+            let rate = schedule.rate(at: step, base: learningRate)
+            optimizer.zeroGrad()
+            let value = loss(step)
+            let scalar = value.item
+            guard scalar.isFinite else {
+                throw MakemoreError("training diverged at step \(step + 1) (loss \(scalar)); try a lower --lr")
+            }
+            value.backward()
+            optimizer.step(learningRate: rate)
+            trainTime += ContinuousClock.now - started
+            history.losses.append(scalar)
+            progress?.update(step: step + 1, loss: scalar, learningRate: rate)
+            if let every = evaluateEvery, let evaluate, (step + 1) % every == 0 || step + 1 == steps,
+               let validation = evaluate() {
+                history.evaluations.append((step + 1, validation))
+                progress?.note(String(format: "step %d: val loss %.4f", step + 1, validation))
+            }
+        }
+        history.trainSeconds = Double(trainTime.components.seconds) + Double(trainTime.components.attoseconds) * 1e-18
+        return history
+    }
+}
