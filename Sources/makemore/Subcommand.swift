@@ -24,5 +24,6 @@ struct CommandEntry: Sendable {
 /// Every subcommand, in the order `makemore --help` lists them.
 let subcommands: [CommandEntry] = [
     CommandEntry(BigramCommand.self),
+    CommandEntry(NeuralBigramCommand.self),
     CommandEntry(SplitCommand.self),
 ]

@@ -1,0 +1,33 @@
+/// Stage 2: the neural bigram. One (V, V) weight matrix whose row `i` holds the logits of the
+/// token after token `i` (one-hot(i)·W is a row lookup); softmax turns them into probabilities
+/// and the loss is the mean NLL plus an optional `l2·mean(W²)` penalty that pulls the logits
+/// towards equal probabilities, like the count model's smoothing.
+public final class NeuralBigram: Module, WindowLanguageModel {
+    /// (V, V), initialised N(0, 1) as in the lecture; checkpoint key `logits` as in makemore.py.
+    public let weight: Tensor
+
+    public var vocabularySize: Int { weight.shape[0] }
+    public var contextLength: Int { 1 }
+
+    /// A model over `vocabularySize` tokens with N(0, 1) logits.
+    public init(vocabularySize: Int, using generator: inout RandomGenerator) {
+        weight = .normal(shape: [vocabularySize, vocabularySize], requiresGrad: true, using: &generator)
+    }
+
+    /// contexts (N) → logits (N, V)
+    public func logits(contexts: [Int32]) -> Tensor {
+        embedding(weight, indices: contexts, shape: [contexts.count])
+    }
+
+    /// Mean cross-entropy of `targets` after `contexts`, plus `l2·mean(W²)`.
+    public func loss(contexts: [Int32], targets: [Int32], l2: Float) -> Tensor {
+        let nll = crossEntropy(logits: logits(contexts: contexts), targets: targets)
+        return l2 > 0 ? nll + (weight * weight).mean().scaled(by: l2) : nll
+    }
+
+    public func logProbabilities(contexts: [Int32]) -> [Float] {
+        Tensor.withoutGradient { logits(contexts: contexts).logSoftmax().values }
+    }
+
+    public func namedParameters() -> [(name: String, tensor: Tensor)] { [("logits", weight)] }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import MakemoreKit
+
+/// A trained stage's defaults for the shared training options.
+struct TrainingDefaults {
+    var steps: Int
+    var learningRate: Double
+    var optimizer: OptimizerKind
+    var schedule: String
+    var batchSize: String
+    var weightDecay: Double = 0
+}
+
+/// The options every trained stage shares, and what they resolve to.
+struct TrainingOptions {
+    let steps: Int
+    let learningRate: Double
+    let optimizer: OptimizerConfiguration
+    let schedule: LearningRateSchedule
+    /// Examples (or words, for sequence models) per step; nil means the whole training set.
+    let batchSize: Int?
+    let evaluateEvery: Int?
+    let plotLoss: String?
+    let logSteps: Bool
+
+    static func options(_ d: TrainingDefaults) -> [Option] {
+        [
+            Option("steps", value: "N", default: String(d.steps), "optimisation steps"),
+            Option("lr", value: "RATE", default: String(d.learningRate), "base learning rate"),
+            Option("optimizer", value: "NAME", default: d.optimizer.rawValue, OptimizerKind.allCases.map(\.rawValue).joined(separator: " | ")),
+            Option("schedule", value: "NAME", default: d.schedule, "learning-rate schedule: constant | step (×0.1 half-way, or at --decay-at) | cosine"),
+            Option("decay-at", value: "STEP", "step at which the step schedule multiplies the rate by 0.1"),
+            Option("warmup", value: "N", default: "0", "warm-up steps of the cosine schedule"),
+            Option("weight-decay", value: "L", default: String(d.weightDecay), "weight decay (AdamW: decoupled; others: L2 added to the gradient)"),
+            Option("batch-size", value: "N", default: d.batchSize, "examples per step (full: the whole training set)"),
+            Option("eval-every", value: "N", "evaluate the val loss every N steps"),
+            Option("plot-loss", value: "FILE.svg", "write the training curve (smoothed) and val losses as SVG"),
+            Option(flag: "quiet", "no progress on stderr"),
+        ]
+    }
+
+    init(_ arguments: ParsedArguments) throws {
+        steps = try arguments.int("steps", in: 0...100_000_000)!
+        learningRate = try arguments.double("lr", in: 0...1e6)!
+        let kind = OptimizerKind(rawValue: try arguments.choice("optimizer", OptimizerKind.allCases.map(\.rawValue))!)!
+        var configuration = OptimizerConfiguration(kind: kind)
+        configuration.weightDecay = Float(try arguments.double("weight-decay", in: 0...1e6)!)
+        optimizer = configuration
+        let name = try arguments.choice("schedule", LearningRateSchedule.names)!
+        let decayAt = try arguments.int("decay-at", in: 0...Int.max)
+        let warmup = try arguments.int("warmup", in: 0...Int.max)!
+        schedule = LearningRateSchedule.named(name, steps: steps, decayAt: decayAt, warmup: warmup)!
+        let batch = arguments.string("batch-size")!
+        batchSize = batch == "full" ? nil : try arguments.int("batch-size", in: 1...10_000_000)
+        evaluateEvery = try arguments.int("eval-every", in: 1...Int.max)
+        plotLoss = arguments.string("plot-loss")
+        logSteps = !arguments.flag("quiet")
+    }
+
+    /// The shared loop for these settings.
+    func loop() -> TrainingLoop {
+        TrainingLoop(steps: steps, learningRate: learningRate, schedule: schedule, evaluateEvery: evaluateEvery,
+                     progress: ProgressReporter(total: steps, enabled: logSteps))
+    }
+
+    /// Writes the `--plot-loss` chart of `history`, if asked.
+    func writePlot(_ history: TrainingHistory, model: String) throws {
+        guard let path = plotLoss else { return }
+        let raw = history.losses.map(Double.init)
+        let smoothed = LineChart.smoothed(raw)
+        var series = [LineChart.Series(label: "train (smoothed)", points: smoothed.enumerated().map { (Double($0.offset + 1), $0.element) }, color: "#1f77b4")]
+        if !history.evaluations.isEmpty {
+            series.append(LineChart.Series(label: "val", points: history.evaluations.map { (Double($0.step), $0.loss) }, color: "#d62728", markers: true))
+        }
+        let chart = LineChart(title: "\(model): loss", xLabel: "step", yLabel: "NLL (nats)", series: series)
+        try AtomicFile.write(chart.svg(), to: path)
+    }
+}
