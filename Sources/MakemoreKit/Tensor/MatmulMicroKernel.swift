@@ -2,9 +2,10 @@
 /// A and B are read through strides, so that `nn`, `nt` and `tn` share one kernel.
 ///
 /// Blocking, outermost first: a panel of `panelWidth` columns of B times at most `panelDepth`
-/// rows of it is packed on the stack (zero-padded to full width), then every block of
-/// `tileRows` rows of A is multiplied against it by a micro-kernel whose accumulators —
-/// `tileRows` rows × two `SIMD16<Float>` — live in registers for the whole depth.
+/// rows of it is packed (zero-padded to full width) into this thread's `ThreadScratch` buffer,
+/// so a call allocates nothing; then every block of `tileRows` rows of A is multiplied against
+/// it by a micro-kernel whose accumulators — `tileRows` rows × two `SIMD16<Float>` — live in
+/// registers for the whole depth.
 struct MatmulProblem {
     /// `A[i, p] = a[i * aRowStride + p * aDepthStride]`
     var a: UnsafePointer<Float>
@@ -32,40 +33,36 @@ struct MatmulProblem {
     /// Computes rows `rows` of C (a sub-range of `0..<m`). `k` must be positive.
     func run(rows: Range<Int>) {
         let width = Self.panelWidth, tileRows = Self.tileRows
-        withUnsafeTemporaryAllocation(
-            byteCount: (Self.panelDepth * width + tileRows * width) * MemoryLayout<Float>.stride,
-            alignment: 64
-        ) { raw in
-            let scratch = raw.baseAddress!.assumingMemoryBound(to: Float.self)
-            let panel = scratch  // (panelDepth, panelWidth)
-            let edgeTile = scratch + Self.panelDepth * width  // (tileRows, panelWidth)
-            for j0 in stride(from: 0, to: n, by: width) {
-                let columns = min(width, n - j0)
-                for k0 in stride(from: 0, to: k, by: Self.panelDepth) {
-                    let depth = min(Self.panelDepth, k - k0)
-                    packPanel(panel, k0: k0, depth: depth, j0: j0, columns: columns)
-                    let add = accumulate || k0 > 0
-                    for i0 in stride(from: rows.lowerBound, to: rows.upperBound, by: tileRows) {
-                        let tileHeight = min(tileRows, rows.upperBound - i0)
-                        let aTile = a + i0 * aRowStride + k0 * aDepthStride
-                        let cTile = c + i0 * n + j0
-                        if columns == width {
-                            microKernel(
-                                aTile, rowStride: aRowStride, depthStride: aDepthStride,
-                                rows: tileHeight, panel, depth: depth,
-                                cTile, ldc: n, accumulate: add)
-                        } else {
-                            microKernel(
-                                aTile, rowStride: aRowStride, depthStride: aDepthStride,
-                                rows: tileHeight, panel, depth: depth,
-                                edgeTile, ldc: width, accumulate: false)
-                            for r in 0..<tileHeight {
-                                let source = edgeTile + r * width, target = cTile + r * n
-                                if add {
-                                    for j in 0..<columns { target[j] += source[j] }
-                                } else {
-                                    target.update(from: source, count: columns)
-                                }
+        assert(ThreadScratch.byteCount >= (Self.panelDepth + tileRows) * width * MemoryLayout<Float>.stride)
+        let scratch = ThreadScratch.buffer.assumingMemoryBound(to: Float.self)
+        let panel = scratch  // (panelDepth, panelWidth)
+        let edgeTile = scratch + Self.panelDepth * width  // (tileRows, panelWidth)
+        for j0 in stride(from: 0, to: n, by: width) {
+            let columns = min(width, n - j0)
+            for k0 in stride(from: 0, to: k, by: Self.panelDepth) {
+                let depth = min(Self.panelDepth, k - k0)
+                packPanel(panel, k0: k0, depth: depth, j0: j0, columns: columns)
+                let add = accumulate || k0 > 0
+                for i0 in stride(from: rows.lowerBound, to: rows.upperBound, by: tileRows) {
+                    let tileHeight = min(tileRows, rows.upperBound - i0)
+                    let aTile = a + i0 * aRowStride + k0 * aDepthStride
+                    let cTile = c + i0 * n + j0
+                    if columns == width {
+                        microKernel(
+                            aTile, rowStride: aRowStride, depthStride: aDepthStride,
+                            rows: tileHeight, panel, depth: depth,
+                            cTile, ldc: n, accumulate: add)
+                    } else {
+                        microKernel(
+                            aTile, rowStride: aRowStride, depthStride: aDepthStride,
+                            rows: tileHeight, panel, depth: depth,
+                            edgeTile, ldc: width, accumulate: false)
+                        for r in 0..<tileHeight {
+                            let source = edgeTile + r * width, target = cTile + r * n
+                            if add {
+                                for j in 0..<columns { target[j] += source[j] }
+                            } else {
+                                for j in 0..<columns { target[j] = source[j] }
                             }
                         }
                     }
@@ -79,26 +76,42 @@ struct MatmulProblem {
     private func packPanel(_ panel: UnsafeMutablePointer<Float>, k0: Int, depth: Int, j0: Int, columns: Int) {
         let width = Self.panelWidth
         let origin = b + k0 * bDepthStride + j0 * bColumnStride
-        if bColumnStride == 1 {
-            // Rows of the panel are contiguous in B.
+        if bColumnStride == 1 && columns == width {
+            // Rows of the panel are contiguous in B: two vector copies each.
             for p in 0..<depth {
-                let source = origin + p * bDepthStride, target = panel + p * width
-                target.update(from: source, count: columns)
-                if columns < width { (target + columns).update(repeating: 0, count: width - columns) }
+                let source = UnsafeRawPointer(origin + p &* bDepthStride)
+                let target = UnsafeMutableRawPointer(panel + p &* width)
+                target.storeBytes(of: source.loadUnaligned(as: SIMD16<Float>.self), as: SIMD16<Float>.self)
+                target.storeBytes(
+                    of: source.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self), toByteOffset: 64,
+                    as: SIMD16<Float>.self)
             }
+        } else if bColumnStride == 1 {
+            for p in 0..<depth {
+                let source = origin + p &* bDepthStride, target = panel + p &* width
+                for j in 0..<columns { target[j] = source[j] }
+            }
+            zeroColumns(panel, from: columns, depth: depth)
         } else {
-            // Columns of the panel are contiguous in B (`nt`): transpose while copying.
+            // Columns of the panel are contiguous in B (`nt`): transpose while copying. (A 16×16
+            // in-register transpose measured no faster here than this loop.)
             for jj in 0..<columns {
-                var source = origin + jj * bColumnStride, target = panel + jj
+                var source = origin + jj &* bColumnStride, target = panel + jj
                 for _ in 0..<depth {
                     target.pointee = source.pointee
                     source += bDepthStride
                     target += width
                 }
             }
-            if columns < width {
-                for p in 0..<depth { (panel + p * width + columns).update(repeating: 0, count: width - columns) }
-            }
+            zeroColumns(panel, from: columns, depth: depth)
+        }
+    }
+
+    /// Zeroes columns `from ..< panelWidth` of the first `depth` rows of `panel`.
+    private func zeroColumns(_ panel: UnsafeMutablePointer<Float>, from columns: Int, depth: Int) {
+        guard columns < Self.panelWidth else { return }
+        for p in 0..<depth {
+            for j in columns..<Self.panelWidth { panel[p &* Self.panelWidth &+ j] = 0 }
         }
     }
 }
