@@ -54,7 +54,7 @@ struct BenchmarkReport {
     /// so a reader never sees a half-written report.
     func writeJSON(to path: String) throws {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let data = try encoder.encode(rows)
         let temporary = path + ".tmp-\(ProcessInfo.processInfo.processIdentifier)"
         try data.write(to: URL(fileURLWithPath: temporary))

@@ -3,7 +3,8 @@ import MakemoreKit
 /// GFLOP/s of every matrix product the models run: for each `Linear` layer the forward `nt`,
 /// both backward products (`nn` for dx, `tn` for dW, accumulating as backward passes do) and a
 /// plain `nn` forward for weights stored `[in, out]`; plus attention's batched products.
-/// Single-threaded always; threaded too where `Matmul` would split the product.
+/// Single-threaded always; threaded too where `Matmul` would split the product (none of the
+/// model shapes, see `Matmul.minimumFlopsPerThread`; the last row shows one that is split).
 enum MatmulBenchmark {
     static let section = "matmul"
 
@@ -45,6 +46,8 @@ enum MatmulBenchmark {
         measure(.nt, "attention q·kᵀ nt", batch: 128, m: 16, n: 16, k: 16, accumulate: false, into: &report)
         // y = att·v: att (B·nh, T, T), v (B·nh, T, hs) → y (B·nh, T, hs)
         measure(.nn, "attention att·v nn", batch: 128, m: 16, n: 16, k: 16, accumulate: false, into: &report)
+        // Not a model shape: the smallest square-ish product big enough for `Matmul` to split.
+        measure(.nn, "threading reference nn", batch: 1, m: 512, n: 256, k: 256, accumulate: false, into: &report)
     }
 
     enum Variant { case nn, nt, tn }

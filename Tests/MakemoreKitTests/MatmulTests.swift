@@ -10,7 +10,7 @@ import Testing
 }
 
 @Suite struct MatmulTests {
-    enum Variant: CaseIterable { case nn, nt, tn }
+    typealias Variant = Matmul.Layout
 
     /// Guard values written past the end of `c`; any kernel write beyond `c` changes them.
     static let guardCount = 40
@@ -22,7 +22,7 @@ import Testing
     /// `sampledRows` checks only tile and share boundaries, keeping big shapes fast in debug.
     static func check(
         _ variant: Variant, batch: Int? = nil, m: Int, n: Int, k: Int, accumulate: Bool,
-        maxThreads: Int? = nil, sampledRows: Bool = false, seed: UInt64 = 1
+        maxThreads: Int? = nil, forcedThreads: Int? = nil, sampledRows: Bool = false, seed: UInt64 = 1
     ) {
         let items = batch ?? 1
         var generator = RandomGenerator(seed: seed)
@@ -34,6 +34,12 @@ import Testing
             b.withUnsafeBufferPointer { b in
                 fast.withUnsafeMutableBufferPointer { c in
                     let (a, b, c) = (a.baseAddress!, b.baseAddress!, c.baseAddress!)
+                    if let forcedThreads {
+                        Matmul.product(
+                            variant, a, b, c, batch: items, m: m, n: n, k: k, accumulate: accumulate,
+                            threads: forcedThreads)
+                        return
+                    }
                     switch (variant, batch) {
                     case (.nn, nil): Matmul.nn(a, b, c, m: m, n: n, k: k, accumulate: accumulate)
                     case (.nt, nil): Matmul.nt(a, b, c, m: m, n: n, k: k, accumulate: accumulate)
@@ -132,13 +138,20 @@ import Testing
         Self.check(variant, batch: 0, m: 4, n: 4, k: 4, accumulate: false)
     }
 
-    /// Big enough to be split across two threads: by rows (one product) and by whole products.
+    /// Split across threads by rows (one product, odd row count) and by whole products.
     @Test(arguments: Variant.allCases)
     func threaded(_ variant: Variant) {
-        #expect(Matmul.threadCount(m: 128, n: 128, k: 256, maxThreads: 2) == 2)
-        Self.check(variant, batch: 1, m: 128, n: 128, k: 256, accumulate: true, maxThreads: 2, sampledRows: true)
-        #expect(Matmul.threadCount(batch: 3, m: 64, n: 96, k: 256, maxThreads: 2) == 2)
-        Self.check(variant, batch: 3, m: 64, n: 96, k: 256, accumulate: false, maxThreads: 2, sampledRows: true)
+        Self.check(variant, batch: 1, m: 37, n: 40, k: 20, accumulate: true, forcedThreads: 2)
+        Self.check(variant, batch: 1, m: 9, n: 17, k: 5, accumulate: false, forcedThreads: 3)
+        Self.check(variant, batch: 3, m: 11, n: 20, k: 33, accumulate: false, forcedThreads: 2)
+    }
+
+    @Test func threadCountFollowsTheThreshold() {
+        #expect(Matmul.threadCount(m: 512, n: 64, k: 256) == 1)  // the models' largest product
+        #expect(Matmul.threadCount(m: 512, n: 256, k: 256, maxThreads: 2) == 2)
+        #expect(Matmul.threadCount(m: 512, n: 256, k: 256, maxThreads: 1) == 1)
+        #expect(Matmul.threadCount(m: 8, n: 4096, k: 4096, maxThreads: 2) == 1)  // one row block
+        #expect(Matmul.threadCount(batch: 2, m: 8, n: 4096, k: 4096, maxThreads: 2) == 2)
     }
 
     @Test(arguments: Variant.allCases)
@@ -147,10 +160,5 @@ import Testing
         Self.check(variant, m: 5, n: 18, k: 0, accumulate: true)
         Self.check(variant, m: 0, n: 18, k: 3, accumulate: false)
         Self.check(variant, m: 5, n: 0, k: 3, accumulate: false)
-    }
-
-    @Test func smallShapesStaySingleThreaded() {
-        #expect(Matmul.threadCount(m: 32, n: 200, k: 30) == 1)
-        #expect(Matmul.threadCount(m: 512, n: 64, k: 64, maxThreads: 1) == 1)
     }
 }

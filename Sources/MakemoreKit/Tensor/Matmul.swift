@@ -14,7 +14,7 @@ public enum Matmul {
         _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
         m: Int, n: Int, k: Int, accumulate: Bool = false
     ) {
-        product(.nn, a, b, c, batch: 1, m: m, n: n, k: k, accumulate: accumulate, maxThreads: nil)
+        product(.nn, a, b, c, batch: 1, m: m, n: n, k: k, accumulate: accumulate, threads: threadCount(m: m, n: n, k: k))
     }
 
     /// `c[M, N] (+)= a[M, K] · b[N, K]ᵀ`
@@ -22,7 +22,7 @@ public enum Matmul {
         _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
         m: Int, n: Int, k: Int, accumulate: Bool = false
     ) {
-        product(.nt, a, b, c, batch: 1, m: m, n: n, k: k, accumulate: accumulate, maxThreads: nil)
+        product(.nt, a, b, c, batch: 1, m: m, n: n, k: k, accumulate: accumulate, threads: threadCount(m: m, n: n, k: k))
     }
 
     /// `c[M, N] (+)= a[K, M]ᵀ · b[K, N]`
@@ -30,7 +30,7 @@ public enum Matmul {
         _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
         m: Int, n: Int, k: Int, accumulate: Bool = false
     ) {
-        product(.tn, a, b, c, batch: 1, m: m, n: n, k: k, accumulate: accumulate, maxThreads: nil)
+        product(.tn, a, b, c, batch: 1, m: m, n: n, k: k, accumulate: accumulate, threads: threadCount(m: m, n: n, k: k))
     }
 
     /// `batch` independent products `c[i] (+)= a[i] · b[i]` over contiguous stacks
@@ -42,7 +42,9 @@ public enum Matmul {
         _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
         batch: Int, m: Int, n: Int, k: Int, accumulate: Bool = false, maxThreads: Int? = nil
     ) {
-        product(.nn, a, b, c, batch: batch, m: m, n: n, k: k, accumulate: accumulate, maxThreads: maxThreads)
+        product(
+            .nn, a, b, c, batch: batch, m: m, n: n, k: k, accumulate: accumulate,
+            threads: threadCount(batch: batch, m: m, n: n, k: k, maxThreads: maxThreads))
     }
 
     /// `batch` independent products `c[i] (+)= a[i] · b[i]ᵀ` over contiguous stacks.
@@ -52,7 +54,9 @@ public enum Matmul {
         _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
         batch: Int, m: Int, n: Int, k: Int, accumulate: Bool = false, maxThreads: Int? = nil
     ) {
-        product(.nt, a, b, c, batch: batch, m: m, n: n, k: k, accumulate: accumulate, maxThreads: maxThreads)
+        product(
+            .nt, a, b, c, batch: batch, m: m, n: n, k: k, accumulate: accumulate,
+            threads: threadCount(batch: batch, m: m, n: n, k: k, maxThreads: maxThreads))
     }
 
     /// `batch` independent products `c[i] (+)= a[i]ᵀ · b[i]` over contiguous stacks.
@@ -62,30 +66,43 @@ public enum Matmul {
         _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
         batch: Int, m: Int, n: Int, k: Int, accumulate: Bool = false, maxThreads: Int? = nil
     ) {
-        product(.tn, a, b, c, batch: batch, m: m, n: n, k: k, accumulate: accumulate, maxThreads: maxThreads)
+        product(
+            .tn, a, b, c, batch: batch, m: m, n: n, k: k, accumulate: accumulate,
+            threads: threadCount(batch: batch, m: m, n: n, k: k, maxThreads: maxThreads))
     }
 
     /// Floating-point operations (2·M·N·K per product) each thread must get before a product
-    /// is split across threads. Measured on the project's 2-core machine: waking the second
-    /// thread costs ~5–10 µs, so a share must run for tens of microseconds (at ~150 GFLOP/s,
-    /// 4 MFLOP ≈ 25 µs) before the split wins.
-    static let minimumFlopsPerThread = 4_000_000
+    /// is split across threads: 16 MFLOP, about 150 µs of one core, so only products of 32 MFLOP
+    /// and more are split. None of the models' products is that big (the largest, 512×64·64×256,
+    /// is 16.8 MFLOP), so they all stay single-threaded; split the batch at the level of the
+    /// training step instead. Measured on the project's 2-core VM with `makemore-bench` and a
+    /// 1T/2T sweep of 4–134 MFLOP products: the second thread never paid for itself below
+    /// 32 MFLOP — waking a parked vCPU and getting it scheduled costs tens of microseconds, and
+    /// nothing when the other core is busy, where 2T stayed at 0.95–0.99× of 1T up to 134 MFLOP.
+    /// The notes' idle-machine figures agree: 12.6 MFLOP is slower on 2 threads (113 vs
+    /// ~170 GFLOP/s), 33.5 MFLOP (256³) is ~15 % faster.
+    static let minimumFlopsPerThread = 16_000_000
 
     /// The number of threads a product of this size runs on (the same for all three variants):
-    /// 1 unless every thread gets at least `minimumFlopsPerThread`, at most `maxThreads` or the
-    /// number of cores.
+    /// 1 unless every thread gets at least `minimumFlopsPerThread`; at most `maxThreads`, the
+    /// number of cores, and the number of products or 8-row blocks to share out.
     public static func threadCount(batch: Int = 1, m: Int, n: Int, k: Int, maxThreads: Int? = nil) -> Int {
         let flops = 2 * batch * m * n * k
-        let rowTiles = (m + MatmulProblem.tileRows - 1) / MatmulProblem.tileRows
-        return max(1, min(maxThreads ?? Parallel.coreCount, flops / minimumFlopsPerThread, max(batch, rowTiles)))
+        return max(1, min(maxThreads ?? Parallel.coreCount, flops / minimumFlopsPerThread, shareableUnits(batch: batch, m: m)))
     }
 
-    private enum Layout { case nn, nt, tn }
+    /// Whole products, or 8-row blocks of one product, that threads can take.
+    private static func shareableUnits(batch: Int, m: Int) -> Int {
+        max(batch, (m + MatmulProblem.tileRows - 1) / MatmulProblem.tileRows)
+    }
 
-    private static func product(
+    enum Layout: CaseIterable, Sendable { case nn, nt, tn }
+
+    /// The batched product of `layout` on up to `threads` threads (tests force a split here).
+    static func product(
         _ layout: Layout,
         _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
-        batch: Int, m: Int, n: Int, k: Int, accumulate: Bool, maxThreads: Int?
+        batch: Int, m: Int, n: Int, k: Int, accumulate: Bool, threads: Int
     ) {
         precondition(batch >= 0 && m >= 0 && n >= 0 && k >= 0, "matrix sizes must not be negative")
         guard batch > 0, m > 0, n > 0 else { return }
@@ -94,7 +111,7 @@ public enum Matmul {
             return
         }
         let rowTiles = (m + MatmulProblem.tileRows - 1) / MatmulProblem.tileRows
-        let shares = threadCount(batch: batch, m: m, n: n, k: k, maxThreads: maxThreads)
+        let shares = max(1, min(threads, shareableUnits(batch: batch, m: m)))
 
         func problem(_ item: Int) -> MatmulProblem {
             let a = a + item * m * k, b = b + item * k * n, c = c + item * m * n
