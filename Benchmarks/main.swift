@@ -1,4 +1,42 @@
-import MakemoreKit
+import Foundation
 
-print("benchmarks")
-runAutogradBenchmarks()
+/// `makemore-bench [--only SECTION] [--json FILE]`: runs the benchmark sections (all, or the one
+/// named), prints a table per section and, with `--json`, writes every row to FILE.
+/// A new section is one more entry in `sections`.
+let sections: [(name: String, run: (inout BenchmarkReport) -> Void)] = [
+    (MatmulBenchmark.section, MatmulBenchmark.run),
+    (TrainingBenchmark.section, TrainingBenchmark.run),
+]
+
+var only: String?
+var jsonPath: String?
+var arguments = CommandLine.arguments.dropFirst()
+while let argument = arguments.popFirst() {
+    switch argument {
+    case "--only": only = arguments.popFirst()
+    case "--json": jsonPath = arguments.popFirst()
+    default:
+        FileHandle.standardError.write(Data("usage: makemore-bench [--only SECTION] [--json FILE]\n".utf8))
+        exit(2)
+    }
+}
+if let only, !sections.contains(where: { $0.name == only }) {
+    FileHandle.standardError.write(Data("unknown section \(only); sections: \(sections.map(\.name).joined(separator: ", "))\n".utf8))
+    exit(2)
+}
+
+var report = BenchmarkReport()
+for section in sections where only == nil || only == section.name {
+    section.run(&report)
+    print("\n== \(section.name) ==")
+    print(report.table(section: section.name))
+}
+if let jsonPath {
+    do {
+        try report.writeJSON(to: jsonPath)
+        print("\nwrote \(jsonPath)")
+    } catch {
+        FileHandle.standardError.write(Data("could not write \(jsonPath): \(error)\n".utf8))
+        exit(1)
+    }
+}

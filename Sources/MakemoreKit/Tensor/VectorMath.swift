@@ -1,14 +1,109 @@
-import Foundation
-
-/// Element-wise transcendental functions over flat buffers. `x` and `y` may be the same buffer.
+/// Element-wise transcendental functions over flat buffers, 16 lanes at a time. `x` and `y` may
+/// be the same buffer. Accuracy (tested against libm in `Double`): `exp` within 2e-7 relative,
+/// `tanh` within 1e-6 absolute, `sigmoid` within 3e-7 relative; overflow, underflow, ±∞ and NaN
+/// behave as in libm.
 public enum VectorMath {
     /// `y[i] = exp(x[i])`
     public static func exp(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
-        for i in 0..<count { y[i] = Foundation.exp(x[i]) }
+        map(x, y, count: count, exp)
     }
 
     /// `y[i] = tanh(x[i])`
     public static func tanh(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
-        for i in 0..<count { y[i] = Foundation.tanh(x[i]) }
+        map(x, y, count: count, tanh)
+    }
+
+    /// `y[i] = 1 / (1 + exp(-x[i]))`
+    public static func sigmoid(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
+        map(x, y, count: count, sigmoid)
+    }
+
+    typealias Vector = SIMD16<Float>
+
+    /// `e^x` lane-wise. `x = n·ln2 + r` with |r| ≤ ln2/2 (ln2 split in two for an exact
+    /// reduction), `e^r` by Cephes' `expf` polynomial, then `2^n` applied as two halves so that
+    /// subnormal results stay right. Below −104 the result is 0, above 88.73 it is +∞.
+    @inline(__always)
+    static func exp(_ x: Vector) -> Vector {
+        // Compare-and-select, not `clamped` (whose NaN rules keep it from vectorising); NaN
+        // passes through here and is restored at the end.
+        let clamped = x.replacing(with: -104, where: x .< -104).replacing(with: 89, where: x .> 89)
+        // Adding 1.5·2^23 rounds x·log2(e) to the nearest integer n, which then sits in the low
+        // bits of the sum (no float-to-integer conversion, so no trap on any input).
+        let magic: Float = 0x1.8p23
+        let shifted = clamped * 1.44269504088896341 + magic
+        let n = shifted - magic
+        let r = clamped
+            .addingProduct(n, Vector(repeating: -0.693145751953125))  // ln2 high bits: n·it is exact
+            .addingProduct(n, Vector(repeating: -1.428606765330187045e-6))  // ln2 − high bits
+        var p = Vector(repeating: 1.9875691500e-4)
+        p = horner(p, r, 1.3981999507e-3)
+        p = horner(p, r, 8.3334519073e-3)
+        p = horner(p, r, 4.1665795894e-2)
+        p = horner(p, r, 1.6666665459e-1)
+        p = horner(p, r, 5.0000001201e-1)
+        let er = (r + 1).addingProduct(p, r * r)  // e^r ≈ 1 + r + r²·p(r)
+        let exponent = unsafeBitCast(shifted, to: SIMD16<Int32>.self) &- Int32(bitPattern: magic.bitPattern)  // n, in [-150, 128]
+        let half = exponent &>> 1
+        var result = er * powerOfTwo(half) * powerOfTwo(exponent &- half)
+        result.replace(with: x, where: x .!= x)  // NaN in, NaN out
+        return result
+    }
+
+    /// `tanh(x)` lane-wise, computed on |x| and given the sign of `x` (so exactly odd, and −0
+    /// stays −0): Cephes' `tanhf` odd polynomial below 0.625, otherwise `1 − 2/(e^{2|x|} + 1)`,
+    /// which saturates to 1 once `e^{2|x|}` overflows.
+    @inline(__always)
+    static func tanh(_ x: Vector) -> Vector {
+        let signBit = SIMD16<UInt32>(repeating: 0x8000_0000)
+        let bits = unsafeBitCast(x, to: SIMD16<UInt32>.self)
+        let magnitude = unsafeBitCast(bits & ~signBit, to: Vector.self)
+        let z = magnitude * magnitude
+        var p = Vector(repeating: -5.70498872745e-3)
+        p = horner(p, z, 2.06390887954e-2)
+        p = horner(p, z, -5.37397155531e-2)
+        p = horner(p, z, 1.33314422036e-1)
+        p = horner(p, z, -3.33332819422e-1)
+        let small = magnitude.addingProduct(magnitude * z, p)  // |x| + |x|³·p(x²)
+        let large = 1 - 2 / (exp(2 * magnitude) + 1)
+        let result = large.replacing(with: small, where: magnitude .< 0.625)
+        return unsafeBitCast(unsafeBitCast(result, to: SIMD16<UInt32>.self) | (bits & signBit), to: Vector.self)
+    }
+
+    /// `1 / (1 + e^{-x})` lane-wise: 0 and 1 in the limits, NaN for NaN.
+    @inline(__always)
+    static func sigmoid(_ x: Vector) -> Vector {
+        1 / (1 + exp(-x))
+    }
+
+    /// `c + p·x`, one step of Horner's rule.
+    @inline(__always)
+    private static func horner(_ p: Vector, _ x: Vector, _ c: Float) -> Vector {
+        Vector(repeating: c).addingProduct(p, x)
+    }
+
+    /// `2^e` for integer `e` in the normal exponent range [-126, 127].
+    @inline(__always)
+    private static func powerOfTwo(_ e: SIMD16<Int32>) -> Vector {
+        unsafeBitCast((e &+ 127) &<< 23, to: Vector.self)
+    }
+
+    /// Applies `f` to `x` 16 lanes at a time; the tail goes through one zero-padded vector.
+    @inline(__always)
+    private static func map(
+        _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int, _ f: (Vector) -> Vector
+    ) {
+        var i = 0
+        while i &+ 16 <= count {
+            let v = UnsafeRawPointer(x + i).loadUnaligned(as: Vector.self)
+            UnsafeMutableRawPointer(y + i).storeBytes(of: f(v), as: Vector.self)
+            i &+= 16
+        }
+        let rest = count &- i
+        guard rest > 0 else { return }
+        var v = Vector()
+        for lane in 0..<rest { v[lane] = x[i &+ lane] }
+        let result = f(v)
+        for lane in 0..<rest { y[i &+ lane] = result[lane] }
     }
 }

@@ -1,0 +1,92 @@
+import MakemoreKit
+
+/// GFLOP/s of every matrix product the models run: for each `Linear` layer the forward `nt`,
+/// both backward products (`nn` for dx, `tn` for dW, accumulating as backward passes do) and a
+/// plain `nn` forward for weights stored `[in, out]`; plus attention's batched products.
+/// Single-threaded always; threaded too where `Matmul` would split the product (none of the
+/// model shapes, see `Matmul.minimumFlopsPerThread`; the last row shows one that is split).
+enum MatmulBenchmark {
+    static let section = "matmul"
+
+    /// A `Linear` layer applied to `rows` inputs: x (rows, inputs) → y (rows, outputs).
+    struct LinearShape {
+        var model: String
+        var rows: Int
+        var inputs: Int
+        var outputs: Int
+    }
+
+    static let linearShapes = [
+        LinearShape(model: "bigram", rows: 32, inputs: 27, outputs: 27),
+        LinearShape(model: "mlp", rows: 32, inputs: 30, outputs: 200),
+        LinearShape(model: "mlp", rows: 32, inputs: 200, outputs: 27),
+        LinearShape(model: "deep mlp", rows: 32, inputs: 100, outputs: 100),
+        LinearShape(model: "transformer", rows: 512, inputs: 64, outputs: 192),
+        LinearShape(model: "transformer", rows: 512, inputs: 64, outputs: 64),
+        LinearShape(model: "transformer", rows: 512, inputs: 64, outputs: 256),
+        LinearShape(model: "transformer", rows: 512, inputs: 256, outputs: 64),
+        LinearShape(model: "transformer", rows: 512, inputs: 64, outputs: 27),
+    ]
+
+    static func run(into report: inout BenchmarkReport) {
+        for shape in linearShapes {
+            let (r, i, o) = (shape.rows, shape.inputs, shape.outputs)
+            let name = "\(shape.model) \(i)→\(o)"
+            // y = x·Wᵀ: x (r, i), W (o, i) → y (r, o)
+            measure(.nt, "\(name) fwd nt", batch: 1, m: r, n: o, k: i, accumulate: false, into: &report)
+            // dx += dy·W: dy (r, o), W (o, i) → dx (r, i)
+            measure(.nn, "\(name) dx nn", batch: 1, m: r, n: i, k: o, accumulate: true, into: &report)
+            // dW += dyᵀ·x: dy (r, o), x (r, i) → dW (o, i)
+            measure(.tn, "\(name) dW tn", batch: 1, m: o, n: i, k: r, accumulate: true, into: &report)
+            // y = x·W: x (r, i), W (i, o) → y (r, o)
+            measure(.nn, "\(name) fwd nn", batch: 1, m: r, n: o, k: i, accumulate: false, into: &report)
+        }
+        // Attention over 32 sequences × 4 heads, T = 16, head size 16.
+        // att = q·kᵀ: q (B·nh, T, hs), k (B·nh, T, hs) → att (B·nh, T, T)
+        measure(.nt, "attention q·kᵀ nt", batch: 128, m: 16, n: 16, k: 16, accumulate: false, into: &report)
+        // y = att·v: att (B·nh, T, T), v (B·nh, T, hs) → y (B·nh, T, hs)
+        measure(.nn, "attention att·v nn", batch: 128, m: 16, n: 16, k: 16, accumulate: false, into: &report)
+        // Not a model shape: the smallest square-ish product big enough for `Matmul` to split.
+        measure(.nn, "threading reference nn", batch: 1, m: 512, n: 256, k: 256, accumulate: false, into: &report)
+    }
+
+    enum Variant { case nn, nt, tn }
+
+    private static func measure(
+        _ variant: Variant, _ name: String, batch: Int, m: Int, n: Int, k: Int, accumulate: Bool,
+        into report: inout BenchmarkReport
+    ) {
+        var generator = RandomGenerator(seed: 1)
+        func random(_ count: Int) -> [Float] { (0..<count).map { _ in Float(generator.uniform() * 2 - 1) } }
+        let a = random(batch * m * k), b = random(batch * k * n)
+        var c = [Float](repeating: 0, count: batch * m * n)
+        let flops = Double(2 * batch * m * n * k)
+
+        func seconds(maxThreads: Int?) -> Double {
+            a.withUnsafeBufferPointer { a in
+                b.withUnsafeBufferPointer { b in
+                    c.withUnsafeMutableBufferPointer { c in
+                        let (a, b, c) = (a.baseAddress!, b.baseAddress!, c.baseAddress!)
+                        return medianSeconds {
+                            switch variant {
+                            case .nn: Matmul.nn(a, b, c, batch: batch, m: m, n: n, k: k, accumulate: accumulate, maxThreads: maxThreads)
+                            case .nt: Matmul.nt(a, b, c, batch: batch, m: m, n: n, k: k, accumulate: accumulate, maxThreads: maxThreads)
+                            case .tn: Matmul.tn(a, b, c, batch: batch, m: m, n: n, k: k, accumulate: accumulate, maxThreads: maxThreads)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        let single = seconds(maxThreads: 1)
+        var metrics = [("µs 1T", single * 1e6), ("GFLOP/s 1T", flops / single / 1e9)]
+        let threads = Matmul.threadCount(batch: batch, m: m, n: n, k: k)
+        if threads > 1 {
+            let threaded = seconds(maxThreads: nil)
+            metrics += [("µs \(threads)T", threaded * 1e6), ("GFLOP/s \(threads)T", flops / threaded / 1e9)]
+        }
+        let shape = (batch > 1 ? "\(batch)×" : "") + "\(m)×\(k)·\(k)×\(n)"
+        report.add(section: section, name: name, shape: shape, metrics: metrics)
+    }
+}

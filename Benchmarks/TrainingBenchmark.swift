@@ -1,0 +1,46 @@
+import Foundation
+import MakemoreKit
+
+/// Milliseconds per training step (forward + backward + optimizer update) of every stage at its
+/// default configuration, and names sampled per second, on names.txt's real split.
+enum TrainingBenchmark {
+    static let section = "training"
+
+    static func run(into report: inout BenchmarkReport) {
+        guard let words = try? WordList.load(path: "names.txt"),
+              let split = try? DatasetSplit(shuffling: words, seed: 42, valFraction: 0.1, testFraction: 0.1),
+              let dataset = try? Dataset(split: split)
+        else {
+            FileHandle.standardError.write(Data("training benchmarks need names.txt in the current directory\n".utf8))
+            return
+        }
+        var generator = RandomGenerator(seed: 42)
+        let v = dataset.vocabulary.size
+
+        let bigram = NeuralBigram(vocabularySize: v, using: &generator)
+        let examples = WindowExamples(words: dataset.train, contextLength: 1)
+        let optimizer = Optimizer(parameters: bigram.parameters, configuration: OptimizerConfiguration(kind: .sgd))
+        step(&report, "neural-bigram full batch", shape: "\(examples.count) examples") {
+            optimizer.zeroGrad()
+            bigram.loss(contexts: examples.contexts, targets: examples.targets, l2: 0.01).backward()
+            optimizer.step(learningRate: 50)
+        }
+        sample(&report, "neural-bigram", bigram, dataset: dataset)
+    }
+
+    /// Records the median time of one `body` call as ms/step.
+    static func step(_ report: inout BenchmarkReport, _ name: String, shape: String, _ body: () -> Void) {
+        let seconds = medianSeconds(repetitions: 5, minimumRun: .milliseconds(200), body)
+        report.add(section: section, name: name, shape: shape, metrics: [("ms/step", seconds * 1000), ("steps/s", 1 / seconds)])
+    }
+
+    /// Records how many names per second `model` samples.
+    static func sample(_ report: inout BenchmarkReport, _ name: String, _ model: some LanguageModel, dataset: Dataset) {
+        var generator = RandomGenerator(seed: 1)
+        let count = 200
+        let seconds = medianSeconds(repetitions: 5, minimumRun: .milliseconds(100)) {
+            _ = Sampler.generate(model, count: count, using: &generator)
+        }
+        report.add(section: section, name: "\(name) sampling", shape: "\(count) names", metrics: [("names/s", Double(count) / seconds)])
+    }
+}

@@ -1,0 +1,183 @@
+/// The register-blocked core behind `Matmul`: one product `C[M, N] (+)= A[M, K] · B[K, N]` where
+/// A and B are read through strides, so that `nn`, `nt` and `tn` share one kernel.
+///
+/// Blocking, outermost first: a panel of `panelWidth` columns of B times at most `panelDepth`
+/// rows of it is packed (zero-padded to full width) into this thread's `ThreadScratch` buffer,
+/// so a call allocates nothing; then every block of `tileRows` rows of A is multiplied against
+/// it by a micro-kernel whose accumulators — `tileRows` rows × two `SIMD16<Float>` — live in
+/// registers for the whole depth.
+struct MatmulProblem {
+    /// `A[i, p] = a[i * aRowStride + p * aDepthStride]`
+    var a: UnsafePointer<Float>
+    var aRowStride: Int
+    var aDepthStride: Int
+    /// `B[p, j] = b[p * bDepthStride + j * bColumnStride]`
+    var b: UnsafePointer<Float>
+    var bDepthStride: Int
+    var bColumnStride: Int
+    /// `C[i, j] = c[i * n + j]`
+    var c: UnsafeMutablePointer<Float>
+    var m: Int
+    var n: Int
+    var k: Int
+    var accumulate: Bool
+
+    /// Rows of A (and C) per micro-kernel call.
+    static let tileRows = 8
+    /// Columns of B (and C) per packed panel: two 16-lane vectors.
+    static let panelWidth = 32
+    /// Rows of B per packed panel; deeper products are split and accumulated. 256 keeps the
+    /// panel at 32 KiB, the size of L1.
+    static let panelDepth = 256
+
+    /// Computes rows `rows` of C (a sub-range of `0..<m`). `k` must be positive.
+    func run(rows: Range<Int>) {
+        let width = Self.panelWidth, tileRows = Self.tileRows
+        assert(ThreadScratch.byteCount >= (Self.panelDepth + tileRows) * width * MemoryLayout<Float>.stride)
+        let scratch = ThreadScratch.buffer.assumingMemoryBound(to: Float.self)
+        let panel = scratch  // (panelDepth, panelWidth)
+        let edgeTile = scratch + Self.panelDepth * width  // (tileRows, panelWidth)
+        for j0 in stride(from: 0, to: n, by: width) {
+            let columns = min(width, n - j0)
+            for k0 in stride(from: 0, to: k, by: Self.panelDepth) {
+                let depth = min(Self.panelDepth, k - k0)
+                packPanel(panel, k0: k0, depth: depth, j0: j0, columns: columns)
+                let add = accumulate || k0 > 0
+                for i0 in stride(from: rows.lowerBound, to: rows.upperBound, by: tileRows) {
+                    let tileHeight = min(tileRows, rows.upperBound - i0)
+                    let aTile = a + i0 * aRowStride + k0 * aDepthStride
+                    let cTile = c + i0 * n + j0
+                    if columns == width {
+                        microKernel(
+                            aTile, rowStride: aRowStride, depthStride: aDepthStride,
+                            rows: tileHeight, panel, depth: depth,
+                            cTile, ldc: n, accumulate: add)
+                    } else {
+                        microKernel(
+                            aTile, rowStride: aRowStride, depthStride: aDepthStride,
+                            rows: tileHeight, panel, depth: depth,
+                            edgeTile, ldc: width, accumulate: false)
+                        for r in 0..<tileHeight {
+                            let source = edgeTile + r * width, target = cTile + r * n
+                            if add {
+                                for j in 0..<columns { target[j] += source[j] }
+                            } else {
+                                for j in 0..<columns { target[j] = source[j] }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Copies `B[k0 ..< k0+depth, j0 ..< j0+columns]` into `panel` (depth, panelWidth), padding
+    /// the columns past `columns` with zeros.
+    private func packPanel(_ panel: UnsafeMutablePointer<Float>, k0: Int, depth: Int, j0: Int, columns: Int) {
+        let width = Self.panelWidth
+        let origin = b + k0 * bDepthStride + j0 * bColumnStride
+        if bColumnStride == 1 && columns == width {
+            // Rows of the panel are contiguous in B: two vector copies each.
+            for p in 0..<depth {
+                let source = UnsafeRawPointer(origin + p &* bDepthStride)
+                let target = UnsafeMutableRawPointer(panel + p &* width)
+                target.storeBytes(of: source.loadUnaligned(as: SIMD16<Float>.self), as: SIMD16<Float>.self)
+                target.storeBytes(
+                    of: source.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self), toByteOffset: 64,
+                    as: SIMD16<Float>.self)
+            }
+        } else if bColumnStride == 1 {
+            for p in 0..<depth {
+                let source = origin + p &* bDepthStride, target = panel + p &* width
+                for j in 0..<columns { target[j] = source[j] }
+            }
+            zeroColumns(panel, from: columns, depth: depth)
+        } else {
+            // Columns of the panel are contiguous in B (`nt`): transpose while copying. (A 16×16
+            // in-register transpose measured no faster here than this loop.)
+            for jj in 0..<columns {
+                var source = origin + jj &* bColumnStride, target = panel + jj
+                for _ in 0..<depth {
+                    target.pointee = source.pointee
+                    source += bDepthStride
+                    target += width
+                }
+            }
+            zeroColumns(panel, from: columns, depth: depth)
+        }
+    }
+
+    /// Zeroes columns `from ..< panelWidth` of the first `depth` rows of `panel`.
+    private func zeroColumns(_ panel: UnsafeMutablePointer<Float>, from columns: Int, depth: Int) {
+        guard columns < Self.panelWidth else { return }
+        for p in 0..<depth {
+            for j in columns..<Self.panelWidth { panel[p &* Self.panelWidth &+ j] = 0 }
+        }
+    }
+}
+
+/// `C[r, 0..<32] (+)= Σ_p A[r, p] · panel[p, 0..<32]` for `r < rows` (1...8). Rows past `rows`
+/// re-read the last valid row of A and are not stored, so one kernel serves every tile height.
+///
+/// a: (rows, depth) via strides, panel: (depth, 32) contiguous, c: (rows, 32) with row stride ldc
+@inline(__always)
+private func microKernel(
+    _ a: UnsafePointer<Float>, rowStride: Int, depthStride: Int, rows: Int,
+    _ panel: UnsafePointer<Float>, depth: Int,
+    _ c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
+) {
+    typealias V = SIMD16<Float>
+    let last = rows &- 1
+    let a0 = a
+    let a1 = a + min(1, last) &* rowStride
+    let a2 = a + min(2, last) &* rowStride
+    let a3 = a + min(3, last) &* rowStride
+    let a4 = a + min(4, last) &* rowStride
+    let a5 = a + min(5, last) &* rowStride
+    let a6 = a + min(6, last) &* rowStride
+    let a7 = a + min(7, last) &* rowStride
+    var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V(), c30 = V(), c31 = V()
+    var c40 = V(), c41 = V(), c50 = V(), c51 = V(), c60 = V(), c61 = V(), c70 = V(), c71 = V()
+    var pb = UnsafeRawPointer(panel)
+    var offset = 0
+    for _ in 0..<depth {
+        let b0 = pb.load(as: V.self)
+        let b1 = pb.load(fromByteOffset: 64, as: V.self)
+        var x = V(repeating: a0[offset])
+        c00.addProduct(x, b0); c01.addProduct(x, b1)
+        x = V(repeating: a1[offset])
+        c10.addProduct(x, b0); c11.addProduct(x, b1)
+        x = V(repeating: a2[offset])
+        c20.addProduct(x, b0); c21.addProduct(x, b1)
+        x = V(repeating: a3[offset])
+        c30.addProduct(x, b0); c31.addProduct(x, b1)
+        x = V(repeating: a4[offset])
+        c40.addProduct(x, b0); c41.addProduct(x, b1)
+        x = V(repeating: a5[offset])
+        c50.addProduct(x, b0); c51.addProduct(x, b1)
+        x = V(repeating: a6[offset])
+        c60.addProduct(x, b0); c61.addProduct(x, b1)
+        x = V(repeating: a7[offset])
+        c70.addProduct(x, b0); c71.addProduct(x, b1)
+        pb += 128
+        offset &+= depthStride
+    }
+    @inline(__always) func store(_ row: Int, _ lo: V, _ hi: V) {
+        let target = UnsafeMutableRawPointer(c + row &* ldc)
+        if accumulate {
+            target.storeBytes(of: target.loadUnaligned(as: V.self) + lo, as: V.self)
+            target.storeBytes(of: target.loadUnaligned(fromByteOffset: 64, as: V.self) + hi, toByteOffset: 64, as: V.self)
+        } else {
+            target.storeBytes(of: lo, as: V.self)
+            target.storeBytes(of: hi, toByteOffset: 64, as: V.self)
+        }
+    }
+    store(0, c00, c01)
+    if rows > 1 { store(1, c10, c11) }
+    if rows > 2 { store(2, c20, c21) }
+    if rows > 3 { store(3, c30, c31) }
+    if rows > 4 { store(4, c40, c41) }
+    if rows > 5 { store(5, c50, c51) }
+    if rows > 6 { store(6, c60, c61) }
+    if rows > 7 { store(7, c70, c71) }
+}
