@@ -14,9 +14,12 @@ enum BigramCommand: Subcommand {
     static func run(_ arguments: ParsedArguments) throws {
         let clock = ContinuousClock.now
         let smoothing = try arguments.double("smoothing", in: 0...1e9)!
-        let dataset = try StageOptions.dataset(arguments)
+        let checkpoint = try StageOptions.checkpoint(arguments)
+        let dataset = try StageOptions.dataset(arguments, checkpoint: checkpoint)
         var generator = RandomGenerator(seed: try arguments.seed("seed")!)
-        let model = CountBigram(words: dataset.train, vocabularySize: dataset.vocabulary.size, smoothing: smoothing)
+        let model = try checkpoint?.restore(CountBigram.self, source: arguments.string("load")!)
+            ?? CountBigram(words: dataset.train, vocabularySize: dataset.vocabulary.size, smoothing: smoothing)
+        try StageOptions.save(model, dataset, arguments, checkpoint: checkpoint, step: 0, valLoss: nil)
         if let path = arguments.string("plot") {
             try AtomicFile.write(CountHeatmap.svg(counts: model.counts, vocabulary: dataset.vocabulary), to: path)
         }
@@ -25,7 +28,7 @@ enum BigramCommand: Subcommand {
             losses: StageOptions.losses(model, dataset),
             samples: try StageOptions.samples(model, dataset, arguments, generator: &generator))
         let pairs = arguments.flag("show-counts") ? model.topPairs(20) : []
-        report.extra = [("smoothing", .number(smoothing))]
+        report.extra = [("smoothing", .number(model.smoothing))]
         if !pairs.isEmpty {
             report.extra.append(("top_pairs", .array(pairs.map {
                 .object([("pair", .string(dataset.vocabulary.decode([$0.previous, $0.next]))), ("count", .integer($0.count))])

@@ -13,15 +13,18 @@ enum NeuralBigramCommand: Subcommand {
         let clock = ContinuousClock.now
         let training = try TrainingOptions(arguments)
         let l2 = Float(try arguments.double("l2", in: 0...1e6)!)
-        let dataset = try StageOptions.dataset(arguments)
+        let checkpoint = try StageOptions.checkpoint(arguments)
+        let dataset = try StageOptions.dataset(arguments, checkpoint: checkpoint)
         var generator = RandomGenerator(seed: try arguments.seed("seed")!)
         let v = dataset.vocabulary.size
-        let model = NeuralBigram(vocabularySize: v, using: &generator)
+        let model = try checkpoint?.restore(NeuralBigram.self, source: arguments.string("load")!)
+            ?? NeuralBigram(vocabularySize: v, using: &generator)
         let examples = WindowExamples(words: dataset.train, contextLength: 1)
         let initialLoss = Tensor.withoutGradient { model.loss(contexts: examples.contexts, targets: examples.targets, l2: 0).item }
         let optimizer = Optimizer(parameters: model.parameters, configuration: training.optimizer)
         var contexts: [Int32] = [], targets: [Int32] = []
-        let history = try training.loop().run(optimizer: optimizer, loss: { _ in
+        let loop = checkpoint == nil ? training.loop() : TrainingLoop(steps: 0, learningRate: 0)
+        let history = try loop.run(optimizer: optimizer, loss: { _ in
             guard let size = training.batchSize else {
                 return model.loss(contexts: examples.contexts, targets: examples.targets, l2: l2)
             }
@@ -29,6 +32,8 @@ enum NeuralBigramCommand: Subcommand {
             return model.loss(contexts: contexts, targets: targets, l2: l2)
         }, evaluate: { Evaluator.evaluate(model, words: dataset.val)?.nll })
         try training.writePlot(history, model: name)
+        try StageOptions.save(model, dataset, arguments, checkpoint: checkpoint, step: (checkpoint?.step ?? 0) + history.steps,
+                              valLoss: Evaluator.evaluate(model, words: dataset.val)?.nll)
 
         let counts = CountBigram(words: dataset.train, vocabularySize: v, smoothing: 1)
         let countVal = Evaluator.evaluate(counts, words: dataset.val)?.nll

@@ -10,8 +10,41 @@ enum StageOptions {
         Option("val-fraction", value: "F", default: "0.1", "share of words held out for validation"),
         Option("test-fraction", value: "F", default: "0.1", "share of words held out for test"),
         Option("samples", value: "N", default: "10", "names to sample after fitting"),
+        Option("save", value: "FILE", "write the trained model as a safetensors checkpoint"),
+        Option("load", value: "FILE", "load a checkpoint instead of training (its split, unless --input/--split-dir is given)"),
         Option(flag: "json", "print one JSON object with the results instead of text"),
     ]
+
+    /// How the split of `arguments` was made, for checkpoints.
+    static func splitRecord(_ arguments: ParsedArguments) throws -> SplitRecord {
+        SplitRecord(input: arguments.string("split-dir") == nil ? absolute(arguments.string("input")!) : nil,
+                    directory: arguments.string("split-dir").map(absolute), seed: try arguments.seed("seed")!,
+                    valFraction: try arguments.double("val-fraction", in: 0...1)!, testFraction: try arguments.double("test-fraction", in: 0...1)!)
+    }
+
+    /// The checkpoint named by `--load`, if any.
+    static func checkpoint(_ arguments: ParsedArguments) throws -> Checkpoint? {
+        try arguments.string("load").map { try Checkpoint.read(path: $0) }
+    }
+
+    /// The dataset for a stage: from the options, or for a loaded checkpoint from its recorded
+    /// split and vocabulary (explicit --input/--split-dir override the split).
+    static func dataset(_ arguments: ParsedArguments, checkpoint: Checkpoint?) throws -> Dataset {
+        guard let checkpoint else { return try dataset(arguments) }
+        let explicit = arguments.given("input") || arguments.given("split-dir")
+        return try Dataset(split: explicit ? split(arguments) : checkpoint.split.load(), vocabulary: checkpoint.vocabulary)
+    }
+
+    /// Writes `--save` if given.
+    static func save<M: CheckpointableModel>(_ model: M, _ dataset: Dataset, _ arguments: ParsedArguments, checkpoint: Checkpoint?, step: Int, valLoss: Double?) throws {
+        guard let path = arguments.string("save") else { return }
+        let record = try checkpoint?.split ?? splitRecord(arguments)
+        try Checkpoint(model: model, vocabulary: dataset.vocabulary, split: record, step: step, valLoss: valLoss).write(to: path)
+    }
+
+    private static func absolute(_ path: String) -> String {
+        path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+    }
 
     /// The split `arguments` ask for: `--split-dir` as-is, or `--input` shuffled and cut.
     static func split(_ arguments: ParsedArguments) throws -> DatasetSplit {

@@ -25,5 +25,7 @@ struct CommandEntry: Sendable {
 let subcommands: [CommandEntry] = [
     CommandEntry(BigramCommand.self),
     CommandEntry(NeuralBigramCommand.self),
+    CommandEntry(SampleCommand.self),
+    CommandEntry(EvalCommand.self),
     CommandEntry(SplitCommand.self),
 ]

@@ -6,7 +6,15 @@ import Foundation
 ///
 /// With `s = 0` an unseen pair has probability 0 (log-probability −∞), so a split containing
 /// one has NLL +∞ — reported as such, never a crash.
-public struct CountBigram: WindowLanguageModel, Sendable {
+public struct CountBigram: WindowLanguageModel, CheckpointableModel, Sendable {
+    /// The smoothing is the count model's only hyperparameter.
+    public struct Configuration: Codable, Sendable {
+        public var smoothing: Double
+    }
+
+    public static let kind = "bigram"
+    public var configuration: Configuration { Configuration(smoothing: smoothing) }
+
     /// Vocabulary size V.
     public let vocabularySize: Int
     /// The additive smoothing `s` (pseudo-count added to every pair).
@@ -21,9 +29,6 @@ public struct CountBigram: WindowLanguageModel, Sendable {
 
     /// Counts the pairs of `words` (each framed by boundaries) and normalises the rows.
     public init(words: [[Int32]], vocabularySize v: Int, smoothing: Double) {
-        precondition(smoothing >= 0)
-        vocabularySize = v
-        self.smoothing = smoothing
         var counts = [Int](repeating: 0, count: v * v)
         for word in words {
             var previous = Vocabulary.boundary
@@ -32,6 +37,14 @@ public struct CountBigram: WindowLanguageModel, Sendable {
                 previous = token
             }
         }
+        self.init(counts: counts, vocabularySize: v, smoothing: smoothing)
+    }
+
+    /// The model of the given (V, V) pair counts.
+    public init(counts: [Int], vocabularySize v: Int, smoothing: Double) {
+        precondition(smoothing >= 0 && counts.count == v * v)
+        vocabularySize = v
+        self.smoothing = smoothing
         self.counts = counts
         var table = [Float](repeating: 0, count: v * v)
         for i in 0..<v {
@@ -53,6 +66,24 @@ public struct CountBigram: WindowLanguageModel, Sendable {
             out.append(contentsOf: logProbabilityTable[row..<(row + vocabularySize)])
         }
         return out
+    }
+
+    /// The counts as one (V, V) tensor named `counts` (exact as F32 up to 2²⁴).
+    public func stateTensors() -> [SafetensorsFile.Tensor] {
+        [SafetensorsFile.Tensor(name: "counts", shape: [vocabularySize, vocabularySize], values: counts.map(Float.init))]
+    }
+
+    /// The model of the stored counts.
+    public static func restore(configuration: Configuration, vocabularySize v: Int, from file: SafetensorsFile, source: String) throws -> CountBigram {
+        guard let stored = file.tensor(named: "counts"), file.tensors.count == 1 else {
+            throw MakemoreError("\(source): a bigram checkpoint holds exactly one tensor, 'counts'")
+        }
+        guard stored.shape == [v, v] else { throw MakemoreError("\(source): 'counts' has shape \(stored.shape), the vocabulary needs [\(v), \(v)]") }
+        guard stored.values.allSatisfy({ $0 >= 0 && $0 == $0.rounded() && $0 < 16_777_216 }) else {
+            throw MakemoreError("\(source): 'counts' must hold non-negative whole numbers")
+        }
+        guard configuration.smoothing >= 0 && configuration.smoothing.isFinite else { throw MakemoreError("\(source): smoothing must be ≥ 0") }
+        return CountBigram(counts: stored.values.map { Int($0) }, vocabularySize: v, smoothing: configuration.smoothing)
     }
 
     /// The `limit` most frequent pairs, most frequent first: (previous, next, count).

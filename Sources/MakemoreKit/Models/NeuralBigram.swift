@@ -2,7 +2,16 @@
 /// token after token `i` (one-hot(i)·W is a row lookup); softmax turns them into probabilities
 /// and the loss is the mean NLL plus an optional `l2·mean(W²)` penalty that pulls the logits
 /// towards equal probabilities, like the count model's smoothing.
-public final class NeuralBigram: Module, WindowLanguageModel {
+public final class NeuralBigram: TrainableModel, WindowLanguageModel {
+    /// The neural bigram has no hyperparameters beyond the vocabulary size.
+    public struct Configuration: Codable, Sendable {
+        /// The only configuration.
+        public init() {}
+    }
+
+    public static let kind = "neural-bigram"
+    public var configuration: Configuration { Configuration() }
+
     /// (V, V), initialised N(0, 1) as in the lecture; checkpoint key `logits` as in makemore.py.
     public let weight: Tensor
 
@@ -10,7 +19,7 @@ public final class NeuralBigram: Module, WindowLanguageModel {
     public var contextLength: Int { 1 }
 
     /// A model over `vocabularySize` tokens with N(0, 1) logits.
-    public init(vocabularySize: Int, using generator: inout RandomGenerator) {
+    public init(configuration: Configuration = Configuration(), vocabularySize: Int, using generator: inout RandomGenerator) {
         weight = .normal(shape: [vocabularySize, vocabularySize], requiresGrad: true, using: &generator)
     }
 

@@ -1,0 +1,121 @@
+import Foundation
+
+/// Where a model's split came from, so a checkpoint alone can rebuild it.
+public struct SplitRecord: Codable, Equatable, Sendable {
+    /// The word list that was shuffled and cut, or nil when `directory` was used.
+    public var input: String?
+    /// The split directory used as-is (`--split-dir`), or nil.
+    public var directory: String?
+    public var seed: UInt64
+    public var valFraction: Double
+    public var testFraction: Double
+
+    enum CodingKeys: String, CodingKey {
+        case input, directory, seed
+        case valFraction = "val_fraction"
+        case testFraction = "test_fraction"
+    }
+
+    /// A record of a split of `input` or of `directory`.
+    public init(input: String?, directory: String?, seed: UInt64, valFraction: Double, testFraction: Double) {
+        self.input = input
+        self.directory = directory
+        self.seed = seed
+        self.valFraction = valFraction
+        self.testFraction = testFraction
+    }
+
+    /// The split again, read from the recorded file or directory.
+    public func load() throws -> DatasetSplit {
+        if let directory { return try DatasetSplit(directory: directory) }
+        guard let input else { throw MakemoreError("the checkpoint records no input file or split directory") }
+        return try DatasetSplit(shuffling: try WordList.load(path: input), seed: seed, valFraction: valFraction, testFraction: testFraction)
+    }
+}
+
+/// A trained model on disk: a safetensors file whose tensors are the model's state dict
+/// (PyTorch key names and layouts) and whose `__metadata__` holds everything else needed to
+/// sample and evaluate — `format`, `model` (the stage), `config` (hyperparameters, JSON),
+/// `vocabulary` (the characters in index order after the boundary, JSON), `split` (JSON),
+/// `step` (steps trained) and `val_loss` when known.
+public struct Checkpoint: Sendable {
+    /// The value of the `format` metadata key.
+    public static let format = "makemore-swift/1"
+
+    public var kind: String
+    /// The model's configuration as JSON text.
+    public var configuration: String
+    public var vocabulary: Vocabulary
+    public var split: SplitRecord
+    public var step: Int
+    public var valLoss: Double?
+    /// The tensors, by state-dict key.
+    public var tensors: [SafetensorsFile.Tensor]
+
+    /// The checkpoint of `model`.
+    public init<M: CheckpointableModel>(model: M, vocabulary: Vocabulary, split: SplitRecord, step: Int, valLoss: Double?) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        kind = M.kind
+        configuration = String(decoding: try encoder.encode(model.configuration), as: UTF8.self)
+        self.vocabulary = vocabulary
+        self.split = split
+        self.step = step
+        self.valLoss = valLoss
+        tensors = model.stateTensors()
+    }
+
+    /// Writes the checkpoint atomically.
+    public func write(to path: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        var metadata = [
+            "format": Checkpoint.format, "model": kind, "config": configuration, "step": String(step),
+            "vocabulary": JSONValue.array(vocabulary.characters.map { .string(String($0)) }).serialized,
+            "split": String(decoding: try encoder.encode(split), as: UTF8.self),
+        ]
+        if let valLoss { metadata["val_loss"] = String(valLoss) }
+        try SafetensorsFile(tensors: tensors, metadata: metadata).write(to: path)
+    }
+
+    /// Reads and validates the checkpoint at `path` (the tensors are checked against the model
+    /// when it is rebuilt with `restore`).
+    public static func read(path: String) throws -> Checkpoint {
+        let file = try SafetensorsFile.read(path: path)
+        let m = file.metadata
+        func field(_ key: String) throws -> String {
+            guard let value = m[key] else { throw MakemoreError("\(path): not a makemore checkpoint (no '\(key)' in __metadata__)") }
+            return value
+        }
+        guard try field("format") == format else { throw MakemoreError("\(path): unknown checkpoint format '\(m["format"] ?? "")'") }
+        guard let characters = (try? JSONParser.parse(try field("vocabulary")))?.arrayValue?.compactMap(\.stringValue),
+              characters.allSatisfy({ $0.count == 1 }), Set(characters).count == characters.count
+        else { throw MakemoreError("\(path): the vocabulary metadata is not a list of distinct single characters") }
+        guard let split = try? JSONDecoder().decode(SplitRecord.self, from: Data(try field("split").utf8)) else {
+            throw MakemoreError("\(path): the split metadata is malformed")
+        }
+        guard let step = Int(try field("step")), step >= 0 else { throw MakemoreError("\(path): the step metadata is not a whole number") }
+        return Checkpoint(kind: try field("model"), configuration: try field("config"), vocabulary: Vocabulary(characters: characters.map { Character($0) }),
+                          split: split, step: step, valLoss: m["val_loss"].flatMap(Double.init), tensors: file.tensors)
+    }
+
+    private init(kind: String, configuration: String, vocabulary: Vocabulary, split: SplitRecord, step: Int, valLoss: Double?, tensors: [SafetensorsFile.Tensor]) {
+        self.kind = kind
+        self.configuration = configuration
+        self.vocabulary = vocabulary
+        self.split = split
+        self.step = step
+        self.valLoss = valLoss
+        self.tensors = tensors
+    }
+
+    /// The model of type `M` stored here; `source` names the file in errors.
+    public func restore<M: CheckpointableModel>(_ type: M.Type, source: String) throws -> M {
+        guard kind == M.kind else { throw MakemoreError("\(source): holds a '\(kind)' model, not '\(M.kind)'") }
+        guard let configuration = try? JSONDecoder().decode(M.Configuration.self, from: Data(configuration.utf8)) else {
+            throw MakemoreError("\(source): the '\(kind)' configuration is malformed")
+        }
+        return try M.restore(configuration: configuration, vocabularySize: vocabulary.size,
+                             from: SafetensorsFile(tensors: tensors), source: source)
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import MakemoreKit
+
+/// `makemore sample`: new words from a checkpoint, each tagged by where it occurs in the split.
+enum SampleCommand: Subcommand {
+    static let name = "sample"
+    static let summary = "sample words from a checkpoint, tagged new / in train / in val / in test"
+    static let options: [Option] = [
+        Option("load", value: "FILE", "checkpoint to sample from (required)"),
+        Option("count", value: "N", default: "10", "words to sample"),
+        Option("temperature", value: "T", default: "1", "divide log-probabilities by T (< 1 sharper, > 1 flatter)"),
+        Option("top-k", value: "K", "sample only among the K most likely tokens"),
+        Option("prefix", value: "TEXT", "every word starts with these characters"),
+        Option("seed", value: "N", default: "42", "sampling seed"),
+        Option(flag: "json", "print one JSON object"),
+    ]
+
+    static func run(_ arguments: ParsedArguments) throws {
+        guard let path = arguments.string("load") else { throw UsageError("missing --load FILE") }
+        let count = try arguments.int("count", in: 0...10_000_000)!
+        let temperature = try arguments.double("temperature", in: 1e-6...1e6)!
+        let topK = try arguments.int("top-k", in: 1...Int.max)
+        var generator = RandomGenerator(seed: try arguments.seed("seed")!)
+        let checkpoint = try Checkpoint.read(path: path)
+        let vocabulary = checkpoint.vocabulary
+        let prefix: [Int32]
+        do {
+            prefix = try vocabulary.encode(arguments.string("prefix") ?? "", context: "prefix")
+        } catch let error as MakemoreError {
+            throw UsageError(error.message)
+        }
+        let model = try ModelRegistry.restore(checkpoint, source: path)
+        let split: DatasetSplit?
+        do {
+            split = try checkpoint.split.load()
+        } catch let error as MakemoreError {
+            printError("makemore sample: note: cannot tag samples (\(error.message))")
+            split = nil
+        }
+        let longest = split.map { ($0.train + $0.val + $0.test).map(\.count).max() ?? 0 } ?? 32
+        let options = SamplingOptions(temperature: temperature, topK: topK, prefix: prefix, maximumLength: max(2 * longest, 16))
+        let words = Sampler.generate(model, count: count, options: options, using: &generator).map { vocabulary.decode($0) }
+        let sets = split.map { s in SplitName.allCases.map { (name: $0, words: Set(s[$0])) } }
+        let tags = words.map { word -> String in
+            guard let sets else { return "unknown" }
+            return sets.first { $0.words.contains(word) }.map { "in \($0.name.rawValue)" } ?? "new"
+        }
+        let newCount = tags.filter { $0 == "new" }.count
+        if arguments.flag("json") {
+            let samples = zip(words, tags).map { JSONValue.object([("word", .string($0)), ("tag", .string($1))]) }
+            print(JSONValue.object([("model", .string(checkpoint.kind)), ("samples", .array(samples)),
+                                    ("new", sets == nil ? .null : .integer(newCount))]).serialized)
+            return
+        }
+        let width = words.map(\.count).max() ?? 0
+        for (word, tag) in zip(words, tags) { print(word.padding(toLength: width + 2, withPad: " ", startingAt: 0) + tag) }
+        if sets != nil { print("\(newCount) of \(words.count) are new") }
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import Testing
+@testable import MakemoreKit
+
+@Suite struct CheckpointTests {
+    let vocabulary = Vocabulary(words: ["abc", "cab"])
+    let record = SplitRecord(input: "/data/w.txt", directory: nil, seed: 7, valFraction: 0.1, testFraction: 0.2)
+
+    func temporaryPath() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("ckpt-\(UUID().uuidString).safetensors").path
+    }
+
+    @Test func neuralBigramRoundTripGivesIdenticalLogits() throws {
+        var generator = RandomGenerator(seed: 3)
+        let model = NeuralBigram(vocabularySize: vocabulary.size, using: &generator)
+        let path = temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Checkpoint(model: model, vocabulary: vocabulary, split: record, step: 12, valLoss: 2.5).write(to: path)
+        let checkpoint = try Checkpoint.read(path: path)
+        #expect(checkpoint.kind == "neural-bigram" && checkpoint.step == 12 && checkpoint.valLoss == 2.5)
+        #expect(checkpoint.vocabulary == vocabulary && checkpoint.split == record)
+        let restored = try #require(try ModelRegistry.restore(checkpoint, source: path) as? NeuralBigram)
+        let words: [[Int32]] = [[1, 2, 3], [3, 1]]
+        #expect(restored.nextTokenLogProbabilities(words: words) == model.nextTokenLogProbabilities(words: words))
+        #expect(try SafetensorsFile.read(path: path).tensors.map(\.name) == ["logits"])
+    }
+
+    @Test func countBigramRoundTrip() throws {
+        let model = CountBigram(words: [[1, 2], [3]], vocabularySize: vocabulary.size, smoothing: 0.5)
+        let path = temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Checkpoint(model: model, vocabulary: vocabulary, split: record, step: 0, valLoss: nil).write(to: path)
+        let restored = try #require(try ModelRegistry.restore(try Checkpoint.read(path: path), source: path) as? CountBigram)
+        #expect(restored.counts == model.counts && restored.smoothing == 0.5)
+        #expect(restored.logProbabilityTable == model.logProbabilityTable)
+    }
+
+    @Test func mismatchedTensorsAreRejectedWithoutChangingTheModel() throws {
+        var generator = RandomGenerator(seed: 1)
+        let model = NeuralBigram(vocabularySize: 4, using: &generator)
+        let before = model.weight.values
+        let wrongShape = SafetensorsFile(tensors: [.init(name: "logits", shape: [3, 3], values: Array(repeating: 0, count: 9))])
+        #expect(throws: MakemoreError("f: tensor 'logits' has shape [3, 3], the model needs [4, 4]")) { try model.loadState(from: wrongShape, source: "f") }
+        let extra = SafetensorsFile(tensors: [.init(name: "logits", shape: [4, 4], values: Array(repeating: 0, count: 16)),
+                                              .init(name: "bias", shape: [1], values: [0])])
+        #expect(throws: MakemoreError("f: unexpected tensor 'bias' for this model")) { try model.loadState(from: extra, source: "f") }
+        #expect(throws: MakemoreError("f: missing tensor 'logits'")) { try model.loadState(from: SafetensorsFile(), source: "f") }
+        #expect(model.weight.values == before)
+    }
+
+    @Test func filesThatAreNotCheckpointsAreClearErrors() throws {
+        let path = temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try SafetensorsFile(tensors: [.init(name: "x", shape: [1], values: [1])]).write(to: path)
+        #expect(throws: MakemoreError("\(path): not a makemore checkpoint (no 'format' in __metadata__)")) { try Checkpoint.read(path: path) }
+        var generator = RandomGenerator(seed: 1)
+        let model = NeuralBigram(vocabularySize: vocabulary.size, using: &generator)
+        var checkpoint = try Checkpoint(model: model, vocabulary: vocabulary, split: record, step: 1, valLoss: nil)
+        checkpoint.kind = "gpt-9"
+        #expect(throws: MakemoreError.self) { try ModelRegistry.restore(checkpoint, source: path) }
+        try Data("garbage".utf8).write(to: URL(fileURLWithPath: path))
+        #expect(throws: MakemoreError.self) { try Checkpoint.read(path: path) }
+    }
+}
+
+@Suite struct SampleAndEvalCLITests {
+    @Test func saveSampleEvalOnAToyList() throws {
+        let directory = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let words = (0..<120).map { ["ann", "anna", "bob", "bobby", "cy"][$0 % 5] }.joined(separator: "\n")
+        try Data(words.utf8).write(to: directory.appendingPathComponent("toy.txt"))
+        let train = try CLI.run(["neural-bigram", "--input", "toy.txt", "--steps", "20", "--quiet", "--save", "m.safetensors", "--json"], in: directory)
+        #expect(train.status == 0)
+        let sample = try CLI.run(["sample", "--load", "m.safetensors", "--count", "8", "--prefix", "bo", "--json"], in: directory)
+        #expect(sample.status == 0)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(sample.stdout.utf8)) as? [String: Any])
+        let samples = try #require(object["samples"] as? [[String: String]])
+        #expect(samples.count == 8 && samples.allSatisfy { $0["word"]!.hasPrefix("bo") })
+        #expect(samples.allSatisfy { ["new", "in train", "in val", "in test"].contains($0["tag"]!) })
+        let eval = try CLI.run(["eval", "--load", "m.safetensors", "--split", "val", "--json"], in: directory)
+        let trained = try #require(try JSONSerialization.jsonObject(with: Data(train.stdout.utf8)) as? [String: Any])
+        let evaluated = try #require(try JSONSerialization.jsonObject(with: Data(eval.stdout.utf8)) as? [String: Any])
+        let valFromTraining = try #require((trained["loss"] as? [String: Any])?["val"] as? Double)
+        let valFromEval = try #require((evaluated["val"] as? [String: Any])?["nll"] as? Double)
+        #expect(abs(valFromTraining - valFromEval) < 1e-9)
+        let badPrefix = try CLI.run(["sample", "--load", "m.safetensors", "--prefix", "q"], in: directory)
+        #expect(badPrefix.status == 64 && badPrefix.stderr.contains("'q'"))
+        try Data([1, 2, 3]).write(to: directory.appendingPathComponent("bad.safetensors"))
+        let corrupt = try CLI.run(["eval", "--load", "bad.safetensors"], in: directory)
+        #expect(corrupt.status == 1 && corrupt.stderr.split(separator: "\n").count == 1 && corrupt.stderr.contains("bad.safetensors"))
+    }
+}
