@@ -25,6 +25,7 @@ struct CommandEntry: Sendable {
 let subcommands: [CommandEntry] = [
     CommandEntry(BigramCommand.self),
     CommandEntry(NeuralBigramCommand.self),
+    CommandEntry(CompareCommand.self),
     CommandEntry(SampleCommand.self),
     CommandEntry(EvalCommand.self),
     CommandEntry(SplitCommand.self),

@@ -1,0 +1,23 @@
+import Foundation
+import Testing
+
+@Suite struct CompareCLITests {
+    @Test func compareRunsStagesOnOneSplitAndWritesItsFiles() throws {
+        let directory = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let words = (0..<150).map { ["ann", "anna", "bob", "bobby", "cy"][$0 % 5] }.joined(separator: "\n")
+        try Data(words.utf8).write(to: directory.appendingPathComponent("toy.txt"))
+        let result = try CLI.run(["compare", "--input", "toy.txt", "--stages", "bigram,neural-bigram", "--out", "report", "--json"], in: directory)
+        #expect(result.status == 0)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let stages = try #require(object["stages"] as? [[String: Any]])
+        #expect(stages.map { $0["model"] as? String } == ["bigram", "neural-bigram"])
+        let splits = stages.compactMap { $0["split"] as? [String: Int] }
+        #expect(splits.count == 2 && splits[0] == splits[1] && splits[0] == ["train": 120, "val": 15, "test": 15])
+        for file in ["compare.md", "compare.json", "val_nll.svg"] {
+            #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("report/\(file)").path))
+        }
+        let unknown = try CLI.run(["compare", "--stages", "bigram,gpt5"], in: directory)
+        #expect(unknown.status == 64)
+    }
+}
