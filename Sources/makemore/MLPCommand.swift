@@ -21,7 +21,7 @@ enum MLPCommand: Subcommand {
         Option("hidden", value: "H", default: "200", "width of every hidden layer"),
         Option("layers", value: "L", default: "1", "hidden blocks (Linear → BatchNorm → tanh)"),
         Option(flag: "no-batchnorm", "hidden blocks are Linear with bias → tanh"),
-        Option("bn-momentum", value: "M", default: "0.001", "how far BatchNorm's running statistics move per batch (PyTorch: 0.1)"),
+        Option("bn-momentum", value: "M", default: "0.1", "how far BatchNorm's running statistics move per batch (the lecture's own: 0.001)"),
         Option("init", value: "NAME", default: "kaiming", MLPConfiguration.Initialization.allCases.map(\.rawValue).joined(separator: " | ")
                + " (kaiming: gain 5/3, output ×0.1, or ×0.01 without BatchNorm)"),
     ]

@@ -25,10 +25,10 @@ public struct MLPConfiguration: Codable, Equatable, Sendable {
     public var batchNorm = true
     /// Weight initialisation.
     public var initialization = Initialization.kaiming
-    /// How far BatchNorm's running statistics move towards each batch's: the lecture's 0.001
-    /// (its hand-written BatchNorm) rather than PyTorch's 0.1, which with 32 examples per batch
-    /// averages only the last ~10 batches (measured on names.txt: val 2.1148 vs 2.1161).
-    public var batchNormMomentum: Float = 0.001
+    /// How far BatchNorm's running statistics move towards each batch's: PyTorch's 0.1. The
+    /// lecture's hand-written BatchNorm used 0.001; measured on names.txt that gains 0.0013 nats
+    /// of val loss after 200 000 steps but loses 0.02 after 1 000 (the averages lag behind).
+    public var batchNormMomentum: Float = 0.1
 
     /// The lecture's configuration over `vocabularySize` tokens.
     public init(vocabularySize: Int) { self.vocabularySize = vocabularySize }
