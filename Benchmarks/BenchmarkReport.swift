@@ -25,7 +25,8 @@ struct BenchmarkReport {
             metrics: metrics.map { BenchmarkRow.Metric(name: $0.0, value: $0.1) }))
     }
 
-    /// The rows of `section` as an aligned text table; metrics missing from a row print as `-`.
+    /// The rows of `section` as an aligned text table; metrics missing from a row print as `-`,
+    /// values below 1 with four decimals (sub-millisecond steps), others with one.
     func table(section: String) -> String {
         let rows = rows.filter { $0.section == section }
         var metricNames: [String] = []
@@ -35,7 +36,7 @@ struct BenchmarkReport {
         let header = ["case", "shape"] + metricNames
         let body = rows.map { row in
             [row.name, row.shape] + metricNames.map { name in
-                row.metrics.first { $0.name == name }.map { String(format: "%.1f", $0.value) } ?? "-"
+                row.metrics.first { $0.name == name }.map { String(format: abs($0.value) < 1 ? "%.4f" : "%.1f", $0.value) } ?? "-"
             }
         }
         let widths = header.indices.map { column in

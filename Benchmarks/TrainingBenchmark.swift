@@ -26,6 +26,28 @@ enum TrainingBenchmark {
             optimizer.step(learningRate: 50)
         }
         sample(&report, "neural-bigram", bigram, dataset: dataset)
+
+        mlp(&report, "mlp (defaults: ctx 3, emb 10, hidden 200, BatchNorm)", dataset: dataset, layers: 1, hidden: 200)
+        mlp(&report, "mlp deep (5 × hidden 100, BatchNorm)", dataset: dataset, layers: 5, hidden: 100)
+    }
+
+    /// One SGD step of the MLP on a sampled batch of 32 examples, as `makemore mlp` takes it.
+    static func mlp(_ report: inout BenchmarkReport, _ name: String, dataset: Dataset, layers: Int, hidden: Int) {
+        var generator = RandomGenerator(seed: 42)
+        var configuration = MLPConfiguration(vocabularySize: dataset.vocabulary.size)
+        configuration.hiddenLayers = layers
+        configuration.hiddenSize = hidden
+        let model = MLP(configuration: configuration, using: &generator)
+        let examples = WindowExamples(words: dataset.train, contextLength: configuration.contextLength)
+        let optimizer = Optimizer(parameters: model.parameters, configuration: OptimizerConfiguration(kind: .sgd))
+        var contexts: [Int32] = [], targets: [Int32] = []
+        step(&report, name, shape: "batch 32, \(model.parameterCount) params") {
+            optimizer.zeroGrad()
+            examples.sampleBatch(size: 32, using: &generator, contexts: &contexts, targets: &targets)
+            model.loss(contexts: contexts, targets: targets).backward()
+            optimizer.step(learningRate: 0.01)
+        }
+        sample(&report, name.components(separatedBy: " (").first!, model.foldingBatchNorm(), dataset: dataset)
     }
 
     /// Records the median time of one `body` call as ms/step.

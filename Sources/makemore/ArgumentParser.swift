@@ -31,6 +31,8 @@ struct Option: Sendable {
 /// The options given to one subcommand, with typed, validated accessors.
 struct ParsedArguments: Sendable {
     let command: String
+    /// The stage named before the options, for commands that take one (`lr-find mlp`).
+    var stage: String?
     private var values: [String: String] = [:]
     private var flags: Set<String> = []
     private let defaults: [String: String]

@@ -16,9 +16,10 @@ enum CompareCommand: Subcommand {
         let modest: [String]
     }
 
-    static let stages = [
+    static let ladder = [
         Stage(name: "bigram", modest: []),
         Stage(name: "neural-bigram", modest: ["--steps", "100"]),
+        Stage(name: "mlp", modest: ["--steps", "30000"]),
     ]
 
     static let options: [Option] = [
@@ -27,7 +28,7 @@ enum CompareCommand: Subcommand {
         Option("seed", value: "N", default: "42", "seed for the split and every stage"),
         Option("val-fraction", value: "F", default: "0.1", "share of words held out for validation"),
         Option("test-fraction", value: "F", default: "0.1", "share of words held out for test"),
-        Option("stages", value: "LIST", default: stages.map(\.name).joined(separator: ","), "comma-separated stages to run"),
+        Option("stages", value: "LIST", default: ladder.map(\.name).joined(separator: ","), "comma-separated stages to run"),
         Option(flag: "full", "train every stage with its full defaults instead of the modest budget"),
         Option("samples", value: "N", default: "3", "samples shown per stage"),
         Option("out", value: "DIR", "write compare.md, compare.json and val_nll.svg into DIR"),
@@ -38,8 +39,8 @@ enum CompareCommand: Subcommand {
         let clock = ContinuousClock.now
         let names = arguments.string("stages")!.split(separator: ",").map(String.init)
         let chosen = try names.map { name in
-            guard let stage = stages.first(where: { $0.name == name }) else {
-                throw UsageError("unknown stage '\(name)' in --stages (known: \(stages.map(\.name).joined(separator: ", ")))")
+            guard let stage = ladder.first(where: { $0.name == name }) else {
+                throw UsageError("unknown stage '\(name)' in --stages (known: \(ladder.map(\.name).joined(separator: ", ")))")
             }
             return stage
         }

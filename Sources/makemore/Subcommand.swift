@@ -3,7 +3,13 @@ protocol Subcommand: SendableMetatype {
     static var name: String { get }
     static var summary: String { get }
     static var options: [Option] { get }
+    /// Stage names the command takes as its first argument (`makemore lr-find mlp`), or none.
+    static var stages: [String] { get }
     static func run(_ arguments: ParsedArguments) throws
+}
+
+extension Subcommand {
+    static var stages: [String] { [] }
 }
 
 /// A subcommand as a plain value, for the registry.
@@ -11,12 +17,14 @@ struct CommandEntry: Sendable {
     let name: String
     let summary: String
     let options: [Option]
+    let stages: [String]
     let run: @Sendable (ParsedArguments) throws -> Void
 
     init<C: Subcommand>(_ command: C.Type) {
         name = C.name
         summary = C.summary
         options = C.options
+        stages = C.stages
         run = { try C.run($0) }
     }
 }
@@ -25,6 +33,8 @@ struct CommandEntry: Sendable {
 let subcommands: [CommandEntry] = [
     CommandEntry(BigramCommand.self),
     CommandEntry(NeuralBigramCommand.self),
+    CommandEntry(MLPCommand.self),
+    CommandEntry(LRFindCommand.self),
     CommandEntry(CompareCommand.self),
     CommandEntry(SampleCommand.self),
     CommandEntry(EvalCommand.self),

@@ -35,13 +35,24 @@ guard let command = subcommands.first(where: { $0.name == first }) else {
     printError("makemore: unknown subcommand '\(first)'\nRun 'makemore --help' for the list of subcommands.")
     exit(64)
 }
-let rest = Array(arguments.dropFirst())
+var rest = Array(arguments.dropFirst())
+let usage = command.stages.isEmpty ? command.name : "\(command.name) {\(command.stages.joined(separator: "|"))}"
 if rest.contains("--help") || rest.contains("-h") {
-    print(helpText(command: command.name, summary: command.summary, options: command.options))
+    print(helpText(command: usage, summary: command.summary, options: command.options))
     exit(0)
 }
+var stage: String?
+if !command.stages.isEmpty {
+    guard let first = rest.first, command.stages.contains(first) else {
+        printError("makemore \(command.name): the first argument must be a stage (\(command.stages.joined(separator: ", "))), as in 'makemore \(command.name) \(command.stages[0])'\nRun 'makemore \(command.name) --help' for usage.")
+        exit(64)
+    }
+    stage = rest.removeFirst()
+}
 do {
-    try command.run(ParsedArguments(command: command.name, arguments: rest, options: command.options))
+    var parsed = try ParsedArguments(command: command.name, arguments: rest, options: command.options)
+    parsed.stage = stage
+    try command.run(parsed)
 } catch let error as UsageError {
     printError("makemore \(command.name): \(error.message)\nRun 'makemore \(command.name) --help' for usage.")
     exit(64)

@@ -113,3 +113,63 @@ struct CLI {
         #expect(svg.hasPrefix("<svg") && svg.contains(">ab<"))
     }
 }
+
+@Suite struct MLPCLITests {
+    static func toyDirectory() throws -> URL {
+        let directory = try CLI.temporaryDirectory()
+        let words = (0..<120).map { ["emma", "olivia", "ava", "isabella", "sophia", "mia"][$0 % 6] }.joined(separator: "\n")
+        try Data(words.utf8).write(to: directory.appendingPathComponent("toy.txt"))
+        return directory
+    }
+
+    @Test func helpListsTheStageOptions() throws {
+        let help = try CLI.run(["mlp", "--help"])
+        #expect(help.status == 0)
+        for option in ["--context K", "--hidden H", "--layers L", "--no-batchnorm", "--init NAME", "--diagnose", "--plot-diagnostics DIR", "(default: 200000)"] {
+            #expect(help.stdout.contains(option), "missing \(option)")
+        }
+        let lrFind = try CLI.run(["lr-find", "--help"])
+        #expect(lrFind.status == 0 && lrFind.stdout.contains("lr-find {mlp}") && lrFind.stdout.contains("--sweep-steps N"))
+    }
+
+    @Test func aTinyJSONRunWithDiagnostics() throws {
+        let directory = try Self.toyDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try CLI.run(["mlp", "--input", "toy.txt", "--steps", "50", "--hidden", "16", "--layers", "2", "--json", "--quiet",
+                                  "--samples", "3", "--diagnose-every", "25", "--plot-diagnostics", "plots"], in: directory)
+        #expect(result.status == 0, "\(result.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(object["model"] as? String == "mlp" && object["steps"] as? Int == 50)
+        #expect((object["samples"] as? [String])?.count == 3)
+        let initial = try #require(object["initial_loss"] as? Double)
+        #expect(abs(initial - log(Double(try #require(object["vocabulary_size"] as? Int)))) < 0.1)
+        let diagnostics = try #require(object["diagnostics"] as? [[String: Any]])
+        #expect(diagnostics.map { $0["step"] as? Int } == [1, 25, 50])
+        let layers = try #require(diagnostics[0]["layers"] as? [[String: Any]])
+        #expect(layers.map { $0["name"] as? String } == ["layers.2", "layers.5"])
+        #expect(result.stderr.contains("diagnostics after step 25:") && result.stderr.contains("log10 update:data"))
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory.appendingPathComponent("plots").path)
+        #expect(Set(files).isSuperset(of: ["update-ratio.svg", "activations-1.svg", "activation-gradients-50.svg", "weight-gradients-25.svg"]))
+    }
+
+    @Test func lrFindSweepsAndSuggests() throws {
+        let directory = try Self.toyDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try CLI.run(["lr-find", "mlp", "--input", "toy.txt", "--sweep-steps", "60", "--hidden", "16", "--json", "--plot", "lr.svg"], in: directory)
+        #expect(result.status == 0, "\(result.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let rates = try #require(object["lr"] as? [Double])
+        #expect(abs(rates[0] - 0.001) < 1e-12 && rates.count <= 60)
+        #expect(object["suggested_lr"] as? Double != nil)
+        let svg = try String(contentsOf: directory.appendingPathComponent("lr.svg"), encoding: .utf8)
+        #expect(svg.contains("log scale"))
+    }
+
+    @Test(arguments: [["lr-find"], ["lr-find", "--steps", "5"], ["lr-find", "bigram"], ["mlp", "--batch-size", "1"]])
+    func usageErrors(arguments: [String]) throws {
+        let result = try CLI.run(arguments)
+        #expect(result.status == 64)
+        let lines = result.stderr.split(separator: "\n")
+        #expect(lines.count == 2 && lines[1].contains("--help"))
+    }
+}

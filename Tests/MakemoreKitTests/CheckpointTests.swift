@@ -25,6 +25,23 @@ import Testing
         #expect(try SafetensorsFile.read(path: path).tensors.map(\.name) == ["logits"])
     }
 
+    @Test func mlpRoundTripKeepsBatchNormStatisticsAndLogits() throws {
+        var generator = RandomGenerator(seed: 4)
+        var configuration = MLPConfiguration(vocabularySize: vocabulary.size)
+        configuration.hiddenSize = 8
+        configuration.embeddingDimensions = 3
+        let model = MLP(configuration: configuration, using: &generator)
+        _ = model.loss(contexts: (0..<24).map { Int32($0 % 4) }, targets: (0..<8).map { Int32($0 % 4) })  // moves the running statistics
+        let path = temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Checkpoint(model: model, vocabulary: vocabulary, split: record, step: 1, valLoss: nil).write(to: path)
+        let restored = try #require(try ModelRegistry.restore(try Checkpoint.read(path: path), source: path) as? MLP)
+        #expect(restored.configuration == model.configuration)
+        #expect(try SafetensorsFile.read(path: path).tensors.map(\.name).contains("layers.1.running_var"))
+        let words: [[Int32]] = [[1, 2, 3], [3, 1]]
+        #expect(restored.nextTokenLogProbabilities(words: words) == model.nextTokenLogProbabilities(words: words))
+    }
+
     @Test func countBigramRoundTrip() throws {
         let model = CountBigram(words: [[1, 2], [3]], vocabularySize: vocabulary.size, smoothing: 0.5)
         let path = temporaryPath()

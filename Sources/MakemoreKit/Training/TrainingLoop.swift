@@ -36,9 +36,11 @@ public struct TrainingLoop {
     }
 
     /// Runs the loop. `loss(step)` builds the graph of one minibatch and returns its scalar
-    /// loss; `evaluate()` returns the current validation loss. Throws on a NaN or infinite loss,
-    /// naming the step.
-    public func run(optimizer: Optimizer, loss: (Int) -> Tensor, evaluate: (() -> Double?)? = nil) throws -> TrainingHistory {
+    /// loss; `afterUpdate(step)` runs right after that step's update, while its gradients and
+    /// activations are still in place (training diagnostics); `evaluate()` returns the current
+    /// validation loss. Throws on a NaN or infinite loss, naming the step.
+    public func run(optimizer: Optimizer, loss: (Int) -> Tensor, afterUpdate: ((Int) -> Void)? = nil,
+                    evaluate: (() -> Double?)? = nil) throws -> TrainingHistory {
         var history = TrainingHistory()
         history.losses.reserveCapacity(steps)
         var trainTime = Duration.zero
@@ -54,6 +56,7 @@ public struct TrainingLoop {
             value.backward()
             optimizer.step(learningRate: rate)
             trainTime += ContinuousClock.now - started
+            afterUpdate?(step)
             history.losses.append(scalar)
             progress?.update(step: step + 1, loss: scalar, learningRate: rate)
             if let every = evaluateEvery, let evaluate, (step + 1) % every == 0 || step + 1 == steps,

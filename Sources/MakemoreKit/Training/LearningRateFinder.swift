@@ -1,0 +1,107 @@
+import Foundation
+
+/// The learning-rate range test (lecture 2, "finding a good initial learning rate"; Smith 2015):
+/// train from the fresh model for `steps` steps while the rate grows exponentially from
+/// `minimum` to `maximum`, one minibatch per rate, and watch the loss: it falls slowly while
+/// the rate is too small, fastest in the useful range, then blows up.
+public struct LearningRateFinder: Sendable {
+    public var minimum: Double
+    public var maximum: Double
+    public var steps: Int
+
+    /// A sweep over `minimum…maximum` in `steps` steps.
+    public init(minimum: Double = 1e-3, maximum: Double = 1, steps: Int = 1000) {
+        precondition(minimum > 0 && maximum > minimum && steps >= 2)
+        self.minimum = minimum
+        self.maximum = maximum
+        self.steps = steps
+    }
+
+    /// The rate at `step` (0-based): minimum·(maximum/minimum)^(step/(steps − 1)).
+    public func rate(at step: Int) -> Double {
+        minimum * pow(maximum / minimum, Double(step) / Double(steps - 1))
+    }
+
+    /// Runs the sweep: `loss(step)` builds one minibatch's loss; each step updates with
+    /// `rate(at: step)`. Stops early once the loss is non-finite or its smoothed value exceeds
+    /// four times the best so far (diverged: larger rates say nothing more).
+    public func run(optimizer: Optimizer, loss: (Int) -> Tensor) -> LearningRateSweep {
+        var rates: [Double] = [], losses: [Double] = []
+        var average = 0.0, best = Double.infinity
+        for step in 0..<steps {
+            let rate = rate(at: step)
+            optimizer.zeroGrad()
+            let value = loss(step)
+            let scalar = Double(value.item)
+            guard scalar.isFinite else { break }
+            rates.append(rate)
+            losses.append(scalar)
+            average = LearningRateSweep.beta * average + (1 - LearningRateSweep.beta) * scalar
+            let smoothed = average / (1 - pow(LearningRateSweep.beta, Double(step + 1)))
+            best = min(best, smoothed)
+            if smoothed > 4 * best { break }
+            value.backward()
+            optimizer.step(learningRate: rate)
+        }
+        return LearningRateSweep(rates: rates, losses: losses)
+    }
+}
+
+/// The (rate, minibatch loss) pairs of a range test and what they suggest.
+public struct LearningRateSweep: Sendable {
+    /// Smoothing factor of the loss's exponential moving average.
+    public static let beta = 0.98
+
+    public let rates: [Double]
+    public let losses: [Double]
+
+    public init(rates: [Double], losses: [Double]) {
+        precondition(rates.count == losses.count)
+        self.rates = rates
+        self.losses = losses
+    }
+
+    /// The losses smoothed by a bias-corrected moving average (factor `beta`).
+    public var smoothed: [Double] { LineChart.smoothed(losses, beta: Self.beta) }
+
+    /// The rate where the smoothed loss is lowest (nil for an empty sweep).
+    public var minimumRate: Double? {
+        smoothed.indices.min { smoothed[$0] < smoothed[$1] }.map { rates[$0] }
+    }
+
+    /// The rate where the smoothed loss falls fastest per decade of rate, up to the minimum:
+    /// slopes over a window of a tenth of a decade either side; nil if the sweep is too short.
+    public var steepestRate: Double? {
+        let s = smoothed
+        guard let end = s.indices.min(by: { s[$0] < s[$1] }), end > 0 else { return nil }
+        let logRates = rates.map(log10)
+        var best: (slope: Double, rate: Double)?
+        var low = 0, high = 0
+        for i in 0...end {
+            while logRates[low] < logRates[i] - 0.1 { low += 1 }
+            while high < end && logRates[high + 1] <= logRates[i] + 0.1 { high += 1 }
+            guard high > low else { continue }
+            let slope = (s[high] - s[low]) / (logRates[high] - logRates[low])
+            if slope < best?.slope ?? 0 { best = (slope, rates[i]) }
+        }
+        return best?.rate
+    }
+
+    /// The suggested rate: a tenth of `minimumRate` (fast.ai's rule of thumb). The minimum sits
+    /// at the edge of instability, so a tenth of it is fast yet safely below; it is usually
+    /// close to `steepestRate`.
+    public var suggestion: Double? { minimumRate.map { $0 / 10 } }
+
+    /// Raw and smoothed loss against the rate on a log axis, with the suggestion marked.
+    public func chart(title: String) -> LineChart {
+        var series = [
+            LineChart.Series(label: "minibatch loss", points: zip(rates, losses).map { ($0, $1) }, color: "#c7c7c7"),
+            LineChart.Series(label: "smoothed", points: zip(rates, smoothed).map { ($0, $1) }, color: "#1f77b4"),
+        ]
+        if let suggestion, let low = smoothed.min(), let high = smoothed.max() {
+            series.append(LineChart.Series(label: String(format: "suggested %.3g", suggestion),
+                                           points: [(suggestion, low), (suggestion, high)], color: "#d62728"))
+        }
+        return LineChart(title: title, xLabel: "learning rate", yLabel: "loss (nats)", logX: true, series: series)
+    }
+}

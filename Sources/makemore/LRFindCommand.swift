@@ -1,0 +1,62 @@
+import Foundation
+import MakemoreKit
+
+/// `makemore lr-find mlp`: the learning-rate range test on a fresh model of the stage.
+enum LRFindCommand: Subcommand {
+    static let name = "lr-find"
+    static let summary = "sweep the learning rate exponentially over a short run and suggest one (stage: mlp)"
+    static let stages = ["mlp"]
+    static let options = StageOptions.common.filter { $0.name != "samples" }
+        + [
+            Option("lr-min", value: "RATE", default: "0.001", "first learning rate of the sweep"),
+            Option("lr-max", value: "RATE", default: "1", "last learning rate of the sweep"),
+            Option("sweep-steps", value: "N", default: "1000", "steps of the sweep, one minibatch per rate"),
+            Option("plot", value: "FILE.svg", "write loss against learning rate (log scale) as SVG"),
+            Option("optimizer", value: "NAME", default: "sgd", OptimizerKind.allCases.map(\.rawValue).joined(separator: " | ")),
+            Option("batch-size", value: "N", default: "32", "examples per step"),
+        ]
+        + MLPCommand.modelOptions
+
+    static func run(_ arguments: ParsedArguments) throws {
+        let low = try arguments.double("lr-min", in: 1e-12...1e6)!, high = try arguments.double("lr-max", in: 1e-12...1e6)!
+        guard high > low else { throw UsageError("--lr-max must be above --lr-min (got \(high) ≤ \(low))") }
+        let finder = LearningRateFinder(minimum: low, maximum: high, steps: try arguments.int("sweep-steps", in: 2...10_000_000)!)
+        let kind = OptimizerKind(rawValue: try arguments.choice("optimizer", OptimizerKind.allCases.map(\.rawValue))!)!
+        let batchSize = try arguments.int("batch-size", in: 2...10_000_000)!
+        let dataset = try StageOptions.dataset(arguments)
+        let configuration = try MLPCommand.configuration(arguments, vocabularySize: dataset.vocabulary.size)
+        var generator = RandomGenerator(seed: try arguments.seed("seed")!)
+        let model = MLP(configuration: configuration, using: &generator)
+        let examples = WindowExamples(words: dataset.train, contextLength: configuration.contextLength)
+        var contexts: [Int32] = [], targets: [Int32] = []
+        let sweep = finder.run(optimizer: Optimizer(parameters: model.parameters, configuration: OptimizerConfiguration(kind: kind))) { _ in
+            examples.sampleBatch(size: batchSize, using: &generator, contexts: &contexts, targets: &targets)
+            return model.loss(contexts: contexts, targets: targets)
+        }
+        if let path = arguments.string("plot") {
+            try AtomicFile.write(sweep.chart(title: "lr-find \(arguments.stage ?? "mlp"): loss against learning rate").svg(), to: path)
+        }
+        if arguments.flag("json") {
+            print(JSONValue.object([
+                ("stage", .string(arguments.stage ?? "mlp")), ("lr_min", .number(low)), ("lr_max", .number(high)),
+                ("steps", .integer(sweep.rates.count)), ("minimum_lr", .number(sweep.minimumRate)),
+                ("steepest_lr", .number(sweep.steepestRate)), ("suggested_lr", .number(sweep.suggestion)),
+                ("rule", .string("suggested = minimum_lr / 10, the rate at the smoothed loss's minimum divided by 10")),
+                ("lr", .array(sweep.rates.map(JSONValue.number))), ("loss", .array(sweep.losses.map(JSONValue.number))),
+            ]).serialized)
+            return
+        }
+        let smoothed = sweep.smoothed
+        print(String(format: "swept %d steps, lr %.3g → %.3g (batch %d, %@)%@", sweep.rates.count, low, high, batchSize, kind.rawValue,
+                     sweep.rates.count < finder.steps ? " — stopped early: the loss diverged" : ""))
+        print("       lr   smoothed loss")
+        let shown = Set((0..<20).map { $0 * max(1, sweep.rates.count / 20) } + [sweep.rates.count - 1])
+        for i in shown.sorted() where i < sweep.rates.count {
+            print(String(format: "%9.4g   %.4f", sweep.rates[i], smoothed[i]))
+        }
+        guard let minimum = sweep.minimumRate, let suggestion = sweep.suggestion else { return }
+        print(String(format: "lowest smoothed loss at lr %.3g; steepest descent at lr %@", minimum,
+                     sweep.steepestRate.map { String(format: "%.3g", $0) } ?? "—"))
+        print(String(format: "suggested learning rate: %.3g (a tenth of the minimum's)", suggestion))
+    }
+}

@@ -1,0 +1,162 @@
+import Foundation
+import Testing
+@testable import MakemoreKit
+
+@Suite struct MLPTests {
+    /// Random words over 26 letters, the shape of names.txt.
+    static func words(count: Int, seed: UInt64) -> [[Int32]] {
+        var generator = RandomGenerator(seed: seed)
+        return (0..<count).map { _ in (0..<(2 + generator.integer(below: 6))).map { _ in Int32(1 + generator.integer(below: 26)) } }
+    }
+
+    static func small(_ change: (inout MLPConfiguration) -> Void = { _ in }) -> MLPConfiguration {
+        var c = MLPConfiguration(vocabularySize: 27)
+        c.embeddingDimensions = 4
+        c.hiddenSize = 16
+        change(&c)
+        return c
+    }
+
+    func train(_ configuration: MLPConfiguration, words: [[Int32]], seed: UInt64, steps: Int) throws -> (MLP, TrainingHistory) {
+        var generator = RandomGenerator(seed: seed)
+        let model = MLP(configuration: configuration, using: &generator)
+        let examples = WindowExamples(words: words, contextLength: configuration.contextLength)
+        var contexts: [Int32] = [], targets: [Int32] = []
+        let history = try TrainingLoop(steps: steps, learningRate: 0.1).run(
+            optimizer: Optimizer(parameters: model.parameters, configuration: OptimizerConfiguration(kind: .sgd)),
+            loss: { _ in
+                examples.sampleBatch(size: 32, using: &generator, contexts: &contexts, targets: &targets)
+                return model.loss(contexts: contexts, targets: targets)
+            })
+        return (model, history)
+    }
+
+    @Test func namesFollowTheStateDictAndCountsMatchTheLecture() {
+        var generator = RandomGenerator(seed: 1)
+        let model = MLP(configuration: MLPConfiguration(vocabularySize: 27), using: &generator)
+        #expect(model.stateDict().map(\.name) == [
+            "embedding.weight", "layers.0.weight", "layers.1.weight", "layers.1.bias", "layers.3.weight", "layers.3.bias",
+            "layers.1.running_mean", "layers.1.running_var",
+        ])
+        #expect(model.parameterCount == 12_097)  // lecture part 3: C, W1 (no b1), BN γ β, W2, b2
+        #expect(model.foldingBatchNorm().parameterCount == 11_897)  // = part 2's count: b1 is back
+        var plain = MLPConfiguration(vocabularySize: 27)
+        plain.batchNorm = false
+        #expect(MLP(configuration: plain, using: &generator).parameterCount == 11_897)
+    }
+
+    @Test func configurationCodesWithSnakeCaseKeys() throws {
+        let c = Self.small { $0.initialization = .naive }
+        let text = String(decoding: try JSONEncoder().encode(c), as: UTF8.self)
+        #expect(text.contains("\"hidden_layers\":1") && text.contains("\"batch_norm\":true") && text.contains("\"initialization\":\"naive\""))
+        #expect(try JSONDecoder().decode(MLPConfiguration.self, from: Data(text.utf8)) == c)
+    }
+
+    /// Kaiming init with the output layer scaled down: the initial loss is ≈ ln V.
+    @Test(arguments: [true, false])
+    func kaimingInitialLossIsNearUniform(batchNorm: Bool) {
+        var generator = RandomGenerator(seed: 3)
+        var c = MLPConfiguration(vocabularySize: 27)
+        c.batchNorm = batchNorm
+        let model = MLP(configuration: c, using: &generator)
+        let examples = WindowExamples(words: Self.words(count: 200, seed: 4), contextLength: 3)
+        let loss = Tensor.withoutGradient { model.loss(contexts: examples.contexts, targets: examples.targets).item }
+        #expect(abs(Double(loss) - log(27.0)) < 0.05)
+        let output = model.layers.layers.last as! Linear
+        #expect(output.bias!.values.allSatisfy { $0 == 0 })
+    }
+
+    @Test func naiveInitSaturatesTanh() {
+        var generator = RandomGenerator(seed: 3)
+        let model = MLP(configuration: Self.small { $0.initialization = .naive; $0.batchNorm = false }, using: &generator)
+        let examples = WindowExamples(words: Self.words(count: 50, seed: 4), contextLength: 3)
+        model.layers.recordsOutputs = true
+        _ = Tensor.withoutGradient { model.logits(contexts: examples.contexts) }
+        let h = model.layers.lastOutputs[1].values
+        #expect(Float(h.filter { abs($0) > 0.97 }.count) / Float(h.count) > 0.5)
+    }
+
+    @Test func aShortRunLowersTheLossAndIsDeterministic() throws {
+        let words = [[1, 2, 3], [2, 3, 1], [3, 1, 2], [1, 1, 2, 2]].map { $0.map(Int32.init) }
+        let c = Self.small { $0.vocabularySize = 4 }
+        let (a, historyA) = try train(c, words: words, seed: 7, steps: 150)
+        let (b, historyB) = try train(c, words: words, seed: 7, steps: 150)
+        let (other, _) = try train(c, words: words, seed: 8, steps: 150)
+        #expect(historyA.losses == historyB.losses)
+        #expect(a.stateDict().map(\.tensor.values) == b.stateDict().map(\.tensor.values))
+        #expect(a.stateDict().map(\.tensor.values) != other.stateDict().map(\.tensor.values))
+        let initial = historyA.losses.prefix(10).reduce(0, +) / 10, final = historyA.losses.suffix(10).reduce(0, +) / 10
+        #expect(final < initial * 0.6)
+        #expect(try #require(Evaluator.evaluate(a, words: words)).nll < Double(initial))
+    }
+
+    /// Folding each BatchNorm into the Linear before it leaves the eval-mode logits unchanged.
+    @Test(arguments: [1, 3])
+    func foldedAndUnfoldedLogitsAgree(layers: Int) throws {
+        let words = Self.words(count: 100, seed: 5)
+        let (model, _) = try train(Self.small { $0.hiddenLayers = layers }, words: words, seed: 2, steps: 60)
+        // Move γ, β and the running statistics well away from 1, 0, 0, 1 so that every term
+        // of the fold matters.
+        var generator = RandomGenerator(seed: 6)
+        for norm in model.layers.layers.compactMap({ $0 as? BatchNorm1d }) {
+            norm.weight.copy(from: norm.weight.values.map { $0 + Float(generator.normal()) * 0.3 })
+            norm.bias.copy(from: norm.bias.values.map { $0 + Float(generator.normal()) * 0.3 })
+            norm.runningMean.copy(from: norm.runningMean.values.map { $0 + Float(generator.normal()) })
+            norm.runningVar.copy(from: norm.runningVar.values.map { $0 * Float(0.2 + 2 * generator.uniform()) })
+        }
+        let contexts = WindowExamples(words: words, contextLength: 3).contexts
+        model.setTraining(false)
+        let unfolded = Tensor.withoutGradient { model.logits(contexts: contexts).values }
+        let folded = model.foldingBatchNorm()
+        #expect(!folded.layers.layers.contains { $0 is BatchNorm1d })
+        #expect(folded.namedBuffers().isEmpty)
+        let foldedLogits = Tensor.withoutGradient { folded.logits(contexts: contexts).values }
+        expectClose(foldedLogits, unfolded, tolerance: 1e-5)
+        model.setTraining(true)
+        expectClose(folded.logProbabilities(contexts: contexts), model.logProbabilities(contexts: contexts), tolerance: 1e-5)
+    }
+
+    @Test func evaluationUsesRunningStatisticsAndRestoresTrainingMode() {
+        var generator = RandomGenerator(seed: 9)
+        let model = MLP(configuration: Self.small(), using: &generator)
+        let contexts: [Int32] = [0, 0, 5]
+        _ = model.logProbabilities(contexts: contexts)  // one row: impossible with batch statistics
+        #expect(model.isTraining)
+        #expect((model.layers.layers[1] as! BatchNorm1d).isTraining)
+        #expect(model.layers.layers[1].namedBuffers()[0].tensor.values.allSatisfy { $0 == 0 })  // untouched
+    }
+}
+
+@Suite struct BatchNormTests {
+    /// The whole train-mode layer, gradient-checked through the layer (not just the op): x, γ, β.
+    @Test func trainModeGradientsMatchFiniteDifferences() {
+        let layer = BatchNorm1d(featureCount: 5)
+        layer.weight.copy(from: [0.5, 1.5, -1, 2, 0.8])
+        layer.bias.copy(from: [0.1, -0.2, 0.3, 0, 1])
+        let x = randomTensor([8, 5], seed: 11)
+        GradientCheck().expectCorrect([x, layer.weight, layer.bias]) { inputs in layer(inputs[0]) }
+    }
+
+    /// A (B, T, C) input normalises each channel over B·T values.
+    @Test func threeDimensionalInputGradients() {
+        let layer = BatchNorm1d(featureCount: 3)
+        let x = randomTensor([4, 3, 3], seed: 12)
+        GradientCheck().expectCorrect([x, layer.weight, layer.bias]) { inputs in layer(inputs[0]) }
+    }
+
+    @Test func trainModeOutputIsNormalisedAndRunningStatisticsConverge() {
+        let layer = BatchNorm1d(featureCount: 2)
+        var generator = RandomGenerator(seed: 13)
+        var y: [Float] = []
+        for _ in 0..<200 {
+            let values = (0..<64).flatMap { _ in [Float(3 + 2 * generator.normal()), Float(-1 + 0.5 * generator.normal())] }
+            y = layer(Tensor(shape: [64, 2], values: values)).values
+        }
+        let first = stride(from: 0, to: y.count, by: 2).map { y[$0] }
+        let mean = first.reduce(0, +) / 64
+        let variance = first.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / 64
+        #expect(abs(mean) < 1e-5 && abs(variance - 1) < 1e-3)
+        expectClose(layer.runningMean.values, [3, -1], tolerance: 0.15)
+        expectClose(layer.runningVar.values, [4, 0.25], tolerance: 0.35)
+    }
+}
