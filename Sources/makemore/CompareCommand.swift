@@ -22,12 +22,7 @@ enum CompareCommand: Subcommand {
         Stage(name: "mlp", modest: ["--steps", "30000"]),
     ]
 
-    static let options: [Option] = [
-        Option("input", value: "FILE", default: "names.txt", "word list, UTF-8, one word per line"),
-        Option("split-dir", value: "DIR", "use DIR/train.txt, val.txt, test.txt as the split instead of --input"),
-        Option("seed", value: "N", default: "42", "seed for the split and every stage"),
-        Option("val-fraction", value: "F", default: "0.1", "share of words held out for validation"),
-        Option("test-fraction", value: "F", default: "0.1", "share of words held out for test"),
+    static let options: [Option] = StageOptions.data + [
         Option("stages", value: "LIST", default: ladder.map(\.name).joined(separator: ","), "comma-separated stages to run"),
         Option(flag: "full", "train every stage with its full defaults instead of the modest budget"),
         Option("samples", value: "N", default: "3", "samples shown per stage"),

@@ -4,12 +4,7 @@ import MakemoreKit
 enum SplitCommand: Subcommand {
     static let name = "split"
     static let summary = "write the train / val / test split as DIR/train.txt, val.txt, test.txt"
-    static let options: [Option] = [
-        Option("out", value: "DIR", "directory to write (created if missing)"),
-        Option("input", value: "FILE", default: "names.txt", "word list, UTF-8, one word per line"),
-        Option("seed", value: "N", default: "42", "seed of the shuffle"),
-        Option("val-fraction", value: "F", default: "0.1", "share of words held out for validation"),
-        Option("test-fraction", value: "F", default: "0.1", "share of words held out for test"),
+    static let options: [Option] = [Option("out", value: "DIR", "directory to write (created if missing)")] + StageOptions.data + [
         Option(flag: "json", "print one JSON object with the split sizes"),
     ]
 

@@ -3,12 +3,16 @@ import MakemoreKit
 
 /// The options every stage shares: data, split, seed, samples, output format.
 enum StageOptions {
-    static let common: [Option] = [
+    /// Where the words come from and how they are split.
+    static let data: [Option] = [
         Option("input", value: "FILE", default: "names.txt", "word list, UTF-8, one word per line"),
         Option("split-dir", value: "DIR", "use DIR/train.txt, val.txt, test.txt as the split instead of --input"),
         Option("seed", value: "N", default: "42", "seed for the split, initialisation, batches and sampling"),
         Option("val-fraction", value: "F", default: "0.1", "share of words held out for validation"),
         Option("test-fraction", value: "F", default: "0.1", "share of words held out for test"),
+    ]
+
+    static let common: [Option] = data + [
         Option("samples", value: "N", default: "10", "names to sample after fitting"),
         Option("save", value: "FILE", "write the trained model as a safetensors checkpoint"),
         Option("load", value: "FILE", "load a checkpoint instead of training (its split, unless --input/--split-dir is given)"),
