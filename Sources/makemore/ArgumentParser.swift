@@ -31,6 +31,8 @@ struct Option: Sendable {
 /// The options given to one subcommand, with typed, validated accessors.
 struct ParsedArguments: Sendable {
     let command: String
+    /// The arguments as given (after the subcommand name).
+    let rawArguments: [String]
     private var values: [String: String] = [:]
     private var flags: Set<String> = []
     private let defaults: [String: String]
@@ -38,6 +40,7 @@ struct ParsedArguments: Sendable {
     /// Parses `arguments` (after the subcommand name) against `options`.
     init(command: String, arguments: [String], options: [Option]) throws {
         self.command = command
+        rawArguments = arguments
         let byName = Dictionary(options.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         defaults = byName.compactMapValues(\.defaultValue)
         var index = 0

@@ -25,5 +25,6 @@ struct CommandEntry: Sendable {
 let subcommands: [CommandEntry] = [
     CommandEntry(BigramCommand.self),
     CommandEntry(NeuralBigramCommand.self),
+    CommandEntry(TransformerCommand.self),
     CommandEntry(SplitCommand.self),
 ]
