@@ -26,6 +26,28 @@ enum TrainingBenchmark {
             optimizer.step(learningRate: 50)
         }
         sample(&report, "neural-bigram", bigram, dataset: dataset)
+
+        transformer(&report, dataset: dataset)
+    }
+
+    /// makemore.py's transformer (preset sizes): batch 32 words, block 16, AdamW.
+    static func transformer(_ report: inout BenchmarkReport, dataset: Dataset) {
+        var generator = RandomGenerator(seed: 42)
+        let blockSize = dataset.longestWord + 1
+        let configuration = TransformerConfiguration(vocabularySize: dataset.vocabulary.size, blockSize: blockSize)
+        let model = Transformer(configuration: configuration, using: &generator)
+        guard let examples = try? SequenceExamples(words: dataset.train, blockSize: blockSize) else { return }
+        var adamW = OptimizerConfiguration(kind: .adamw, weightDecay: 0.01)
+        adamW.beta2 = 0.99
+        let optimizer = Optimizer(parameters: model.parameters, configuration: adamW)
+        var inputs: [Int32] = [], targets: [Int32] = []
+        step(&report, "transformer preset", shape: "32 words, block \(blockSize)") {
+            examples.sampleBatch(size: 32, using: &generator, inputs: &inputs, targets: &targets)
+            optimizer.zeroGrad()
+            model.loss(PackedSequences(paddedInputs: inputs, paddedTargets: targets, blockSize: blockSize)).backward()
+            optimizer.step(learningRate: 5e-4)
+        }
+        sample(&report, "transformer", model, dataset: dataset)
     }
 
     /// Records the median time of one `body` call as ms/step.

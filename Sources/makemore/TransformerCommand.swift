@@ -14,6 +14,7 @@ enum TransformerCommand: Subcommand {
         Option("embedding", value: "N", default: "64", "channels of the residual stream (divisible by --heads)"),
         Option("block-size", value: "N", "positions per sequence (default: longest word + 1)"),
         Option("dropout", value: "P", default: "0.1", "dropout on the embeddings and residual branches while training"),
+        Option("threads", value: "N", "threads a training step's batch is split across (default: the number of cores)"),
         Option("temperature", value: "T", default: "1", "sampling temperature"),
         Option("top-k", value: "K", "sample only among the K most likely tokens"),
         Option("prefix", value: "TEXT", "start every sample with TEXT"),
@@ -46,17 +47,20 @@ enum TransformerCommand: Subcommand {
         }
         let sampling = try samplingOptions(arguments, dataset: dataset, blockSize: blockSize)
 
+        let threads = try arguments.int("threads", in: 1...256) ?? ProcessInfo.processInfo.activeProcessorCount
         var generator = RandomGenerator(seed: try arguments.seed("seed")!)
         let model = Transformer(configuration: configuration, using: &generator)
+        let parallel = DataParallel(models: [model] + (1..<threads).map { _ in Transformer(configuration: configuration, using: &generator) })
         let examples = try SequenceExamples(words: dataset.train, blockSize: blockSize)
         var loop = training.loop()
         loop.evaluateEvery = training.evaluateEvery ?? max(1, min(500, training.steps / 10))
         var best: (step: Int, loss: Double, snapshot: ParameterSnapshot)?
         var evaluations = 0
         var inputs: [Int32] = [], targets: [Int32] = []
-        let history = try loop.run(optimizer: Optimizer(parameters: model.parameters, configuration: optimizer), loss: { _ in
+        let history = try loop.run(optimizer: Optimizer(parameters: model.parameters, configuration: optimizer), gradients: { _ in
             examples.sampleBatch(size: training.batchSize!, using: &generator, inputs: &inputs, targets: &targets)
-            return model.loss(PackedSequences(paddedInputs: inputs, paddedTargets: targets, blockSize: blockSize))
+            let shares = PackedSequences(paddedInputs: inputs, paddedTargets: targets, blockSize: blockSize).split(into: threads)
+            return parallel.gradients(counts: shares.map(\.rows)) { model, share in model.loss(shares[share]) }
         }, evaluate: {
             evaluations += 1
             guard let loss = Evaluator.evaluate(model, words: dataset.val)?.nll else { return nil }

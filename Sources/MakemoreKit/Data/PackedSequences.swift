@@ -53,12 +53,21 @@ public struct PackedSequences: Sendable, Equatable {
         starts.append(inputs.count)
     }
 
-    /// Sequences `range` only, as a batch of their own.
-    public func subset(_ range: Range<Int>) -> PackedSequences {
-        var part = PackedSequences()
-        for s in range {
-            part.append(inputs: inputs[starts[s]..<starts[s + 1]], targets: targets[starts[s]..<starts[s + 1]])
+    /// The sequences cut into `parts` consecutive groups of about equal rows (some may be empty
+    /// when there are fewer sequences than parts).
+    public func split(into parts: Int) -> [PackedSequences] {
+        precondition(parts > 0)
+        var groups: [PackedSequences] = []
+        var s = 0
+        for part in 0..<parts {
+            let end = rows * (part + 1) / parts
+            var group = PackedSequences()
+            while s < count && (starts[s] < end || part == parts - 1) {
+                group.append(inputs: inputs[starts[s]..<starts[s + 1]], targets: targets[starts[s]..<starts[s + 1]])
+                s += 1
+            }
+            groups.append(group)
         }
-        return part
+        return groups
     }
 }
