@@ -47,6 +47,17 @@ enum TrainingBenchmark {
             model.loss(PackedSequences(paddedInputs: inputs, paddedTargets: targets, blockSize: blockSize)).backward()
             optimizer.step(learningRate: 5e-4)
         }
+        let threads = ProcessInfo.processInfo.activeProcessorCount
+        if threads > 1 {  // what `makemore transformer` runs: the batch split across the cores
+            let parallel = DataParallel(models: [model] + (1..<threads).map { _ in Transformer(configuration: configuration, using: &generator) })
+            step(&report, "transformer preset, \(threads) threads", shape: "32 words, block \(blockSize)") {
+                examples.sampleBatch(size: 32, using: &generator, inputs: &inputs, targets: &targets)
+                let shares = PackedSequences(paddedInputs: inputs, paddedTargets: targets, blockSize: blockSize).split(into: threads)
+                optimizer.zeroGrad()
+                _ = parallel.gradients(counts: shares.map(\.rows)) { model, share in model.loss(shares[share]) }
+                optimizer.step(learningRate: 5e-4)
+            }
+        }
         sample(&report, "transformer", model, dataset: dataset)
     }
 

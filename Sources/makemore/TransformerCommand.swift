@@ -92,8 +92,7 @@ enum TransformerCommand: Subcommand {
     /// `arguments` with the preset's values in place of the defaults; an option the preset fixes
     /// may not be given too.
     static func applyingPreset(_ arguments: ParsedArguments) throws -> ParsedArguments {
-        guard let preset = try arguments.choice("preset", ["makemore"]) else { return arguments }
-        precondition(preset == "makemore")
+        guard try arguments.choice("preset", ["makemore"]) != nil else { return arguments }
         var words: [String] = []
         for (option, value) in makemorePreset {
             if arguments.given(option) { throw UsageError("--preset makemore fixes --\(option) (\(value)); drop one of them") }

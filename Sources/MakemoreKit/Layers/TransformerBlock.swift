@@ -26,9 +26,13 @@ public final class MLPBlock: Layer {
 
 /// One pre-norm transformer block: `x = x + attn(ln_1(x))`, then `x = x + mlp(ln_2(x))`.
 public final class TransformerBlock: Module {
+    /// `ln_1`, before attention.
     public let attentionNorm: LayerNorm
+    /// `attn`.
     public let attention: CausalSelfAttention
+    /// `ln_2`, before the MLP.
     public let mlpNorm: LayerNorm
+    /// `mlp`.
     public let mlp: MLPBlock
 
     /// A block over `channels` features with `heads` attention heads, creating its layers in
