@@ -69,6 +69,13 @@ import Testing
             }
             _ = model.nextTokenLogProbabilities(after: other)
         }
+        // Asking again after the parameters changed recomputes instead of reusing stale keys.
+        let prefix = Array(word.prefix(3))
+        _ = model.nextTokenLogProbabilities(after: prefix)
+        model.positionEmbedding.weight.copy(from: model.positionEmbedding.weight.values.map { $0 * 2 })
+        let recomputed = Array(model.nextTokenLogProbabilities(words: [word])[15..<20])
+        let cached = model.nextTokenLogProbabilities(after: prefix)
+        #expect(zip(cached, recomputed).allSatisfy { abs($0 - $1) <= 1e-5 })
     }
 
     @Test func wholeModelGradients() {

@@ -100,7 +100,8 @@ public final class Transformer: Module, LanguageModel {
     }
 
     /// Through the key/value cache: when `prefix` extends the previous call's prefix (as it does
-    /// while sampling a word), only the new positions are computed. Not thread-safe.
+    /// while sampling a word), only the new positions are computed. Not thread-safe; the
+    /// parameters must not change between calls whose prefixes extend one another.
     public func nextTokenLogProbabilities(after prefix: [Int32]) -> [Float] {
         evaluating { decoder.logProbabilities(after: prefix) }
     }
@@ -124,7 +125,6 @@ final class TransformerDecoder {
     private let caches: [Tensor]
     /// The tokens fed so far, boundary first.
     private var tokens: [Int32] = []
-    private var last: [Float] = []
 
     init(model: Transformer) {
         self.model = model
@@ -132,18 +132,17 @@ final class TransformerDecoder {
         caches = (0..<c.layers).map { _ in Tensor.zeros(shape: [c.blockSize, 3 * c.embedding]) }
     }
 
-    /// The log-probabilities after `[boundary] + prefix`, reusing the cached positions of the
-    /// previous call's longest common prefix.
+    /// The log-probabilities after `[boundary] + prefix`. When `prefix` extends the previous
+    /// call's prefix, the cached positions are kept and only the new ones computed; otherwise
+    /// the cache starts over (so a new word, or the same prefix asked again after the
+    /// parameters changed, never sees stale keys and values).
     func logProbabilities(after prefix: [Int32]) -> [Float] {
         let wanted = [Vocabulary.boundary] + prefix
         precondition(wanted.count <= model.configuration.blockSize, "prefix of \(prefix.count) tokens exceeds the block size")
-        var kept = 0
-        while kept < min(tokens.count, wanted.count) && tokens[kept] == wanted[kept] { kept += 1 }
-        if kept == wanted.count && kept == tokens.count { return last }
-        if kept == wanted.count { kept -= 1 }  // recompute the last position's output
-        tokens.removeLast(tokens.count - kept)
-        for token in wanted[kept...] { last = append(token) }
-        return last
+        if !(wanted.count > tokens.count && wanted.starts(with: tokens)) { tokens.removeAll(keepingCapacity: true) }
+        var logProbabilities: [Float] = []
+        for token in wanted[tokens.count...] { logProbabilities = append(token) }
+        return logProbabilities
     }
 
     /// Feeds `token` at the next position; returns the log-probabilities of the token after it.
