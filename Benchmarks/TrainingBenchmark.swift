@@ -48,6 +48,38 @@ enum TrainingBenchmark {
             optimizer.step(learningRate: 0.01)
         }
         sample(&report, name.components(separatedBy: " (").first!, model.foldingBatchNorm(), dataset: dataset)
+        transformer(&report, dataset: dataset)
+    }
+
+    /// makemore.py's transformer (preset sizes): batch 32 words, block 16, AdamW.
+    static func transformer(_ report: inout BenchmarkReport, dataset: Dataset) {
+        var generator = RandomGenerator(seed: 42)
+        let blockSize = dataset.longestWord + 1
+        let configuration = TransformerConfiguration(vocabularySize: dataset.vocabulary.size, blockSize: blockSize)
+        let model = Transformer(configuration: configuration, using: &generator)
+        guard let examples = try? SequenceExamples(words: dataset.train, blockSize: blockSize) else { return }
+        var adamW = OptimizerConfiguration(kind: .adamw, weightDecay: 0.01)
+        adamW.beta2 = 0.99
+        let optimizer = Optimizer(parameters: model.parameters, configuration: adamW)
+        var inputs: [Int32] = [], targets: [Int32] = []
+        step(&report, "transformer preset", shape: "32 words, block \(blockSize)") {
+            examples.sampleBatch(size: 32, using: &generator, inputs: &inputs, targets: &targets)
+            optimizer.zeroGrad()
+            model.loss(PackedSequences(paddedInputs: inputs, paddedTargets: targets, blockSize: blockSize)).backward()
+            optimizer.step(learningRate: 5e-4)
+        }
+        let threads = ProcessInfo.processInfo.activeProcessorCount
+        if threads > 1 {  // what `makemore transformer` runs: the batch split across the cores
+            let parallel = DataParallel(models: [model] + (1..<threads).map { _ in Transformer(configuration: configuration, using: &generator) })
+            step(&report, "transformer preset, \(threads) threads", shape: "32 words, block \(blockSize)") {
+                examples.sampleBatch(size: 32, using: &generator, inputs: &inputs, targets: &targets)
+                let shares = PackedSequences(paddedInputs: inputs, paddedTargets: targets, blockSize: blockSize).split(into: threads)
+                optimizer.zeroGrad()
+                _ = parallel.gradients(counts: shares.map(\.rows)) { model, share in model.loss(shares[share]) }
+                optimizer.step(learningRate: 5e-4)
+            }
+        }
+        sample(&report, "transformer", model, dataset: dataset)
     }
 
     /// Records the median time of one `body` call as ms/step.

@@ -33,6 +33,8 @@ struct ParsedArguments: Sendable {
     let command: String
     /// The stage named before the options, for commands that take one (`lr-find mlp`).
     var stage: String?
+    /// The arguments as given (after the subcommand name).
+    let rawArguments: [String]
     private var values: [String: String] = [:]
     private var flags: Set<String> = []
     private let defaults: [String: String]
@@ -40,6 +42,7 @@ struct ParsedArguments: Sendable {
     /// Parses `arguments` (after the subcommand name) against `options`.
     init(command: String, arguments: [String], options: [Option]) throws {
         self.command = command
+        rawArguments = arguments
         let byName = Dictionary(options.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         defaults = byName.compactMapValues(\.defaultValue)
         var index = 0

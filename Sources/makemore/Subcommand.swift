@@ -35,6 +35,7 @@ let subcommands: [CommandEntry] = [
     CommandEntry(NeuralBigramCommand.self),
     CommandEntry(MLPCommand.self),
     CommandEntry(LRFindCommand.self),
+    CommandEntry(TransformerCommand.self),
     CommandEntry(CompareCommand.self),
     CommandEntry(SampleCommand.self),
     CommandEntry(EvalCommand.self),

@@ -9,6 +9,7 @@ struct TrainingDefaults {
     var schedule: String
     var batchSize: String
     var weightDecay: Double = 0
+    var warmup: Int = 0
 }
 
 /// The options every trained stage shares, and what they resolve to.
@@ -30,7 +31,7 @@ struct TrainingOptions {
             Option("optimizer", value: "NAME", default: d.optimizer.rawValue, OptimizerKind.allCases.map(\.rawValue).joined(separator: " | ")),
             Option("schedule", value: "NAME", default: d.schedule, "learning-rate schedule: constant | step (×0.1 half-way, or at --decay-at) | cosine"),
             Option("decay-at", value: "STEP", "step at which the step schedule multiplies the rate by 0.1"),
-            Option("warmup", value: "N", default: "0", "warm-up steps of the cosine schedule"),
+            Option("warmup", value: "N", default: String(d.warmup), "warm-up steps of the cosine schedule"),
             Option("weight-decay", value: "L", default: String(d.weightDecay), "weight decay (AdamW: decoupled; others: L2 added to the gradient)"),
             Option("batch-size", value: "N", default: d.batchSize, "examples per step (full: the whole training set)"),
             Option("eval-every", value: "N", "evaluate the val loss every N steps"),

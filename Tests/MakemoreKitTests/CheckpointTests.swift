@@ -42,6 +42,24 @@ import Testing
         #expect(restored.nextTokenLogProbabilities(words: words) == model.nextTokenLogProbabilities(words: words))
     }
 
+    @Test func transformerRoundTripUsesMakemoreKeysAndGivesIdenticalLogits() throws {
+        var generator = RandomGenerator(seed: 5)
+        let configuration = TransformerConfiguration(vocabularySize: vocabulary.size, blockSize: 6, layers: 1, heads: 2, embedding: 8)
+        let model = Transformer(configuration: configuration, using: &generator)
+        let path = temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Checkpoint(model: model, vocabulary: vocabulary, split: record, step: 3, valLoss: nil).write(to: path)
+        let names = try SafetensorsFile.read(path: path).tensors.map(\.name)
+        #expect(names.first == "transformer.wte.weight" && names.contains("transformer.h.0.attn.c_attn.weight") && names.last == "lm_head.weight")
+        let restored = try #require(try ModelRegistry.restore(try Checkpoint.read(path: path), source: path) as? Transformer)
+        #expect(restored.configuration == configuration)
+        let words: [[Int32]] = [[1, 2, 3], [3, 1]]
+        model.setTraining(false)
+        let expected = model.nextTokenLogProbabilities(words: words)
+        let actual = restored.nextTokenLogProbabilities(words: words)
+        #expect(zip(expected, actual).allSatisfy { abs($0 - $1) <= 1e-6 })
+    }
+
     @Test func countBigramRoundTrip() throws {
         let model = CountBigram(words: [[1, 2], [3]], vocabularySize: vocabulary.size, smoothing: 0.5)
         let path = temporaryPath()

@@ -57,12 +57,29 @@ public enum OptimizerKernels {
         let mScale = Float(1 / correction1), vScale = Float(1 / correction2)
         let l2: Float = decoupled ? 0 : weightDecay
         let decay: Float = decoupled ? weightDecay : 0
-        for i in 0..<n {
+        // 16 lanes at a time (the scalar loop does not vectorise), then the scalar tail; both
+        // evaluate the same expression in the same order.
+        typealias Lanes = SIMD16<Float>
+        func load(_ p: UnsafePointer<Float>) -> Lanes { UnsafeRawPointer(p).loadUnaligned(as: Lanes.self) }
+        func store(_ x: Lanes, _ p: UnsafeMutablePointer<Float>) { UnsafeMutableRawPointer(p).storeBytes(of: x, as: Lanes.self) }
+        var i = 0
+        while i &+ 16 <= n {
+            let wi = load(w + i), gi = load(g + i) + l2 * wi
+            let mi = beta1 * load(m + i) + (1 - beta1) * gi
+            let vi = beta2 * load(v + i) + (1 - beta2) * gi * gi
+            let mHat = mi * mScale, vHat = vi * vScale
+            store(mi, m + i)
+            store(vi, v + i)
+            store(wi - lr * (mHat / (vHat.squareRoot() + eps) + decay * wi), w + i)
+            i &+= 16
+        }
+        while i < n {
             let gi = g[i] + l2 * w[i]
             m[i] = beta1 * m[i] + (1 - beta1) * gi
             v[i] = beta2 * v[i] + (1 - beta2) * gi * gi
             let mHat = m[i] * mScale, vHat = v[i] * vScale
             w[i] -= lr * (mHat / (vHat.squareRoot() + eps) + decay * w[i])
+            i &+= 1
         }
     }
 }

@@ -41,6 +41,19 @@ public struct TrainingLoop {
     /// validation loss. Throws on a NaN or infinite loss, naming the step.
     public func run(optimizer: Optimizer, loss: (Int) -> Tensor, afterUpdate: ((Int) -> Void)? = nil,
                     evaluate: (() -> Double?)? = nil) throws -> TrainingHistory {
+        try run(optimizer: optimizer, gradients: { step in
+            let value = loss(step)
+            let scalar = value.item
+            if scalar.isFinite { value.backward() }
+            return scalar
+        }, afterUpdate: afterUpdate, evaluate: evaluate)
+    }
+
+    /// Runs the loop with the gradients computed by `gradients(step)`, which fills the
+    /// optimizer's parameter gradients (zeroed before the call) and returns the minibatch loss:
+    /// for training steps that run their own backward passes (e.g. split across threads).
+    public func run(optimizer: Optimizer, gradients: (Int) -> Float, afterUpdate: ((Int) -> Void)? = nil,
+                    evaluate: (() -> Double?)? = nil) throws -> TrainingHistory {
         var history = TrainingHistory()
         history.losses.reserveCapacity(steps)
         var trainTime = Duration.zero
@@ -48,12 +61,10 @@ public struct TrainingLoop {
             let started = ContinuousClock.now
             let rate = schedule.rate(at: step, base: learningRate)
             optimizer.zeroGrad()
-            let value = loss(step)
-            let scalar = value.item
+            let scalar = gradients(step)
             guard scalar.isFinite else {
                 throw MakemoreError("training diverged at step \(step + 1) (loss \(scalar)); try a lower --lr")
             }
-            value.backward()
             optimizer.step(learningRate: rate)
             trainTime += ContinuousClock.now - started
             afterUpdate?(step)

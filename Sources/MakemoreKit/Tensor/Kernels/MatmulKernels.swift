@@ -6,6 +6,7 @@ func linearForward(
     _ out: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>, _ weight: UnsafePointer<Float>,
     _ bias: UnsafePointer<Float>?, _ N: Int, _ C: Int, _ OC: Int
 ) {
+    if N == 1 { return matvecForward(out, inp, weight, bias, C, OC) }
     Matmul.nt(inp, weight, out, m: N, n: OC, k: C)
     if let bias {
         for r in 0..<N { accumulate(out + r &* OC, bias, OC) }

@@ -1,0 +1,41 @@
+/// Fused causal self-attention, flash-attention style: one op from the packed q, k, v
+/// projection to the heads' outputs, with a hand-written backward.
+///
+/// `qkv` is `[N, 3C]`: the rows of several sequences stored back to back (no padding), each row
+/// q, k, v side by side. Sequence s owns rows `sequenceStarts[s]..<sequenceStarts[s + 1]`; split
+/// into `heads` heads of size hs = C / heads, each sequence is the (nh, T, hs) q, k, v of one
+/// batch item, and position t attends to positions 0...t of its own sequence only:
+///     y = softmax(q·kᵀ/√hs + causal mask)·v,  out[N, C] = the heads side by side.
+/// The forward keeps only the row log-sum-exp of the scores ([N, nh]), not the T×T attention
+/// matrix; backward recomputes P = exp(q·kᵀ/√hs − lse) one row at a time and uses
+/// dS = P ⊙ (dP − rowsum(dP ⊙ P)) with dP = ∂out·vᵀ and rowsum(dP ⊙ P) = rowsum(∂out ⊙ out):
+///     ∂q += dS·k/√hs,  ∂k += dSᵀ·q/√hs,  ∂v += Pᵀ·∂out.
+public func causalSelfAttention(qkv: Tensor, heads: Int, sequenceStarts: [Int]) -> Tensor {
+    precondition(qkv.shape.count == 2 && qkv.shape[1] % (3 * heads) == 0,
+                 "qkv must be [N, 3C] with C divisible by \(heads) heads, got \(qkv.shape)")
+    precondition(sequenceStarts.first == 0 && sequenceStarts.last == qkv.shape[0]
+                 && zip(sequenceStarts, sequenceStarts.dropFirst()).allSatisfy { $0 < $1 },
+                 "sequence starts must rise from 0 to \(qkv.shape[0]), got \(sequenceStarts)")
+    let channels = qkv.shape[1] / 3, headSize = channels / heads
+    let scale = 1 / Float(headSize).squareRoot()
+    let out = Tensor(uninitializedShape: [qkv.shape[0], channels])
+    let lse = Tensor(uninitializedShape: [qkv.shape[0], heads])
+    attentionForward(out.data, lse.data, qkv.data, sequenceStarts, heads, headSize, scale: scale)
+    out.record(inputs: [qkv]) { out in
+        attentionBackward(qkv.gradData, out.gradData, out.data, lse.data, qkv.data, sequenceStarts,
+                          heads, headSize, scale: scale)
+    }
+    return out
+}
+
+/// Incremental decoding's attention: the output `[1, C]` of the last position `length − 1` of
+/// one sequence whose q, k, v rows are the first `length` rows of `qkv` (`[≥ length, 3C]`, the
+/// key/value cache). Inference only: the result records no graph.
+func causalSelfAttentionLastRow(qkv: Tensor, length: Int, heads: Int) -> Tensor {
+    precondition(qkv.shape.count == 2 && qkv.shape[1] % (3 * heads) == 0 && (1...qkv.shape[0]).contains(length),
+                 "qkv must be [≥ \(length), 3C] with C divisible by \(heads) heads, got \(qkv.shape)")
+    let channels = qkv.shape[1] / 3, headSize = channels / heads
+    let out = Tensor(uninitializedShape: [1, channels])
+    attentionLastRowForward(out.data, qkv.data, length - 1, heads, headSize, scale: 1 / Float(headSize).squareRoot())
+    return out
+}

@@ -1,0 +1,173 @@
+/// The hyperparameters of a `Transformer`; encoded with makemore.py's snake_case names.
+public struct TransformerConfiguration: Codable, Sendable, Equatable {
+    /// Tokens in the vocabulary, boundary included.
+    public var vocabularySize: Int
+    /// Positions per sequence: the longest word + 1.
+    public var blockSize: Int
+    /// Transformer blocks.
+    public var layers: Int
+    /// Attention heads per block (the embedding must split evenly).
+    public var heads: Int
+    /// Channels of the residual stream.
+    public var embedding: Int
+    /// Dropout probability on the embeddings and each residual branch while training.
+    public var dropout: Double
+
+    /// A configuration; the defaults are makemore.py's (4 layers, 4 heads, 64 channels, no dropout).
+    public init(vocabularySize: Int, blockSize: Int, layers: Int = 4, heads: Int = 4, embedding: Int = 64, dropout: Double = 0) {
+        self.vocabularySize = vocabularySize
+        self.blockSize = blockSize
+        self.layers = layers
+        self.heads = heads
+        self.embedding = embedding
+        self.dropout = dropout
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case vocabularySize = "vocab_size", blockSize = "block_size", layers = "n_layer", heads = "n_head"
+        case embedding = "n_embd", dropout
+    }
+}
+
+/// Stage 4: the GPT-style transformer of makemore.py. Token plus learned position embedding,
+/// `layers` pre-norm blocks (causal self-attention, then a GELU MLP), a final LayerNorm and a
+/// bias-free `lm_head`. Parameter names are makemore.py's state-dict keys.
+///
+/// Sequences run packed (`PackedSequences`): rows of all words back to back, attention kept
+/// within each word, so no work is spent on padding. Sampling uses a key/value cache, one new
+/// position per generated token.
+public final class Transformer: Module, LanguageModel {
+    /// The hyperparameters.
+    public let configuration: TransformerConfiguration
+    /// `transformer.wte`: (V, C).
+    public let tokenEmbedding: Embedding
+    /// `transformer.wpe`: (blockSize, C).
+    public let positionEmbedding: Embedding
+    /// `transformer.h`.
+    public let blocks: [TransformerBlock]
+    /// `transformer.ln_f`.
+    public let finalNorm: LayerNorm
+    /// `lm_head`: C → V, no bias.
+    public let head: Linear
+    let dropout: Dropout
+    private lazy var decoder = TransformerDecoder(model: self)
+
+    /// A model with PyTorch's default initialisation, layers created in makemore.py's order.
+    public init(configuration c: TransformerConfiguration, using generator: inout RandomGenerator) {
+        precondition(c.embedding % c.heads == 0, "embedding \(c.embedding) does not split into \(c.heads) heads")
+        configuration = c
+        dropout = Dropout(probability: Float(c.dropout), seed: generator.next())
+        tokenEmbedding = Embedding(count: c.vocabularySize, dimensions: c.embedding, using: &generator)
+        positionEmbedding = Embedding(count: c.blockSize, dimensions: c.embedding, using: &generator)
+        var blocks: [TransformerBlock] = []
+        for _ in 0..<c.layers {
+            blocks.append(TransformerBlock(channels: c.embedding, heads: c.heads, dropout: dropout, using: &generator))
+        }
+        self.blocks = blocks
+        finalNorm = LayerNorm(channels: c.embedding)
+        head = Linear(inputCount: c.embedding, outputCount: c.vocabularySize, bias: false, using: &generator)
+    }
+
+    public var vocabularySize: Int { configuration.vocabularySize }
+    public var maximumWordLength: Int? { configuration.blockSize - 1 }
+
+    /// batch (N rows) → logits (N, V), in the current mode (dropout while training)
+    public func logits(_ batch: PackedSequences) -> Tensor {
+        precondition(batch.longest <= configuration.blockSize, "a sequence of \(batch.longest) exceeds block size \(configuration.blockSize)")
+        let n = batch.rows
+        var x = tokenEmbedding(batch.inputs, shape: [n]) + positionEmbedding(batch.positions, shape: [n])  // (N, C)
+        x = dropout(x)
+        for block in blocks { x = block(x, sequenceStarts: batch.starts) }
+        return head(finalNorm(x))  // (N, V)
+    }
+
+    /// Mean cross-entropy of the batch's targets.
+    public func loss(_ batch: PackedSequences) -> Tensor {
+        crossEntropy(logits: logits(batch), targets: batch.targets, ignoreIndex: SequenceExamples.ignoreIndex)
+    }
+
+    /// Runs `body` in evaluation mode (no dropout) without recording a graph.
+    func evaluating<R>(_ body: () -> R) -> R {
+        let wasTraining = dropout.isTraining
+        dropout.setTraining(false)
+        defer { dropout.setTraining(wasTraining) }
+        return Tensor.withoutGradient(body)
+    }
+
+    /// Every word packed and scored in evaluation mode.
+    public func nextTokenLogProbabilities(words: [[Int32]]) -> [Float] {
+        evaluating { logits(PackedSequences(words: words)).logSoftmax().values }
+    }
+
+    /// Through the key/value cache: when `prefix` extends the previous call's prefix (as it does
+    /// while sampling a word), only the new positions are computed. Not thread-safe; the
+    /// parameters must not change between calls whose prefixes extend one another.
+    public func nextTokenLogProbabilities(after prefix: [Int32]) -> [Float] {
+        evaluating { decoder.logProbabilities(after: prefix) }
+    }
+
+    public func namedParameters() -> [(name: String, tensor: Tensor)] {
+        prefixed("transformer.wte", tokenEmbedding.namedParameters())
+            + prefixed("transformer.wpe", positionEmbedding.namedParameters())
+            + blocks.enumerated().flatMap { prefixed("transformer.h.\($0.offset)", $0.element.namedParameters()) }
+            + prefixed("transformer.ln_f", finalNorm.namedParameters())
+            + prefixed("lm_head", head.namedParameters())
+    }
+
+    public func setTraining(_ training: Bool) { dropout.setTraining(training) }
+}
+
+/// Incremental decoding with a key/value cache: per block, the q, k, v rows of the positions
+/// fed so far, so a new token costs one position instead of a pass over the whole prefix.
+final class TransformerDecoder {
+    private unowned let model: Transformer
+    /// Per block (blockSize, 3C): row t holds position t's q, k, v.
+    private let caches: [Tensor]
+    /// The tokens fed so far, boundary first.
+    private var tokens: [Int32] = []
+
+    init(model: Transformer) {
+        self.model = model
+        let c = model.configuration
+        caches = (0..<c.layers).map { _ in Tensor.zeros(shape: [c.blockSize, 3 * c.embedding]) }
+    }
+
+    /// The log-probabilities after `[boundary] + prefix`. When `prefix` extends the previous
+    /// call's prefix, the cached positions are kept and only the new ones computed; otherwise
+    /// the cache starts over (so a new word, or the same prefix asked again after the
+    /// parameters changed, never sees stale keys and values).
+    func logProbabilities(after prefix: [Int32]) -> [Float] {
+        let wanted = [Vocabulary.boundary] + prefix
+        precondition(wanted.count <= model.configuration.blockSize, "prefix of \(prefix.count) tokens exceeds the block size")
+        if !(wanted.count > tokens.count && wanted.starts(with: tokens)) { tokens.removeAll(keepingCapacity: true) }
+        var logProbabilities: [Float] = []
+        for token in wanted[tokens.count...] { logProbabilities = append(token) }
+        return logProbabilities
+    }
+
+    /// Feeds `token` at the next position; returns the log-probabilities of the token after it.
+    private func append(_ token: Int32) -> [Float] {
+        let t = tokens.count
+        tokens.append(token)
+        var x = model.tokenEmbedding([token], shape: [1]) + model.positionEmbedding([Int32(t)], shape: [1])  // (1, C)
+        for (block, cache) in zip(model.blocks, caches) {
+            let qkv = block.attention.attention(block.attentionNorm(x))  // (1, 3C)
+            cache.rows(t..<t + 1).copy(from: qkv)
+            let y = causalSelfAttentionLastRow(qkv: cache, length: t + 1, heads: block.attention.heads)  // (1, C)
+            x = x + block.attention.projection(y)
+            x = x + block.mlp(block.mlpNorm(x))
+        }
+        return model.head(model.finalNorm(x)).logSoftmax().values
+    }
+}
+
+extension Transformer: TrainableModel {
+    public static let kind = "transformer"
+
+    /// A fresh model of `configuration` over `vocabularySize` tokens.
+    public convenience init(configuration: TransformerConfiguration, vocabularySize: Int, using generator: inout RandomGenerator) {
+        var configuration = configuration
+        configuration.vocabularySize = vocabularySize
+        self.init(configuration: configuration, using: &generator)
+    }
+}

@@ -1,0 +1,133 @@
+import Foundation
+
+// Causal self-attention over sequences packed back to back, without padding. N = rows (every
+// sequence's positions, one after another), NH = heads, HS = head size, C = NH·HS channels.
+// Sequence s owns rows starts[s]..<starts[s + 1]; its position t attends to its positions 0...t.
+// qkv[N, 3C] holds q, k, v side by side; head h reads columns h·HS..<(h + 1)·HS of each third.
+// One row of scores (at most the longest sequence) is the only scratch: memory is linear in T.
+
+/// out[N, C] = softmax(scale·q·kᵀ, causal)·v per sequence and head;
+/// lse[N, NH] = log Σ_{j ≤ t} exp(scale·q_t·k_j), all that backward needs besides qkv and out
+func attentionForward(
+    _ out: UnsafeMutablePointer<Float>, _ lse: UnsafeMutablePointer<Float>, _ qkv: UnsafePointer<Float>,
+    _ starts: [Int], _ NH: Int, _ HS: Int, scale: Float
+) {
+    let C = NH &* HS, C3 = 3 &* C
+    withScoreRow(starts) { p in
+        for s in 0..<(starts.count - 1) {
+            let first = starts[s], length = starts[s + 1] &- first
+            for h in 0..<NH {
+                let q0 = qkv + (first &* C3 &+ h &* HS), k0 = q0 + C, v0 = q0 + 2 &* C
+                let o0 = out + (first &* C &+ h &* HS)
+                for t in 0..<length {
+                    lse[(first &+ t) &* NH &+ h] = attendRow(o0 + t &* C, q0 + t &* C3, k0, v0, t, C3, HS, scale, p)
+                }
+            }
+        }
+    }
+}
+
+/// out[C] = softmax(scale·q_t·kᵀ)·v for the last position t of one sequence, every head: the
+/// one new row of incremental decoding. qkv[t + 1, 3C] holds the sequence's rows 0...t.
+func attentionLastRowForward(
+    _ out: UnsafeMutablePointer<Float>, _ qkv: UnsafePointer<Float>, _ t: Int, _ NH: Int, _ HS: Int, scale: Float
+) {
+    let C = NH &* HS, C3 = 3 &* C
+    withScoreRow([0, t &+ 1]) { p in
+        for h in 0..<NH {
+            let k0 = qkv + h &* HS + C
+            _ = attendRow(out + h &* HS, qkv + (t &* C3 &+ h &* HS), k0, k0 + C, t, C3, HS, scale, p)
+        }
+    }
+}
+
+/// o[HS] = Σ_{j ≤ t} softmax_j(scale·q·k_j)·v_j with k_j = k0 + j·C3, v_j = v0 + j·C3 (one head,
+/// one position); returns the scores' log-sum-exp. p[t + 1] is scratch.
+@inline(__always)
+private func attendRow(
+    _ o: UnsafeMutablePointer<Float>, _ q: UnsafePointer<Float>, _ k0: UnsafePointer<Float>,
+    _ v0: UnsafePointer<Float>, _ t: Int, _ C3: Int, _ HS: Int, _ scale: Float, _ p: UnsafeMutablePointer<Float>
+) -> Float {
+    var m = -Float.infinity
+    for j in 0...t {
+        let score = scale * dot(q, k0 + j &* C3, HS)
+        p[j] = score
+        m = max(m, score)
+    }
+    for j in 0...t { p[j] -= m }
+    VectorMath.exp(p, p, count: t &+ 1)
+    let sum = sumForward(p, t &+ 1)
+    let inverse = Float(1 / sum)
+    o.update(repeating: 0, count: HS)
+    for j in 0...t { axpy(o, v0 + j &* C3, p[j] * inverse, HS) }
+    return m + Float(Foundation.log(sum))
+}
+
+/// With P = exp(scale·q·kᵀ − lse) (recomputed one row at a time), dP = dout·vᵀ and
+/// D = rowsum(dout ⊙ out) = rowsum(dP ⊙ P):  dS = P ⊙ (dP − D);
+/// dq += scale·dS·k;  dk += scale·dSᵀ·q;  dv += Pᵀ·dout  (dqkv[N, 3C], dout[N, C])
+func attentionBackward(
+    _ dqkv: UnsafeMutablePointer<Float>, _ dout: UnsafePointer<Float>, _ out: UnsafePointer<Float>,
+    _ lse: UnsafePointer<Float>, _ qkv: UnsafePointer<Float>, _ starts: [Int], _ NH: Int, _ HS: Int,
+    scale: Float
+) {
+    let C = NH &* HS, C3 = 3 &* C
+    withScoreRow(starts) { p in
+        for s in 0..<(starts.count - 1) {
+            let first = starts[s], length = starts[s + 1] &- first
+            for h in 0..<NH {
+                let offset = first &* C3 &+ h &* HS
+                let q0 = qkv + offset, k0 = q0 + C, v0 = q0 + 2 &* C
+                let dq0 = dqkv + offset, dk0 = dq0 + C, dv0 = dq0 + 2 &* C
+                let do0 = dout + (first &* C &+ h &* HS), o0 = out + (first &* C &+ h &* HS)
+                for t in 0..<length {
+                    let q = q0 + t &* C3, dq = dq0 + t &* C3, dy = do0 + t &* C
+                    let d = dot(dy, o0 + t &* C, HS)
+                    let l = lse[(first &+ t) &* NH &+ h]
+                    for j in 0...t { p[j] = scale * dot(q, k0 + j &* C3, HS) - l }
+                    VectorMath.exp(p, p, count: t &+ 1)
+                    for j in 0...t {
+                        let dp = dot(dy, v0 + j &* C3, HS)
+                        let ds = scale * p[j] * (dp - d)
+                        axpy(dv0 + j &* C3, dy, p[j], HS)
+                        axpy(dq, k0 + j &* C3, ds, HS)
+                        axpy(dk0 + j &* C3, q, ds, HS)
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Runs `body` with a scratch row as long as the longest sequence.
+private func withScoreRow(_ starts: [Int], _ body: (UnsafeMutablePointer<Float>) -> Void) {
+    var longest = 1
+    for s in 0..<max(0, starts.count - 1) { longest = max(longest, starts[s + 1] - starts[s]) }
+    let row = UnsafeMutablePointer<Float>.allocate(capacity: longest)
+    defer { row.deallocate() }
+    body(row)
+}
+
+/// Σ a[n]·b[n], 16 lanes at a time
+@inline(__always)
+func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
+    var lanes = SIMD16<Float>()
+    var i = 0
+    while i &+ 16 <= n {
+        lanes.addProduct(UnsafeRawPointer(a + i).loadUnaligned(as: SIMD16<Float>.self),
+                         UnsafeRawPointer(b + i).loadUnaligned(as: SIMD16<Float>.self))
+        i &+= 16
+    }
+    var total = lanes.sum()
+    while i < n {
+        total += a[i] * b[i]
+        i &+= 1
+    }
+    return total
+}
+
+/// y[n] += alpha · x[n]
+@inline(__always)
+func axpy(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, _ alpha: Float, _ n: Int) {
+    for i in 0..<n { y[i] += alpha * x[i] }
+}

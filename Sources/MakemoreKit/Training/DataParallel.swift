@@ -1,0 +1,64 @@
+/// Data parallelism on the cores of one machine: each minibatch is split into shares, one per
+/// model copy, and the shares' forward and backward passes run concurrently. The first model is
+/// the primary the optimizer updates; the others are replicas of the same architecture whose
+/// parameters are copied from the primary before every step and whose gradients are summed into
+/// the primary's afterwards. The result equals one backward pass over the whole minibatch (up to
+/// float rounding) and is deterministic: each share always runs on its own model copy.
+///
+/// Models must be used by one share at a time, so each keeps its own graph and gradients;
+/// buffer pools are thread-safe and graph recording is on in the worker threads.
+public final class DataParallel<Model: Module> {
+    /// The primary, then the replicas.
+    public let models: [Model]
+
+    /// Parallelism over `models` (the primary first); all must have the same parameter shapes.
+    public init(models: [Model]) {
+        precondition(!models.isEmpty, "no models")
+        let shapes = models[0].parameters.map(\.shape)
+        precondition(models.allSatisfy { $0.parameters.map(\.shape) == shapes }, "models differ in parameter shapes")
+        self.models = models
+    }
+
+    /// Runs `loss(model, share)` for every share concurrently, share i being the mean loss over
+    /// `counts[i]` items, and backpropagates it weighted by its share of the items. Fills the
+    /// primary's parameter gradients (accumulating, as `backward` does) with the gradient of the
+    /// mean over all items; returns that mean loss (NaN or infinite: no gradient was computed).
+    public func gradients(counts: [Int], _ loss: (Model, Int) -> Tensor) -> Float {
+        precondition(counts.count == models.count, "\(counts.count) shares for \(models.count) models")
+        let total = counts.reduce(0, +)
+        guard total > 0 else { return 0 }
+        let primary = models[0].parameters
+        var losses = [Float](repeating: 0, count: models.count)
+        losses.withUnsafeMutableBufferPointer { losses in
+            let losses = UncheckedSendable(losses)
+            Parallel.run(shares: models.count) { share in
+                guard counts[share] > 0 else { return }
+                let model = models[share]
+                if share > 0 {
+                    for (replica, source) in zip(model.parameters, primary) {
+                        replica.copy(from: source)
+                        replica.zeroGrad()
+                    }
+                }
+                let value = loss(model, share)
+                losses.value[share] = value.item
+                if value.item.isFinite && value.requiresGrad {
+                    value.backward(seed: [Float(counts[share]) / Float(total)])
+                }
+            }
+        }
+        for (replica, count) in zip(models, counts).dropFirst() where count > 0 {
+            for (target, source) in zip(primary, replica.parameters) { target.accumulateGradient(of: source) }
+        }
+        return zip(losses, counts).reduce(Float(0)) { $0 + $1.0 * Float($1.1) } / Float(total)
+    }
+}
+
+extension Tensor {
+    /// Adds `other`'s gradient (if it has one) to this tensor's gradient.
+    fileprivate func accumulateGradient(of other: Tensor) {
+        guard let source = other.gradStorage else { return }
+        precondition(other.count == count, "gradient sizes differ")
+        accumulate(gradData, source.pointer, count)
+    }
+}

@@ -1,0 +1,72 @@
+import Testing
+@testable import MakemoreKit
+
+/// The fused attention op against finite differences and against the plain composition
+/// matmul + causal mask + softmax + matmul of `EndToEndGradientTests`.
+@Suite struct AttentionTests {
+    /// Attention composed from primitive ops, one sequence at a time: qkv (N, 3C) → (N, C).
+    static func composedAttention(_ qkv: Tensor, starts: [Int], heads: Int) -> Tensor {
+        let c = qkv.shape[1] / 3, hs = c / heads
+        let outputs = zip(starts, starts.dropFirst()).map { first, end -> Tensor in
+            let t = end - first
+            let rows = qkv.rows(first..<end)  // (T, 3C)
+            func split(_ i: Int) -> Tensor {  // (nh, T, hs)
+                rows.sliced(axis: 1, i * c..<(i + 1) * c).reshaped([t, heads, hs]).permuted([1, 0, 2])
+            }
+            let att = matmul(split(0), split(1), transposeB: true).scaled(by: 1 / Float(hs).squareRoot())
+                .softmax(causal: true)  // (nh, T, T)
+            return matmul(att, split(2)).permuted([1, 0, 2]).reshaped([t, c])  // (T, C)
+        }
+        return concatenated(outputs, axis: 0)
+    }
+
+    static let starts = [0, 3, 4, 8]  // sequences of 3, 1 and 4 positions
+
+    @Test func matchesTheComposition() {
+        let heads = 2
+        let qkv = randomTensor([8, 3 * 6], seed: 3)
+        let fused = causalSelfAttention(qkv: qkv, heads: heads, sequenceStarts: Self.starts)
+        let weights = randomTensor(fused.shape, seed: 4, requiresGrad: false)
+        (fused * weights).sum().backward()
+        let fusedGradient = qkv.gradValues!
+        qkv.zeroGrad()
+        let composed = Self.composedAttention(qkv, starts: Self.starts, heads: heads)
+        (composed * weights).sum().backward()
+        expectClose(fused.values, composed.values)
+        expectClose(fusedGradient, qkv.gradValues!)
+    }
+
+    @Test func gradientsMatchFiniteDifferences() {
+        let qkv = randomTensor([8, 3 * 4], seed: 5)
+        GradientCheck().expectCorrect([qkv]) { p in
+            causalSelfAttention(qkv: p[0], heads: 2, sequenceStarts: Self.starts)
+        }
+    }
+
+    @Test func lastRowMatchesTheFullForward() {
+        let qkv = randomTensor([5, 3 * 8], seed: 6, requiresGrad: false)
+        let full = causalSelfAttention(qkv: qkv, heads: 4, sequenceStarts: [0, 5])
+        for length in 1...5 {
+            let row = causalSelfAttentionLastRow(qkv: qkv, length: length, heads: 4)
+            expectClose(row.values, full.rows(length - 1..<length).values)
+        }
+    }
+
+    @Test func layerNormGradients() {
+        let x = randomTensor([3, 5], seed: 7), w = randomTensor([5], seed: 8), b = randomTensor([5], seed: 9)
+        GradientCheck().expectCorrect([x, w, b]) { p in layerNorm(p[0], weight: p[1], bias: p[2]) }
+        let layer = LayerNorm(channels: 5)
+        expectClose(layer(x).values, layerNorm(x, weight: .ones(shape: [5]), bias: .zeros(shape: [5])).values)
+    }
+
+    @Test func dropoutZeroesAndRescales() {
+        var g = RandomGenerator(seed: 1)
+        let x = Tensor.ones(shape: [10_000], requiresGrad: true)
+        let y = dropout(x, probability: 0.25, using: &g)
+        let kept = y.values.filter { $0 != 0 }
+        #expect(kept.allSatisfy { abs($0 - 4.0 / 3) < 1e-6 })
+        #expect(abs(Double(kept.count) / 10_000 - 0.75) < 0.02)
+        y.sum().backward()
+        #expect(x.gradValues! == y.values)
+    }
+}

@@ -1,0 +1,40 @@
+import Foundation
+import Testing
+
+@Suite struct TransformerCLITests {
+    @Test func helpListsTheStageOptions() throws {
+        let help = try CLI.run(["transformer", "--help"])
+        #expect(help.status == 0)
+        for flag in ["--layers N", "--heads N", "--embedding N", "--block-size N", "--dropout P", "--preset NAME",
+                     "--temperature T", "--top-k K", "--prefix TEXT", "--batch-size N", "--weight-decay L"] {
+            #expect(help.stdout.contains(flag), "missing \(flag)")
+        }
+    }
+
+    @Test func tinyJSONRunOnToyWords() throws {
+        let directory = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let words = (0..<60).map { ["ann", "anna", "bob", "bobby", "cy"][$0 % 5] }.joined(separator: "\n")
+        try Data(words.utf8).write(to: directory.appendingPathComponent("toy.txt"))
+        let arguments = ["transformer", "--input", "toy.txt", "--json", "--steps", "30", "--layers", "1", "--heads", "2",
+                         "--embedding", "8", "--samples", "4", "--prefix", "b", "--top-k", "3", "--quiet"]
+        let result = try CLI.run(arguments, in: directory)
+        #expect(result.status == 0, "\(result.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(object["model"] as? String == "transformer" && object["steps"] as? Int == 30)
+        let configuration = try #require(object["config"] as? [String: Any])
+        #expect(configuration["block_size"] as? Int == 6 && configuration["n_embd"] as? Int == 8)
+        let samples = try #require(object["samples"] as? [String])
+        #expect(samples.count == 4 && samples.allSatisfy { $0.hasPrefix("b") && $0.count <= 5 })
+    }
+
+    @Test func badPrefixAndPresetConflictsAreOneLineErrors() throws {
+        let directory = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try Data("ann\nbob\ncy\nann\nbob\ncy\nann\nbob\ncy\nann\n".utf8).write(to: directory.appendingPathComponent("toy.txt"))
+        let prefix = try CLI.run(["transformer", "--input", "toy.txt", "--prefix", "q", "--steps", "1"], in: directory)
+        #expect(prefix.status == 1 && prefix.stderr.split(separator: "\n").count == 1 && prefix.stderr.contains("prefix 'q'"))
+        let preset = try CLI.run(["transformer", "--input", "toy.txt", "--preset", "makemore", "--lr", "1"], in: directory)
+        #expect(preset.status == 64 && preset.stderr.contains("--preset makemore fixes --lr"))
+    }
+}
