@@ -29,6 +29,7 @@ enum TrainingBenchmark {
 
         mlp(&report, "mlp (defaults: ctx 3, emb 10, hidden 200, BatchNorm)", dataset: dataset, layers: 1, hidden: 200)
         mlp(&report, "mlp deep (5 × hidden 100, BatchNorm)", dataset: dataset, layers: 5, hidden: 100)
+        transformer(&report, dataset: dataset)
     }
 
     /// One SGD step of the MLP on a sampled batch of 32 examples, as `makemore mlp` takes it.
@@ -48,7 +49,6 @@ enum TrainingBenchmark {
             optimizer.step(learningRate: 0.01)
         }
         sample(&report, name.components(separatedBy: " (").first!, model.foldingBatchNorm(), dataset: dataset)
-        transformer(&report, dataset: dataset)
     }
 
     /// makemore.py's transformer (preset sizes): batch 32 words, block 16, AdamW.

@@ -19,7 +19,8 @@ enum CompareCommand: Subcommand {
     static let ladder = [
         Stage(name: "bigram", modest: []),
         Stage(name: "neural-bigram", modest: ["--steps", "100"]),
-        Stage(name: "mlp", modest: ["--steps", "30000"]),
+        Stage(name: "mlp", modest: []),
+        Stage(name: "transformer", modest: ["--steps", "12000", "--warmup", "300"]),
     ]
 
     static let options: [Option] = StageOptions.data + [
