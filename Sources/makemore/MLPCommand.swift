@@ -74,7 +74,7 @@ enum MLPCommand: Subcommand {
                 FileHandle.standardError.write(Data((snapshot.table + "\n").utf8))
             }
         }, evaluate: { Evaluator.evaluate(model, words: dataset.val)?.nll })
-        try training.writePlot(history, model: name)
+        try training.writeOutputs(history, model: name)
         if let plotDiagnostics { try diagnostics?.writePlots(directory: plotDiagnostics) }
 
         try StageOptions.save(model, dataset, arguments, checkpoint: checkpoint, step: (checkpoint?.step ?? 0) + history.steps,

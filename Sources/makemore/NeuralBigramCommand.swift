@@ -31,7 +31,7 @@ enum NeuralBigramCommand: Subcommand {
             examples.sampleBatch(size: size, using: &generator, contexts: &contexts, targets: &targets)
             return model.loss(contexts: contexts, targets: targets, l2: l2)
         }, evaluate: { Evaluator.evaluate(model, words: dataset.val)?.nll })
-        try training.writePlot(history, model: name)
+        try training.writeOutputs(history, model: name)
         try StageOptions.save(model, dataset, arguments, checkpoint: checkpoint, step: (checkpoint?.step ?? 0) + history.steps,
                               valLoss: Evaluator.evaluate(model, words: dataset.val)?.nll)
 

@@ -22,6 +22,7 @@ struct TrainingOptions {
     let batchSize: Int?
     let evaluateEvery: Int?
     let plotLoss: String?
+    let log: String?
     let logSteps: Bool
 
     static func options(_ d: TrainingDefaults) -> [Option] {
@@ -36,6 +37,7 @@ struct TrainingOptions {
             Option("batch-size", value: "N", default: d.batchSize, "examples per step (full: the whole training set)"),
             Option("eval-every", value: "N", "evaluate the val loss every N steps"),
             Option("plot-loss", value: "FILE.svg", "write the training curve (smoothed) and val losses as SVG"),
+            Option("log", value: "FILE.jsonl", "write one JSON line per step: step, loss, lr, and val_loss where evaluated"),
             Option(flag: "quiet", "no progress on stderr"),
         ]
     }
@@ -55,17 +57,22 @@ struct TrainingOptions {
         batchSize = batch == "full" ? nil : try arguments.int("batch-size", in: 1...10_000_000)
         evaluateEvery = try arguments.int("eval-every", in: 1...Int.max)
         plotLoss = arguments.string("plot-loss")
+        log = arguments.string("log")
         logSteps = !arguments.flag("quiet")
     }
 
-    /// The shared loop for these settings.
+    /// The shared loop for these settings; Ctrl-C stops it cleanly.
     func loop() -> TrainingLoop {
-        TrainingLoop(steps: steps, learningRate: learningRate, schedule: schedule, evaluateEvery: evaluateEvery,
-                     progress: ProgressReporter(total: steps, enabled: logSteps))
+        InterruptMonitor.shared.install()
+        var loop = TrainingLoop(steps: steps, learningRate: learningRate, schedule: schedule, evaluateEvery: evaluateEvery,
+                                progress: ProgressReporter(total: steps, enabled: logSteps))
+        loop.interrupt = .shared
+        return loop
     }
 
-    /// Writes the `--plot-loss` chart of `history`, if asked.
-    func writePlot(_ history: TrainingHistory, model: String) throws {
+    /// Writes the `--plot-loss` chart and the `--log` lines of `history`, if asked.
+    func writeOutputs(_ history: TrainingHistory, model: String) throws {
+        if let log { try AtomicFile.write(history.jsonLines(schedule: schedule, learningRate: learningRate), to: log) }
         guard let path = plotLoss else { return }
         let raw = history.losses.map(Double.init)
         let smoothed = LineChart.smoothed(raw)

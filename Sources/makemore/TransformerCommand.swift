@@ -73,7 +73,7 @@ enum TransformerCommand: Subcommand {
             return loss
         })
         best?.snapshot.restore(into: model)
-        try training.writePlot(history, model: name)
+        try training.writeOutputs(history, model: name)
         try StageOptions.save(model, dataset, arguments, checkpoint: checkpoint, step: (checkpoint?.step ?? 0) + (best?.step ?? history.steps),
                               valLoss: best?.loss ?? Evaluator.evaluate(model, words: dataset.val)?.nll)
 

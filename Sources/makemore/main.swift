@@ -53,6 +53,7 @@ do {
     var parsed = try ParsedArguments(command: command.name, arguments: rest, options: command.options)
     parsed.stage = stage
     try command.run(parsed)
+    if InterruptMonitor.shared.isRequested { exit(130) }
 } catch let error as UsageError {
     printError("makemore \(command.name): \(error.message)\nRun 'makemore \(command.name) --help' for usage.")
     exit(64)

@@ -6,6 +6,8 @@ public struct TrainingHistory: Sendable {
     public var evaluations: [(step: Int, loss: Double)] = []
     /// Time spent optimising, evaluation excluded.
     public var trainSeconds: Double = 0
+    /// Whether the run stopped early on Ctrl-C.
+    public var interrupted = false
 
     /// Steps taken.
     public var steps: Int { losses.count }
@@ -24,6 +26,8 @@ public struct TrainingLoop {
     public var evaluateEvery: Int?
     /// Where progress goes (nil: silent).
     public var progress: ProgressReporter?
+    /// Stops the run cleanly when it reports a request (Ctrl-C).
+    public var interrupt: InterruptMonitor?
 
     /// A loop of `steps` steps at `learningRate` under `schedule`.
     public init(steps: Int, learningRate: Double, schedule: LearningRateSchedule = .constant,
@@ -58,6 +62,10 @@ public struct TrainingLoop {
         history.losses.reserveCapacity(steps)
         var trainTime = Duration.zero
         for step in 0..<steps {
+            if interrupt?.isRequested == true {
+                history.interrupted = true
+                break
+            }
             let started = ContinuousClock.now
             let rate = schedule.rate(at: step, base: learningRate)
             optimizer.zeroGrad()
@@ -76,7 +84,25 @@ public struct TrainingLoop {
                 progress?.note(String(format: "step %d: val loss %.4f", step + 1, validation))
             }
         }
+        if let evaluate, history.interrupted, history.evaluations.last?.step != history.steps, history.steps > 0,
+           let validation = evaluate() {
+            history.evaluations.append((history.steps, validation))
+        }
         history.trainSeconds = Double(trainTime.components.seconds) + Double(trainTime.components.attoseconds) * 1e-18
         return history
+    }
+}
+
+extension TrainingHistory {
+    /// One JSON object per step, one per line: `step` (1-based), `loss`, `lr` (from `schedule`
+    /// and the base `learningRate`), and `val_loss` on the steps that were evaluated.
+    public func jsonLines(schedule: LearningRateSchedule, learningRate: Double) -> String {
+        let validation = Dictionary(evaluations.map { ($0.step, $0.loss) }, uniquingKeysWith: { _, last in last })
+        return losses.enumerated().map { index, loss in
+            var members: [(String, JSONValue)] = [("step", .integer(index + 1)), ("loss", .number(Double(loss))),
+                                                  ("lr", .number(schedule.rate(at: index, base: learningRate)))]
+            if let val = validation[index + 1] { members.append(("val_loss", .number(val))) }
+            return JSONValue.object(members).serialized + "\n"
+        }.joined()
     }
 }

@@ -1,0 +1,43 @@
+import Dispatch
+import Foundation
+
+/// Turns Ctrl-C (SIGINT) into a request to stop training cleanly: the training loop finishes its
+/// current step and returns what it has, so the caller can print the losses and save the model.
+/// A second Ctrl-C exits at once with status 130.
+public final class InterruptMonitor: @unchecked Sendable {
+    /// The process-wide monitor.
+    public static let shared = InterruptMonitor()
+
+    private let lock = NSLock()
+    private var requested = false
+    private var source: DispatchSourceSignal?
+
+    /// Starts catching SIGINT (idempotent).
+    public func install() {
+        lock.lock()
+        defer { lock.unlock() }
+        guard source == nil else { return }
+        signal(SIGINT, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        source.setEventHandler { [unowned self] in self.request() }
+        source.resume()
+        self.source = source
+    }
+
+    /// Whether Ctrl-C has been pressed since `install()`.
+    public var isRequested: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return requested
+    }
+
+    /// Records a stop request; a second one exits immediately.
+    func request() {
+        lock.lock()
+        let again = requested
+        requested = true
+        lock.unlock()
+        if again { exit(130) }
+        FileHandle.standardError.write(Data("\nstopping after this step (Ctrl-C again to quit now)\n".utf8))
+    }
+}
