@@ -50,6 +50,10 @@ public final class Transformer: Module, LanguageModel {
     /// `lm_head`: C → V, no bias.
     public let head: Linear
     let dropout: Dropout
+    /// makemore.py's `attn.bias` buffer, (1, 1, T, T) lower-triangular ones: the causal mask
+    /// PyTorch keeps in the state dict. Written so `load_state_dict` (strict) accepts our files;
+    /// the fused attention is causal by construction and never reads it.
+    let causalMask: Tensor
     private lazy var decoder = TransformerDecoder(model: self)
 
     /// A model with PyTorch's default initialisation, layers created in makemore.py's order.
@@ -66,6 +70,8 @@ public final class Transformer: Module, LanguageModel {
         self.blocks = blocks
         finalNorm = LayerNorm(channels: c.embedding)
         head = Linear(inputCount: c.embedding, outputCount: c.vocabularySize, bias: false, using: &generator)
+        let t = c.blockSize
+        causalMask = Tensor(shape: [1, 1, t, t], values: (0..<(t * t)).map { $0 % t <= $0 / t ? 1 : 0 })
     }
 
     public var vocabularySize: Int { configuration.vocabularySize }
@@ -112,6 +118,10 @@ public final class Transformer: Module, LanguageModel {
             + blocks.enumerated().flatMap { prefixed("transformer.h.\($0.offset)", $0.element.namedParameters()) }
             + prefixed("transformer.ln_f", finalNorm.namedParameters())
             + prefixed("lm_head", head.namedParameters())
+    }
+
+    public func namedBuffers() -> [(name: String, tensor: Tensor)] {
+        blocks.indices.map { ("transformer.h.\($0).attn.bias", causalMask) }
     }
 
     public func setTraining(_ training: Bool) { dropout.setTraining(training) }
