@@ -60,7 +60,7 @@ enum MLPCommand: Subcommand {
                                   every: try arguments.int("diagnose-every", in: 1...Int.max) ?? max(1, training.steps / 10), steps: training.steps)
             : nil
         var contexts: [Int32] = [], targets: [Int32] = []
-        let loop = checkpoint == nil ? training.loop() : TrainingLoop(steps: 0, learningRate: 0)
+        let loop = checkpoint == nil ? training.loop(keepingBest: model) : TrainingLoop(steps: 0, learningRate: 0)
         let history = try loop.run(optimizer: optimizer, loss: { step in
             diagnostics?.beforeUpdate(step: step)
             guard let size = training.batchSize else {
@@ -77,7 +77,7 @@ enum MLPCommand: Subcommand {
         try training.writeOutputs(history, model: name)
         if let plotDiagnostics { try diagnostics?.writePlots(directory: plotDiagnostics) }
 
-        try StageOptions.save(model, dataset, arguments, checkpoint: checkpoint, step: (checkpoint?.step ?? 0) + history.steps,
+        try StageOptions.save(model, dataset, arguments, checkpoint: checkpoint, step: (checkpoint?.step ?? 0) + (history.best?.step ?? history.steps),
                               valLoss: Evaluator.evaluate(model, words: dataset.val)?.nll)
         let inference = model.foldingBatchNorm()
         var report = StageReport(model: name, parameters: model.parameterCount, dataset: dataset,

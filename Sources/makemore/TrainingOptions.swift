@@ -61,12 +61,14 @@ struct TrainingOptions {
         logSteps = !arguments.flag("quiet")
     }
 
-    /// The shared loop for these settings; Ctrl-C stops it cleanly.
-    func loop() -> TrainingLoop {
+    /// The shared loop for these settings: Ctrl-C stops it cleanly, and `model` ends the run
+    /// with its state at the best validation loss seen (`--eval-every`).
+    func loop(keepingBest model: any Module) -> TrainingLoop {
         InterruptMonitor.shared.install()
         var loop = TrainingLoop(steps: steps, learningRate: learningRate, schedule: schedule, evaluateEvery: evaluateEvery,
                                 progress: ProgressReporter(total: steps, enabled: logSteps))
         loop.interrupt = .shared
+        loop.keepBest = model
         return loop
     }
 

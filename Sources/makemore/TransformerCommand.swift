@@ -55,24 +55,15 @@ enum TransformerCommand: Subcommand {
         let model = restored ?? Transformer(configuration: configuration, using: &generator)
         let parallel = DataParallel(models: [model] + (1..<threads).map { _ in Transformer(configuration: configuration, using: &generator) })
         let examples = try SequenceExamples(words: dataset.train, blockSize: blockSize)
-        var loop = checkpoint == nil ? training.loop() : TrainingLoop(steps: 0, learningRate: 0)
+        var loop = checkpoint == nil ? training.loop(keepingBest: model) : TrainingLoop(steps: 0, learningRate: 0)
         loop.evaluateEvery = training.evaluateEvery ?? max(1, min(500, training.steps / 10))
-        var best: (step: Int, loss: Double, snapshot: ParameterSnapshot)?
-        var evaluations = 0
         var inputs: [Int32] = [], targets: [Int32] = []
         let history = try loop.run(optimizer: Optimizer(parameters: model.parameters, configuration: optimizer), gradients: { _ in
             examples.sampleBatch(size: training.batchSize!, using: &generator, inputs: &inputs, targets: &targets)
             let shares = PackedSequences(paddedInputs: inputs, paddedTargets: targets, blockSize: blockSize).split(into: threads)
             return parallel.gradients(counts: shares.map(\.rows)) { model, share in model.loss(shares[share]) }
-        }, evaluate: {
-            evaluations += 1
-            guard let loss = Evaluator.evaluate(model, words: dataset.val)?.nll else { return nil }
-            if loss < best?.loss ?? .infinity {
-                best = (min(evaluations * loop.evaluateEvery!, training.steps), loss, ParameterSnapshot(model))
-            }
-            return loss
-        })
-        best?.snapshot.restore(into: model)
+        }, evaluate: { Evaluator.evaluate(model, words: dataset.val)?.nll })
+        let best = history.best
         try training.writeOutputs(history, model: name)
         try StageOptions.save(model, dataset, arguments, checkpoint: checkpoint, step: (checkpoint?.step ?? 0) + (best?.step ?? history.steps),
                               valLoss: best?.loss ?? Evaluator.evaluate(model, words: dataset.val)?.nll)

@@ -16,6 +16,22 @@ import Testing
         #expect(history.evaluations.map(\.step) == [6])
     }
 
+    /// w² descends from 3 towards 0; the "validation loss" |w − 1.5| is lowest part-way, so that
+    /// state is what the run ends with.
+    @Test func keepBestRestoresTheStateOfTheBestEvaluation() throws {
+        let model = Linear(weight: Tensor(shape: [1, 1], values: [3], requiresGrad: true), bias: nil)
+        var loop = TrainingLoop(steps: 40, learningRate: 0.05, evaluateEvery: 1)
+        loop.keepBest = model
+        var trajectory: [Float] = []
+        let history = try loop.run(optimizer: Optimizer(parameters: model.parameters, configuration: OptimizerConfiguration(kind: .sgd)),
+                                   loss: { _ in (model.weight * model.weight).sum() },
+                                   evaluate: { trajectory.append(model.weight.item); return Double(abs(model.weight.item - 1.5)) })
+        let best = try #require(history.best)
+        #expect(best.step > 1 && best.step < 40)
+        #expect(model.weight.item == trajectory[best.step - 1])
+        #expect(abs(Double(model.weight.item) - 1.5) == best.loss)
+    }
+
     @Test func jsonLinesHaveOneObjectPerStepWithTheScheduledRate() throws {
         var history = TrainingHistory()
         history.losses = [3, 2.5, 2]

@@ -8,6 +8,8 @@ public struct TrainingHistory: Sendable {
     public var trainSeconds: Double = 0
     /// Whether the run stopped early on Ctrl-C.
     public var interrupted = false
+    /// The evaluation with the lowest validation loss, if any.
+    public var best: (step: Int, loss: Double)?
 
     /// Steps taken.
     public var steps: Int { losses.count }
@@ -28,6 +30,9 @@ public struct TrainingLoop {
     public var progress: ProgressReporter?
     /// Stops the run cleanly when it reports a request (Ctrl-C).
     public var interrupt: InterruptMonitor?
+    /// When set, this model's state at the evaluation with the lowest validation loss is restored
+    /// at the end of the run (so what is reported and saved is the best model seen).
+    public var keepBest: (any Module)?
 
     /// A loop of `steps` steps at `learningRate` under `schedule`.
     public init(steps: Int, learningRate: Double, schedule: LearningRateSchedule = .constant,
@@ -61,6 +66,16 @@ public struct TrainingLoop {
         var history = TrainingHistory()
         history.losses.reserveCapacity(steps)
         var trainTime = Duration.zero
+        var bestState: ParameterSnapshot?
+        func validate(after step: Int) {
+            guard let evaluate, let validation = evaluate() else { return }
+            history.evaluations.append((step, validation))
+            progress?.note(String(format: "step %d: val loss %.4f", step, validation))
+            if validation < history.best?.loss ?? .infinity {
+                history.best = (step, validation)
+                bestState = keepBest.map { ParameterSnapshot($0) }
+            }
+        }
         for step in 0..<steps {
             if interrupt?.isRequested == true {
                 history.interrupted = true
@@ -78,16 +93,14 @@ public struct TrainingLoop {
             afterUpdate?(step)
             history.losses.append(scalar)
             progress?.update(step: step + 1, loss: scalar, learningRate: rate)
-            if let every = evaluateEvery, let evaluate, (step + 1) % every == 0 || step + 1 == steps,
-               let validation = evaluate() {
-                history.evaluations.append((step + 1, validation))
-                progress?.note(String(format: "step %d: val loss %.4f", step + 1, validation))
+            if let every = evaluateEvery, (step + 1) % every == 0 || step + 1 == steps {
+                validate(after: step + 1)
             }
         }
-        if let evaluate, history.interrupted, history.evaluations.last?.step != history.steps, history.steps > 0,
-           let validation = evaluate() {
-            history.evaluations.append((history.steps, validation))
+        if history.interrupted, history.steps > 0, history.evaluations.last?.step != history.steps {
+            validate(after: history.steps)
         }
+        if let keepBest, let bestState { bestState.restore(into: keepBest) }
         history.trainSeconds = Double(trainTime.components.seconds) + Double(trainTime.components.attoseconds) * 1e-18
         return history
     }
