@@ -34,9 +34,13 @@ enum TransformerCommand: Subcommand {
         guard training.batchSize != nil else { throw UsageError("--batch-size must be a number of words") }
         var optimizer = training.optimizer
         optimizer.beta2 = 0.99  // makemore.py's betas (0.9, 0.99)
-        let checkpoint = try StageOptions.checkpoint(arguments)
+        let stateDict = try arguments.string("load").map { try SafetensorsFile.read(path: $0) }
+        let isBareStateDict = stateDict.map { $0.metadata["format"] == nil } ?? false
+        let checkpoint = isBareStateDict ? nil : try StageOptions.checkpoint(arguments)
         let dataset = try StageOptions.dataset(arguments, checkpoint: checkpoint)
-        let restored = try checkpoint?.restore(Transformer.self, source: arguments.string("load")!)
+        let restored = try isBareStateDict
+            ? importedStateDict(stateDict!, arguments: arguments, vocabulary: dataset.vocabulary)
+            : checkpoint?.restore(Transformer.self, source: arguments.string("load")!)
         let blockSize = try restored?.configuration.blockSize ?? arguments.int("block-size", in: 2...4096) ?? dataset.longestWord + 1
         guard blockSize > dataset.longestWord else {
             throw UsageError("--block-size \(blockSize) is too small: the longest word has \(dataset.longestWord) characters (needs \(dataset.longestWord + 1))")
@@ -55,7 +59,7 @@ enum TransformerCommand: Subcommand {
         let model = restored ?? Transformer(configuration: configuration, using: &generator)
         let parallel = DataParallel(models: [model] + (1..<threads).map { _ in Transformer(configuration: configuration, using: &generator) })
         let examples = try SequenceExamples(words: dataset.train, blockSize: blockSize)
-        var loop = checkpoint == nil ? training.loop(keepingBest: model) : TrainingLoop(steps: 0, learningRate: 0)
+        var loop = restored == nil ? training.loop(keepingBest: model) : TrainingLoop(steps: 0, learningRate: 0)
         loop.evaluateEvery = training.evaluateEvery ?? max(1, min(500, training.steps / 10))
         var inputs: [Int32] = [], targets: [Int32] = []
         let history = try loop.run(optimizer: Optimizer(parameters: model.parameters, configuration: optimizer), gradients: { _ in
@@ -106,5 +110,16 @@ enum TransformerCommand: Subcommand {
         }
         let temperature = try arguments.double("temperature", in: 1e-6...1e6)!
         return SamplingOptions(temperature: temperature, topK: try arguments.int("top-k", in: 1...Int.max), prefix: prefix)
+    }
+
+    /// A transformer from a bare state dict written by PyTorch (no makemore metadata): its
+    /// vocabulary is the one of the data given (it must have the size the weights have).
+    static func importedStateDict(_ file: SafetensorsFile, arguments: ParsedArguments, vocabulary: Vocabulary) throws -> Transformer {
+        let path = arguments.string("load")!
+        let model = try Transformer.importing(stateDict: file, heads: try arguments.int("heads", in: 1...64)!, source: path)
+        guard model.vocabularySize == vocabulary.size else {
+            throw MakemoreError("\(path): the weights have \(model.vocabularySize) tokens, the vocabulary of the given data has \(vocabulary.size)")
+        }
+        return model
     }
 }

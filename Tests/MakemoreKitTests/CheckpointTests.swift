@@ -63,6 +63,20 @@ import Testing
         #expect(zip(expected, actual).allSatisfy { abs($0 - $1) <= 1e-6 })
     }
 
+    /// A bare state dict (what PyTorch's `save_file(model.state_dict())` writes) imports with the
+    /// configuration read off its shapes.
+    @Test func bareTransformerStateDictImports() throws {
+        var generator = RandomGenerator(seed: 6)
+        let model = Transformer(configuration: TransformerConfiguration(vocabularySize: 5, blockSize: 7, layers: 2, heads: 2, embedding: 8), using: &generator)
+        let bare = SafetensorsFile(tensors: model.stateTensors())
+        let imported = try Transformer.importing(stateDict: try SafetensorsFile.decode(try bare.encoded(), name: "x"), heads: 2, source: "x")
+        #expect(imported.configuration == model.configuration)
+        model.setTraining(false)
+        #expect(imported.nextTokenLogProbabilities(words: [[1, 2, 3]]) == model.nextTokenLogProbabilities(words: [[1, 2, 3]]))
+        #expect(throws: MakemoreError.self) { try Transformer.importing(stateDict: SafetensorsFile(tensors: [.init(name: "w", shape: [1], values: [0])]), heads: 2, source: "x") }
+        #expect(throws: MakemoreError.self) { try Transformer.importing(stateDict: bare, heads: 3, source: "x") }
+    }
+
     @Test func countBigramRoundTrip() throws {
         let model = CountBigram(words: [[1, 2], [3]], vocabularySize: vocabulary.size, smoothing: 0.5)
         let path = temporaryPath()
