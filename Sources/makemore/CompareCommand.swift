@@ -63,7 +63,7 @@ enum CompareCommand: Subcommand {
         ])
         if let out = arguments.string("out") {
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-            try AtomicFile.write(table + "\n" + sampleLines(results).joined(separator: "\n") + "\n", to: out + "/compare.md")
+            try AtomicFile.write(table + "\n\n" + sampleLines(results).map { "- " + $0 }.joined(separator: "\n") + "\n", to: out + "/compare.md")
             try AtomicFile.write(summary.serialized + "\n", to: out + "/compare.json")
             let bars = results.map { ($0["model"]?.stringValue ?? "?", $0["loss"]?["val"]?.doubleValue ?? .nan) }
             try AtomicFile.write(BarChart(title: "val NLL per stage (lower is better)", unit: "nats", bars: bars).svg(), to: out + "/val_nll.svg")
