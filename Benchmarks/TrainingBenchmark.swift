@@ -30,6 +30,7 @@ enum TrainingBenchmark {
         mlp(&report, "mlp (defaults: ctx 3, emb 10, hidden 200, BatchNorm)", dataset: dataset, layers: 1, hidden: 200)
         mlp(&report, "mlp deep (5 × hidden 100, BatchNorm)", dataset: dataset, layers: 5, hidden: 100)
         transformer(&report, dataset: dataset)
+        recurrent(&report, dataset: dataset)
     }
 
     /// One SGD step of the MLP on a sampled batch of 32 examples, as `makemore mlp` takes it.

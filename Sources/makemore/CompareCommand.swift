@@ -21,6 +21,7 @@ enum CompareCommand: Subcommand {
         Stage(name: "neural-bigram", modest: ["--steps", "100"]),
         Stage(name: "mlp", modest: []),
         Stage(name: "transformer", modest: ["--steps", "12000", "--warmup", "300"]),
+        Stage(name: "rnn", modest: ["--steps", "10000"]), Stage(name: "gru", modest: ["--steps", "10000"]), Stage(name: "bow", modest: ["--steps", "10000"]),
     ]
 
     static let options: [Option] = StageOptions.data + [

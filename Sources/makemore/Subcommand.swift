@@ -36,6 +36,7 @@ let subcommands: [CommandEntry] = [
     CommandEntry(MLPCommand.self),
     CommandEntry(LRFindCommand.self),
     CommandEntry(TransformerCommand.self),
+    CommandEntry(RNNCommand.self), CommandEntry(GRUCommand.self), CommandEntry(BoWCommand.self),
     CommandEntry(CompareCommand.self),
     CommandEntry(SampleCommand.self),
     CommandEntry(EvalCommand.self),
