@@ -1,7 +1,7 @@
 /// Every stage a checkpoint can hold, by kind.
 public enum ModelRegistry {
     /// The model types, one per stage.
-    public static let types: [any CheckpointableModel.Type] = [CountBigram.self, NeuralBigram.self, MLP.self, Transformer.self]
+    public static let types: [any CheckpointableModel.Type] = [CountBigram.self, NeuralBigram.self, MLP.self, Transformer.self, WaveNet.self]
 
     /// The model stored in `checkpoint`, rebuilt and loaded; `source` names the file in errors.
     public static func restore(_ checkpoint: Checkpoint, source: String) throws -> any LanguageModel {
