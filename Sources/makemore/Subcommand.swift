@@ -34,6 +34,7 @@ let subcommands: [CommandEntry] = [
     CommandEntry(BigramCommand.self),
     CommandEntry(NeuralBigramCommand.self),
     CommandEntry(MLPCommand.self),
+    CommandEntry(WaveNetCommand.self),
     CommandEntry(LRFindCommand.self),
     CommandEntry(TransformerCommand.self),
     CommandEntry(CompareCommand.self),
