@@ -15,6 +15,7 @@ enum WaveNetCommand: Subcommand {
             Option("hidden", value: "H", default: "128", "width of every level"),
             Option(flag: "no-batchnorm", "levels are Linear with bias → tanh"),
             Option("bn-momentum", value: "M", default: "0.1", "how far BatchNorm's running statistics move per batch"),
+            Option(flag: "no-calibrate", "keep BatchNorm's running averages after training instead of recomputing them over the whole training set"),
             Option(flag: "diagnose", "print per-layer activation, gradient and update:data statistics on stderr (and in --json)"),
             Option("diagnose-every", value: "N", "diagnose after the first step, every N steps and after the last (default: steps/10)"),
             Option("plot-diagnostics", value: "DIR", "with the diagnostics, write SVG histograms per layer and the update:data ratio over time to DIR"),
@@ -34,6 +35,25 @@ enum WaveNetCommand: Subcommand {
         return c
     }
 
+    /// The mean loss over every training window as training sees it (batch statistics), taken
+    /// in even chunks of at most 4096 windows (all at once would need several (N, 4, 128)
+    /// tensors), leaving the running statistics as they were.
+    static func initialTrainingLoss(_ model: WaveNet, _ examples: WindowExamples, rowsPerChunk: Int = 4096) -> Float {
+        let buffers = model.namedBuffers().map { ($0.tensor, $0.tensor.values) }
+        defer { for (tensor, values) in buffers { tensor.copy(from: values) } }
+        let k = examples.contextLength, n = examples.count
+        let chunks = (n + rowsPerChunk - 1) / rowsPerChunk
+        var total = 0.0
+        for chunk in 0..<chunks {
+            let rows = (chunk * n / chunks)..<((chunk + 1) * n / chunks)
+            let loss = Tensor.withoutGradient {
+                model.loss(contexts: Array(examples.contexts[(rows.lowerBound * k)..<(rows.upperBound * k)]), targets: Array(examples.targets[rows])).item
+            }
+            total += Double(loss) * Double(rows.count)
+        }
+        return Float(total / Double(max(1, n)))
+    }
+
     static func run(_ arguments: ParsedArguments) throws {
         let clock = ContinuousClock.now
         let training = try TrainingOptions(arguments)
@@ -47,7 +67,7 @@ enum WaveNetCommand: Subcommand {
         var generator = RandomGenerator(seed: try arguments.seed("seed")!)
         let model = restored ?? WaveNet(configuration: configuration, using: &generator)
         let examples = WindowExamples(words: dataset.train, contextLength: configuration.contextLength)
-        let initialLoss = Tensor.withoutGradient { model.loss(contexts: examples.contexts, targets: examples.targets).item }
+        let initialLoss = initialTrainingLoss(model, examples)
         let optimizer = Optimizer(parameters: model.parameters, configuration: training.optimizer)
         let plotDiagnostics = arguments.string("plot-diagnostics")
         let diagnostics: TrainingDiagnostics? = arguments.flag("diagnose") || plotDiagnostics != nil
@@ -71,6 +91,8 @@ enum WaveNetCommand: Subcommand {
         }, evaluate: { Evaluator.evaluate(model, words: dataset.val)?.nll })
         try training.writeOutputs(history, model: name)
         if let plotDiagnostics { try diagnostics?.writePlots(directory: plotDiagnostics) }
+        let calibrated = checkpoint == nil && history.steps > 0 && configuration.batchNorm && !arguments.flag("no-calibrate")
+        if calibrated { model.calibrateBatchNorm(contexts: examples.contexts) }
 
         try StageOptions.save(model, dataset, arguments, checkpoint: checkpoint, step: (checkpoint?.step ?? 0) + (history.best?.step ?? history.steps),
                               valLoss: Evaluator.evaluate(model, words: dataset.val)?.nll)
@@ -83,11 +105,12 @@ enum WaveNetCommand: Subcommand {
         let ideal = log(Double(dataset.vocabulary.size))
         report.extra = [("initial_loss", .number(Double(initialLoss))), ("uniform_loss", .number(ideal)),
                         ("configuration", configuration.json),
-                        ("folded_parameters", .integer(inference.parameterCount))]
+                        ("folded_parameters", .integer(inference.parameterCount)), ("batch_norm_calibrated", .bool(calibrated))]
         if let diagnostics { report.extra.append(("diagnostics", .array(diagnostics.snapshots.map(\.json)))) }
         report.seconds = (ContinuousClock.now - clock).seconds
         var details = [String(format: "initial loss %.4f (ideal: uniform ln V = %.4f)", initialLoss, ideal),
                        "levels: \(configuration.levels) (context \(configuration.contextLength) = 2^\(configuration.levels))"]
+        if calibrated { details.append("BatchNorm statistics calibrated over all \(examples.count) training windows") }
         if configuration.batchNorm {
             details.append("evaluated and sampled with BatchNorm folded into the Linear before it (\(inference.parameterCount) parameters)")
         }

@@ -23,11 +23,13 @@ import Testing
         #expect((object["samples"] as? [String])?.count == 3)
         let configuration = try #require(object["configuration"] as? [String: Any])
         #expect(configuration["context_length"] as? Int == 4 && configuration["hidden_size"] as? Int == 8)
+        #expect(object["batch_norm_calibrated"] as? Bool == true)
         let val = try #require((object["loss"] as? [String: Any])?["val"] as? Double)
         let loaded = try CLI.run(["wavenet", "--load", "w.safetensors", "--json", "--samples", "0"], in: directory)
         #expect(loaded.status == 0, "\(loaded.stderr)")
         let reloaded = try #require(try JSONSerialization.jsonObject(with: Data(loaded.stdout.utf8)) as? [String: Any])
-        #expect((reloaded["loss"] as? [String: Any])?["val"] as? Double == val)
+        #expect((reloaded["loss"] as? [String: Any])?["val"] as? Double == val)  // the checkpoint holds the calibrated statistics
+        #expect(reloaded["batch_norm_calibrated"] as? Bool == false)
     }
 
     @Test(arguments: [["wavenet", "--context", "6"], ["wavenet", "--context", "1"], ["wavenet", "--batch-size", "1"]])

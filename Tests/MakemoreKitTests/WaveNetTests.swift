@@ -153,6 +153,24 @@ import Testing
         expectClose(Tensor.withoutGradient { folded.logits(contexts: contexts).values }, unfolded, tolerance: 1e-5)
     }
 
+    /// Calibration sets each BatchNorm's running statistics to the exact whole-set statistics of
+    /// its input (what train mode would compute on one batch of everything), however it is chunked.
+    @Test func calibrationComputesWholeSetStatistics() throws {
+        let words = MLPTests.words(count: 40, seed: 16)
+        let (model, _) = try train(Self.small(context: 4), words: words, seed: 3, steps: 20)
+        let contexts = WindowExamples(words: words, contextLength: 4).contexts
+        let first = model.layers.layers[2] as! BatchNorm1d
+        let input = Tensor.withoutGradient { model.layers.layers[1](model.layers.layers[0](model.embedding(contexts, shape: [contexts.count / 4, 4]))) }
+        let exact = batchNorm(input, gamma: first.weight, beta: first.bias)
+        model.calibrateBatchNorm(contexts: contexts, rowsPerChunk: 7)
+        #expect(!model.isTraining)
+        expectClose(first.runningMean.values, exact.mean, tolerance: 1e-5)
+        expectClose(first.runningVar.values, exact.unbiasedVariance, tolerance: 1e-4)
+        let chunked = model.stateDict().map(\.tensor.values)
+        model.calibrateBatchNorm(contexts: contexts)
+        for (a, b) in zip(chunked, model.stateDict().map(\.tensor.values)) { expectClose(a, b, tolerance: 1e-5) }
+    }
+
     @Test func checkpointRoundTripGivesIdenticalLogits() throws {
         let vocabulary = Vocabulary(words: ["abc", "cab"])
         let record = SplitRecord(input: "/data/w.txt", directory: nil, seed: 7, valFraction: 0.1, testFraction: 0.2)

@@ -127,6 +127,18 @@ public final class WaveNet: Module, WindowLanguageModel {
         return Tensor.withoutGradient { logits(contexts: contexts).logSoftmax().values }
     }
 
+    /// Sets each BatchNorm's running statistics to the exact mean and variance over all of
+    /// `contexts` (row-major (N, k), e.g. every training window), a few thousand rows at a
+    /// time (`Sequential.calibrateBatchNorm`). Leaves the model in evaluation mode.
+    public func calibrateBatchNorm(contexts: [Int32], rowsPerChunk: Int = 4096) {
+        let k = contextLength, n = contexts.count / k
+        setTraining(false)
+        layers.calibrateBatchNorm(chunks: (n + rowsPerChunk - 1) / rowsPerChunk) { chunk in
+            let rows = (chunk * rowsPerChunk)..<min(n, (chunk + 1) * rowsPerChunk)
+            return embedding(Array(contexts[(rows.lowerBound * k)..<(rows.upperBound * k)]), shape: [rows.count, k])  // (rows, k, d)
+        }
+    }
+
     /// The inference model: each BatchNorm folded into the Linear before it
     /// (`Sequential.foldingBatchNorm()`); logits equal the eval-mode logits of `self` up to
     /// rounding. Shares the embedding and the output layer: fold once training is over.
