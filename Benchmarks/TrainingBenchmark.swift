@@ -29,8 +29,25 @@ enum TrainingBenchmark {
 
         mlp(&report, "mlp (defaults: ctx 3, emb 10, hidden 200, BatchNorm)", dataset: dataset, layers: 1, hidden: 200)
         mlp(&report, "mlp deep (5 × hidden 100, BatchNorm)", dataset: dataset, layers: 5, hidden: 100)
+        wavenet(&report, dataset: dataset)
         transformer(&report, dataset: dataset)
         recurrent(&report, dataset: dataset)
+    }
+
+    /// One SGD step of the lecture's WaveNet (ctx 8, emb 24, hidden 128) on 32 sampled examples.
+    static func wavenet(_ report: inout BenchmarkReport, dataset: Dataset) {
+        var generator = RandomGenerator(seed: 42)
+        let model = WaveNet(configuration: WaveNetConfiguration(vocabularySize: dataset.vocabulary.size), using: &generator)
+        let examples = WindowExamples(words: dataset.train, contextLength: model.contextLength)
+        let optimizer = Optimizer(parameters: model.parameters, configuration: OptimizerConfiguration(kind: .sgd))
+        var contexts: [Int32] = [], targets: [Int32] = []
+        step(&report, "wavenet (defaults: ctx 8, emb 24, hidden 128, 3 levels)", shape: "batch 32, \(model.parameterCount) params") {
+            optimizer.zeroGrad()
+            examples.sampleBatch(size: 32, using: &generator, contexts: &contexts, targets: &targets)
+            model.loss(contexts: contexts, targets: targets).backward()
+            optimizer.step(learningRate: 0.01)
+        }
+        sample(&report, "wavenet", model.foldingBatchNorm(), dataset: dataset)
     }
 
     /// One SGD step of the MLP on a sampled batch of 32 examples, as `makemore mlp` takes it.

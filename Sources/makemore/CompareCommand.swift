@@ -20,8 +20,11 @@ enum CompareCommand: Subcommand {
         Stage(name: "bigram", modest: []),
         Stage(name: "neural-bigram", modest: ["--steps", "100"]),
         Stage(name: "mlp", modest: []),
+        Stage(name: "wavenet", modest: ["--steps", "20000", "--decay-at", "15000"]),
+        Stage(name: "bow", modest: ["--steps", "10000"]),
+        Stage(name: "rnn", modest: ["--steps", "10000"]),
+        Stage(name: "gru", modest: ["--steps", "10000"]),
         Stage(name: "transformer", modest: ["--steps", "12000", "--warmup", "300"]),
-        Stage(name: "rnn", modest: ["--steps", "10000"]), Stage(name: "gru", modest: ["--steps", "10000"]), Stage(name: "bow", modest: ["--steps", "10000"]),
     ]
 
     static let options: [Option] = StageOptions.data + [

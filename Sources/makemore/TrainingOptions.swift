@@ -10,6 +10,8 @@ struct TrainingDefaults {
     var batchSize: String
     var weightDecay: Double = 0
     var warmup: Int = 0
+    /// Where the step schedule decays, if not half-way.
+    var decayAt: Int?
 }
 
 /// The options every trained stage shares, and what they resolve to.
@@ -31,7 +33,7 @@ struct TrainingOptions {
             Option("lr", value: "RATE", default: String(d.learningRate), "base learning rate"),
             Option("optimizer", value: "NAME", default: d.optimizer.rawValue, OptimizerKind.allCases.map(\.rawValue).joined(separator: " | ")),
             Option("schedule", value: "NAME", default: d.schedule, "learning-rate schedule: constant | step (×0.1 half-way, or at --decay-at) | cosine"),
-            Option("decay-at", value: "STEP", "step at which the step schedule multiplies the rate by 0.1"),
+            Option("decay-at", value: "STEP", default: d.decayAt.map(String.init), "step at which the step schedule multiplies the rate by 0.1"),
             Option("warmup", value: "N", default: String(d.warmup), "warm-up steps of the cosine schedule"),
             Option("weight-decay", value: "L", default: String(d.weightDecay), "weight decay (AdamW: decoupled; others: L2 added to the gradient)"),
             Option("batch-size", value: "N", default: d.batchSize, "examples per step (full: the whole training set)"),

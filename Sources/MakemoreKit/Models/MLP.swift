@@ -138,33 +138,14 @@ public final class MLP: Module, WindowLanguageModel {
     }
 
     /// The inference model: each BatchNorm folded into the Linear before it, using the running
-    /// statistics, so evaluation costs one affine map per block. Per output row j, with
-    /// sⱼ = γⱼ/√(running_varⱼ + eps):
-    ///
-    ///     W'ⱼ = Wⱼ·sⱼ        b'ⱼ = βⱼ + sⱼ·(bⱼ − running_meanⱼ)   (b = 0 without a bias)
-    ///
+    /// statistics (`Sequential.foldingBatchNorm()`), so evaluation costs one affine map per block.
     /// Its logits equal the eval-mode logits of `self` up to rounding. The result has fresh
     /// hidden weights but shares the embedding and the output layer: fold once training is over.
     public func foldingBatchNorm() -> MLP {
         guard configuration.batchNorm else { return self }
-        var folded: [any Layer] = []
-        var source = layers.layers[...]
-        while let layer = source.popFirst() {
-            guard let linear = layer as? Linear, let norm = source.first as? BatchNorm1d else {
-                folded.append(layer)
-                continue
-            }
-            source.removeFirst()
-            let (scale, shift) = norm.inferenceAffine()
-            let inputs = linear.weight.shape[1]
-            let weight = linear.weight.values.enumerated().map { $0.element * scale[$0.offset / inputs] }
-            let bias = linear.bias?.values ?? [Float](repeating: 0, count: scale.count)
-            folded.append(Linear(weight: Tensor(shape: linear.weight.shape, values: weight),
-                                 bias: Tensor(shape: [scale.count], values: scale.indices.map { shift[$0] + scale[$0] * bias[$0] })))
-        }
         var c = configuration
         c.batchNorm = false
-        let model = MLP(configuration: c, embedding: embedding, layers: Sequential(folded))
+        let model = MLP(configuration: c, embedding: embedding, layers: layers.foldingBatchNorm())
         model.setTraining(false)
         return model
     }

@@ -1,7 +1,9 @@
 /// Every stage a checkpoint can hold, by kind.
 public enum ModelRegistry {
     /// The model types, one per stage.
-    public static let types: [any CheckpointableModel.Type] = [CountBigram.self, NeuralBigram.self, MLP.self, Transformer.self, RNN.self, GRU.self, BagOfWords.self]
+    public static let types: [any CheckpointableModel.Type] = [
+        CountBigram.self, NeuralBigram.self, MLP.self, WaveNet.self, RNN.self, GRU.self, BagOfWords.self, Transformer.self,
+    ]
 
     /// The model stored in `checkpoint`, rebuilt and loaded; `source` names the file in errors.
     public static func restore(_ checkpoint: Checkpoint, source: String) throws -> any LanguageModel {

@@ -1,0 +1,175 @@
+/// The hyperparameters of the hierarchical MLP of lecture 5 ("WaveNet", stage 4).
+public struct WaveNetConfiguration: Codable, Equatable, Sendable {
+    /// Tokens in the vocabulary, boundary included.
+    public var vocabularySize: Int
+    /// Previous tokens seen per prediction: a power of two, 2 or more; log₂ of it is the
+    /// number of levels.
+    public var contextLength = 8
+    /// Dimensions of each token's embedding.
+    public var embeddingDimensions = 24
+    /// Width of every level's output.
+    public var hiddenSize = 128
+    /// Whether each level's Linear (then without bias) is followed by a BatchNorm1d.
+    public var batchNorm = true
+    /// How far BatchNorm's running statistics move towards each batch's (PyTorch's 0.1).
+    public var batchNormMomentum: Float = 0.1
+
+    /// The lecture's configuration over `vocabularySize` tokens.
+    public init(vocabularySize: Int) { self.vocabularySize = vocabularySize }
+
+    /// Levels of pairwise merging: log₂(contextLength).
+    public var levels: Int { contextLength.trailingZeroBitCount }
+
+    /// Whether `contextLength` is a power of two, 2 or more.
+    public static func isValidContextLength(_ k: Int) -> Bool { k >= 2 && k & (k - 1) == 0 }
+
+    enum CodingKeys: String, CodingKey {
+        case vocabularySize = "vocabulary_size", contextLength = "context_length"
+        case embeddingDimensions = "embedding_dimensions", hiddenSize = "hidden_size"
+        case batchNorm = "batch_norm", batchNormMomentum = "batch_norm_momentum"
+    }
+}
+
+extension WaveNetConfiguration {
+    /// The configuration as a JSON object with its snake_case coding keys (for `--json`).
+    public var json: JSONValue {
+        .object([
+            (CodingKeys.vocabularySize.rawValue, .integer(vocabularySize)),
+            (CodingKeys.contextLength.rawValue, .integer(contextLength)),
+            (CodingKeys.embeddingDimensions.rawValue, .integer(embeddingDimensions)),
+            (CodingKeys.hiddenSize.rawValue, .integer(hiddenSize)),
+            (CodingKeys.batchNorm.rawValue, .bool(batchNorm)),
+            (CodingKeys.batchNormMomentum.rawValue, .number(Double(batchNormMomentum))),
+        ])
+    }
+}
+
+/// Stage 4: the hierarchical MLP of lecture 5, after WaveNet (van den Oord et al., 2016).
+/// Instead of squashing all k context embeddings into one layer, pairs of neighbours are fused
+/// level by level, a binary tree of log₂ k levels:
+///
+///     x = C[context]                          (N, 8, d)
+///     FlattenConsecutive(2) → Linear → BN → tanh   (N, 4, 2d) → (N, 4, H)
+///     FlattenConsecutive(2) → Linear → BN → tanh   (N, 2, 2H) → (N, 2, H)
+///     FlattenConsecutive(2) → Linear → BN → tanh   (N, 2H)    → (N, H)     (T = 1 squeezed)
+///     logits = h·W_outᵀ + b_out               (N, V)
+///
+/// Each BatchNorm normalises its channels over batch *and* time (N·T rows). Initialisation as
+/// in the lecture: embedding N(0, 1), hidden weights N(0, 1)/√fan_in (N(0, 1)·(5/3)/√fan_in
+/// with biases 0 without BatchNorm), the output layer the same ×0.1 (×0.01 without BatchNorm)
+/// with bias 0, so the initial loss ≈ ln V.
+///
+/// State-dict keys, as PyTorch's `nn.Sequential` would number them (FlattenConsecutive and Tanh
+/// hold no tensors but keep their index): `embedding.weight` (V, d), then per level ℓ = 0, 1, …
+/// at i = 4ℓ: `layers.{i+1}.weight` (H, fan_in), `layers.{i+2}.weight|bias|running_mean|running_var`
+/// (H), and last `layers.{4L}.weight` (V, H) and `.bias` (V). Defaults: `layers.1`, `.2`, `.5`,
+/// `.6`, `.9`, `.10`, `.12`; 76 579 parameters.
+public final class WaveNet: Module, WindowLanguageModel {
+    public let configuration: WaveNetConfiguration
+    /// The token embedding table C, (V, d).
+    public let embedding: Embedding
+    /// The levels and the output layer.
+    public let layers: Sequential
+    /// Whether BatchNorm uses batch statistics (set by `setTraining`).
+    public private(set) var isTraining = true
+
+    public var vocabularySize: Int { configuration.vocabularySize }
+    public var contextLength: Int { configuration.contextLength }
+
+    /// A freshly initialised model.
+    public init(configuration c: WaveNetConfiguration, using generator: inout RandomGenerator) {
+        precondition(WaveNetConfiguration.isValidContextLength(c.contextLength), "context \(c.contextLength) is not a power of two ≥ 2")
+        precondition(c.embeddingDimensions >= 1 && c.hiddenSize >= 1)
+        configuration = c
+        embedding = Embedding(count: c.vocabularySize, dimensions: c.embeddingDimensions, using: &generator)
+        let gain: Float = c.batchNorm ? 1 : 5.0 / 3
+        var blocks: [any Layer] = []
+        var width = c.embeddingDimensions
+        for _ in 0..<c.levels {
+            blocks.append(FlattenConsecutive(2))
+            blocks.append(Linear(inputCount: 2 * width, outputCount: c.hiddenSize, bias: !c.batchNorm,
+                                 initialization: .kaiming(gain: gain), using: &generator))
+            if c.batchNorm { blocks.append(BatchNorm1d(featureCount: c.hiddenSize, momentum: c.batchNormMomentum)) }
+            blocks.append(Tanh())
+            width = c.hiddenSize
+        }
+        let last = Linear(inputCount: width, outputCount: c.vocabularySize, initialization: .kaiming(gain: 1), using: &generator)
+        let factor: Float = c.batchNorm ? 0.1 : 0.01
+        last.weight.copy(from: last.weight.values.map { $0 * factor })
+        blocks.append(last)
+        layers = Sequential(blocks)
+    }
+
+    /// A model from existing parts (the folded copy).
+    init(configuration: WaveNetConfiguration, embedding: Embedding, layers: Sequential) {
+        self.configuration = configuration
+        self.embedding = embedding
+        self.layers = layers
+    }
+
+    /// contexts (N·k, row-major (N, k)) → logits (N, V)
+    public func logits(contexts: [Int32]) -> Tensor {
+        let k = contextLength
+        return layers(embedding(contexts, shape: [contexts.count / k, k]))  // (N, k, d) → (N, V)
+    }
+
+    /// Mean cross-entropy of `targets` after `contexts`.
+    public func loss(contexts: [Int32], targets: [Int32]) -> Tensor {
+        crossEntropy(logits: logits(contexts: contexts), targets: targets)
+    }
+
+    /// Scores in evaluation mode (running BatchNorm statistics), without a graph; the mode is
+    /// restored afterwards, so periodic evaluation during training is safe.
+    public func logProbabilities(contexts: [Int32]) -> [Float] {
+        let wasTraining = isTraining
+        setTraining(false)
+        defer { setTraining(wasTraining) }
+        return Tensor.withoutGradient { logits(contexts: contexts).logSoftmax().values }
+    }
+
+    /// Sets each BatchNorm's running statistics to the exact mean and variance over all of
+    /// `contexts` (row-major (N, k), e.g. every training window), a few thousand rows at a
+    /// time (`Sequential.calibrateBatchNorm`). Leaves the model in evaluation mode.
+    public func calibrateBatchNorm(contexts: [Int32], rowsPerChunk: Int = 4096) {
+        let k = contextLength, n = contexts.count / k
+        setTraining(false)
+        layers.calibrateBatchNorm(chunks: (n + rowsPerChunk - 1) / rowsPerChunk) { chunk in
+            let rows = (chunk * rowsPerChunk)..<min(n, (chunk + 1) * rowsPerChunk)
+            return embedding(Array(contexts[(rows.lowerBound * k)..<(rows.upperBound * k)]), shape: [rows.count, k])  // (rows, k, d)
+        }
+    }
+
+    /// The inference model: each BatchNorm folded into the Linear before it
+    /// (`Sequential.foldingBatchNorm()`); logits equal the eval-mode logits of `self` up to
+    /// rounding. Shares the embedding and the output layer: fold once training is over.
+    public func foldingBatchNorm() -> WaveNet {
+        guard configuration.batchNorm else { return self }
+        var c = configuration
+        c.batchNorm = false
+        let model = WaveNet(configuration: c, embedding: embedding, layers: layers.foldingBatchNorm())
+        model.setTraining(false)
+        return model
+    }
+
+    public func namedParameters() -> [(name: String, tensor: Tensor)] {
+        prefixed("embedding", embedding.namedParameters()) + prefixed("layers", layers.namedParameters())
+    }
+
+    public func namedBuffers() -> [(name: String, tensor: Tensor)] { prefixed("layers", layers.namedBuffers()) }
+
+    public func setTraining(_ training: Bool) {
+        isTraining = training
+        layers.setTraining(training)
+    }
+}
+
+extension WaveNet: TrainableModel {
+    public static let kind = "wavenet"
+
+    /// A fresh model of `configuration` over `vocabularySize` tokens.
+    public convenience init(configuration: WaveNetConfiguration, vocabularySize: Int, using generator: inout RandomGenerator) {
+        var configuration = configuration
+        configuration.vocabularySize = vocabularySize
+        self.init(configuration: configuration, using: &generator)
+    }
+}
