@@ -131,8 +131,19 @@ func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Floa
     return total
 }
 
-/// y[n] += alpha · x[n]
+/// y[n] += alpha · x[n], 16 lanes at a time (head sizes are multiples of 16 at the presets)
 @inline(__always)
 func axpy(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, _ alpha: Float, _ n: Int) {
-    for i in 0..<n { y[i] += alpha * x[i] }
+    var i = 0
+    while i &+ 16 <= n {
+        let target = UnsafeMutableRawPointer(y + i)
+        var lanes = target.loadUnaligned(as: SIMD16<Float>.self)
+        lanes.addProduct(SIMD16(repeating: alpha), UnsafeRawPointer(x + i).loadUnaligned(as: SIMD16<Float>.self))
+        target.storeBytes(of: lanes, as: SIMD16<Float>.self)
+        i &+= 16
+    }
+    while i < n {
+        y[i] += alpha * x[i]
+        i &+= 1
+    }
 }
