@@ -106,13 +106,16 @@ enum TrainingBenchmark {
         report.add(section: section, name: name, shape: shape, metrics: [("ms/step", seconds * 1000), ("steps/s", 1 / seconds)])
     }
 
-    /// Records how many names per second `model` samples.
+    /// Records how many names per second `model` samples, and their mean length: a model that
+    /// rarely ends its words samples fewer, longer names per second.
     static func sample(_ report: inout BenchmarkReport, _ name: String, _ model: some LanguageModel, dataset: Dataset) {
         var generator = RandomGenerator(seed: 1)
-        let count = 200
+        let count = 2000
+        var characters = 0
         let seconds = medianSeconds(repetitions: 5, minimumRun: .milliseconds(100)) {
-            _ = Sampler.generate(model, count: count, using: &generator)
+            characters = Sampler.generate(model, count: count, using: &generator).reduce(0) { $0 + $1.count }
         }
-        report.add(section: section, name: "\(name) sampling", shape: "\(count) names", metrics: [("names/s", Double(count) / seconds)])
+        report.add(section: section, name: "\(name) sampling", shape: "\(count) names",
+                   metrics: [("names/s", Double(count) / seconds), ("chars/name", Double(characters) / Double(count))])
     }
 }

@@ -22,3 +22,36 @@ import Testing
         expectClose(w, expected, tolerance: 1e-6)
     }
 }
+
+/// Element-wise passes split across the cores: every element once, and the same update as one
+/// pass over each tensor.
+@Suite struct ParallelSpanTests {
+    @Test func spansCoverEveryElementOnce() {
+        let counts = [70_000, 0, 5, 131_072, 17]
+        let buffers = counts.map { UncheckedSendable(UnsafeMutablePointer<Int32>.allocate(capacity: max($0, 1))) }
+        defer { buffers.forEach { $0.value.deallocate() } }
+        for (buffer, count) in zip(buffers, counts) { buffer.value.initialize(repeating: 0, count: count) }
+        Parallel.forEachSpan(counts: counts) { tensor, range in
+            for j in range { buffers[tensor].value[j] += 1 }
+        }
+        #expect(zip(buffers, counts).allSatisfy { buffer, count in (0..<count).allSatisfy { buffer.value[$0] == 1 } })
+    }
+
+    @Test func optimizerStepOverSpansEqualsOnePassPerTensor() {
+        var g = RandomGenerator(seed: 4)
+        let shapes = [[300, 400], [7], [100_001]]
+        let parameters = shapes.map { Tensor.normal(shape: $0, requiresGrad: true, using: &g) }
+        for p in parameters { p.accumulateGrad((0..<p.count).map { _ in Float(g.normal()) }) }
+        var expected = parameters.map(\.values)
+        var m = parameters.map { [Float](repeating: 0, count: $0.count) }, v = m
+        for (i, p) in parameters.enumerated() {
+            let grad = p.gradValues!
+            OptimizerKernels.adam(&expected[i], grad, &m[i], &v[i], n: p.count, step: 1, lr: 1e-2, beta1: 0.9,
+                                  beta2: 0.99, eps: 1e-8, weightDecay: 0.1, decoupled: true)
+        }
+        var configuration = OptimizerConfiguration(kind: .adamw, weightDecay: 0.1)
+        configuration.beta2 = 0.99
+        Optimizer(parameters: parameters, configuration: configuration).step(learningRate: 1e-2)
+        #expect(parameters.map(\.values) == expected)
+    }
+}

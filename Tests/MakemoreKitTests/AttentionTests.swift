@@ -43,13 +43,22 @@ import Testing
         }
     }
 
-    @Test func lastRowMatchesTheFullForward() {
-        let qkv = randomTensor([5, 3 * 8], seed: 6, requiresGrad: false)
-        let full = causalSelfAttention(qkv: qkv, heads: 4, sequenceStarts: [0, 5])
-        for length in 1...5 {
-            let row = causalSelfAttentionLastRow(qkv: qkv, length: length, heads: 4)
-            expectClose(row.values, full.rows(length - 1..<length).values)
+    @Test func lastRowsMatchTheFullForward() {
+        // Two sequences of 5 and 3 positions in slots 1 and 0 of a cache with room for 6.
+        let first = randomTensor([5, 3 * 8], seed: 6, requiresGrad: false)
+        let second = randomTensor([3, 3 * 8], seed: 7, requiresGrad: false)
+        let cache = Tensor.zeros(shape: [2, 6, 3 * 8])
+        cache.data.advanced(by: 6 * 24).update(from: first.data, count: first.count)
+        cache.data.update(from: second.data, count: second.count)
+        let full = causalSelfAttention(qkv: first, heads: 4, sequenceStarts: [0, 5]).values
+            + causalSelfAttention(qkv: second, heads: 4, sequenceStarts: [0, 3]).values
+        let slots = [1, 0, 1, 1, 0, 1, 0, 1], positions = [4, 2, 0, 3, 0, 1, 1, 2]
+        let rows = causalSelfAttentionLastRows(cache: cache, slots: slots, positions: positions, heads: 4)
+        let expected: [Float] = zip(slots, positions).flatMap { (slot: Int, t: Int) -> ArraySlice<Float> in
+            let row = slot == 1 ? t : 5 + t  // slot 1 holds the first sequence
+            return full[(row * 8)..<((row + 1) * 8)]
         }
+        expectClose(rows.values, expected)
     }
 
     @Test func layerNormGradients() {

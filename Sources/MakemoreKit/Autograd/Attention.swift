@@ -28,14 +28,18 @@ public func causalSelfAttention(qkv: Tensor, heads: Int, sequenceStarts: [Int]) 
     return out
 }
 
-/// Incremental decoding's attention: the output `[1, C]` of the last position `length − 1` of
-/// one sequence whose q, k, v rows are the first `length` rows of `qkv` (`[≥ length, 3C]`, the
-/// key/value cache). Inference only: the result records no graph.
-func causalSelfAttentionLastRow(qkv: Tensor, length: Int, heads: Int) -> Tensor {
-    precondition(qkv.shape.count == 2 && qkv.shape[1] % (3 * heads) == 0 && (1...qkv.shape[0]).contains(length),
-                 "qkv must be [≥ \(length), 3C] with C divisible by \(heads) heads, got \(qkv.shape)")
-    let channels = qkv.shape[1] / 3, headSize = channels / heads
-    let out = Tensor(uninitializedShape: [1, channels])
-    attentionLastRowForward(out.data, qkv.data, length - 1, heads, headSize, scale: 1 / Float(headSize).squareRoot())
+/// Incremental decoding's attention for several sequences at once: `cache` is `[S, T, 3C]`,
+/// the q, k, v rows of S sequences (slots) of up to T positions; row i of the result `[R, C]`
+/// is the output at position `positions[i]` of slot `slots[i]`, whose rows `0...positions[i]`
+/// must be filled. Inference only: the result records no graph.
+func causalSelfAttentionLastRows(cache: Tensor, slots: [Int], positions: [Int], heads: Int) -> Tensor {
+    precondition(cache.shape.count == 3 && cache.shape[2] % (3 * heads) == 0 && slots.count == positions.count,
+                 "cache must be [S, T, 3C] with C divisible by \(heads) heads, got \(cache.shape)")
+    precondition(slots.allSatisfy { (0..<cache.shape[0]).contains($0) } && positions.allSatisfy { (0..<cache.shape[1]).contains($0) },
+                 "slot or position outside the cache \(cache.shape)")
+    let channels = cache.shape[2] / 3, headSize = channels / heads
+    let out = Tensor(uninitializedShape: [slots.count, channels])
+    attentionLastRowsForward(out.data, cache.data, slots, positions, cache.shape[1], heads, headSize,
+                             scale: 1 / Float(headSize).squareRoot())
     return out
 }

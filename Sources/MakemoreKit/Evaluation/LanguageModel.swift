@@ -25,6 +25,25 @@ extension LanguageModel {
     }
 }
 
+/// A model that extends many sequences by one token in one pass (the transformer's batched
+/// key/value cache): `Sampler.generate` then grows a batch of words side by side, so each step
+/// is one matrix product over the batch instead of one matrix-vector product per word.
+public protocol BatchDecodingModel: LanguageModel {
+    /// A decoder with `capacity` empty slots, each holding up to `maximumWordLength + 1` tokens.
+    func makeBatchDecoder(capacity: Int) -> any BatchDecoder
+}
+
+/// Sequences decoded side by side, one per slot. A slot starts empty: its first token is the
+/// boundary, then the word's tokens. Results equal scoring each slot's tokens from scratch.
+public protocol BatchDecoder: AnyObject {
+    /// Appends `tokens[i]` to the sequence in slot `slots[i]` (distinct slots) and returns the
+    /// log-probabilities of the token after each: `tokens.count` rows of `vocabularySize`.
+    func append(_ tokens: [Int32], to slots: [Int]) -> [Float]
+
+    /// Empties `slot` for a new sequence.
+    func reset(slot: Int)
+}
+
 /// A model that sees a fixed window of the `contextLength` previous tokens (bigram, MLP,
 /// WaveNet). It only scores windows; whole words and sampling come from `WindowExamples`.
 public protocol WindowLanguageModel: LanguageModel {

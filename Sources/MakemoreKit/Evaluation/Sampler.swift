@@ -10,13 +10,16 @@ public struct SamplingOptions: Sendable {
     public var prefix: [Int32] = []
     /// Hard cap on a word's length in tokens, used when the model has no limit of its own.
     public var maximumLength: Int = 64
+    /// Words grown side by side by a `BatchDecodingModel` (1: one word after another).
+    public var batchSize: Int = 256
 
-    /// Defaults: temperature 1, no top-k, no prefix, at most 64 tokens.
-    public init(temperature: Double = 1, topK: Int? = nil, prefix: [Int32] = [], maximumLength: Int = 64) {
+    /// Defaults: temperature 1, no top-k, no prefix, at most 64 tokens, batches of 256 words.
+    public init(temperature: Double = 1, topK: Int? = nil, prefix: [Int32] = [], maximumLength: Int = 64, batchSize: Int = 256) {
         self.temperature = temperature
         self.topK = topK
         self.prefix = prefix
         self.maximumLength = maximumLength
+        self.batchSize = batchSize
     }
 }
 
@@ -24,10 +27,19 @@ public struct SamplingOptions: Sendable {
 /// draw tokens until the boundary comes back or the length limit is reached.
 public enum Sampler {
     /// Draws `count` words; each is returned as tokens without boundaries.
+    ///
+    /// Draw order: a `BatchDecodingModel` grows up to `options.batchSize` words at once in slots;
+    /// each step draws one token for every slot whose word is past its prefix, in slot order, and
+    /// a finished word's slot takes the next word. Other models (and a batch of 1) draw word
+    /// after word, token after token. The same seed and batch size give the same words.
     public static func generate(
         _ model: some LanguageModel, count: Int, options: SamplingOptions = SamplingOptions(),
         using generator: inout RandomGenerator
     ) -> [[Int32]] {
+        precondition(count >= 0 && options.batchSize > 0, "need a non-negative count and a positive batch size")
+        if let model = model as? any BatchDecodingModel {
+            return generateInBatches(model, count: count, options: options, using: &generator)
+        }
         let limit = model.maximumWordLength ?? options.maximumLength
         var words: [[Int32]] = []
         var weights = [Float](repeating: 0, count: model.vocabularySize)
@@ -45,16 +57,58 @@ public enum Sampler {
         return words
     }
 
+    /// Words grown side by side through one `BatchDecoder` (see `generate` for the draw order).
+    private static func generateInBatches(
+        _ model: some BatchDecodingModel, count: Int, options: SamplingOptions, using generator: inout RandomGenerator
+    ) -> [[Int32]] {
+        let limit = model.maximumWordLength ?? options.maximumLength
+        let v = model.vocabularySize
+        var words = [[Int32]](repeating: options.prefix, count: count)
+        guard count > 0, options.prefix.count < limit else { return words }
+        let opening = [Vocabulary.boundary] + options.prefix  // fed before the first draw
+        let capacity = min(count, options.batchSize)
+        let decoder = model.makeBatchDecoder(capacity: capacity)
+        var wordInSlot: [Int?] = Array(0..<capacity)  // nil once no word is left for the slot
+        var fed = [Int](repeating: 0, count: capacity)  // slot → tokens of its sequence fed so far
+        var nextWord = capacity
+        var weights = [Float](repeating: 0, count: v)
+        var tokens: [Int32] = [], slots: [Int] = []
+        while true {
+            tokens.removeAll(keepingCapacity: true)
+            slots.removeAll(keepingCapacity: true)
+            for slot in 0..<capacity {
+                guard let w = wordInSlot[slot] else { continue }
+                let f = fed[slot]
+                tokens.append(f < opening.count ? opening[f] : words[w][f - 1])
+                slots.append(slot)
+            }
+            if slots.isEmpty { return words }
+            let logProbabilities = decoder.append(tokens, to: slots)  // (slots.count, V)
+            for (row, slot) in slots.enumerated() {
+                fed[slot] += 1
+                guard fed[slot] >= opening.count, let w = wordInSlot[slot] else { continue }
+                probabilities(logProbabilities[(row * v)..<((row + 1) * v)], options: options, into: &weights)
+                let token = Int32(generator.categorical(weights))
+                if token != Vocabulary.boundary { words[w].append(token) }
+                if token == Vocabulary.boundary || words[w].count == limit {
+                    wordInSlot[slot] = nextWord < count ? nextWord : nil
+                    nextWord += 1
+                    fed[slot] = 0
+                    decoder.reset(slot: slot)
+                }
+            }
+        }
+    }
+
     /// softmax(logp / temperature) restricted to the top k, unnormalised, into `weights`.
-    static func probabilities(_ logProbabilities: [Float], options: SamplingOptions, into weights: inout [Float]) {
+    static func probabilities(_ logProbabilities: some Collection<Float>, options: SamplingOptions, into weights: inout [Float]) {
         var threshold = -Float.infinity
         if let k = options.topK, k < logProbabilities.count {
             threshold = logProbabilities.sorted(by: >)[max(k, 1) - 1]
         }
         let maximum = logProbabilities.max() ?? 0
         let t = Float(options.temperature)
-        for i in logProbabilities.indices {
-            let lp = logProbabilities[i]
+        for (i, lp) in zip(weights.indices, logProbabilities) {
             weights[i] = lp < threshold || lp == -.infinity ? 0 : Foundation.exp((lp - maximum) / t)
         }
     }

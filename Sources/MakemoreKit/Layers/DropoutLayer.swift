@@ -23,4 +23,12 @@ public final class Dropout: Layer {
     public func namedParameters() -> [(name: String, tensor: Tensor)] { [] }
 
     public func setTraining(_ training: Bool) { isTraining = training }
+
+    /// Runs `body` in evaluation mode (no masks) without recording a graph, then restores the mode.
+    func evaluating<R>(_ body: () -> R) -> R {
+        let wasTraining = isTraining
+        isTraining = false
+        defer { isTraining = wasTraining }
+        return Tensor.withoutGradient(body)
+    }
 }

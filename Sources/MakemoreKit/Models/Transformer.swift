@@ -35,8 +35,8 @@ public struct TransformerConfiguration: Codable, Sendable, Equatable {
 ///
 /// Sequences run packed (`PackedSequences`): rows of all words back to back, attention kept
 /// within each word, so no work is spent on padding. Sampling uses a key/value cache, one new
-/// position per generated token.
-public final class Transformer: Module, LanguageModel {
+/// position per generated token, for a whole batch of words at once.
+public final class Transformer: Module, BatchDecodingModel {
     /// The hyperparameters.
     public let configuration: TransformerConfiguration
     /// `transformer.wte`: (V, C).
@@ -54,7 +54,8 @@ public final class Transformer: Module, LanguageModel {
     /// PyTorch keeps in the state dict. Written so `load_state_dict` (strict) accepts our files;
     /// the fused attention is causal by construction and never reads it.
     let causalMask: Tensor
-    private lazy var decoder = TransformerDecoder(model: self)
+    /// The one-sequence cache behind `nextTokenLogProbabilities(after:)`.
+    private lazy var decoder = TransformerDecoder(model: self, capacity: 1)
 
     /// A model with PyTorch's default initialisation, layers created in makemore.py's order.
     public init(configuration c: TransformerConfiguration, using generator: inout RandomGenerator) {
@@ -93,12 +94,7 @@ public final class Transformer: Module, LanguageModel {
     }
 
     /// Runs `body` in evaluation mode (no dropout) without recording a graph.
-    func evaluating<R>(_ body: () -> R) -> R {
-        let wasTraining = dropout.isTraining
-        dropout.setTraining(false)
-        defer { dropout.setTraining(wasTraining) }
-        return Tensor.withoutGradient(body)
-    }
+    func evaluating<R>(_ body: () -> R) -> R { dropout.evaluating(body) }
 
     /// Every word packed and scored in evaluation mode.
     public func nextTokenLogProbabilities(words: [[Int32]]) -> [Float] {
@@ -109,7 +105,13 @@ public final class Transformer: Module, LanguageModel {
     /// while sampling a word), only the new positions are computed. Not thread-safe; the
     /// parameters must not change between calls whose prefixes extend one another.
     public func nextTokenLogProbabilities(after prefix: [Int32]) -> [Float] {
-        evaluating { decoder.logProbabilities(after: prefix) }
+        decoder.logProbabilities(after: prefix)
+    }
+
+    /// A key/value cache for `capacity` words, in evaluation mode whatever the model's mode. The
+    /// parameters must not change while it is in use.
+    public func makeBatchDecoder(capacity: Int) -> any BatchDecoder {
+        TransformerDecoder(model: self, capacity: capacity)
     }
 
     public func namedParameters() -> [(name: String, tensor: Tensor)] {
@@ -127,47 +129,68 @@ public final class Transformer: Module, LanguageModel {
     public func setTraining(_ training: Bool) { dropout.setTraining(training) }
 }
 
-/// Incremental decoding with a key/value cache: per block, the q, k, v rows of the positions
-/// fed so far, so a new token costs one position instead of a pass over the whole prefix.
-final class TransformerDecoder {
-    private unowned let model: Transformer
-    /// Per block (blockSize, 3C): row t holds position t's q, k, v.
+/// Incremental decoding with a key/value cache for `capacity` sequences (slots): per block, the
+/// q, k, v rows of every slot's positions so far, so a new token costs one position instead of
+/// a pass over the whole prefix, and the new positions of all slots go through each layer as
+/// one batch of rows. It holds the model's layers, not the model (which keeps a decoder itself).
+final class TransformerDecoder: BatchDecoder {
+    private let tokenEmbedding: Embedding, positionEmbedding: Embedding
+    private let blocks: [TransformerBlock]
+    private let finalNorm: LayerNorm, head: Linear
+    private let dropout: Dropout
+    /// Per block (capacity, blockSize, 3C): slot s, position t holds that position's q, k, v.
     private let caches: [Tensor]
-    /// The tokens fed so far, boundary first.
-    private var tokens: [Int32] = []
+    /// The tokens fed to each slot so far, boundary first.
+    private var tokens: [[Int32]]
 
-    init(model: Transformer) {
-        self.model = model
+    init(model: Transformer, capacity: Int) {
+        precondition(capacity > 0, "a decoder needs at least one slot")
         let c = model.configuration
-        caches = (0..<c.layers).map { _ in Tensor.zeros(shape: [c.blockSize, 3 * c.embedding]) }
+        tokenEmbedding = model.tokenEmbedding
+        positionEmbedding = model.positionEmbedding
+        blocks = model.blocks
+        finalNorm = model.finalNorm
+        head = model.head
+        dropout = model.dropout
+        caches = (0..<c.layers).map { _ in Tensor.zeros(shape: [capacity, c.blockSize, 3 * c.embedding]) }
+        tokens = Array(repeating: [], count: capacity)
     }
 
-    /// The log-probabilities after `[boundary] + prefix`. When `prefix` extends the previous
-    /// call's prefix, the cached positions are kept and only the new ones computed; otherwise
-    /// the cache starts over (so a new word, or the same prefix asked again after the
+    func reset(slot: Int) { tokens[slot].removeAll(keepingCapacity: true) }
+
+    func append(_ tokens: [Int32], to slots: [Int]) -> [Float] {
+        precondition(tokens.count == slots.count && Set(slots).count == slots.count, "one token for each of distinct slots")
+        let blockSize = caches[0].shape[1], width = caches[0].shape[2]
+        let positions = slots.map { self.tokens[$0].count }
+        precondition(positions.allSatisfy { $0 < blockSize }, "a sequence would exceed the block size \(blockSize)")
+        for (token, slot) in zip(tokens, slots) { self.tokens[slot].append(token) }
+        let r = tokens.count
+        return dropout.evaluating {
+            var x = tokenEmbedding(tokens, shape: [r]) + positionEmbedding(positions.map { Int32($0) }, shape: [r])  // (R, C)
+            for (block, cache) in zip(blocks, caches) {
+                let qkv = block.attention.attention(block.attentionNorm(x))  // (R, 3C)
+                for i in 0..<r {
+                    (cache.data + (slots[i] * blockSize + positions[i]) * width).update(from: qkv.data + i * width, count: width)
+                }
+                let y = causalSelfAttentionLastRows(cache: cache, slots: slots, positions: positions, heads: block.attention.heads)  // (R, C)
+                x = x + block.attention.projection(y)
+                x = x + block.mlp(block.mlpNorm(x))
+            }
+            return head(finalNorm(x)).logSoftmax().values  // (R, V)
+        }
+    }
+
+    /// The log-probabilities after `[boundary] + prefix`, in slot 0. When `prefix` extends the
+    /// previous call's prefix, the cached positions are kept and only the new ones computed;
+    /// otherwise the slot starts over (so a new word, or the same prefix asked again after the
     /// parameters changed, never sees stale keys and values).
     func logProbabilities(after prefix: [Int32]) -> [Float] {
         let wanted = [Vocabulary.boundary] + prefix
-        precondition(wanted.count <= model.configuration.blockSize, "prefix of \(prefix.count) tokens exceeds the block size")
-        if !(wanted.count > tokens.count && wanted.starts(with: tokens)) { tokens.removeAll(keepingCapacity: true) }
+        precondition(wanted.count <= caches[0].shape[1], "prefix of \(prefix.count) tokens exceeds the block size")
+        if !(wanted.count > tokens[0].count && wanted.starts(with: tokens[0])) { reset(slot: 0) }
         var logProbabilities: [Float] = []
-        for token in wanted[tokens.count...] { logProbabilities = append(token) }
+        for token in wanted[tokens[0].count...] { logProbabilities = append([token], to: [0]) }
         return logProbabilities
-    }
-
-    /// Feeds `token` at the next position; returns the log-probabilities of the token after it.
-    private func append(_ token: Int32) -> [Float] {
-        let t = tokens.count
-        tokens.append(token)
-        var x = model.tokenEmbedding([token], shape: [1]) + model.positionEmbedding([Int32(t)], shape: [1])  // (1, C)
-        for (block, cache) in zip(model.blocks, caches) {
-            let qkv = block.attention.attention(block.attentionNorm(x))  // (1, 3C)
-            cache.rows(t..<t + 1).copy(from: qkv)
-            let y = causalSelfAttentionLastRow(qkv: cache, length: t + 1, heads: block.attention.heads)  // (1, C)
-            x = x + block.attention.projection(y)
-            x = x + block.mlp(block.mlpNorm(x))
-        }
-        return model.head(model.finalNorm(x)).logSoftmax().values
     }
 }
 

@@ -21,6 +21,29 @@ enum Parallel {
     }
 }
 
+extension Parallel {
+    /// Elements each core must get before an element-wise pass over many tensors is split:
+    /// 64 Ki (a few tens of microseconds of an optimizer update, more than a thread's wake-up).
+    static let minimumElementsPerShare = 65_536
+
+    /// An element-wise pass over tensors of `counts` elements, cut into one span per core of
+    /// their concatenation: `body(tensor, range)` is called for each tensor's piece of a span,
+    /// the spans concurrently, every element exactly once. Small totals run on the caller's thread.
+    static func forEachSpan(counts: [Int], _ body: (_ tensor: Int, _ range: Range<Int>) -> Void) {
+        let total = counts.reduce(0, +)
+        let shares = max(1, min(coreCount, total / minimumElementsPerShare))
+        run(shares: shares) { share in
+            let span = total * share / shares..<total * (share + 1) / shares
+            var start = 0
+            for (tensor, count) in counts.enumerated() {
+                let lower = max(start, span.lowerBound), upper = min(start + count, span.upperBound)
+                if lower < upper { body(tensor, (lower - start)..<(upper - start)) }
+                start += count
+            }
+        }
+    }
+}
+
 /// Carries a value that the caller knows is safe to share across the threads of one
 /// `Parallel.run` (raw buffer pointers whose regions the shares do not both write).
 struct UncheckedSendable<Value>: @unchecked Sendable {

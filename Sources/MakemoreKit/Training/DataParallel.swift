@@ -47,18 +47,16 @@ public final class DataParallel<Model: Module> {
                 }
             }
         }
-        for (replica, count) in zip(models, counts).dropFirst() where count > 0 {
-            for (target, source) in zip(primary, replica.parameters) { target.accumulateGradient(of: source) }
+        // Sum the replicas' gradients into the primary's, in spans across the cores.
+        let replicas = zip(models, counts).dropFirst().filter { $0.1 > 0 }.map { $0.0.parameters }
+        let reduced = primary.indices.filter { i in replicas.contains { $0[i].gradStorage != nil } }
+        let sums = reduced.map { i in
+            UncheckedSendable((target: primary[i].gradData, sources: replicas.compactMap { $0[i].gradStorage?.pointer }))
+        }
+        Parallel.forEachSpan(counts: reduced.map { primary[$0].count }) { item, range in
+            let sum = sums[item].value
+            for source in sum.sources { accumulate(sum.target + range.lowerBound, source + range.lowerBound, range.count) }
         }
         return zip(losses, counts).reduce(Float(0)) { $0 + $1.0 * Float($1.1) } / Float(total)
-    }
-}
-
-extension Tensor {
-    /// Adds `other`'s gradient (if it has one) to this tensor's gradient.
-    fileprivate func accumulateGradient(of other: Tensor) {
-        guard let source = other.gradStorage else { return }
-        precondition(other.count == count, "gradient sizes differ")
-        accumulate(gradData, source.pointer, count)
     }
 }

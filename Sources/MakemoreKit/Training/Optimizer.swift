@@ -51,18 +51,26 @@ public final class Optimizer {
     public func zeroGrad() { parameters.forEach { $0.zeroGrad() } }
 
     /// One update with learning rate `learningRate`; parameters without a gradient are skipped.
+    /// Every rule is element-wise, so large parameter sets are updated in spans across the
+    /// cores, with the same result as one pass.
     public func step(learningRate: Double) {
         stepCount += 1
-        let c = configuration, lr = Float(learningRate)
-        for (i, p) in parameters.enumerated() where p.gradStorage != nil {
-            let w = p.data, g = UnsafePointer(p.gradData), n = p.count
+        let c = configuration, lr = Float(learningRate), t = stepCount
+        let updated = parameters.indices.filter { parameters[$0].gradStorage != nil }
+        let buffers = updated.map { i in
+            UncheckedSendable((w: parameters[i].data, g: UnsafePointer(parameters[i].gradData),
+                               m: first[i]?.data, v: second[i]?.data))
+        }
+        Parallel.forEachSpan(counts: updated.map { parameters[$0].count }) { item, range in
+            let b = buffers[item].value, o = range.lowerBound, n = range.count
+            let w = b.w + o, g = b.g + o
             switch c.kind {
             case .sgd: OptimizerKernels.sgd(w, g, n: n, lr: lr, weightDecay: c.weightDecay)
-            case .momentum: OptimizerKernels.momentum(w, g, first[i]!.data, n: n, lr: lr, momentum: c.momentum, weightDecay: c.weightDecay)
-            case .adagrad: OptimizerKernels.adagrad(w, g, first[i]!.data, n: n, lr: lr, eps: c.eps, weightDecay: c.weightDecay)
-            case .rmsprop: OptimizerKernels.rmsprop(w, g, first[i]!.data, n: n, lr: lr, alpha: c.alpha, eps: c.eps, weightDecay: c.weightDecay)
+            case .momentum: OptimizerKernels.momentum(w, g, b.m! + o, n: n, lr: lr, momentum: c.momentum, weightDecay: c.weightDecay)
+            case .adagrad: OptimizerKernels.adagrad(w, g, b.m! + o, n: n, lr: lr, eps: c.eps, weightDecay: c.weightDecay)
+            case .rmsprop: OptimizerKernels.rmsprop(w, g, b.m! + o, n: n, lr: lr, alpha: c.alpha, eps: c.eps, weightDecay: c.weightDecay)
             case .adam, .adamw:
-                OptimizerKernels.adam(w, g, first[i]!.data, second[i]!.data, n: n, step: stepCount, lr: lr, beta1: c.beta1,
+                OptimizerKernels.adam(w, g, b.m! + o, b.v! + o, n: n, step: t, lr: lr, beta1: c.beta1,
                                       beta2: c.beta2, eps: c.eps, weightDecay: c.weightDecay, decoupled: c.kind == .adamw)
             }
         }

@@ -27,16 +27,21 @@ func attentionForward(
     }
 }
 
-/// out[C] = softmax(scale·q_t·kᵀ)·v for the last position t of one sequence, every head: the
-/// one new row of incremental decoding. qkv[t + 1, 3C] holds the sequence's rows 0...t.
-func attentionLastRowForward(
-    _ out: UnsafeMutablePointer<Float>, _ qkv: UnsafePointer<Float>, _ t: Int, _ NH: Int, _ HS: Int, scale: Float
+/// out[R, C]: row i = softmax(scale·q·kᵀ)·v, every head, for the last position t = positions[i]
+/// of the sequence in slot slots[i]: the new rows of incremental decoding.
+/// cache[S, T, 3C] holds each slot's q, k, v rows; slot s's rows 0...t must be filled.
+func attentionLastRowsForward(
+    _ out: UnsafeMutablePointer<Float>, _ cache: UnsafePointer<Float>, _ slots: [Int], _ positions: [Int],
+    _ T: Int, _ NH: Int, _ HS: Int, scale: Float
 ) {
     let C = NH &* HS, C3 = 3 &* C
-    withScoreRow([0, t &+ 1]) { p in
-        for h in 0..<NH {
-            let k0 = qkv + h &* HS + C
-            _ = attendRow(out + h &* HS, qkv + (t &* C3 &+ h &* HS), k0, k0 + C, t, C3, HS, scale, p)
+    withScoreRow([0, T]) { p in
+        for i in slots.indices {
+            let sequence = cache + slots[i] &* T &* C3, t = positions[i]
+            for h in 0..<NH {
+                let k0 = sequence + h &* HS + C
+                _ = attendRow(out + (i &* C &+ h &* HS), sequence + (t &* C3 &+ h &* HS), k0, k0 + C, t, C3, HS, scale, p)
+            }
         }
     }
 }
@@ -126,8 +131,19 @@ func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Floa
     return total
 }
 
-/// y[n] += alpha · x[n]
+/// y[n] += alpha · x[n], 16 lanes at a time (head sizes are multiples of 16 at the presets)
 @inline(__always)
 func axpy(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, _ alpha: Float, _ n: Int) {
-    for i in 0..<n { y[i] += alpha * x[i] }
+    var i = 0
+    while i &+ 16 <= n {
+        let target = UnsafeMutableRawPointer(y + i)
+        var lanes = target.loadUnaligned(as: SIMD16<Float>.self)
+        lanes.addProduct(SIMD16(repeating: alpha), UnsafeRawPointer(x + i).loadUnaligned(as: SIMD16<Float>.self))
+        target.storeBytes(of: lanes, as: SIMD16<Float>.self)
+        i &+= 16
+    }
+    while i < n {
+        y[i] += alpha * x[i]
+        i &+= 1
+    }
 }
