@@ -89,3 +89,22 @@ import Testing
         }
     }
 }
+
+@Suite struct VectorSquareRootTests {
+    @Test func withinTwoUlpOfTheCorrectlyRoundedRoot() {
+        var generator = RandomGenerator(seed: 11)
+        var worst: Float = 0
+        for _ in 0..<2000 {
+            var x = SIMD16<Float>()
+            for lane in 0..<16 { x[lane] = Float(Foundation.exp(generator.uniform() * 120 - 60)) }
+            let root = VectorMath.squareRoot(x)
+            for lane in 0..<16 {
+                let exact = x[lane].squareRoot()
+                worst = max(worst, abs(root[lane] - exact) / exact.ulp)
+            }
+        }
+        #expect(worst <= 2)
+        let special = VectorMath.squareRoot(SIMD16<Float>([0, 1, 4, 1e-30, 1e30, 2, 0.25, 9, 16, 1e-38, 3, 5, 7, 11, 13, 17]))
+        #expect(special[0] == 0 && special[1] == 1 && special[2] == 2 && special[7] == 3 && special[8] == 4)
+    }
+}

@@ -58,7 +58,8 @@ public enum OptimizerKernels {
         let l2: Float = decoupled ? 0 : weightDecay
         let decay: Float = decoupled ? weightDecay : 0
         // 16 lanes at a time (the scalar loop does not vectorise), then the scalar tail; both
-        // evaluate the same expression in the same order.
+        // evaluate the same expression in the same order (the lanes' square root is within
+        // 2 ulp of the tail's).
         typealias Lanes = SIMD16<Float>
         func load(_ p: UnsafePointer<Float>) -> Lanes { UnsafeRawPointer(p).loadUnaligned(as: Lanes.self) }
         func store(_ x: Lanes, _ p: UnsafeMutablePointer<Float>) { UnsafeMutableRawPointer(p).storeBytes(of: x, as: Lanes.self) }
@@ -70,7 +71,7 @@ public enum OptimizerKernels {
             let mHat = mi * mScale, vHat = vi * vScale
             store(mi, m + i)
             store(vi, v + i)
-            store(wi - lr * (mHat / (vHat.squareRoot() + eps) + decay * wi), w + i)
+            store(wi - lr * (mHat / (VectorMath.squareRoot(vHat) + eps) + decay * wi), w + i)
             i &+= 16
         }
         while i < n {
