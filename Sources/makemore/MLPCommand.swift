@@ -83,8 +83,7 @@ enum MLPCommand: Subcommand {
         var report = StageReport(model: name, parameters: model.parameterCount, dataset: dataset,
                                  losses: StageOptions.losses(inference, dataset),
                                  samples: try StageOptions.samples(inference, dataset, arguments, generator: &generator))
-        report.steps = history.steps
-        report.trainSeconds = history.trainSeconds
+        report.record(history)
         let ideal = log(Double(dataset.vocabulary.size))
         report.extra = [("initial_loss", .number(Double(initialLoss))), ("uniform_loss", .number(ideal)),
                         ("configuration", configuration.json),

@@ -40,8 +40,7 @@ enum NeuralBigramCommand: Subcommand {
         var report = StageReport(model: name, parameters: model.parameterCount, dataset: dataset,
                                  losses: StageOptions.losses(model, dataset),
                                  samples: try StageOptions.samples(model, dataset, arguments, generator: &generator))
-        report.steps = history.steps
-        report.trainSeconds = history.trainSeconds
+        report.record(history)
         let ideal = log(Double(v))
         var valGap: Double?
         if let neuralVal = report.losses[.val] ?? nil, let countVal { valGap = neuralVal.nll - countVal }

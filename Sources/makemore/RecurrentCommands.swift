@@ -29,7 +29,7 @@ enum RecurrentStage {
 /// `makemore rnn`: makemore.py's Elman RNN.
 enum RNNCommand: Subcommand {
     static let name = "rnn"
-    static let summary = "stage 5: Elman RNN, h = tanh(W·[x, h] + b) from a learned start state"
+    static let summary = "Elman RNN, h = tanh(W·[x, h] + b) from a learned start state"
     static let options = RecurrentStage.options(steps: 50_000)
     static func run(_ arguments: ParsedArguments) throws { try RecurrentStage.run(RNNCell.self, arguments) }
 }
@@ -37,7 +37,7 @@ enum RNNCommand: Subcommand {
 /// `makemore gru`: makemore.py's GRU.
 enum GRUCommand: Subcommand {
     static let name = "gru"
-    static let summary = "stage 5: GRU (reset and update gates) from a learned start state"
+    static let summary = "GRU (reset and update gates) from a learned start state"
     /// Overfits past ~20 000 steps at this rate (val 2.017 after 50 000).
     static let options = RecurrentStage.options(steps: 20_000)
     static func run(_ arguments: ParsedArguments) throws { try RecurrentStage.run(GRUCell.self, arguments) }
@@ -46,7 +46,7 @@ enum GRUCommand: Subcommand {
 /// `makemore bow`: makemore.py's causal bag of words.
 enum BoWCommand: Subcommand {
     static let name = "bow"
-    static let summary = "stage 5: causal bag of words (running average of the prefix, tanh MLP)"
+    static let summary = "causal bag of words (running average of the prefix, tanh MLP)"
     static let options = SequenceStage.options(RecurrentStage.defaults(steps: 50_000), sizes: [
         Option("embedding", value: "N", default: "64", "channels of the embeddings and residual stream (n_embd)"),
         Option("hidden", value: "N", default: "64", "channels of the block's MLP (n_embd2)"),

@@ -65,16 +65,13 @@ enum SequenceStage {
         let samples = Sampler.generate(model, count: try arguments.int("samples", in: 0...1_000_000)!, options: sampling, using: &generator)
         var report = StageReport(model: name, parameters: model.parameterCount, dataset: dataset,
                                  losses: StageOptions.losses(model, dataset), samples: samples.map { dataset.vocabulary.decode($0) })
-        report.steps = history.steps
-        report.trainSeconds = history.trainSeconds
+        report.record(history)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let configurationText = String(decoding: try encoder.encode(configuration), as: UTF8.self)
-        report.extra = [("config", try JSONParser.parse(Array(configurationText.utf8))),
-                        ("best_step", .integer(best?.step ?? history.steps)), ("best_val_loss", .number(best?.loss))]
+        report.extra = [("config", try JSONParser.parse(Array(configurationText.utf8)))]
         report.seconds = (ContinuousClock.now - clock).seconds
-        var details = ["config: \(configurationText)"]
-        if let best { details.append(String(format: "kept the parameters of step %d (best val loss %.4f)", best.step, best.loss)) }
+        let details = ["config: \(configurationText)"]
         StageOptions.emit(report, arguments, details: details)
     }
 }

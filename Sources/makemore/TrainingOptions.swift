@@ -12,6 +12,8 @@ struct TrainingDefaults {
     var warmup: Int = 0
     /// Where the step schedule decays, if not half-way.
     var decayAt: Int?
+    /// Evaluate (and keep the best state) every this many steps, if the stage does by default.
+    var evaluateEvery: Int?
 }
 
 /// The options every trained stage shares, and what they resolve to.
@@ -37,7 +39,7 @@ struct TrainingOptions {
             Option("warmup", value: "N", default: String(d.warmup), "warm-up steps of the cosine schedule"),
             Option("weight-decay", value: "L", default: String(d.weightDecay), "weight decay (AdamW: decoupled; others: L2 added to the gradient)"),
             Option("batch-size", value: "N", default: d.batchSize, "examples per step (full: the whole training set)"),
-            Option("eval-every", value: "N", "evaluate the val loss every N steps"),
+            Option("eval-every", value: "N", default: d.evaluateEvery.map(String.init), "evaluate the val loss every N steps and keep the best state"),
             Option("plot-loss", value: "FILE.svg", "write the training curve (smoothed) and val losses as SVG"),
             Option("log", value: "FILE.jsonl", "write one JSON line per step: step, loss, lr, and val_loss where evaluated"),
             Option(flag: "quiet", "no progress on stderr"),

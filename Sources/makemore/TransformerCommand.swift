@@ -76,16 +76,13 @@ enum TransformerCommand: Subcommand {
         var report = StageReport(model: name, parameters: model.parameterCount, dataset: dataset,
                                  losses: StageOptions.losses(model, dataset),
                                  samples: samples.map { dataset.vocabulary.decode($0) })
-        report.steps = history.steps
-        report.trainSeconds = history.trainSeconds
+        report.record(history)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let configurationJSON = try JSONParser.parse(Array(encoder.encode(configuration)))
-        report.extra = [("config", configurationJSON), ("preset", .string(given.string("preset") ?? "none")),
-                        ("best_step", .integer(best?.step ?? history.steps)), ("best_val_loss", .number(best?.loss))]
+        report.extra = [("config", configurationJSON), ("preset", .string(given.string("preset") ?? "none"))]
         report.seconds = (ContinuousClock.now - clock).seconds
-        var details = ["config: \(String(decoding: try encoder.encode(configuration), as: UTF8.self))"]
-        if let best { details.append(String(format: "kept the parameters of step %d (best val loss %.4f)", best.step, best.loss)) }
+        let details = ["config: \(String(decoding: try encoder.encode(configuration), as: UTF8.self))"]
         StageOptions.emit(report, arguments, details: details)
     }
 

@@ -5,10 +5,10 @@ import MakemoreKit
 /// level, BatchNorm over batch and time).
 enum WaveNetCommand: Subcommand {
     static let name = "wavenet"
-    static let summary = "stage 4: hierarchical MLP (WaveNet-style tree over --context characters, BatchNorm over batch and time)"
+    static let summary = "hierarchical MLP (WaveNet-style tree over --context characters, BatchNorm over batch and time)"
     static let options = StageOptions.common
         + TrainingOptions.options(TrainingDefaults(steps: 200_000, learningRate: 0.1, optimizer: .sgd, schedule: "step", batchSize: "32",
-                                                   decayAt: 150_000))
+                                                   decayAt: 150_000, evaluateEvery: 10_000))
         + [
             Option("context", value: "K", default: "8", "previous characters seen per prediction: a power of two (log2 K levels)"),
             Option("embedding", value: "D", default: "24", "dimensions of each character's embedding"),
@@ -100,8 +100,7 @@ enum WaveNetCommand: Subcommand {
         var report = StageReport(model: name, parameters: model.parameterCount, dataset: dataset,
                                  losses: StageOptions.losses(inference, dataset),
                                  samples: try StageOptions.samples(inference, dataset, arguments, generator: &generator))
-        report.steps = history.steps
-        report.trainSeconds = history.trainSeconds
+        report.record(history)
         let ideal = log(Double(dataset.vocabulary.size))
         report.extra = [("initial_loss", .number(Double(initialLoss))), ("uniform_loss", .number(ideal)),
                         ("configuration", configuration.json),

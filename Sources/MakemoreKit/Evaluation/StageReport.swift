@@ -18,6 +18,8 @@ public struct StageReport: Sendable {
     public var steps: Int?
     /// Time spent in optimisation only (no evaluation), seconds.
     public var trainSeconds: Double?
+    /// The evaluation whose state the model ended with (best val loss), if training evaluated.
+    public var best: (step: Int, loss: Double)?
     /// Stage-specific fields appended to the JSON object.
     public var extra: [(String, JSONValue)] = []
 
@@ -29,6 +31,13 @@ public struct StageReport: Sendable {
         splitSizes = Dictionary(uniqueKeysWithValues: SplitName.allCases.map { ($0, dataset[$0].count) })
         self.losses = losses
         self.samples = samples
+    }
+
+    /// Takes the steps, optimisation time and best evaluation of a training run.
+    public mutating func record(_ history: TrainingHistory) {
+        steps = history.steps
+        trainSeconds = history.trainSeconds
+        best = history.best
     }
 
     /// Milliseconds per optimisation step.
@@ -51,6 +60,10 @@ public struct StageReport: Sendable {
             members.append(("steps", .integer(steps)))
             members.append(("train_seconds", .number(trainSeconds)))
             members.append(("ms_per_step", .number(msPerStep)))
+        }
+        if let best {
+            members.append(("best_step", .integer(best.step)))
+            members.append(("best_val_loss", .number(best.loss)))
         }
         members.append(("seconds", .number(seconds)))
         members.append(("samples", .array(samples.map(JSONValue.string))))
