@@ -9,9 +9,8 @@ func layerNormForward(
 ) {
     for r in 0..<N {
         let x = inp + r &* C, y = out + r &* C
-        let m = Float(sumForward(x, C) / Double(C))
-        var v: Float = 0
-        for i in 0..<C { let d = x[i] - m; v += d * d }
+        let m = laneSum(C, { load(x, $0) }, { x[$0] }) / Float(C)
+        let v = laneSum(C, { let d = load(x, $0) - m; return d * d }, { let d = x[$0] - m; return d * d })
         let s = 1 / (v / Float(C) + eps).squareRoot()
         for i in 0..<C { y[i] = (x[i] - m) * s * weight[i] + bias[i] }
         mean[r] = m
@@ -31,14 +30,9 @@ func layerNormBackward(
         let x = inp + r &* C, dy = dout + r &* C
         let m = mean[r], s = rstd[r]
         if let dinp {
-            var gMean: Float = 0, gxMean: Float = 0
-            for i in 0..<C {
-                let g = dy[i] * weight[i]
-                gMean += g
-                gxMean += g * (x[i] - m) * s
-            }
-            gMean /= Float(C)
-            gxMean /= Float(C)
+            let gMean = laneSum(C, { load(dy, $0) * load(weight, $0) }, { dy[$0] * weight[$0] }) / Float(C)
+            let gxMean = laneSum(C, { load(dy, $0) * load(weight, $0) * (load(x, $0) - m) * s },
+                                 { dy[$0] * weight[$0] * (x[$0] - m) * s }) / Float(C)
             let dx = dinp + r &* C
             for i in 0..<C {
                 let xhat = (x[i] - m) * s
@@ -107,4 +101,29 @@ func batchNormBackward(
             }
         }
     }
+}
+
+/// Σ over i in 0..<n, sixteen lanes at a time into independent partial sums (a scalar `+=` loop
+/// is one long dependency chain that strict float ordering keeps from vectorising), then the
+/// scalar tail.
+@inline(__always)
+func laneSum(_ n: Int, _ lanes: (Int) -> SIMD16<Float>, _ scalar: (Int) -> Float) -> Float {
+    var partial = SIMD16<Float>()
+    var i = 0
+    while i &+ 16 <= n {
+        partial += lanes(i)
+        i &+= 16
+    }
+    var total = partial.sum()
+    while i < n {
+        total += scalar(i)
+        i &+= 1
+    }
+    return total
+}
+
+/// Sixteen floats from `p + i` (any alignment).
+@inline(__always)
+func load(_ p: UnsafePointer<Float>, _ i: Int) -> SIMD16<Float> {
+    UnsafeRawPointer(p + i).loadUnaligned(as: SIMD16<Float>.self)
 }
