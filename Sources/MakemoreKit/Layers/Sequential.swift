@@ -9,6 +9,8 @@ public final class Sequential: Layer {
     public var recordsOutputs = false
     /// Each layer's output of the last call, when `recordsOutputs` is set.
     public private(set) var lastOutputs: [Tensor] = []
+    /// Whether the layers run in training mode (set by `setTraining`).
+    public private(set) var isTraining = true
 
     /// The composition of `layers`.
     public init(_ layers: [any Layer]) { self.layers = layers }
@@ -31,5 +33,8 @@ public final class Sequential: Layer {
         layers.enumerated().flatMap { prefixed(String($0.offset), $0.element.namedBuffers()) }
     }
 
-    public func setTraining(_ training: Bool) { layers.forEach { $0.setTraining(training) } }
+    public func setTraining(_ training: Bool) {
+        isTraining = training
+        layers.forEach { $0.setTraining(training) }
+    }
 }

@@ -68,14 +68,12 @@ extension MLPConfiguration {
 ///
 /// Tensor names follow the state dict: `embedding.weight`, then `layers.0.weight`,
 /// `layers.1.weight`, `layers.1.bias`, `layers.1.running_mean`, … for the `Sequential`.
-public final class MLP: Module, WindowLanguageModel {
+public final class MLP: WindowNetwork {
     public let configuration: MLPConfiguration
     /// The token embedding table C, (V, d).
     public let embedding: Embedding
     /// The hidden blocks and the output layer.
     public let layers: Sequential
-    /// Whether BatchNorm uses batch statistics (set by `setTraining`).
-    public private(set) var isTraining = true
 
     public var vocabularySize: Int { configuration.vocabularySize }
     public var contextLength: Int { configuration.contextLength }
@@ -123,20 +121,6 @@ public final class MLP: Module, WindowLanguageModel {
         return layers(x.reshaped([n, k * configuration.embeddingDimensions]))  // (N, V)
     }
 
-    /// Mean cross-entropy of `targets` after `contexts`.
-    public func loss(contexts: [Int32], targets: [Int32]) -> Tensor {
-        crossEntropy(logits: logits(contexts: contexts), targets: targets)
-    }
-
-    /// Scores in evaluation mode (running BatchNorm statistics), without a graph; the mode is
-    /// restored afterwards, so periodic evaluation during training is safe.
-    public func logProbabilities(contexts: [Int32]) -> [Float] {
-        let wasTraining = isTraining
-        setTraining(false)
-        defer { setTraining(wasTraining) }
-        return Tensor.withoutGradient { logits(contexts: contexts).logSoftmax().values }
-    }
-
     /// The inference model: each BatchNorm folded into the Linear before it, using the running
     /// statistics (`Sequential.foldingBatchNorm()`), so evaluation costs one affine map per block.
     /// Its logits equal the eval-mode logits of `self` up to rounding. The result has fresh
@@ -148,17 +132,6 @@ public final class MLP: Module, WindowLanguageModel {
         let model = MLP(configuration: c, embedding: embedding, layers: layers.foldingBatchNorm())
         model.setTraining(false)
         return model
-    }
-
-    public func namedParameters() -> [(name: String, tensor: Tensor)] {
-        prefixed("embedding", embedding.namedParameters()) + prefixed("layers", layers.namedParameters())
-    }
-
-    public func namedBuffers() -> [(name: String, tensor: Tensor)] { prefixed("layers", layers.namedBuffers()) }
-
-    public func setTraining(_ training: Bool) {
-        isTraining = training
-        layers.setTraining(training)
     }
 }
 

@@ -64,14 +64,12 @@ extension WaveNetConfiguration {
 /// at i = 4ℓ: `layers.{i+1}.weight` (H, fan_in), `layers.{i+2}.weight|bias|running_mean|running_var`
 /// (H), and last `layers.{4L}.weight` (V, H) and `.bias` (V). Defaults: `layers.1`, `.2`, `.5`,
 /// `.6`, `.9`, `.10`, `.12`; 76 579 parameters.
-public final class WaveNet: Module, WindowLanguageModel {
+public final class WaveNet: WindowNetwork {
     public let configuration: WaveNetConfiguration
     /// The token embedding table C, (V, d).
     public let embedding: Embedding
     /// The levels and the output layer.
     public let layers: Sequential
-    /// Whether BatchNorm uses batch statistics (set by `setTraining`).
-    public private(set) var isTraining = true
 
     public var vocabularySize: Int { configuration.vocabularySize }
     public var contextLength: Int { configuration.contextLength }
@@ -113,20 +111,6 @@ public final class WaveNet: Module, WindowLanguageModel {
         return layers(embedding(contexts, shape: [contexts.count / k, k]))  // (N, k, d) → (N, V)
     }
 
-    /// Mean cross-entropy of `targets` after `contexts`.
-    public func loss(contexts: [Int32], targets: [Int32]) -> Tensor {
-        crossEntropy(logits: logits(contexts: contexts), targets: targets)
-    }
-
-    /// Scores in evaluation mode (running BatchNorm statistics), without a graph; the mode is
-    /// restored afterwards, so periodic evaluation during training is safe.
-    public func logProbabilities(contexts: [Int32]) -> [Float] {
-        let wasTraining = isTraining
-        setTraining(false)
-        defer { setTraining(wasTraining) }
-        return Tensor.withoutGradient { logits(contexts: contexts).logSoftmax().values }
-    }
-
     /// Sets each BatchNorm's running statistics to the exact mean and variance over all of
     /// `contexts` (row-major (N, k), e.g. every training window), a few thousand rows at a
     /// time (`Sequential.calibrateBatchNorm`). Leaves the model in evaluation mode.
@@ -149,17 +133,6 @@ public final class WaveNet: Module, WindowLanguageModel {
         let model = WaveNet(configuration: c, embedding: embedding, layers: layers.foldingBatchNorm())
         model.setTraining(false)
         return model
-    }
-
-    public func namedParameters() -> [(name: String, tensor: Tensor)] {
-        prefixed("embedding", embedding.namedParameters()) + prefixed("layers", layers.namedParameters())
-    }
-
-    public func namedBuffers() -> [(name: String, tensor: Tensor)] { prefixed("layers", layers.namedBuffers()) }
-
-    public func setTraining(_ training: Bool) {
-        isTraining = training
-        layers.setTraining(training)
     }
 }
 
