@@ -114,11 +114,10 @@ public final class MLP: WindowNetwork {
         self.layers = layers
     }
 
-    /// contexts (N·k, row-major (N, k)) → logits (N, V)
-    public func logits(contexts: [Int32]) -> Tensor {
+    /// contexts (N·k, row-major (N, k)) → the concatenated embeddings (N, k·d)
+    public func input(contexts: [Int32]) -> Tensor {
         let k = contextLength, n = contexts.count / k
-        let x = embedding(contexts, shape: [n, k])  // (N, k, d)
-        return layers(x.reshaped([n, k * configuration.embeddingDimensions]))  // (N, V)
+        return embedding(contexts, shape: [n, k]).reshaped([n, k * configuration.embeddingDimensions])  // (N, k, d) → (N, k·d)
     }
 
     /// The inference model: each BatchNorm folded into the Linear before it, using the running

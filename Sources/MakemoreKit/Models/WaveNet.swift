@@ -105,22 +105,9 @@ public final class WaveNet: WindowNetwork {
         self.layers = layers
     }
 
-    /// contexts (N·k, row-major (N, k)) → logits (N, V)
-    public func logits(contexts: [Int32]) -> Tensor {
-        let k = contextLength
-        return layers(embedding(contexts, shape: [contexts.count / k, k]))  // (N, k, d) → (N, V)
-    }
-
-    /// Sets each BatchNorm's running statistics to the exact mean and variance over all of
-    /// `contexts` (row-major (N, k), e.g. every training window), a few thousand rows at a
-    /// time (`Sequential.calibrateBatchNorm`). Leaves the model in evaluation mode.
-    public func calibrateBatchNorm(contexts: [Int32], rowsPerChunk: Int = 4096) {
-        let k = contextLength, n = contexts.count / k
-        setTraining(false)
-        layers.calibrateBatchNorm(chunks: (n + rowsPerChunk - 1) / rowsPerChunk) { chunk in
-            let rows = (chunk * rowsPerChunk)..<min(n, (chunk + 1) * rowsPerChunk)
-            return embedding(Array(contexts[(rows.lowerBound * k)..<(rows.upperBound * k)]), shape: [rows.count, k])  // (rows, k, d)
-        }
+    /// contexts (N·k, row-major (N, k)) → the embedded windows (N, k, d)
+    public func input(contexts: [Int32]) -> Tensor {
+        embedding(contexts, shape: [contexts.count / contextLength, contextLength])
     }
 
     /// The inference model: each BatchNorm folded into the Linear before it

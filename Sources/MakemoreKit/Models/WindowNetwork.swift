@@ -1,18 +1,54 @@
 /// A window model built as an embedding table followed by a `Sequential` (the MLP, WaveNet):
-/// everything but the wiring of `logits(contexts:)` is shared here — the loss, evaluation-mode
-/// scoring, the state-dict names (`embedding.…`, `layers.…`) and the train / eval switch.
+/// everything but the layers' input is shared here — the logits, the loss, evaluation-mode
+/// scoring, BatchNorm calibration, the state-dict names (`embedding.…`, `layers.…`) and the
+/// train / eval switch.
 public protocol WindowNetwork: Module, WindowLanguageModel {
     /// The token embedding table C, (V, d).
     var embedding: Embedding { get }
     /// The hidden blocks and the output layer.
     var layers: Sequential { get }
-    /// contexts (N·k, row-major (N, k)) → logits (N, V)
-    func logits(contexts: [Int32]) -> Tensor
+    /// What `layers` receives for `contexts` (N·k, row-major (N, k)): the embedded windows,
+    /// shaped as the first layer expects.
+    func input(contexts: [Int32]) -> Tensor
 }
 
 extension WindowNetwork {
     /// Whether BatchNorm uses batch statistics (set by `setTraining`).
     public var isTraining: Bool { layers.isTraining }
+
+    /// contexts (N·k, row-major (N, k)) → logits (N, V)
+    public func logits(contexts: [Int32]) -> Tensor { layers(input(contexts: contexts)) }
+
+    /// Sets each BatchNorm's running statistics to the exact mean and variance over all of
+    /// `contexts` (row-major (N, k), e.g. every training window), a few thousand rows at a
+    /// time (`Sequential.calibrateBatchNorm`). Leaves the model in evaluation mode.
+    public func calibrateBatchNorm(contexts: [Int32], rowsPerChunk: Int = 4096) {
+        let k = contextLength, n = contexts.count / k
+        setTraining(false)
+        layers.calibrateBatchNorm(chunks: (n + rowsPerChunk - 1) / rowsPerChunk) { chunk in
+            let rows = (chunk * rowsPerChunk)..<min(n, (chunk + 1) * rowsPerChunk)
+            return input(contexts: Array(contexts[(rows.lowerBound * k)..<(rows.upperBound * k)]))
+        }
+    }
+
+    /// The mean loss over `examples` as training sees it (batch statistics), taken in even
+    /// chunks of at most `rowsPerChunk` windows (all at once would hold several large
+    /// activations), leaving the running statistics as they were.
+    public func trainingLoss(over examples: WindowExamples, rowsPerChunk: Int = 4096) -> Float {
+        let buffers = namedBuffers().map { ($0.tensor, $0.tensor.values) }
+        defer { for (tensor, values) in buffers { tensor.copy(from: values) } }
+        let k = examples.contextLength, n = examples.count
+        let chunks = (n + rowsPerChunk - 1) / rowsPerChunk
+        var total = 0.0
+        for chunk in 0..<chunks {
+            let rows = (chunk * n / chunks)..<((chunk + 1) * n / chunks)
+            let loss = Tensor.withoutGradient {
+                self.loss(contexts: Array(examples.contexts[(rows.lowerBound * k)..<(rows.upperBound * k)]), targets: Array(examples.targets[rows])).item
+            }
+            total += Double(loss) * Double(rows.count)
+        }
+        return Float(total / Double(max(1, n)))
+    }
 
     /// Mean cross-entropy of `targets` after `contexts`.
     public func loss(contexts: [Int32], targets: [Int32]) -> Tensor {
