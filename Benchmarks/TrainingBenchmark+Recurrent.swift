@@ -7,12 +7,12 @@ extension TrainingBenchmark {
         let blockSize = dataset.longestWord + 1
         let v = dataset.vocabulary.size
         var generator = RandomGenerator(seed: 42)
-        let recurrent = RecurrentConfiguration(vocabularySize: v, blockSize: blockSize)
+        let recurrent = SequenceModelConfiguration(vocabularySize: v, blockSize: blockSize)
         let rnn = RNN(configuration: recurrent, using: &generator)
         wholeWords(&report, "rnn", rnn, rnn.loss, dataset: dataset)
         let gru = GRU(configuration: recurrent, using: &generator)
         wholeWords(&report, "gru", gru, gru.loss, dataset: dataset)
-        let bow = BagOfWords(configuration: BagOfWordsConfiguration(vocabularySize: v, blockSize: blockSize), using: &generator)
+        let bow = BagOfWords(configuration: SequenceModelConfiguration(vocabularySize: v, blockSize: blockSize), using: &generator)
         wholeWords(&report, "bow", bow, bow.loss, dataset: dataset)
     }
 

@@ -20,7 +20,7 @@ enum RecurrentStage {
 
     static func run<Cell: RecurrentCell>(_ cell: Cell.Type, _ arguments: ParsedArguments) throws {
         try SequenceStage.run(RecurrentLanguageModel<Cell>.self, arguments, blockSize: \.blockSize) { dataset, blockSize in
-            RecurrentConfiguration(vocabularySize: dataset.vocabulary.size, blockSize: blockSize,
+            SequenceModelConfiguration(vocabularySize: dataset.vocabulary.size, blockSize: blockSize,
                                    embedding: try arguments.int("embedding", in: 1...4096)!, hidden: try arguments.int("hidden", in: 1...4096)!)
         }
     }
@@ -54,7 +54,7 @@ enum BoWCommand: Subcommand {
 
     static func run(_ arguments: ParsedArguments) throws {
         try SequenceStage.run(BagOfWords.self, arguments, blockSize: \.blockSize) { dataset, blockSize in
-            BagOfWordsConfiguration(vocabularySize: dataset.vocabulary.size, blockSize: blockSize,
+            SequenceModelConfiguration(vocabularySize: dataset.vocabulary.size, blockSize: blockSize,
                                     embedding: try arguments.int("embedding", in: 1...4096)!, hidden: try arguments.int("hidden", in: 1...4096)!)
         }
     }

@@ -7,24 +7,24 @@ import Testing
 @Suite struct RecurrentModelTests {
     static func rnn(seed: UInt64 = 1) -> RNN {
         var g = RandomGenerator(seed: seed)
-        return RNN(configuration: RecurrentConfiguration(vocabularySize: 5, blockSize: 10, embedding: 3, hidden: 4), using: &g)
+        return RNN(configuration: SequenceModelConfiguration(vocabularySize: 5, blockSize: 10, embedding: 3, hidden: 4), using: &g)
     }
 
     static func gru(seed: UInt64 = 1) -> GRU {
         var g = RandomGenerator(seed: seed)
-        return GRU(configuration: RecurrentConfiguration(vocabularySize: 5, blockSize: 10, embedding: 3, hidden: 4), using: &g)
+        return GRU(configuration: SequenceModelConfiguration(vocabularySize: 5, blockSize: 10, embedding: 3, hidden: 4), using: &g)
     }
 
     static func bow(seed: UInt64 = 1) -> BagOfWords {
         var g = RandomGenerator(seed: seed)
-        return BagOfWords(configuration: BagOfWordsConfiguration(vocabularySize: 5, blockSize: 10, embedding: 4, hidden: 6), using: &g)
+        return BagOfWords(configuration: SequenceModelConfiguration(vocabularySize: 5, blockSize: 10, embedding: 4, hidden: 6), using: &g)
     }
 
     @Test func defaultsHaveMakemoresParameterCountsAndKeys() {
         var g = RandomGenerator(seed: 1)
-        let recurrent = RecurrentConfiguration(vocabularySize: 27, blockSize: 16)
+        let recurrent = SequenceModelConfiguration(vocabularySize: 27, blockSize: 16)
         let rnn = RNN(configuration: recurrent, using: &g), gru = GRU(configuration: recurrent, using: &g)
-        let bow = BagOfWords(configuration: BagOfWordsConfiguration(vocabularySize: 27, blockSize: 16), using: &g)
+        let bow = BagOfWords(configuration: SequenceModelConfiguration(vocabularySize: 27, blockSize: 16), using: &g)
         #expect(rnn.parameterCount == 11_803 && gru.parameterCount == 28_315 && bow.parameterCount == 12_827)
         #expect(rnn.namedParameters().map(\.name) == ["start", "wte.weight", "cell.xh_to_h.weight", "cell.xh_to_h.bias",
                                                       "lm_head.weight", "lm_head.bias"])
@@ -41,10 +41,10 @@ import Testing
     }
 
     @Test func configurationsUseMakemoresNames() throws {
-        let json = String(decoding: try JSONEncoder().encode(RecurrentConfiguration(vocabularySize: 27, blockSize: 16)), as: UTF8.self)
+        let json = String(decoding: try JSONEncoder().encode(SequenceModelConfiguration(vocabularySize: 27, blockSize: 16)), as: UTF8.self)
         for key in ["vocab_size", "block_size", "n_embd", "n_embd2"] { #expect(json.contains("\"\(key)\"")) }
-        let bow = BagOfWordsConfiguration(vocabularySize: 27, blockSize: 16, hidden: 32)
-        #expect(try JSONDecoder().decode(BagOfWordsConfiguration.self, from: JSONEncoder().encode(bow)) == bow)
+        let bow = SequenceModelConfiguration(vocabularySize: 27, blockSize: 16, hidden: 32)
+        #expect(try JSONDecoder().decode(SequenceModelConfiguration.self, from: JSONEncoder().encode(bow)) == bow)
     }
 
     /// A fresh RNN, GRU or bag-of-words model.
@@ -108,9 +108,9 @@ import Testing
 
     @Test func everyModelLearnsAToyLanguage() throws {
         var g = RandomGenerator(seed: 5)
-        let recurrent = RecurrentConfiguration(vocabularySize: 4, blockSize: 10, embedding: 8, hidden: 16)
+        let recurrent = SequenceModelConfiguration(vocabularySize: 4, blockSize: 10, embedding: 8, hidden: 16)
         let rnn = RNN(configuration: recurrent, using: &g), gru = GRU(configuration: recurrent, using: &g)
-        let bow = BagOfWords(configuration: BagOfWordsConfiguration(vocabularySize: 4, blockSize: 10, embedding: 16, hidden: 16), using: &g)
+        let bow = BagOfWords(configuration: SequenceModelConfiguration(vocabularySize: 4, blockSize: 10, embedding: 16, hidden: 16), using: &g)
         // ln 4 = 1.386 at chance.
         #expect(try Self.finalLoss(rnn, rnn.loss) < 0.05)
         #expect(try Self.finalLoss(gru, gru.loss) < 0.05)

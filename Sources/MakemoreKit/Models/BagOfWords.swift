@@ -1,28 +1,4 @@
-/// The hyperparameters of makemore.py's `BoW`; encoded with its snake_case names.
-public struct BagOfWordsConfiguration: Codable, Sendable, Equatable {
-    /// Tokens in the vocabulary, boundary included.
-    public var vocabularySize: Int
-    /// Positions per sequence: the longest word + 1.
-    public var blockSize: Int
-    /// Channels of the embeddings and the residual stream (`n_embd`).
-    public var embedding: Int
-    /// Channels of the block's MLP (`n_embd2`).
-    public var hidden: Int
-
-    /// A configuration; the defaults are makemore.py's (n_embd 64, n_embd2 64).
-    public init(vocabularySize: Int, blockSize: Int, embedding: Int = 64, hidden: Int = 64) {
-        self.vocabularySize = vocabularySize
-        self.blockSize = blockSize
-        self.embedding = embedding
-        self.hidden = hidden
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case vocabularySize = "vocab_size", blockSize = "block_size", embedding = "n_embd", hidden = "n_embd2"
-    }
-}
-
-/// Stage 5: makemore.py's causal bag-of-words model. Token plus position embedding, one
+/// makemore.py's causal bag-of-words model. Token plus position embedding, one
 /// `BoWBlock` (each position adds the uniform average of the positions up to itself, then a
 /// tanh MLP with a residual) and a linear head with bias. Parameter names are makemore.py's
 /// state-dict keys.
@@ -32,7 +8,7 @@ public struct BagOfWordsConfiguration: Codable, Sendable, Equatable {
 /// costs one position.
 public final class BagOfWords: Module, LanguageModel {
     /// The hyperparameters.
-    public let configuration: BagOfWordsConfiguration
+    public let configuration: SequenceModelConfiguration
     /// `wte`: (V, C).
     public let tokenEmbedding: Embedding
     /// `wpe`: (blockSize, C).
@@ -44,7 +20,7 @@ public final class BagOfWords: Module, LanguageModel {
     private lazy var decoder = BagOfWordsDecoder(model: self)
 
     /// A model with PyTorch's default initialisation, layers created in makemore.py's order.
-    public init(configuration c: BagOfWordsConfiguration, using generator: inout RandomGenerator) {
+    public init(configuration c: SequenceModelConfiguration, using generator: inout RandomGenerator) {
         configuration = c
         tokenEmbedding = Embedding(count: c.vocabularySize, dimensions: c.embedding, using: &generator)
         positionEmbedding = Embedding(count: c.blockSize, dimensions: c.embedding, using: &generator)
@@ -127,7 +103,7 @@ extension BagOfWords: TrainableModel {
     public static let kind = "bow"
 
     /// A fresh model of `configuration` over `vocabularySize` tokens.
-    public convenience init(configuration: BagOfWordsConfiguration, vocabularySize: Int, using generator: inout RandomGenerator) {
+    public convenience init(configuration: SequenceModelConfiguration, vocabularySize: Int, using generator: inout RandomGenerator) {
         var configuration = configuration
         configuration.vocabularySize = vocabularySize
         self.init(configuration: configuration, using: &generator)

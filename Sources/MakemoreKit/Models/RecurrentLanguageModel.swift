@@ -1,28 +1,4 @@
-/// The hyperparameters of makemore.py's `RNN` (either cell); encoded with its snake_case names.
-public struct RecurrentConfiguration: Codable, Sendable, Equatable {
-    /// Tokens in the vocabulary, boundary included.
-    public var vocabularySize: Int
-    /// Positions per sequence (the longest word + 1): the longest word sampling produces.
-    public var blockSize: Int
-    /// Channels of the token embedding (`n_embd`).
-    public var embedding: Int
-    /// Channels of the hidden state (`n_embd2`).
-    public var hidden: Int
-
-    /// A configuration; the defaults are makemore.py's (n_embd 64, n_embd2 64).
-    public init(vocabularySize: Int, blockSize: Int, embedding: Int = 64, hidden: Int = 64) {
-        self.vocabularySize = vocabularySize
-        self.blockSize = blockSize
-        self.embedding = embedding
-        self.hidden = hidden
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case vocabularySize = "vocab_size", blockSize = "block_size", embedding = "n_embd", hidden = "n_embd2"
-    }
-}
-
-/// Stage 5: makemore.py's recurrent language model. Each token is embedded (`wte`), a cell
+/// makemore.py's recurrent language model. Each token is embedded (`wte`), a cell
 /// updates the hidden state once per token starting from a learned state (`start`), and a
 /// linear head (`lm_head`) reads the next token's logits off every hidden state. Parameter
 /// names are makemore.py's state-dict keys.
@@ -32,7 +8,7 @@ public struct RecurrentConfiguration: Codable, Sendable, Equatable {
 /// hidden state of the prefix, one cell step per generated token.
 public final class RecurrentLanguageModel<Cell: RecurrentCell>: Module, LanguageModel {
     /// The hyperparameters.
-    public let configuration: RecurrentConfiguration
+    public let configuration: SequenceModelConfiguration
     /// `start`: the hidden state before the first token, (1, H), zeros at creation.
     public let start: Tensor
     /// `wte`: (V, E).
@@ -44,7 +20,7 @@ public final class RecurrentLanguageModel<Cell: RecurrentCell>: Module, Language
     private lazy var decoder = RecurrentDecoder(model: self)
 
     /// A model with PyTorch's default initialisation, layers created in makemore.py's order.
-    public init(configuration c: RecurrentConfiguration, using generator: inout RandomGenerator) {
+    public init(configuration c: SequenceModelConfiguration, using generator: inout RandomGenerator) {
         configuration = c
         start = .zeros(shape: [1, c.hidden], requiresGrad: true)
         tokenEmbedding = Embedding(count: c.vocabularySize, dimensions: c.embedding, using: &generator)
@@ -130,7 +106,7 @@ extension RecurrentLanguageModel: TrainableModel {
     public static var kind: String { Cell.kind }
 
     /// A fresh model of `configuration` over `vocabularySize` tokens.
-    public convenience init(configuration: RecurrentConfiguration, vocabularySize: Int, using generator: inout RandomGenerator) {
+    public convenience init(configuration: SequenceModelConfiguration, vocabularySize: Int, using generator: inout RandomGenerator) {
         var configuration = configuration
         configuration.vocabularySize = vocabularySize
         self.init(configuration: configuration, using: &generator)
