@@ -6,7 +6,7 @@
 /// Batches run packed (`PackedSequences`): the average stays within each word, so no work is
 /// spent on padding. Sampling keeps the running sum of the prefix's embeddings, so a new token
 /// costs one position.
-public final class BagOfWords: Module, LanguageModel {
+public final class BagOfWords: Module, PackedSequenceModel {
     /// The hyperparameters.
     public let configuration: SequenceModelConfiguration
     /// `wte`: (V, C).
@@ -37,16 +37,6 @@ public final class BagOfWords: Module, LanguageModel {
         let n = batch.rows
         let x = tokenEmbedding(batch.inputs, shape: [n]) + positionEmbedding(batch.positions, shape: [n])  // (N, C)
         return head(block(x, sequenceStarts: batch.starts))  // (N, V)
-    }
-
-    /// Mean cross-entropy of the batch's targets.
-    public func loss(_ batch: PackedSequences) -> Tensor {
-        crossEntropy(logits: logits(batch), targets: batch.targets, ignoreIndex: SequenceExamples.ignoreIndex)
-    }
-
-    /// Every word packed and scored, without a graph.
-    public func nextTokenLogProbabilities(words: [[Int32]]) -> [Float] {
-        Tensor.withoutGradient { logits(PackedSequences(words: words)).logSoftmax().values }
     }
 
     /// Through the kept running sum: when `prefix` extends the previous call's prefix, only the

@@ -6,7 +6,7 @@
 /// A batch runs time step by time step over a `TimeMajorLayout` (sequences sorted by length,
 /// so each step covers only the words still running: no work on padding). Sampling keeps the
 /// hidden state of the prefix, one cell step per generated token.
-public final class RecurrentLanguageModel<Cell: RecurrentCell>: Module, LanguageModel {
+public final class RecurrentLanguageModel<Cell: RecurrentCell>: Module, PackedSequenceModel {
     /// The hyperparameters.
     public let configuration: SequenceModelConfiguration
     /// `start`: the hidden state before the first token, (1, H), zeros at creation.
@@ -38,16 +38,6 @@ public final class RecurrentLanguageModel<Cell: RecurrentCell>: Module, Language
         let x = tokenEmbedding(layout.order.map { batch.inputs[Int($0)] }, shape: [layout.rows])  // (N, E) time-major
         let hidden = cell(x, start: start, layout: layout)  // (N, H) time-major
         return head(embedding(hidden, indices: layout.inverse))  // rows gathered back to batch order: (N, V)
-    }
-
-    /// Mean cross-entropy of the batch's targets.
-    public func loss(_ batch: PackedSequences) -> Tensor {
-        crossEntropy(logits: logits(batch), targets: batch.targets, ignoreIndex: SequenceExamples.ignoreIndex)
-    }
-
-    /// Every word packed and scored, without a graph.
-    public func nextTokenLogProbabilities(words: [[Int32]]) -> [Float] {
-        Tensor.withoutGradient { logits(PackedSequences(words: words)).logSoftmax().values }
     }
 
     /// Through the kept hidden state: when `prefix` extends the previous call's prefix (as it

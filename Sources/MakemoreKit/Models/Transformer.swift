@@ -36,7 +36,7 @@ public struct TransformerConfiguration: Codable, Sendable, Equatable {
 /// Sequences run packed (`PackedSequences`): rows of all words back to back, attention kept
 /// within each word, so no work is spent on padding. Sampling uses a key/value cache, one new
 /// position per generated token, for a whole batch of words at once.
-public final class Transformer: Module, BatchDecodingModel {
+public final class Transformer: Module, PackedSequenceModel, BatchDecodingModel {
     /// The hyperparameters.
     public let configuration: TransformerConfiguration
     /// `transformer.wte`: (V, C).
@@ -88,18 +88,8 @@ public final class Transformer: Module, BatchDecodingModel {
         return head(finalNorm(x))  // (N, V)
     }
 
-    /// Mean cross-entropy of the batch's targets.
-    public func loss(_ batch: PackedSequences) -> Tensor {
-        crossEntropy(logits: logits(batch), targets: batch.targets, ignoreIndex: SequenceExamples.ignoreIndex)
-    }
-
     /// Runs `body` in evaluation mode (no dropout) without recording a graph.
-    func evaluating<R>(_ body: () -> R) -> R { dropout.evaluating(body) }
-
-    /// Every word packed and scored in evaluation mode.
-    public func nextTokenLogProbabilities(words: [[Int32]]) -> [Float] {
-        evaluating { logits(PackedSequences(words: words)).logSoftmax().values }
-    }
+    public func evaluating<R>(_ body: () -> R) -> R { dropout.evaluating(body) }
 
     /// Through the key/value cache: when `prefix` extends the previous call's prefix (as it does
     /// while sampling a word), only the new positions are computed. Not thread-safe; the
