@@ -57,6 +57,7 @@ public struct PackedSequences: Sendable, Equatable {
     /// when there are fewer sequences than parts).
     public func split(into parts: Int) -> [PackedSequences] {
         precondition(parts > 0)
+        guard parts > 1 else { return [self] }
         var groups: [PackedSequences] = []
         var s = 0
         for part in 0..<parts {

@@ -81,13 +81,21 @@ public struct Checkpoint: Sendable {
     /// Reads and validates the checkpoint at `path` (the tensors are checked against the model
     /// when it is rebuilt with `restore`).
     public static func read(path: String) throws -> Checkpoint {
-        let file = try SafetensorsFile.read(path: path)
+        try Checkpoint(file: try SafetensorsFile.read(path: path), path: path)
+    }
+
+    /// Whether `file` carries this project's checkpoint metadata (a bare state dict, as PyTorch
+    /// writes, does not).
+    public static func isCheckpoint(_ file: SafetensorsFile) -> Bool { file.metadata["format"] != nil }
+
+    /// The checkpoint in the already-read `file`; `path` names it in errors.
+    public init(file: SafetensorsFile, path: String) throws {
         let m = file.metadata
         func field(_ key: String) throws -> String {
             guard let value = m[key] else { throw MakemoreError("\(path): not a makemore checkpoint (no '\(key)' in __metadata__)") }
             return value
         }
-        guard try field("format") == format else { throw MakemoreError("\(path): unknown checkpoint format '\(m["format"] ?? "")'") }
+        guard try field("format") == Checkpoint.format else { throw MakemoreError("\(path): unknown checkpoint format '\(m["format"] ?? "")'") }
         guard let characters = (try? JSONParser.parse(try field("vocabulary")))?.arrayValue?.compactMap(\.stringValue),
               characters.allSatisfy({ $0.count == 1 }), Set(characters).count == characters.count
         else { throw MakemoreError("\(path): the vocabulary metadata is not a list of distinct single characters") }
@@ -95,18 +103,13 @@ public struct Checkpoint: Sendable {
             throw MakemoreError("\(path): the split metadata is malformed")
         }
         guard let step = Int(try field("step")), step >= 0 else { throw MakemoreError("\(path): the step metadata is not a whole number") }
-        return Checkpoint(kind: try field("model"), configuration: try field("config"), vocabulary: Vocabulary(characters: characters.map { Character($0) }),
-                          split: split, step: step, valLoss: m["val_loss"].flatMap(Double.init), tensors: file.tensors)
-    }
-
-    private init(kind: String, configuration: String, vocabulary: Vocabulary, split: SplitRecord, step: Int, valLoss: Double?, tensors: [SafetensorsFile.Tensor]) {
-        self.kind = kind
-        self.configuration = configuration
-        self.vocabulary = vocabulary
+        kind = try field("model")
+        configuration = try field("config")
+        vocabulary = Vocabulary(characters: characters.map { Character($0) })
         self.split = split
         self.step = step
-        self.valLoss = valLoss
-        self.tensors = tensors
+        valLoss = m["val_loss"].flatMap(Double.init)
+        tensors = file.tensors
     }
 
     /// The model of type `M` stored here; `source` names the file in errors.
