@@ -76,9 +76,3 @@ func medianSeconds(repetitions: Int = 7, minimumRun: Duration = .milliseconds(5)
     return samples[samples.count / 2]
 }
 
-extension Duration {
-    var seconds: Double {
-        let (whole, attoseconds) = components
-        return Double(whole) + Double(attoseconds) * 1e-18
-    }
-}

@@ -41,8 +41,3 @@ enum BigramCommand: Subcommand {
         StageOptions.emit(report, arguments, details: details)
     }
 }
-
-extension Duration {
-    /// This duration in seconds.
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
-}

@@ -88,15 +88,4 @@ public final class BufferPool: @unchecked Sendable {
             pointer.deallocate()
         }
     }
-
-    /// Frees every cached buffer (buffers in use are unaffected).
-    public func trim() {
-        lock.lock()
-        let all = buckets
-        buckets = Array(repeating: [], count: 64)
-        stats.cachedBuffers = 0
-        stats.cachedBytes = 0
-        lock.unlock()
-        for bucket in all { for p in bucket { p.deallocate() } }
-    }
 }

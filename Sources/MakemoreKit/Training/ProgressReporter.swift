@@ -29,7 +29,7 @@ public final class ProgressReporter {
             guard step % every == 0 || step == total else { return }
         }
         lastDraw = now
-        let elapsed = seconds(now - start)
+        let elapsed = (now - start).seconds
         let rate = Double(step) / max(elapsed, 1e-9)
         let eta = Double(total - step) / max(rate, 1e-9)
         let line = String(format: "step %d/%d  loss %.4f  lr %.3g  %.0f steps/s  ETA %@", step, total, loss, learningRate, rate, ProgressReporter.clock(eta))
@@ -51,6 +51,4 @@ public final class ProgressReporter {
         let s = Int(seconds.rounded())
         return s >= 60 ? String(format: "%d:%02d", s / 60, s % 60) : "\(s)s"
     }
-
-    private func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
 }

@@ -101,7 +101,7 @@ public struct TrainingLoop {
             validate(after: history.steps)
         }
         if let keepBest, let bestState { bestState.restore(into: keepBest) }
-        history.trainSeconds = Double(trainTime.components.seconds) + Double(trainTime.components.attoseconds) * 1e-18
+        history.trainSeconds = trainTime.seconds
         return history
     }
 }
