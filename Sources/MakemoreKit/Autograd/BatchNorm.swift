@@ -3,12 +3,17 @@ public struct BatchNormResult {
     /// The normalised, scaled and shifted input (same shape as the input).
     public let output: Tensor
     /// Per-channel batch mean `[C]`.
-    public let mean: [Float]
+    public let mean: Tensor
     /// Per-channel biased batch variance `[C]` (divides by n), the one used to normalise.
-    public let variance: [Float]
-    /// Per-channel unbiased batch variance `[C]` (divides by n − 1), what PyTorch puts in
-    /// `running_var`.
-    public let unbiasedVariance: [Float]
+    public let variance: Tensor
+    /// Values per channel, n.
+    public let count: Int
+
+    /// `n/(n − 1)`: turns `variance` into the unbiased one PyTorch keeps in `running_var`.
+    public var besselCorrection: Float { Float(count) / Float(count - 1) }
+
+    /// Per-channel unbiased batch variance `[C]` (divides by n − 1), copied out.
+    public var unbiasedVariance: [Float] { variance.values.map { $0 * besselCorrection } }
 }
 
 /// Batch normalisation in training mode: each channel (the last axis) is normalised over ALL
@@ -32,8 +37,5 @@ public func batchNorm(_ x: Tensor, gamma: Tensor, beta: Tensor, eps: Float = 1e-
         batchNormBackward(x.gradDataIfRequired, gamma.gradDataIfRequired, beta.gradDataIfRequired,
                           out.gradData, x.data, gamma.data, mean.data, rstd.data, rows, channels)
     }
-    let biased = variance.values
-    let correction = Float(rows) / Float(rows - 1)
-    return BatchNormResult(output: out, mean: mean.values, variance: biased,
-                           unbiasedVariance: biased.map { $0 * correction })
+    return BatchNormResult(output: out, mean: mean, variance: variance, count: rows)
 }

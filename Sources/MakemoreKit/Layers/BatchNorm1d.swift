@@ -36,9 +36,8 @@ public final class BatchNorm1d: Layer {
             return x * Tensor(shape: [scale.count], values: scale) + Tensor(shape: [shift.count], values: shift)
         }
         let result = batchNorm(x, gamma: weight, beta: bias, eps: eps)
-        let m = momentum
-        runningMean.copy(from: zip(runningMean.values, result.mean).map { (1 - m) * $0 + m * $1 })
-        runningVar.copy(from: zip(runningVar.values, result.unbiasedVariance).map { (1 - m) * $0 + m * $1 })
+        runningMean.moveAverage(toward: result.mean, momentum: momentum)
+        runningVar.moveAverage(toward: result.variance, momentum: momentum, scale: result.besselCorrection)
         return result.output
     }
 

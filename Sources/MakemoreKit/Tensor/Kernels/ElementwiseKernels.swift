@@ -10,6 +10,11 @@ func accumulate(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>,
     for i in 0..<n { dst[i] += src[i] }
 }
 
+/// running[n] = (1 − momentum)·running[n] + momentum·scale·batch[n]
+func movingAverage(_ running: UnsafeMutablePointer<Float>, _ batch: UnsafePointer<Float>, _ n: Int, momentum: Float, scale: Float) {
+    for i in 0..<n { running[i] = (1 - momentum) * running[i] + momentum * scale * batch[i] }
+}
+
 /// dst[n] += alpha * src[n]
 func accumulate(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>, scale alpha: Float, _ n: Int) {
     for i in 0..<n { dst[i] += alpha * src[i] }
