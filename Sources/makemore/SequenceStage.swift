@@ -70,12 +70,10 @@ enum SequenceStage {
         var report = StageReport(model: name, parameters: model.parameterCount, dataset: dataset,
                                  losses: StageOptions.losses(model, dataset), samples: samples.map { dataset.vocabulary.decode($0) })
         report.record(history)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let configurationText = String(decoding: try encoder.encode(configuration), as: UTF8.self)
-        report.extra = [("config", try JSONParser.parse(configurationText))] + extra
+        let configurationJSON = try JSONValue(encoding: configuration)
+        report.extra = [("config", configurationJSON)] + extra
         report.seconds = (ContinuousClock.now - clock).seconds
-        StageOptions.emit(report, arguments, details: ["config: \(configurationText)"])
+        StageOptions.emit(report, arguments, details: ["config: \(configurationJSON.serialized)"])
     }
 
     /// Temperature, top-k and prefix from the command line; the prefix must use the

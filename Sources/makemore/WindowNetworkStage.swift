@@ -2,10 +2,9 @@ import Foundation
 import MakemoreKit
 
 /// What a window-network stage's configuration offers the shared runner.
-protocol WindowNetworkConfiguration {
+protocol WindowNetworkConfiguration: Encodable {
     var contextLength: Int { get }
     var batchNorm: Bool { get }
-    var json: JSONValue { get }
 }
 
 extension MLPConfiguration: WindowNetworkConfiguration {}
@@ -84,7 +83,7 @@ func runWindowNetworkStage<Model: StageWindowNetwork>(
     report.record(history)
     let ideal = log(Double(dataset.vocabulary.size))
     report.extra = [("initial_loss", .number(Double(initialLoss))), ("uniform_loss", .number(ideal)),
-                    ("configuration", configuration.json), ("folded_parameters", .integer(inference.parameterCount)),
+                    ("configuration", try JSONValue(encoding: configuration)), ("folded_parameters", .integer(inference.parameterCount)),
                     ("batch_norm_calibrated", .bool(calibrated))]
     if let diagnostics { report.extra.append(("diagnostics", .array(diagnostics.snapshots.map(\.json)))) }
     report.seconds = (ContinuousClock.now - clock).seconds

@@ -41,21 +41,6 @@ public struct MLPConfiguration: Codable, Equatable, Sendable {
     }
 }
 
-extension MLPConfiguration {
-    /// The configuration as a JSON object with its snake_case coding keys (for `--json`).
-    public var json: JSONValue {
-        .object([
-            (CodingKeys.vocabularySize.rawValue, .integer(vocabularySize)),
-            (CodingKeys.contextLength.rawValue, .integer(contextLength)),
-            (CodingKeys.embeddingDimensions.rawValue, .integer(embeddingDimensions)),
-            (CodingKeys.hiddenSize.rawValue, .integer(hiddenSize)),
-            (CodingKeys.hiddenLayers.rawValue, .integer(hiddenLayers)),
-            (CodingKeys.batchNorm.rawValue, .bool(batchNorm)),
-            (CodingKeys.initialization.rawValue, .string(initialization.rawValue)),
-            (CodingKeys.batchNormMomentum.rawValue, .number(Double(batchNormMomentum))),
-        ])
-    }
-}
 
 /// Stage 3: the MLP of Bengio et al. (2003) as built in the lectures. The `contextLength`
 /// previous tokens are embedded, concatenated, and passed through hidden blocks of

@@ -30,19 +30,6 @@ public struct WaveNetConfiguration: Codable, Equatable, Sendable {
     }
 }
 
-extension WaveNetConfiguration {
-    /// The configuration as a JSON object with its snake_case coding keys (for `--json`).
-    public var json: JSONValue {
-        .object([
-            (CodingKeys.vocabularySize.rawValue, .integer(vocabularySize)),
-            (CodingKeys.contextLength.rawValue, .integer(contextLength)),
-            (CodingKeys.embeddingDimensions.rawValue, .integer(embeddingDimensions)),
-            (CodingKeys.hiddenSize.rawValue, .integer(hiddenSize)),
-            (CodingKeys.batchNorm.rawValue, .bool(batchNorm)),
-            (CodingKeys.batchNormMomentum.rawValue, .number(Double(batchNormMomentum))),
-        ])
-    }
-}
 
 /// Stage 4: the hierarchical MLP of lecture 5, after WaveNet (van den Oord et al., 2016).
 /// Instead of squashing all k context embeddings into one layer, pairs of neighbours are fused
