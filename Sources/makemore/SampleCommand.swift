@@ -38,7 +38,7 @@ enum SampleCommand: Subcommand {
             split = nil
         }
         let longest = split.map { ($0.train + $0.val + $0.test).map(\.count).max() ?? 0 } ?? 32
-        let options = SamplingOptions(temperature: temperature, topK: topK, prefix: prefix, maximumLength: max(2 * longest, 16))
+        let options = SamplingOptions(temperature: temperature, topK: topK, prefix: prefix, maximumLength: SamplingOptions.lengthLimit(longestWord: longest))
         let words = Sampler.generate(model, count: count, options: options, using: &generator).map { vocabulary.decode($0) }
         let sets = split.map { s in SplitName.allCases.map { (name: $0, words: Set(s[$0])) } }
         let tags = words.map { word -> String in

@@ -76,7 +76,7 @@ enum StageOptions {
     /// `--samples` words from `model`, decoded.
     static func samples(_ model: some LanguageModel, _ dataset: Dataset, _ arguments: ParsedArguments, generator: inout RandomGenerator) throws -> [String] {
         let count = try arguments.int("samples", in: 0...1_000_000)!
-        let options = SamplingOptions(maximumLength: max(2 * dataset.longestWord, 16))
+        let options = SamplingOptions(maximumLength: SamplingOptions.lengthLimit(longestWord: dataset.longestWord))
         return Sampler.generate(model, count: count, options: options, using: &generator).map { dataset.vocabulary.decode($0) }
     }
 

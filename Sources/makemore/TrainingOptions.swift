@@ -27,7 +27,7 @@ struct TrainingOptions {
     let evaluateEvery: Int?
     let plotLoss: String?
     let log: String?
-    let logSteps: Bool
+    let showsProgress: Bool
 
     static func options(_ d: TrainingDefaults) -> [Option] {
         [
@@ -62,7 +62,7 @@ struct TrainingOptions {
         evaluateEvery = try arguments.int("eval-every", in: 1...Int.max)
         plotLoss = arguments.string("plot-loss")
         log = arguments.string("log")
-        logSteps = !arguments.flag("quiet")
+        showsProgress = !arguments.flag("quiet")
     }
 
     /// The shared loop for these settings: Ctrl-C stops it cleanly, and `model` ends the run
@@ -70,7 +70,7 @@ struct TrainingOptions {
     func loop(keepingBest model: any Module) -> TrainingLoop {
         InterruptMonitor.shared.install()
         var loop = TrainingLoop(steps: steps, learningRate: learningRate, schedule: schedule, evaluateEvery: evaluateEvery,
-                                progress: ProgressReporter(total: steps, enabled: logSteps))
+                                progress: ProgressReporter(total: steps, enabled: showsProgress))
         loop.interrupt = .shared
         loop.keepBest = model
         return loop

@@ -55,10 +55,7 @@ public struct DatasetSplit: Equatable, Sendable {
     /// Reads `train.txt`, `val.txt` and `test.txt` from `directory`; val and test may be empty.
     public init(directory: String) throws {
         func part(_ name: SplitName) throws -> [String] {
-            let path = (directory as NSString).appendingPathComponent("\(name.rawValue).txt")
-            guard FileManager.default.fileExists(atPath: path) else { throw MakemoreError("\(path): no such file") }
-            guard let data = FileManager.default.contents(atPath: path) else { throw MakemoreError("\(path): cannot be read") }
-            return try WordList.parse(data, name: path)
+            try WordList.load(path: (directory as NSString).appendingPathComponent("\(name.rawValue).txt"), allowingEmpty: true)
         }
         self.init(train: try part(.train), val: try part(.val), test: try part(.test))
         guard !train.isEmpty else { throw MakemoreError("\(directory)/train.txt: contains no words") }

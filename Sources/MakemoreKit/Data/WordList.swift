@@ -6,8 +6,9 @@ import Foundation
 /// of surrounding white space and blank lines are skipped. Any Unicode text is a legal item
 /// (`Zoë`, `Jean-Luc`, `O'Neil`, `김민준`); see `Vocabulary` for what counts as one character.
 public enum WordList {
-    /// Reads the words of the file at `path`; throws a one-line `MakemoreError` naming the file.
-    public static func load(path: String) throws -> [String] {
+    /// Reads the words of the file at `path`; throws a one-line `MakemoreError` naming the file
+    /// (also when it holds no words, unless `allowingEmpty`).
+    public static func load(path: String, allowingEmpty: Bool = false) throws -> [String] {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw MakemoreError("\(path): no such file")
@@ -17,7 +18,7 @@ public enum WordList {
             throw MakemoreError("\(path): cannot be read")
         }
         let words = try parse(data, name: path)
-        guard !words.isEmpty else { throw MakemoreError("\(path): contains no words (only blank lines)") }
+        guard allowingEmpty || !words.isEmpty else { throw MakemoreError("\(path): contains no words (only blank lines)") }
         return words
     }
 

@@ -13,6 +13,10 @@ public struct SamplingOptions: Sendable {
     /// Words grown side by side by a `BatchDecodingModel` (1: one word after another).
     public var batchSize: Int = 256
 
+    /// The length cap for data whose longest word has `longestWord` tokens: twice that, at
+    /// least 16 (room to make up longer words without looping forever).
+    public static func lengthLimit(longestWord: Int) -> Int { max(2 * longestWord, 16) }
+
     /// Defaults: temperature 1, no top-k, no prefix, at most 64 tokens, batches of 256 words.
     public init(temperature: Double = 1, topK: Int? = nil, prefix: [Int32] = [], maximumLength: Int = 64, batchSize: Int = 256) {
         self.temperature = temperature
