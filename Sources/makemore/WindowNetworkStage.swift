@@ -1,25 +1,6 @@
 import Foundation
 import MakemoreKit
 
-/// What a window-network stage's configuration offers the shared runner.
-protocol WindowNetworkConfiguration: Encodable {
-    var contextLength: Int { get }
-    var batchNorm: Bool { get }
-}
-
-extension MLPConfiguration: WindowNetworkConfiguration {}
-extension WaveNetConfiguration: WindowNetworkConfiguration {}
-
-/// A window network a stage trains, folds and reports.
-protocol StageWindowNetwork: WindowNetwork, TrainableModel where Configuration: WindowNetworkConfiguration {
-    var configuration: Configuration { get }
-    /// The model with each BatchNorm folded into the Linear before it.
-    func foldingBatchNorm() -> Self
-}
-
-extension MLP: StageWindowNetwork {}
-extension WaveNet: StageWindowNetwork {}
-
 /// The diagnostics options of the window-network stages.
 let diagnosticsOptions = [
     Option(flag: "diagnose", "print per-layer activation, gradient and update:data statistics on stderr (and in --json)"),
@@ -30,7 +11,7 @@ let diagnosticsOptions = [
 /// Runs a window-network stage (`mlp`, `wavenet`) end to end: data, model (fresh or `--load`),
 /// training with diagnostics, optional BatchNorm calibration, `--save`, then evaluation and
 /// sampling of the folded model and the report. `details` adds stage-specific text lines.
-func runWindowNetworkStage<Model: StageWindowNetwork>(
+func runWindowNetworkStage<Model: WindowNetwork & TrainableModel>(
     _ name: String, _ arguments: ParsedArguments, model: Model.Type,
     configuration makeConfiguration: (Int) throws -> Model.Configuration, calibrate: Bool,
     details stageDetails: (Model.Configuration) -> [String] = { _ in [] }

@@ -91,11 +91,4 @@ final class BagOfWordsDecoder {
 
 extension BagOfWords: TrainableModel {
     public static let kind = "bow"
-
-    /// A fresh model of `configuration` over `vocabularySize` tokens.
-    public convenience init(configuration: SequenceModelConfiguration, vocabularySize: Int, using generator: inout RandomGenerator) {
-        var configuration = configuration
-        configuration.vocabularySize = vocabularySize
-        self.init(configuration: configuration, using: &generator)
-    }
 }

@@ -12,13 +12,26 @@ public protocol CheckpointableModel: LanguageModel, SendableMetatype {
     static func restore(configuration: Configuration, vocabularySize: Int, from file: SafetensorsFile, source: String) throws -> Self
 }
 
+/// The hyperparameters of a trainable model; the vocabulary size is set from the data.
+public protocol ModelConfiguration: Codable {
+    /// Tokens in the vocabulary, boundary included.
+    var vocabularySize: Int { get set }
+}
+
 /// A trained, module-based model: built fresh from its configuration, then trained or loaded.
-public protocol TrainableModel: CheckpointableModel, Module {
-    /// A freshly initialised model.
-    init(configuration: Configuration, vocabularySize: Int, using generator: inout RandomGenerator)
+public protocol TrainableModel: CheckpointableModel, Module where Configuration: ModelConfiguration {
+    /// A freshly initialised model of `configuration` (its vocabulary size included).
+    init(configuration: Configuration, using generator: inout RandomGenerator)
 }
 
 extension TrainableModel {
+    /// A freshly initialised model of `configuration` over `vocabularySize` tokens.
+    public init(configuration: Configuration, vocabularySize: Int, using generator: inout RandomGenerator) {
+        var configuration = configuration
+        configuration.vocabularySize = vocabularySize
+        self.init(configuration: configuration, using: &generator)
+    }
+
     /// Builds the model with a throw-away initialisation, loads every tensor, switches to eval.
     public static func restore(configuration: Configuration, vocabularySize: Int, from file: SafetensorsFile, source: String) throws -> Self {
         var generator = RandomGenerator(seed: 0)

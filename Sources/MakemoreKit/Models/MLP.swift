@@ -1,5 +1,5 @@
 /// The hyperparameters of the Bengio MLP (stage 3).
-public struct MLPConfiguration: Codable, Equatable, Sendable {
+public struct MLPConfiguration: ModelConfiguration, Equatable, Sendable {
     /// How the Linear layers are drawn at creation.
     public enum Initialization: String, Codable, CaseIterable, Sendable {
         /// N(0, 1)·gain/√fan_in (gain 5/3 before tanh, 1 for the output layer), biases 0, and
@@ -93,7 +93,7 @@ public final class MLP: WindowNetwork {
     }
 
     /// A model from existing parts (the folded copy).
-    init(configuration: MLPConfiguration, embedding: Embedding, layers: Sequential) {
+    public init(configuration: MLPConfiguration, embedding: Embedding, layers: Sequential) {
         self.configuration = configuration
         self.embedding = embedding
         self.layers = layers
@@ -104,28 +104,8 @@ public final class MLP: WindowNetwork {
         let k = contextLength, n = contexts.count / k
         return embedding(contexts, shape: [n, k]).reshaped([n, k * configuration.embeddingDimensions])  // (N, k, d) → (N, k·d)
     }
-
-    /// The inference model: each BatchNorm folded into the Linear before it, using the running
-    /// statistics (`Sequential.foldingBatchNorm()`), so evaluation costs one affine map per block.
-    /// Its logits equal the eval-mode logits of `self` up to rounding. The result has fresh
-    /// hidden weights but shares the embedding and the output layer: fold once training is over.
-    public func foldingBatchNorm() -> MLP {
-        guard configuration.batchNorm else { return self }
-        var c = configuration
-        c.batchNorm = false
-        let model = MLP(configuration: c, embedding: embedding, layers: layers.foldingBatchNorm())
-        model.setTraining(false)
-        return model
-    }
 }
 
 extension MLP: TrainableModel {
     public static let kind = "mlp"
-
-    /// A fresh model of `configuration` over `vocabularySize` tokens.
-    public convenience init(configuration: MLPConfiguration, vocabularySize: Int, using generator: inout RandomGenerator) {
-        var configuration = configuration
-        configuration.vocabularySize = vocabularySize
-        self.init(configuration: configuration, using: &generator)
-    }
 }

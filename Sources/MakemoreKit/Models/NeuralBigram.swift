@@ -4,13 +4,17 @@
 /// towards equal probabilities, like the count model's smoothing.
 public final class NeuralBigram: TrainableModel, WindowLanguageModel {
     /// The neural bigram has no hyperparameters beyond the vocabulary size.
-    public struct Configuration: Codable, Sendable {
-        /// The only configuration.
-        public init() {}
+    public struct Configuration: ModelConfiguration, Sendable {
+        public var vocabularySize: Int
+
+        /// The model over `vocabularySize` tokens.
+        public init(vocabularySize: Int) { self.vocabularySize = vocabularySize }
+
+        enum CodingKeys: String, CodingKey { case vocabularySize = "vocabulary_size" }
     }
 
     public static let kind = "neural-bigram"
-    public var configuration: Configuration { Configuration() }
+    public var configuration: Configuration { Configuration(vocabularySize: vocabularySize) }
 
     /// (V, V), initialised N(0, 1) as in the lecture; checkpoint key `logits` as in makemore.py.
     public let weight: Tensor
@@ -18,9 +22,15 @@ public final class NeuralBigram: TrainableModel, WindowLanguageModel {
     public var vocabularySize: Int { weight.shape[0] }
     public var contextLength: Int { 1 }
 
+    /// A model of `configuration` with N(0, 1) logits.
+    public init(configuration: Configuration, using generator: inout RandomGenerator) {
+        let v = configuration.vocabularySize
+        weight = .normal(shape: [v, v], requiresGrad: true, using: &generator)
+    }
+
     /// A model over `vocabularySize` tokens with N(0, 1) logits.
-    public init(configuration: Configuration = Configuration(), vocabularySize: Int, using generator: inout RandomGenerator) {
-        weight = .normal(shape: [vocabularySize, vocabularySize], requiresGrad: true, using: &generator)
+    public convenience init(vocabularySize: Int, using generator: inout RandomGenerator) {
+        self.init(configuration: Configuration(vocabularySize: vocabularySize), using: &generator)
     }
 
     /// contexts (N) → logits (N, V)

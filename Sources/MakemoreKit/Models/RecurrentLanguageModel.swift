@@ -95,10 +95,4 @@ extension RecurrentLanguageModel: TrainableModel {
     /// `rnn` or `gru`, makemore.py's `--type`.
     public static var kind: String { Cell.kind }
 
-    /// A fresh model of `configuration` over `vocabularySize` tokens.
-    public convenience init(configuration: SequenceModelConfiguration, vocabularySize: Int, using generator: inout RandomGenerator) {
-        var configuration = configuration
-        configuration.vocabularySize = vocabularySize
-        self.init(configuration: configuration, using: &generator)
-    }
 }

@@ -1,6 +1,6 @@
 /// The hyperparameters of makemore.py's `ModelConfig` that its RNN, GRU and bag-of-words models
 /// use; encoded with its snake_case names.
-public struct SequenceModelConfiguration: Codable, Sendable, Equatable {
+public struct SequenceModelConfiguration: ModelConfiguration, Sendable, Equatable {
     /// Tokens in the vocabulary, boundary included.
     public var vocabularySize: Int
     /// Positions per sequence: the longest word + 1 (also the longest word sampling produces).

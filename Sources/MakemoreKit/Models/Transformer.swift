@@ -1,5 +1,5 @@
 /// The hyperparameters of a `Transformer`; encoded with makemore.py's snake_case names.
-public struct TransformerConfiguration: Codable, Sendable, Equatable {
+public struct TransformerConfiguration: ModelConfiguration, Sendable, Equatable {
     /// Tokens in the vocabulary, boundary included.
     public var vocabularySize: Int
     /// Positions per sequence: the longest word + 1.
@@ -186,13 +186,6 @@ final class TransformerDecoder: BatchDecoder {
 
 extension Transformer: TrainableModel {
     public static let kind = "transformer"
-
-    /// A fresh model of `configuration` over `vocabularySize` tokens.
-    public convenience init(configuration: TransformerConfiguration, vocabularySize: Int, using generator: inout RandomGenerator) {
-        var configuration = configuration
-        configuration.vocabularySize = vocabularySize
-        self.init(configuration: configuration, using: &generator)
-    }
 }
 
 extension Transformer {

@@ -1,5 +1,5 @@
 /// The hyperparameters of the hierarchical MLP of lecture 5 ("WaveNet", stage 4).
-public struct WaveNetConfiguration: Codable, Equatable, Sendable {
+public struct WaveNetConfiguration: ModelConfiguration, Equatable, Sendable {
     /// Tokens in the vocabulary, boundary included.
     public var vocabularySize: Int
     /// Previous tokens seen per prediction: a power of two, 2 or more; log₂ of it is the
@@ -86,7 +86,7 @@ public final class WaveNet: WindowNetwork {
     }
 
     /// A model from existing parts (the folded copy).
-    init(configuration: WaveNetConfiguration, embedding: Embedding, layers: Sequential) {
+    public init(configuration: WaveNetConfiguration, embedding: Embedding, layers: Sequential) {
         self.configuration = configuration
         self.embedding = embedding
         self.layers = layers
@@ -96,27 +96,8 @@ public final class WaveNet: WindowNetwork {
     public func input(contexts: [Int32]) -> Tensor {
         embedding(contexts, shape: [contexts.count / contextLength, contextLength])
     }
-
-    /// The inference model: each BatchNorm folded into the Linear before it
-    /// (`Sequential.foldingBatchNorm()`); logits equal the eval-mode logits of `self` up to
-    /// rounding. Shares the embedding and the output layer: fold once training is over.
-    public func foldingBatchNorm() -> WaveNet {
-        guard configuration.batchNorm else { return self }
-        var c = configuration
-        c.batchNorm = false
-        let model = WaveNet(configuration: c, embedding: embedding, layers: layers.foldingBatchNorm())
-        model.setTraining(false)
-        return model
-    }
 }
 
 extension WaveNet: TrainableModel {
     public static let kind = "wavenet"
-
-    /// A fresh model of `configuration` over `vocabularySize` tokens.
-    public convenience init(configuration: WaveNetConfiguration, vocabularySize: Int, using generator: inout RandomGenerator) {
-        var configuration = configuration
-        configuration.vocabularySize = vocabularySize
-        self.init(configuration: configuration, using: &generator)
-    }
 }

@@ -3,6 +3,9 @@
 /// scoring, BatchNorm calibration, the state-dict names (`embedding.…`, `layers.…`) and the
 /// train / eval switch.
 public protocol WindowNetwork: Module, WindowLanguageModel {
+    associatedtype Configuration: WindowNetworkConfiguration
+    /// The hyperparameters.
+    var configuration: Configuration { get }
     /// The token embedding table C, (V, d).
     var embedding: Embedding { get }
     /// The hidden blocks and the output layer.
@@ -10,7 +13,20 @@ public protocol WindowNetwork: Module, WindowLanguageModel {
     /// What `layers` receives for `contexts` (N·k, row-major (N, k)): the embedded windows,
     /// shaped as the first layer expects.
     func input(contexts: [Int32]) -> Tensor
+    /// A model from existing parts (the folded copy).
+    init(configuration: Configuration, embedding: Embedding, layers: Sequential)
 }
+
+/// What the shared window-network code reads of a configuration.
+public protocol WindowNetworkConfiguration {
+    /// Tokens of context per prediction.
+    var contextLength: Int { get }
+    /// Whether the hidden blocks normalise with BatchNorm.
+    var batchNorm: Bool { get set }
+}
+
+extension MLPConfiguration: WindowNetworkConfiguration {}
+extension WaveNetConfiguration: WindowNetworkConfiguration {}
 
 extension WindowNetwork {
     /// Whether BatchNorm uses batch statistics (set by `setTraining`).
@@ -48,6 +64,19 @@ extension WindowNetwork {
             total += Double(loss) * Double(rows.count)
         }
         return Float(total / Double(max(1, n)))
+    }
+
+    /// The inference model: each BatchNorm folded into the Linear before it, using the running
+    /// statistics (`Sequential.foldingBatchNorm()`), so evaluation costs one affine map per
+    /// block. Its logits equal the eval-mode logits of `self` up to rounding. It has fresh hidden
+    /// weights but shares the embedding and the output layer: fold once training is over.
+    public func foldingBatchNorm() -> Self {
+        guard configuration.batchNorm else { return self }
+        var folded = configuration
+        folded.batchNorm = false
+        let model = Self(configuration: folded, embedding: embedding, layers: layers.foldingBatchNorm())
+        model.setTraining(false)
+        return model
     }
 
     /// Mean cross-entropy of `targets` after `contexts`.
