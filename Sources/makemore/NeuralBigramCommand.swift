@@ -23,7 +23,7 @@ enum NeuralBigramCommand: Subcommand {
         let initialLoss = Tensor.withoutGradient { model.loss(contexts: examples.contexts, targets: examples.targets, l2: 0).item }
         let optimizer = Optimizer(parameters: model.parameters, configuration: training.optimizer)
         var contexts: [Int32] = [], targets: [Int32] = []
-        let loop = checkpoint == nil ? training.loop(keepingBest: model) : TrainingLoop(steps: 0, learningRate: 0)
+        let loop = checkpoint == nil ? training.loop(keepingBest: model, optimizer: optimizer) : TrainingLoop(steps: 0, learningRate: 0)
         let history = try loop.run(optimizer: optimizer, loss: { _ in
             guard let size = training.batchSize else {
                 return model.loss(contexts: examples.contexts, targets: examples.targets, l2: l2)

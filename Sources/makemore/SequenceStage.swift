@@ -32,8 +32,8 @@ enum SequenceStage {
         let name = M.kind
         let training = try TrainingOptions(arguments)
         guard let batchSize = training.batchSize else { throw UsageError("--batch-size must be a number of words") }
-        var optimizer = training.optimizer
-        optimizer.beta2 = 0.99  // makemore.py's betas (0.9, 0.99)
+        var optimizerConfiguration = training.optimizer
+        optimizerConfiguration.beta2 = 0.99  // makemore.py's betas (0.9, 0.99)
         let loadPath = arguments.string("load")
         let file = try loadPath.map { try SafetensorsFile.read(path: $0) }
         let bare = file.map { !Checkpoint.isCheckpoint($0) && importing != nil } ?? false
@@ -54,10 +54,11 @@ enum SequenceStage {
             M(configuration: configuration, vocabularySize: dataset.vocabulary.size, using: &generator)
         })
         let examples = try SequenceExamples(words: dataset.train, blockSize: blockSize)
-        var loop = restored == nil ? training.loop(keepingBest: model) : TrainingLoop(steps: 0, learningRate: 0)
+        let optimizer = Optimizer(parameters: model.parameters, configuration: optimizerConfiguration)
+        var loop = restored == nil ? training.loop(keepingBest: model, optimizer: optimizer) : TrainingLoop(steps: 0, learningRate: 0)
         loop.evaluateEvery = training.evaluateEvery ?? max(1, min(500, training.steps / 10))
         var inputs: [Int32] = [], targets: [Int32] = []
-        let history = try loop.run(optimizer: Optimizer(parameters: model.parameters, configuration: optimizer), gradients: { _ in
+        let history = try loop.run(optimizer: optimizer, gradients: { _ in
             examples.sampleBatch(size: batchSize, using: &generator, inputs: &inputs, targets: &targets)
             let shares = PackedSequences(paddedInputs: inputs, paddedTargets: targets, blockSize: blockSize).split(into: threads)
             return parallel.gradients(counts: shares.map(\.rows)) { model, share in model.loss(shares[share]) }

@@ -95,6 +95,9 @@ enum StageOptions {
         if let steps = report.steps, let trainSeconds = report.trainSeconds {
             print(String(format: "trained %d steps in %.2f s (%.4f ms/step)", steps, trainSeconds, report.msPerStep ?? 0))
         }
+        if let decay = report.emaDecay {
+            print("evaluated the exponential moving average of the weights (decay \(decay))")
+        }
         if let best = report.best {
             print(String(format: "kept the state of step %d (best val loss %.4f)", best.step, best.loss))
         }

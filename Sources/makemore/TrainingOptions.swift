@@ -14,6 +14,8 @@ struct TrainingDefaults {
     var decayAt: Int?
     /// Evaluate (and keep the best state) every this many steps, if the stage does by default.
     var evaluateEvery: Int?
+    /// The decay of the moving average of the weights the stage keeps by default, if any.
+    var ema: Double?
 }
 
 /// The options every trained stage shares, and what they resolve to.
@@ -25,6 +27,9 @@ struct TrainingOptions {
     /// Examples (or words, for sequence models) per step; nil means the whole training set.
     let batchSize: Int?
     let evaluateEvery: Int?
+    /// The decay of the moving average of the weights evaluated and kept instead of the last
+    /// step's, if any.
+    let ema: Double?
     let plotLoss: String?
     let log: String?
     let showsProgress: Bool
@@ -40,6 +45,8 @@ struct TrainingOptions {
             Option("weight-decay", value: "L", default: String(d.weightDecay), "weight decay (AdamW: decoupled; others: L2 added to the gradient)"),
             Option("batch-size", value: "N", default: d.batchSize, "examples per step (full: the whole training set)"),
             Option("eval-every", value: "N", default: d.evaluateEvery.map(String.init), "evaluate the val loss every N steps and keep the best state"),
+            Option("ema", value: "DECAY|off", default: d.ema.map { String($0) },
+                   "evaluate and keep an exponential moving average of the weights, updated every step (e.g. 0.999)"),
             Option("plot-loss", value: "FILE.svg", "write the training curve (smoothed) and val losses as SVG"),
             Option("log", value: "FILE.jsonl", "write one JSON line per step: step, loss, lr, and val_loss where evaluated"),
             Option(flag: "quiet", "no progress on stderr"),
@@ -60,6 +67,14 @@ struct TrainingOptions {
         let batch = arguments.string("batch-size")!
         batchSize = batch == "full" ? nil : try arguments.int("batch-size", in: 1...10_000_000)
         evaluateEvery = try arguments.int("eval-every", in: 1...Int.max)
+        let emaText = arguments.string("ema")
+        ema = try emaText.flatMap { text in
+            if text == "off" { return nil }
+            guard let decay = Double(text), (0..<1).contains(decay) else {
+                throw UsageError("option '--ema' expects a decay in [0, 1) or 'off', got '\(text)'")
+            }
+            return decay
+        }
         plotLoss = arguments.string("plot-loss")
         log = arguments.string("log")
         showsProgress = !arguments.flag("quiet")
@@ -67,12 +82,13 @@ struct TrainingOptions {
 
     /// The shared loop for these settings: Ctrl-C stops it cleanly, and `model` ends the run
     /// with its state at the best validation loss seen (`--eval-every`).
-    func loop(keepingBest model: any Module) -> TrainingLoop {
+    func loop(keepingBest model: any Module, optimizer: Optimizer) -> TrainingLoop {
         InterruptMonitor.shared.install()
         var loop = TrainingLoop(steps: steps, learningRate: learningRate, schedule: schedule, evaluateEvery: evaluateEvery,
                                 progress: ProgressReporter(total: steps, enabled: showsProgress))
         loop.interrupt = .shared
         loop.keepBest = model
+        loop.average = ema.map { ExponentialMovingAverage(parameters: optimizer.parameters, decay: $0) }
         return loop
     }
 

@@ -36,7 +36,7 @@ func runWindowNetworkStage<Model: WindowNetwork & TrainableModel>(
                               every: try arguments.int("diagnose-every", in: 1...Int.max) ?? max(1, training.steps / 10), steps: training.steps)
         : nil
     var contexts: [Int32] = [], targets: [Int32] = []
-    let loop = checkpoint == nil ? training.loop(keepingBest: model) : TrainingLoop(steps: 0, learningRate: 0)
+    let loop = checkpoint == nil ? training.loop(keepingBest: model, optimizer: optimizer) : TrainingLoop(steps: 0, learningRate: 0)
     let history = try loop.run(optimizer: optimizer, loss: { step in
         diagnostics?.beforeUpdate(step: step)
         guard let size = training.batchSize else {
@@ -52,7 +52,7 @@ func runWindowNetworkStage<Model: WindowNetwork & TrainableModel>(
     }, evaluate: { Evaluator.evaluate(model, words: dataset.val)?.nll })
     try training.writeOutputs(history, model: name)
     if let plotDiagnostics { try diagnostics?.writePlots(directory: plotDiagnostics) }
-    let calibrated = calibrate && checkpoint == nil && history.steps > 0 && configuration.batchNorm
+    let calibrated = (calibrate || training.ema != nil) && checkpoint == nil && history.steps > 0 && configuration.batchNorm
     if calibrated { model.calibrateBatchNorm(contexts: examples.contexts) }
 
     try StageOptions.save(model, dataset, arguments, checkpoint: checkpoint, step: (checkpoint?.step ?? 0) + (history.best?.step ?? history.steps),

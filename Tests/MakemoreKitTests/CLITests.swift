@@ -55,7 +55,7 @@ struct CLI {
     @Test(arguments: [
         ["bigram", "--bogus"], ["bigram", "--seed"], ["bigram", "--seed", "x"], ["bigram", "--smoothing", "-1"],
         ["bigram", "--val-fraction", "0.6", "--test-fraction", "0.5"], ["bigram", "stray"], ["nonsense"], [],
-        ["bigram", "--json=1"], ["split"],
+        ["bigram", "--json=1"], ["split"], ["mlp", "--ema", "1"], ["mlp", "--ema", "x"],
     ])
     func usageErrorsExit64WithOneLineAndHint(arguments: [String]) throws {
         let result = try CLI.run(arguments)
@@ -150,6 +150,19 @@ struct CLI {
         #expect(result.stderr.contains("diagnostics after step 25:") && result.stderr.contains("log10 update:data"))
         let files = try FileManager.default.contentsOfDirectory(atPath: directory.appendingPathComponent("plots").path)
         #expect(Set(files).isSuperset(of: ["update-ratio.svg", "activations-1.svg", "activation-gradients-50.svg", "weight-gradients-25.svg"]))
+    }
+
+    @Test func aMovingAverageRunReportsItsDecayAndRecalibratesBatchNorm() throws {
+        let directory = try Self.toyDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for ema in ["0.9", "off"] {
+            let result = try CLI.run(["mlp", "--input", "toy.txt", "--steps", "60", "--hidden", "16", "--ema", ema, "--json", "--quiet", "--samples", "0"],
+                                     in: directory)
+            #expect(result.status == 0, "\(result.stderr)")
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+            #expect(object["ema_decay"] as? Double == (ema == "off" ? nil : 0.9))
+            #expect(object["batch_norm_calibrated"] as? Bool == (ema != "off"))
+        }
     }
 
     @Test func lrFindSweepsAndSuggests() throws {

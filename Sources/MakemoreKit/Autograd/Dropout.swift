@@ -5,8 +5,7 @@ public func dropout(_ x: Tensor, probability: Float, using generator: inout Rand
     precondition((0..<1).contains(probability), "dropout probability must be in [0, 1), got \(probability)")
     guard probability > 0 else { return x }
     let keep = 1 / (1 - probability)
-    let threshold = Double(probability)
     let mask = Tensor(uninitializedShape: x.shape)
-    for i in 0..<mask.count { mask.data[i] = generator.uniform() < threshold ? 0 : keep }
+    dropoutMask(mask.data, mask.count, probability: probability, keep: keep, using: &generator)
     return x * mask
 }

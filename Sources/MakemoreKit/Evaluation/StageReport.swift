@@ -20,6 +20,8 @@ public struct StageReport: Sendable {
     public var trainSeconds: Double?
     /// The evaluation whose state the model ended with (best val loss), if training evaluated.
     public var best: (step: Int, loss: Double)?
+    /// The decay of the moving average of the weights that was evaluated, if training kept one.
+    public var emaDecay: Double?
     /// Stage-specific fields appended to the JSON object.
     public var extra: [(String, JSONValue)] = []
 
@@ -38,6 +40,7 @@ public struct StageReport: Sendable {
         steps = history.steps
         trainSeconds = history.trainSeconds
         best = history.best
+        emaDecay = history.emaDecay
     }
 
     /// Milliseconds per optimisation step.
@@ -61,6 +64,7 @@ public struct StageReport: Sendable {
             members.append(("train_seconds", .number(trainSeconds)))
             members.append(("ms_per_step", .number(msPerStep)))
         }
+        if let emaDecay { members.append(("ema_decay", .number(emaDecay))) }
         if let best {
             members.append(("best_step", .integer(best.step)))
             members.append(("best_val_loss", .number(best.loss)))

@@ -178,6 +178,12 @@ public final class Tensor {
         movingAverage(data, batch.data, count, momentum: momentum, scale: scale)
     }
 
+    /// Exchanges the elements, in place, with those of a tensor of the same element count.
+    public func swapValues(with other: Tensor) {
+        precondition(other.count == count, "expected \(count) values, got \(other.count)")
+        MakemoreKit.swapValues(data, other.data, count)
+    }
+
     /// Overwrites the elements in place with those of a tensor of the same element count.
     public func copy(from other: Tensor) {
         precondition(other.count == count, "expected \(count) values, got \(other.count)")

@@ -10,6 +10,8 @@ public struct TrainingHistory: Sendable {
     public var interrupted = false
     /// The evaluation with the lowest validation loss, if any.
     public var best: (step: Int, loss: Double)?
+    /// The decay of the moving average of the weights the run evaluated and ended with, if any.
+    public var emaDecay: Double?
 
     /// Steps taken.
     public var steps: Int { losses.count }
@@ -33,6 +35,9 @@ public struct TrainingLoop {
     /// When set, this model's state at the evaluation with the lowest validation loss is restored
     /// at the end of the run (so what is reported and saved is the best model seen).
     public var keepBest: (any Module)?
+    /// When set, updated after every step; evaluations see the averaged parameters, and the run
+    /// ends with them (or with the best state, if `keepBest` kept one).
+    public var average: ExponentialMovingAverage?
 
     /// A loop of `steps` steps at `learningRate` under `schedule`.
     public init(steps: Int, learningRate: Double, schedule: LearningRateSchedule = .constant,
@@ -64,11 +69,15 @@ public struct TrainingLoop {
     public func run(optimizer: Optimizer, gradients: (Int) -> Float, afterUpdate: ((Int) -> Void)? = nil,
                     evaluate: (() -> Double?)? = nil) throws -> TrainingHistory {
         var history = TrainingHistory()
+        history.emaDecay = average?.decay
         history.losses.reserveCapacity(steps)
         var trainTime = Duration.zero
         var bestState: ParameterSnapshot?
         func validate(after step: Int) {
-            guard let evaluate, let validation = evaluate() else { return }
+            guard let evaluate else { return }
+            average?.swap()
+            defer { average?.swap() }
+            guard let validation = evaluate() else { return }
             history.evaluations.append((step, validation))
             progress?.note(String(format: "step %d: val loss %.4f", step, validation))
             if validation < history.best?.loss ?? .infinity {
@@ -89,6 +98,7 @@ public struct TrainingLoop {
                 throw MakemoreError("training diverged at step \(step + 1) (loss \(scalar)); try a lower --lr")
             }
             optimizer.step(learningRate: rate)
+            average?.accumulate()
             trainTime += ContinuousClock.now - started
             afterUpdate?(step)
             history.losses.append(scalar)
@@ -100,6 +110,7 @@ public struct TrainingLoop {
         if history.interrupted, history.steps > 0, history.evaluations.last?.step != history.steps {
             validate(after: history.steps)
         }
+        average?.swap()
         if let keepBest, let bestState { bestState.restore(into: keepBest) }
         history.trainSeconds = trainTime.seconds
         return history

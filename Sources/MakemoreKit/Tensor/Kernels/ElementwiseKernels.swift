@@ -15,6 +15,25 @@ func movingAverage(_ running: UnsafeMutablePointer<Float>, _ batch: UnsafePointe
     for i in 0..<n { running[i] = (1 - momentum) * running[i] + momentum * scale * batch[i] }
 }
 
+/// a[n] ⇄ b[n]
+func swapValues(_ a: UnsafeMutablePointer<Float>, _ b: UnsafeMutablePointer<Float>, _ n: Int) {
+    for i in 0..<n { (a[i], b[i]) = (b[i], a[i]) }
+}
+
+/// mask[n] = 0 with chance `probability`, else `keep`; each element compares 32 random bits
+/// (half of one draw of `generator`) with probability·2³²
+func dropoutMask(_ mask: UnsafeMutablePointer<Float>, _ n: Int, probability: Float, keep: Float,
+                 using generator: inout RandomGenerator) {
+    let threshold = UInt64(Double(probability) * 0x1.0p32)
+    var i = 0
+    while i < n {
+        let bits = generator.next()
+        mask[i] = bits & 0xFFFF_FFFF < threshold ? 0 : keep
+        if i + 1 < n { mask[i + 1] = bits >> 32 < threshold ? 0 : keep }
+        i += 2
+    }
+}
+
 /// dst[n] += alpha * src[n]
 func accumulate(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>, scale alpha: Float, _ n: Int) {
     for i in 0..<n { dst[i] += alpha * src[i] }

@@ -1,0 +1,38 @@
+/// An exponential moving average of parameters over training steps, the model evaluated and
+/// kept instead of the last step's (PyTorch: `AveragedModel` with `get_ema_multi_avg_fn`):
+/// after every step `average = decay·average + (1 − decay)·value`, starting from the first
+/// step's values. It smooths out the noise of minibatch updates, like a lower learning rate,
+/// without slowing training down.
+///
+/// Only parameters are averaged; a model with BatchNorm needs its statistics recomputed for
+/// the averaged weights.
+public final class ExponentialMovingAverage {
+    /// The weight kept per step (0.999: the last ~1 000 steps count).
+    public let decay: Double
+    /// Steps averaged so far.
+    public private(set) var count = 0
+    private let parameters: [Tensor]
+    private let averages: [Tensor]
+
+    /// An average of `parameters` (tensors training updates in place) with `decay` per step.
+    public init(parameters: [Tensor], decay: Double) {
+        precondition((0..<1).contains(decay), "decay must be in [0, 1), got \(decay)")
+        self.parameters = parameters
+        self.decay = decay
+        averages = parameters.map { Tensor.zeros(shape: $0.shape) }
+    }
+
+    /// Folds in the parameters' current values (call after every update).
+    public func accumulate() {
+        let momentum = count == 0 ? 1 : Float(1 - decay)
+        for (average, parameter) in zip(averages, parameters) { average.moveAverage(toward: parameter, momentum: momentum) }
+        count += 1
+    }
+
+    /// Exchanges the parameters' values with the averages (twice restores them); does nothing
+    /// before the first step.
+    public func swap() {
+        guard count > 0 else { return }
+        for (average, parameter) in zip(averages, parameters) { parameter.swapValues(with: average) }
+    }
+}
