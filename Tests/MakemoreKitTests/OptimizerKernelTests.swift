@@ -60,6 +60,22 @@ import Testing
     }
 }
 
+@Suite struct WeightDecayScopeTests {
+    /// AdamW with zero gradients only decays: w ← w − lr·λ·w.
+    @Test(arguments: [false, true])
+    func matricesOnlySparesVectors(matricesOnly: Bool) {
+        let matrix = Tensor(shape: [2, 2], values: [1, 1, 1, 1], requiresGrad: true)
+        let vector = Tensor(shape: [2], values: [1, 1], requiresGrad: true)
+        var configuration = OptimizerConfiguration(kind: .adamw, weightDecay: 0.5)
+        configuration.decaysMatricesOnly = matricesOnly
+        let optimizer = Optimizer(parameters: [matrix, vector], configuration: configuration)
+        _ = (matrix.gradData, vector.gradData)  // zero gradients
+        optimizer.step(learningRate: 0.1)
+        #expect(matrix.values.allSatisfy { abs($0 - 0.95) < 1e-6 })
+        #expect(vector.values.allSatisfy { abs($0 - (matricesOnly ? 1 : 0.95)) < 1e-6 })
+    }
+}
+
 @Suite struct ScheduleTests {
     @Test func stepDecay() {
         let schedule = LearningRateSchedule.named("step", steps: 200_000)!

@@ -8,6 +8,9 @@ public struct OptimizerConfiguration: Sendable {
     public var kind: OptimizerKind
     /// λ: an L2 term added to the gradient, or for AdamW the decoupled decay.
     public var weightDecay: Float = 0
+    /// Whether the decay spares parameters of fewer than two dimensions (biases, LayerNorm and
+    /// BatchNorm gains), as nanoGPT does; weights and embeddings are decayed either way.
+    public var decaysMatricesOnly = false
     /// μ for `momentum`.
     public var momentum: Float = 0.9
     /// β₁, β₂ for Adam and AdamW.
@@ -61,9 +64,12 @@ public final class Optimizer {
             UncheckedSendable((w: parameters[i].data, g: UnsafePointer(parameters[i].gradData),
                                m: first[i]?.data, v: second[i]?.data))
         }
+        let ranks = updated.map { parameters[$0].shape.count }
         Parallel.forEachSpan(counts: updated.map { parameters[$0].count }) { item, range in
             let b = buffers[item].value, o = range.lowerBound, n = range.count
             let w = b.w + o, g = b.g + o
+            var c = c
+            if c.decaysMatricesOnly && ranks[item] < 2 { c.weightDecay = 0 }
             switch c.kind {
             case .sgd: OptimizerKernels.sgd(w, g, n: n, lr: lr, weightDecay: c.weightDecay)
             case .momentum: OptimizerKernels.momentum(w, g, b.m! + o, n: n, lr: lr, momentum: c.momentum, weightDecay: c.weightDecay)
