@@ -24,7 +24,7 @@ enum CompareCommand: Subcommand {
         Stage(name: "bow", modest: ["--steps", "10000"]),
         Stage(name: "rnn", modest: ["--steps", "10000"]),
         Stage(name: "gru", modest: ["--steps", "10000"]),
-        Stage(name: "transformer", modest: ["--steps", "12000", "--warmup", "300"]),
+        Stage(name: "transformer", modest: ["--steps", "8000", "--warmup", "300"]),
     ]
 
     static let options: [Option] = StageOptions.data + [

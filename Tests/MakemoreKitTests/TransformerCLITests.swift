@@ -26,6 +26,12 @@ import Testing
         #expect(configuration["block_size"] as? Int == 6 && configuration["n_embd"] as? Int == 8)
         let samples = try #require(object["samples"] as? [String])
         #expect(samples.count == 4 && samples.allSatisfy { $0.hasPrefix("b") && $0.count <= 5 })
+        #expect(object["ema_decay"] as? Double == 0.999)
+        let preset = try CLI.run(["transformer", "--input", "toy.txt", "--json", "--steps", "3", "--preset", "makemore", "--samples", "0", "--quiet"],
+                                 in: directory)
+        #expect(preset.status == 0, "\(preset.stderr)")
+        let presetObject = try #require(try JSONSerialization.jsonObject(with: Data(preset.stdout.utf8)) as? [String: Any])
+        #expect(presetObject["ema_decay"] == nil)  // makemore.py keeps no moving average
     }
 
     @Test func badPrefixAndPresetConflictsAreOneLineErrors() throws {

@@ -62,22 +62,20 @@ public final class Optimizer {
         let updated = parameters.indices.filter { parameters[$0].gradStorage != nil }
         let buffers = updated.map { i in
             UncheckedSendable((w: parameters[i].data, g: UnsafePointer(parameters[i].gradData),
-                               m: first[i]?.data, v: second[i]?.data))
+                               m: first[i]?.data, v: second[i]?.data,
+                               decay: c.decaysMatricesOnly && parameters[i].shape.count < 2 ? 0 : c.weightDecay))
         }
-        let ranks = updated.map { parameters[$0].shape.count }
         Parallel.forEachSpan(counts: updated.map { parameters[$0].count }) { item, range in
             let b = buffers[item].value, o = range.lowerBound, n = range.count
             let w = b.w + o, g = b.g + o
-            var c = c
-            if c.decaysMatricesOnly && ranks[item] < 2 { c.weightDecay = 0 }
             switch c.kind {
-            case .sgd: OptimizerKernels.sgd(w, g, n: n, lr: lr, weightDecay: c.weightDecay)
-            case .momentum: OptimizerKernels.momentum(w, g, b.m! + o, n: n, lr: lr, momentum: c.momentum, weightDecay: c.weightDecay)
-            case .adagrad: OptimizerKernels.adagrad(w, g, b.m! + o, n: n, lr: lr, eps: c.eps, weightDecay: c.weightDecay)
-            case .rmsprop: OptimizerKernels.rmsprop(w, g, b.m! + o, n: n, lr: lr, alpha: c.alpha, eps: c.eps, weightDecay: c.weightDecay)
+            case .sgd: OptimizerKernels.sgd(w, g, n: n, lr: lr, weightDecay: b.decay)
+            case .momentum: OptimizerKernels.momentum(w, g, b.m! + o, n: n, lr: lr, momentum: c.momentum, weightDecay: b.decay)
+            case .adagrad: OptimizerKernels.adagrad(w, g, b.m! + o, n: n, lr: lr, eps: c.eps, weightDecay: b.decay)
+            case .rmsprop: OptimizerKernels.rmsprop(w, g, b.m! + o, n: n, lr: lr, alpha: c.alpha, eps: c.eps, weightDecay: b.decay)
             case .adam, .adamw:
                 OptimizerKernels.adam(w, g, b.m! + o, b.v! + o, n: n, step: t, lr: lr, beta1: c.beta1,
-                                      beta2: c.beta2, eps: c.eps, weightDecay: c.weightDecay, decoupled: c.kind == .adamw)
+                                      beta2: c.beta2, eps: c.eps, weightDecay: b.decay, decoupled: c.kind == .adamw)
             }
         }
     }
