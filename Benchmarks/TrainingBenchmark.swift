@@ -98,6 +98,33 @@ enum TrainingBenchmark {
             }
         }
         sample(&report, "transformer", model, dataset: dataset)
+        transformerDefaults(&report, examples: examples, configuration: configuration, threads: threads)
+    }
+
+    /// `makemore transformer`'s defaults: batch 48 words split across the cores, dropout 0.15,
+    /// AdamW with decay on matrices only, and the moving average of the weights updated every step.
+    static func transformerDefaults(_ report: inout BenchmarkReport, examples: SequenceExamples,
+                                    configuration: TransformerConfiguration, threads: Int) {
+        var generator = RandomGenerator(seed: 42)
+        var tuned = configuration
+        tuned.dropout = 0.15
+        let models = (0..<threads).map { _ in Transformer(configuration: tuned, using: &generator) }
+        let parallel = DataParallel(models: models)
+        var adamW = OptimizerConfiguration(kind: .adamw, weightDecay: 0.1)
+        adamW.beta2 = 0.99
+        adamW.decaysMatricesOnly = true
+        let optimizer = Optimizer(parameters: models[0].parameters, configuration: adamW)
+        let average = ExponentialMovingAverage(parameters: models[0].parameters, decay: 0.999)
+        let blockSize = configuration.blockSize
+        var inputs: [Int32] = [], targets: [Int32] = []
+        step(&report, "transformer defaults, \(threads) thread\(threads == 1 ? "" : "s")", shape: "48 words, block \(blockSize), dropout, EMA") {
+            examples.sampleBatch(size: 48, using: &generator, inputs: &inputs, targets: &targets)
+            let shares = PackedSequences(paddedInputs: inputs, paddedTargets: targets, blockSize: blockSize).split(into: threads)
+            optimizer.zeroGrad()
+            _ = parallel.gradients(counts: shares.map(\.rows)) { model, share in model.loss(shares[share]) }
+            optimizer.step(learningRate: 3e-3)
+            average.accumulate()
+        }
     }
 
     /// Records the median time of one `body` call as ms/step.
