@@ -45,7 +45,7 @@ struct TrainingOptions {
             Option("decay-at", value: "STEP", default: d.decayAt.map(String.init), "step at which the step schedule multiplies the rate by 0.1"),
             Option("warmup", value: "N", default: String(d.warmup), "warm-up steps of the cosine schedule"),
             Option("weight-decay", value: "L", default: String(d.weightDecay), "weight decay (AdamW: decoupled; others: L2 added to the gradient)"),
-            Option("decay", value: "WHAT", default: d.decaysMatricesOnly ? "matrices" : "all",
+            Option("weight-decay-on", value: "WHAT", default: d.decaysMatricesOnly ? "matrices" : "all",
                    "what --weight-decay applies to: all (every parameter) | matrices (weights and embeddings, not biases or norm gains)"),
             Option("batch-size", value: "N", default: d.batchSize, "examples per step (full: the whole training set)"),
             Option("eval-every", value: "N", default: d.evaluateEvery.map(String.init), "evaluate the val loss every N steps and keep the best state"),
@@ -63,7 +63,7 @@ struct TrainingOptions {
         let kind = OptimizerKind(rawValue: try arguments.choice("optimizer", OptimizerKind.allCases.map(\.rawValue))!)!
         var configuration = OptimizerConfiguration(kind: kind)
         configuration.weightDecay = Float(try arguments.double("weight-decay", in: 0...1e6)!)
-        configuration.decaysMatricesOnly = try arguments.choice("decay", ["all", "matrices"])! == "matrices"
+        configuration.decaysMatricesOnly = try arguments.choice("weight-decay-on", ["all", "matrices"])! == "matrices"
         optimizer = configuration
         let name = try arguments.choice("schedule", LearningRateSchedule.names)!
         let decayAt = try arguments.int("decay-at", in: 0...Int.max)

@@ -19,7 +19,7 @@ enum TransformerCommand: Subcommand {
     /// What `--preset makemore` fixes, and to what.
     static let makemorePreset: [(option: String, value: String)] = [
         ("layers", "4"), ("heads", "4"), ("embedding", "64"), ("dropout", "0"), ("optimizer", "adamw"),
-        ("lr", "5e-4"), ("schedule", "constant"), ("warmup", "0"), ("weight-decay", "0.01"), ("decay", "all"), ("ema", "off"), ("batch-size", "32"),
+        ("lr", "5e-4"), ("schedule", "constant"), ("warmup", "0"), ("weight-decay", "0.01"), ("weight-decay-on", "all"), ("ema", "off"), ("batch-size", "32"),
     ]
 
     static func run(_ given: ParsedArguments) throws {

@@ -55,7 +55,7 @@ struct CLI {
     @Test(arguments: [
         ["bigram", "--bogus"], ["bigram", "--seed"], ["bigram", "--seed", "x"], ["bigram", "--smoothing", "-1"],
         ["bigram", "--val-fraction", "0.6", "--test-fraction", "0.5"], ["bigram", "stray"], ["nonsense"], [],
-        ["bigram", "--json=1"], ["split"], ["mlp", "--ema", "1"], ["mlp", "--ema", "x"],
+        ["bigram", "--json=1"], ["split"], ["mlp", "--ema", "1"], ["mlp", "--ema", "x"], ["mlp", "--weight-decay-on", "x"],
     ])
     func usageErrorsExit64WithOneLineAndHint(arguments: [String]) throws {
         let result = try CLI.run(arguments)

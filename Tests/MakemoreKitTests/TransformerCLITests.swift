@@ -6,7 +6,8 @@ import Testing
         let help = try CLI.run(["transformer", "--help"])
         #expect(help.status == 0)
         for flag in ["--layers N", "--heads N", "--embedding N", "--block-size N", "--dropout P", "--preset NAME",
-                     "--temperature T", "--top-k K", "--prefix TEXT", "--batch-size N", "--weight-decay L"] {
+                     "--temperature T", "--top-k K", "--prefix TEXT", "--batch-size N", "--weight-decay L",
+                     "--weight-decay-on WHAT", "(default: matrices)", "--ema DECAY|off", "(default: 0.999)"] {
             #expect(help.stdout.contains(flag), "missing \(flag)")
         }
     }
