@@ -179,7 +179,7 @@ public final class Tensor {
     }
 
     /// Exchanges the elements, in place, with those of a tensor of the same element count.
-    public func swapValues(with other: Tensor) {
+    func swapValues(with other: Tensor) {
         precondition(other.count == count, "expected \(count) values, got \(other.count)")
         MakemoreKit.swapValues(data, other.data, count)
     }
