@@ -3,32 +3,12 @@ import Testing
 @testable import MakemoreKit
 
 @Suite struct MLPTests {
-    /// Random words over 26 letters, the shape of names.txt.
-    static func words(count: Int, seed: UInt64) -> [[Int32]] {
-        var generator = RandomGenerator(seed: seed)
-        return (0..<count).map { _ in (0..<(2 + generator.integer(below: 6))).map { _ in Int32(1 + generator.integer(below: 26)) } }
-    }
-
     static func small(_ change: (inout MLPConfiguration) -> Void = { _ in }) -> MLPConfiguration {
         var c = MLPConfiguration(vocabularySize: 27)
         c.embeddingDimensions = 4
         c.hiddenSize = 16
         change(&c)
         return c
-    }
-
-    func train(_ configuration: MLPConfiguration, words: [[Int32]], seed: UInt64, steps: Int) throws -> (MLP, TrainingHistory) {
-        var generator = RandomGenerator(seed: seed)
-        let model = MLP(configuration: configuration, using: &generator)
-        let examples = WindowExamples(words: words, contextLength: configuration.contextLength)
-        var contexts: [Int32] = [], targets: [Int32] = []
-        let history = try TrainingLoop(steps: steps, learningRate: 0.1).run(
-            optimizer: Optimizer(parameters: model.parameters, configuration: OptimizerConfiguration(kind: .sgd)),
-            loss: { _ in
-                examples.sampleBatch(size: 32, using: &generator, contexts: &contexts, targets: &targets)
-                return model.loss(contexts: contexts, targets: targets)
-            })
-        return (model, history)
     }
 
     @Test func namesFollowTheStateDictAndCountsMatchTheLecture() {
@@ -59,7 +39,7 @@ import Testing
         var c = MLPConfiguration(vocabularySize: 27)
         c.batchNorm = batchNorm
         let model = MLP(configuration: c, using: &generator)
-        let examples = WindowExamples(words: Self.words(count: 200, seed: 4), contextLength: 3)
+        let examples = WindowExamples(words: ModelTesting.words(count: 200, seed: 4), contextLength: 3)
         let loss = Tensor.withoutGradient { model.loss(contexts: examples.contexts, targets: examples.targets).item }
         #expect(abs(Double(loss) - log(27.0)) < 0.05)
         let output = model.layers.layers.last as! Linear
@@ -69,7 +49,7 @@ import Testing
     @Test func naiveInitSaturatesTanh() {
         var generator = RandomGenerator(seed: 3)
         let model = MLP(configuration: Self.small { $0.initialization = .naive; $0.batchNorm = false }, using: &generator)
-        let examples = WindowExamples(words: Self.words(count: 50, seed: 4), contextLength: 3)
+        let examples = WindowExamples(words: ModelTesting.words(count: 50, seed: 4), contextLength: 3)
         model.layers.recordsOutputs = true
         _ = Tensor.withoutGradient { model.logits(contexts: examples.contexts) }
         let h = model.layers.lastOutputs[1].values
@@ -77,33 +57,15 @@ import Testing
     }
 
     @Test func aShortRunLowersTheLossAndIsDeterministic() throws {
-        let words = [[1, 2, 3], [2, 3, 1], [3, 1, 2], [1, 1, 2, 2]].map { $0.map(Int32.init) }
-        let c = Self.small { $0.vocabularySize = 4 }
-        let (a, historyA) = try train(c, words: words, seed: 7, steps: 150)
-        let (b, historyB) = try train(c, words: words, seed: 7, steps: 150)
-        let (other, _) = try train(c, words: words, seed: 8, steps: 150)
-        #expect(historyA.losses == historyB.losses)
-        #expect(a.stateDict().map(\.tensor.values) == b.stateDict().map(\.tensor.values))
-        #expect(a.stateDict().map(\.tensor.values) != other.stateDict().map(\.tensor.values))
-        let initial = historyA.losses.prefix(10).reduce(0, +) / 10, final = historyA.losses.suffix(10).reduce(0, +) / 10
-        #expect(final < initial * 0.6)
-        #expect(try #require(Evaluator.evaluate(a, words: words)).nll < Double(initial))
+        try ModelTesting.expectShortRunLearnsDeterministically(Self.small { $0.vocabularySize = 4 }, as: MLP.self)
     }
 
     /// Folding each BatchNorm into the Linear before it leaves the eval-mode logits unchanged.
     @Test(arguments: [1, 3])
     func foldedAndUnfoldedLogitsAgree(layers: Int) throws {
-        let words = Self.words(count: 100, seed: 5)
-        let (model, _) = try train(Self.small { $0.hiddenLayers = layers }, words: words, seed: 2, steps: 60)
-        // Move γ, β and the running statistics well away from 1, 0, 0, 1 so that every term
-        // of the fold matters.
-        var generator = RandomGenerator(seed: 6)
-        for norm in model.layers.layers.compactMap({ $0 as? BatchNorm1d }) {
-            norm.weight.copy(from: norm.weight.values.map { $0 + Float(generator.normal()) * 0.3 })
-            norm.bias.copy(from: norm.bias.values.map { $0 + Float(generator.normal()) * 0.3 })
-            norm.runningMean.copy(from: norm.runningMean.values.map { $0 + Float(generator.normal()) })
-            norm.runningVar.copy(from: norm.runningVar.values.map { $0 * Float(0.2 + 2 * generator.uniform()) })
-        }
+        let words = ModelTesting.words(count: 100, seed: 5)
+        let (model, _): (MLP, TrainingHistory) = try ModelTesting.train(Self.small { $0.hiddenLayers = layers }, words: words, seed: 2, steps: 60)
+        ModelTesting.perturbBatchNorms(of: model.layers, seed: 6)
         let contexts = WindowExamples(words: words, contextLength: 3).contexts
         model.setTraining(false)
         let unfolded = Tensor.withoutGradient { model.logits(contexts: contexts).values }

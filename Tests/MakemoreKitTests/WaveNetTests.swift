@@ -34,20 +34,6 @@ import Testing
         return c
     }
 
-    func train(_ configuration: WaveNetConfiguration, words: [[Int32]], seed: UInt64, steps: Int) throws -> (WaveNet, TrainingHistory) {
-        var generator = RandomGenerator(seed: seed)
-        let model = WaveNet(configuration: configuration, using: &generator)
-        let examples = WindowExamples(words: words, contextLength: configuration.contextLength)
-        var contexts: [Int32] = [], targets: [Int32] = []
-        let history = try TrainingLoop(steps: steps, learningRate: 0.1).run(
-            optimizer: Optimizer(parameters: model.parameters, configuration: OptimizerConfiguration(kind: .sgd)),
-            loss: { _ in
-                examples.sampleBatch(size: 32, using: &generator, contexts: &contexts, targets: &targets)
-                return model.loss(contexts: contexts, targets: targets)
-            })
-        return (model, history)
-    }
-
     @Test func lectureDefaultsHave76579ParametersUnderStateDictKeys() {
         var generator = RandomGenerator(seed: 1)
         let model = WaveNet(configuration: WaveNetConfiguration(vocabularySize: 27), using: &generator)
@@ -105,7 +91,7 @@ import Testing
     @Test func initialLossIsNearUniform() {
         var generator = RandomGenerator(seed: 3)
         let model = WaveNet(configuration: WaveNetConfiguration(vocabularySize: 27), using: &generator)
-        let examples = WindowExamples(words: MLPTests.words(count: 80, seed: 4), contextLength: 8)
+        let examples = WindowExamples(words: ModelTesting.words(count: 80, seed: 4), contextLength: 8)
         let loss = Tensor.withoutGradient { model.loss(contexts: examples.contexts, targets: examples.targets).item }
         #expect(abs(Double(loss) - log(27.0)) < 0.05)
     }
@@ -121,29 +107,13 @@ import Testing
     }
 
     @Test func aShortRunLowersTheLossAndIsDeterministic() throws {
-        let words = [[1, 2, 3], [2, 3, 1], [3, 1, 2], [1, 1, 2, 2]].map { $0.map(Int32.init) }
-        let c = Self.small(context: 4) { $0.vocabularySize = 4 }
-        let (a, historyA) = try train(c, words: words, seed: 7, steps: 150)
-        let (b, historyB) = try train(c, words: words, seed: 7, steps: 150)
-        let (other, _) = try train(c, words: words, seed: 8, steps: 150)
-        #expect(historyA.losses == historyB.losses)
-        #expect(a.stateDict().map(\.tensor.values) == b.stateDict().map(\.tensor.values))
-        #expect(a.stateDict().map(\.tensor.values) != other.stateDict().map(\.tensor.values))
-        let initial = historyA.losses.prefix(10).reduce(0, +) / 10, final = historyA.losses.suffix(10).reduce(0, +) / 10
-        #expect(final < initial * 0.6)
-        #expect(try #require(Evaluator.evaluate(a, words: words)).nll < Double(initial))
+        try ModelTesting.expectShortRunLearnsDeterministically(Self.small(context: 4) { $0.vocabularySize = 4 }, as: WaveNet.self)
     }
 
     @Test func foldedAndUnfoldedLogitsAgree() throws {
-        let words = MLPTests.words(count: 100, seed: 5)
-        let (model, _) = try train(Self.small(), words: words, seed: 2, steps: 40)
-        var generator = RandomGenerator(seed: 6)
-        for norm in model.layers.layers.compactMap({ $0 as? BatchNorm1d }) {
-            norm.weight.copy(from: norm.weight.values.map { $0 + Float(generator.normal()) * 0.3 })
-            norm.bias.copy(from: norm.bias.values.map { $0 + Float(generator.normal()) * 0.3 })
-            norm.runningMean.copy(from: norm.runningMean.values.map { $0 + Float(generator.normal()) })
-            norm.runningVar.copy(from: norm.runningVar.values.map { $0 * Float(0.2 + 2 * generator.uniform()) })
-        }
+        let words = ModelTesting.words(count: 100, seed: 5)
+        let (model, _): (WaveNet, TrainingHistory) = try ModelTesting.train(Self.small(), words: words, seed: 2, steps: 40)
+        ModelTesting.perturbBatchNorms(of: model.layers, seed: 6)
         let contexts = WindowExamples(words: words, contextLength: 8).contexts
         model.setTraining(false)
         let unfolded = Tensor.withoutGradient { model.logits(contexts: contexts).values }
@@ -156,8 +126,8 @@ import Testing
     /// Calibration sets each BatchNorm's running statistics to the exact whole-set statistics of
     /// its input (what train mode would compute on one batch of everything), however it is chunked.
     @Test func calibrationComputesWholeSetStatistics() throws {
-        let words = MLPTests.words(count: 40, seed: 16)
-        let (model, _) = try train(Self.small(context: 4), words: words, seed: 3, steps: 20)
+        let words = ModelTesting.words(count: 40, seed: 16)
+        let (model, _): (WaveNet, TrainingHistory) = try ModelTesting.train(Self.small(context: 4), words: words, seed: 3, steps: 20)
         let contexts = WindowExamples(words: words, contextLength: 4).contexts
         let first = model.layers.layers[2] as! BatchNorm1d
         let input = Tensor.withoutGradient { model.layers.layers[1](model.layers.layers[0](model.embedding(contexts, shape: [contexts.count / 4, 4]))) }
