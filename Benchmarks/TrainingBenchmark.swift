@@ -87,43 +87,40 @@ enum TrainingBenchmark {
             optimizer.step(learningRate: 5e-4)
         }
         let threads = ProcessInfo.processInfo.activeProcessorCount
-        if threads > 1 {  // what `makemore transformer` runs: the batch split across the cores
-            let parallel = DataParallel(models: [model] + (1..<threads).map { _ in Transformer(configuration: configuration, using: &generator) })
-            step(&report, "transformer preset, \(threads) threads", shape: "32 words, block \(blockSize)") {
-                examples.sampleBatch(size: 32, using: &generator, inputs: &inputs, targets: &targets)
-                let shares = PackedSequences(paddedInputs: inputs, paddedTargets: targets, blockSize: blockSize).split(into: threads)
-                optimizer.zeroGrad()
-                _ = parallel.gradients(counts: shares.map(\.rows)) { model, share in model.loss(shares[share]) }
-                optimizer.step(learningRate: 5e-4)
-            }
+        if threads > 1 {  // what `makemore transformer --preset makemore` runs: the batch split across the cores
+            let models = [model] + (1..<threads).map { _ in Transformer(configuration: configuration, using: &generator) }
+            parallelStep(&report, "transformer preset, \(threads) threads", shape: "32 words, block \(blockSize)",
+                         models: models, optimizer: optimizer, learningRate: 5e-4, examples: examples, words: 32)
         }
         sample(&report, "transformer", model, dataset: dataset)
-        transformerDefaults(&report, examples: examples, configuration: configuration, threads: threads)
-    }
 
-    /// `makemore transformer`'s defaults: batch 48 words split across the cores, dropout 0.15,
-    /// AdamW with decay on matrices only, and the moving average of the weights updated every step.
-    static func transformerDefaults(_ report: inout BenchmarkReport, examples: SequenceExamples,
-                                    configuration: TransformerConfiguration, threads: Int) {
-        var generator = RandomGenerator(seed: 42)
+        // `makemore transformer`'s defaults: dropout 0.15, decay on matrices only, moving average 0.999.
         var tuned = configuration
         tuned.dropout = 0.15
         let models = (0..<threads).map { _ in Transformer(configuration: tuned, using: &generator) }
-        let parallel = DataParallel(models: models)
-        var adamW = OptimizerConfiguration(kind: .adamw, weightDecay: 0.1)
-        adamW.beta2 = 0.99
+        adamW.weightDecay = 0.1
         adamW.decaysMatricesOnly = true
-        let optimizer = Optimizer(parameters: models[0].parameters, configuration: adamW)
-        let average = ExponentialMovingAverage(parameters: models[0].parameters, decay: 0.999)
-        let blockSize = configuration.blockSize
+        parallelStep(&report, "transformer defaults, \(threads) thread\(threads == 1 ? "" : "s")", shape: "48 words, block \(blockSize), dropout, EMA",
+                     models: models, optimizer: Optimizer(parameters: models[0].parameters, configuration: adamW), learningRate: 3e-3,
+                     examples: examples, words: 48, average: ExponentialMovingAverage(parameters: models[0].parameters, decay: 0.999))
+    }
+
+    /// One step as `makemore transformer` takes it: `words` sampled words split across `models`
+    /// (data parallel, the first one updated), then the moving average, if any.
+    static func parallelStep(
+        _ report: inout BenchmarkReport, _ name: String, shape: String, models: [Transformer], optimizer: Optimizer,
+        learningRate: Double, examples: SequenceExamples, words: Int, average: ExponentialMovingAverage? = nil
+    ) {
+        var generator = RandomGenerator(seed: 7)
+        let parallel = DataParallel(models: models)
         var inputs: [Int32] = [], targets: [Int32] = []
-        step(&report, "transformer defaults, \(threads) thread\(threads == 1 ? "" : "s")", shape: "48 words, block \(blockSize), dropout, EMA") {
-            examples.sampleBatch(size: 48, using: &generator, inputs: &inputs, targets: &targets)
-            let shares = PackedSequences(paddedInputs: inputs, paddedTargets: targets, blockSize: blockSize).split(into: threads)
+        step(&report, name, shape: shape) {
+            examples.sampleBatch(size: words, using: &generator, inputs: &inputs, targets: &targets)
+            let shares = PackedSequences(paddedInputs: inputs, paddedTargets: targets, blockSize: examples.blockSize).split(into: models.count)
             optimizer.zeroGrad()
             _ = parallel.gradients(counts: shares.map(\.rows)) { model, share in model.loss(shares[share]) }
-            optimizer.step(learningRate: 3e-3)
-            average.accumulate()
+            optimizer.step(learningRate: learningRate)
+            average?.accumulate()
         }
     }
 
