@@ -12,11 +12,7 @@ func crossEntropyForward(
     var valid = 0
     for r in 0..<N {
         let x = logits + r &* V, p = probs + r &* V
-        var maxValue = -Float.infinity
-        for i in 0..<V { maxValue = max(maxValue, x[i]) }
-        for i in 0..<V { p[i] = x[i] - maxValue }
-        VectorMath.exp(p, p, count: V)
-        let sum = sumForward(p, V)
+        let (maxValue, sum) = exponentiateShifted(p, x, V)
         let scale = Float(1 / sum)
         for i in 0..<V { p[i] *= scale }
         let t = targets[r]

@@ -2,6 +2,16 @@ import Foundation
 
 // Softmax family over the last axis. R = rows, C = classes (V for a vocabulary).
 
+/// y[n] = exp(x − max x) for one row; returns max x and Σ y (the row's softmax is y / sum, its
+/// log-sum-exp is max + log sum). Shared by softmax, log-softmax and cross-entropy.
+func exponentiateShifted(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, _ n: Int) -> (max: Float, sum: Double) {
+    var maxValue = -Float.infinity
+    for i in 0..<n { maxValue = max(maxValue, x[i]) }
+    for i in 0..<n { y[i] = x[i] - maxValue }
+    VectorMath.exp(y, y, count: n)
+    return (maxValue, sumForward(y, n))
+}
+
 /// out[R, C] = softmax(inp[R, C]) per row (max-subtracted). With `causal`, rows are grouped as
 /// [..., T, T] (C = T) and row t keeps only columns 0...t: the rest are exactly 0.
 func softmaxForward(
@@ -10,11 +20,7 @@ func softmaxForward(
     for r in 0..<R {
         let x = inp + r &* C, y = out + r &* C
         let n = causal ? r % C &+ 1 : C
-        var maxValue = -Float.infinity
-        for i in 0..<n { maxValue = max(maxValue, x[i]) }
-        for i in 0..<n { y[i] = x[i] - maxValue }
-        VectorMath.exp(y, y, count: n)
-        let scale = Float(1 / sumForward(y, n))
+        let scale = Float(1 / exponentiateShifted(y, x, n).sum)
         for i in 0..<n { y[i] *= scale }
         for i in n..<C { y[i] = 0 }
     }
@@ -37,11 +43,8 @@ func softmaxBackward(
 func logSoftmaxForward(_ out: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>, _ R: Int, _ C: Int) {
     for r in 0..<R {
         let x = inp + r &* C, y = out + r &* C
-        var maxValue = -Float.infinity
-        for i in 0..<C { maxValue = max(maxValue, x[i]) }
-        for i in 0..<C { y[i] = x[i] - maxValue }
-        VectorMath.exp(y, y, count: C)
-        let shift = maxValue + Float(Foundation.log(sumForward(y, C)))
+        let (maxValue, sum) = exponentiateShifted(y, x, C)
+        let shift = maxValue + Float(Foundation.log(sum))
         for i in 0..<C { y[i] = x[i] - shift }
     }
 }
