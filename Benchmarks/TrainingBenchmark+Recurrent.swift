@@ -27,8 +27,9 @@ extension TrainingBenchmark {
         adamW.beta2 = 0.99
         let optimizer = Optimizer(parameters: model.parameters, configuration: adamW)
         var inputs: [Int32] = [], targets: [Int32] = []
+        var sampler = BatchSampler(count: examples.count)
         step(&report, "\(name) defaults", shape: "32 words, block \(blockSize), \(model.parameterCount) params") {
-            examples.sampleBatch(size: 32, using: &generator, inputs: &inputs, targets: &targets)
+            examples.sampleBatch(size: 32, from: &sampler, using: &generator, inputs: &inputs, targets: &targets)
             optimizer.zeroGrad()
             loss(PackedSequences(paddedInputs: inputs, paddedTargets: targets, blockSize: blockSize)).backward()
             optimizer.step(learningRate: 5e-4)

@@ -41,9 +41,10 @@ enum TrainingBenchmark {
         let examples = WindowExamples(words: dataset.train, contextLength: model.contextLength)
         let optimizer = Optimizer(parameters: model.parameters, configuration: OptimizerConfiguration(kind: .sgd))
         var contexts: [Int32] = [], targets: [Int32] = []
+        var sampler = BatchSampler(count: examples.count)
         step(&report, "wavenet (defaults: ctx 8, emb 24, hidden 128, 3 levels)", shape: "batch 32, \(model.parameterCount) params") {
             optimizer.zeroGrad()
-            examples.sampleBatch(size: 32, using: &generator, contexts: &contexts, targets: &targets)
+            examples.sampleBatch(size: 32, from: &sampler, using: &generator, contexts: &contexts, targets: &targets)
             model.loss(contexts: contexts, targets: targets).backward()
             optimizer.step(learningRate: 0.01)
         }
@@ -60,9 +61,10 @@ enum TrainingBenchmark {
         let examples = WindowExamples(words: dataset.train, contextLength: configuration.contextLength)
         let optimizer = Optimizer(parameters: model.parameters, configuration: OptimizerConfiguration(kind: .sgd))
         var contexts: [Int32] = [], targets: [Int32] = []
+        var sampler = BatchSampler(count: examples.count)
         step(&report, name, shape: "batch 32, \(model.parameterCount) params") {
             optimizer.zeroGrad()
-            examples.sampleBatch(size: 32, using: &generator, contexts: &contexts, targets: &targets)
+            examples.sampleBatch(size: 32, from: &sampler, using: &generator, contexts: &contexts, targets: &targets)
             model.loss(contexts: contexts, targets: targets).backward()
             optimizer.step(learningRate: 0.01)
         }
@@ -80,8 +82,9 @@ enum TrainingBenchmark {
         adamW.beta2 = 0.99
         let optimizer = Optimizer(parameters: model.parameters, configuration: adamW)
         var inputs: [Int32] = [], targets: [Int32] = []
+        var sampler = BatchSampler(count: examples.count)
         step(&report, "transformer preset", shape: "32 words, block \(blockSize)") {
-            examples.sampleBatch(size: 32, using: &generator, inputs: &inputs, targets: &targets)
+            examples.sampleBatch(size: 32, from: &sampler, using: &generator, inputs: &inputs, targets: &targets)
             optimizer.zeroGrad()
             model.loss(PackedSequences(paddedInputs: inputs, paddedTargets: targets, blockSize: blockSize)).backward()
             optimizer.step(learningRate: 5e-4)
@@ -114,8 +117,9 @@ enum TrainingBenchmark {
         var generator = RandomGenerator(seed: 7)
         let parallel = DataParallel(models: models)
         var inputs: [Int32] = [], targets: [Int32] = []
+        var sampler = BatchSampler(count: examples.count)
         step(&report, name, shape: shape) {
-            examples.sampleBatch(size: words, using: &generator, inputs: &inputs, targets: &targets)
+            examples.sampleBatch(size: words, from: &sampler, using: &generator, inputs: &inputs, targets: &targets)
             let shares = PackedSequences(paddedInputs: inputs, paddedTargets: targets, blockSize: examples.blockSize).split(into: models.count)
             optimizer.zeroGrad()
             _ = parallel.gradients(counts: shares.map(\.rows)) { model, share in model.loss(shares[share]) }

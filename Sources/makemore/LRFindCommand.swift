@@ -29,8 +29,9 @@ enum LRFindCommand: Subcommand {
         let model = MLP(configuration: configuration, using: &generator)
         let examples = WindowExamples(words: dataset.train, contextLength: configuration.contextLength)
         var contexts: [Int32] = [], targets: [Int32] = []
+        var sampler = BatchSampler(count: examples.count)
         let sweep = finder.run(optimizer: Optimizer(parameters: model.parameters, configuration: OptimizerConfiguration(kind: kind))) { _ in
-            examples.sampleBatch(size: batchSize, using: &generator, contexts: &contexts, targets: &targets)
+            examples.sampleBatch(size: batchSize, from: &sampler, using: &generator, contexts: &contexts, targets: &targets)
             return model.loss(contexts: contexts, targets: targets)
         }
         if let path = arguments.string("plot") {

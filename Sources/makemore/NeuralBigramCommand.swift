@@ -23,12 +23,13 @@ enum NeuralBigramCommand: Subcommand {
         let initialLoss = Tensor.withoutGradient { model.loss(contexts: examples.contexts, targets: examples.targets, l2: 0).item }
         let optimizer = Optimizer(parameters: model.parameters, configuration: training.optimizer)
         var contexts: [Int32] = [], targets: [Int32] = []
+        var sampler = BatchSampler(count: examples.count, order: training.sampling)
         let loop = checkpoint == nil ? training.loop(keepingBest: model, optimizer: optimizer) : TrainingLoop(steps: 0, learningRate: 0)
         let history = try loop.run(optimizer: optimizer, loss: { _ in
             guard let size = training.batchSize else {
                 return model.loss(contexts: examples.contexts, targets: examples.targets, l2: l2)
             }
-            examples.sampleBatch(size: size, using: &generator, contexts: &contexts, targets: &targets)
+            examples.sampleBatch(size: size, from: &sampler, using: &generator, contexts: &contexts, targets: &targets)
             return model.loss(contexts: contexts, targets: targets, l2: l2)
         }, evaluate: { Evaluator.evaluate(model, words: dataset.val)?.nll })
         try training.writeOutputs(history, model: name)
@@ -40,7 +41,7 @@ enum NeuralBigramCommand: Subcommand {
         var report = StageReport(model: name, parameters: model.parameterCount, dataset: dataset,
                                  losses: StageOptions.losses(model, dataset),
                                  samples: try StageOptions.samples(model, dataset, arguments, generator: &generator))
-        report.record(history)
+        training.record(history, in: &report)
         let ideal = log(Double(v))
         var valGap: Double?
         if let neuralVal = report.losses[.val] ?? nil, let countVal { valGap = neuralVal.nll - countVal }

@@ -58,8 +58,9 @@ enum SequenceStage {
         var loop = restored == nil ? training.loop(keepingBest: model, optimizer: optimizer) : TrainingLoop(steps: 0, learningRate: 0)
         loop.evaluateEvery = training.evaluateEvery ?? max(1, min(500, training.steps / 10))
         var inputs: [Int32] = [], targets: [Int32] = []
+        var sampler = BatchSampler(count: examples.count, order: training.sampling)
         let history = try loop.run(optimizer: optimizer, gradients: { _ in
-            examples.sampleBatch(size: batchSize, using: &generator, inputs: &inputs, targets: &targets)
+            examples.sampleBatch(size: batchSize, from: &sampler, using: &generator, inputs: &inputs, targets: &targets)
             let shares = PackedSequences(paddedInputs: inputs, paddedTargets: targets, blockSize: blockSize).split(into: threads)
             return parallel.gradients(counts: shares.map(\.rows)) { model, share in model.loss(shares[share]) }
         }, evaluate: { Evaluator.evaluate(model, words: dataset.val)?.nll })
@@ -70,7 +71,7 @@ enum SequenceStage {
         let samples = Sampler.generate(model, count: try arguments.int("samples", in: 0...1_000_000)!, options: sampling, using: &generator)
         var report = StageReport(model: name, parameters: model.parameterCount, dataset: dataset,
                                  losses: StageOptions.losses(model, dataset), samples: samples.map { dataset.vocabulary.decode($0) })
-        report.record(history)
+        training.record(history, in: &report)
         let configurationJSON = try JSONValue(encoding: configuration)
         report.extra = [("config", configurationJSON)] + extra
         report.seconds = (ContinuousClock.now - clock).seconds

@@ -95,6 +95,9 @@ enum StageOptions {
         if let steps = report.steps, let trainSeconds = report.trainSeconds {
             print(String(format: "trained %d steps in %.2f s (%.4f ms/step)", steps, trainSeconds, report.msPerStep ?? 0))
         }
+        if report.sampling == .epochs {
+            print("batches drew each training example once per shuffled pass (--sampling epochs)")
+        }
         if let decay = report.emaDecay {
             print("evaluated the exponential moving average of the weights (decay \(decay))")
         }

@@ -18,6 +18,8 @@ struct TrainingDefaults {
     var evaluateEvery: Int?
     /// The decay of the moving average of the weights the stage keeps by default, if any.
     var ema: Double?
+    /// How minibatches draw training examples by default.
+    var sampling: BatchOrder = .replacement
 }
 
 /// The options every trained stage shares, and what they resolve to.
@@ -28,6 +30,8 @@ struct TrainingOptions {
     let schedule: LearningRateSchedule
     /// Examples (or words, for sequence models) per step; nil means the whole training set.
     let batchSize: Int?
+    /// How minibatches draw training examples.
+    let sampling: BatchOrder
     let evaluateEvery: Int?
     /// The decay of the moving average of the weights evaluated and kept instead of the last
     /// step's, if any.
@@ -48,6 +52,8 @@ struct TrainingOptions {
             Option("weight-decay-on", value: "WHAT", default: d.decaysMatricesOnly ? "matrices" : "all",
                    "what --weight-decay applies to: all (every parameter) | matrices (weights and embeddings, not biases or norm gains)"),
             Option("batch-size", value: "N", default: d.batchSize, "examples per step (full: the whole training set)"),
+            Option("sampling", value: "ORDER", default: d.sampling.rawValue,
+                   "how batches draw examples: replacement (independent draws, makemore.py) | epochs (each example once per shuffled pass)"),
             Option("eval-every", value: "N", default: d.evaluateEvery.map(String.init), "evaluate the val loss every N steps and keep the best state"),
             Option("ema", value: "DECAY|off", default: d.ema.map { String($0) },
                    "evaluate and keep an exponential moving average of the weights, updated every step (e.g. 0.999)"),
@@ -71,6 +77,7 @@ struct TrainingOptions {
         schedule = LearningRateSchedule.named(name, steps: steps, decayAt: decayAt, warmup: warmup)!
         let batch = arguments.string("batch-size")!
         batchSize = batch == "full" ? nil : try arguments.int("batch-size", in: 1...10_000_000)
+        sampling = BatchOrder(rawValue: try arguments.choice("sampling", BatchOrder.allCases.map(\.rawValue))!)!
         evaluateEvery = try arguments.int("eval-every", in: 1...Int.max)
         let emaText = arguments.string("ema")
         ema = try emaText.flatMap { text in
@@ -95,6 +102,12 @@ struct TrainingOptions {
         loop.keepBest = model
         loop.average = ema.map { ExponentialMovingAverage(parameters: optimizer.parameters, decay: $0) }
         return loop
+    }
+
+    /// Records `history` in `report`, with the batch order if the run drew minibatches.
+    func record(_ history: TrainingHistory, in report: inout StageReport) {
+        report.record(history)
+        if history.steps > 0 && batchSize != nil { report.sampling = sampling }
     }
 
     /// Writes the `--plot-loss` chart and the `--log` lines of `history`, if asked.

@@ -7,9 +7,9 @@ enum TransformerCommand: Subcommand {
     static let summary = "stage 4: GPT-style transformer (causal self-attention, KV-cache sampling)"
     /// Tuned on names.txt for about two minutes of training on two cores (see the README).
     static let defaults = TrainingDefaults(steps: 22_000, learningRate: 3e-3, optimizer: .adamw, schedule: "cosine",
-                                           batchSize: "48", weightDecay: 0.1, decaysMatricesOnly: true, warmup: 500, ema: 0.999)
+                                           batchSize: "48", weightDecay: 0.1, decaysMatricesOnly: true, warmup: 500, ema: 0.999, sampling: .epochs)
     static let options = SequenceStage.options(defaults, sizes: [
-        Option("preset", value: "NAME", "makemore: makemore.py's defaults exactly (4 layers, 4 heads, n_embd 64, AdamW lr 5e-4 constant, wd 0.01 on every parameter, batch 32, no dropout, no moving average)"),
+        Option("preset", value: "NAME", "makemore: makemore.py's defaults exactly (4 layers, 4 heads, n_embd 64, AdamW lr 5e-4 constant, wd 0.01 on every parameter, batch 32, batches drawn with replacement, no dropout, no moving average)"),
         Option("layers", value: "N", default: "4", "transformer blocks"),
         Option("heads", value: "N", default: "4", "attention heads per block"),
         Option("embedding", value: "N", default: "64", "channels of the residual stream (divisible by --heads)"),
@@ -19,7 +19,7 @@ enum TransformerCommand: Subcommand {
     /// What `--preset makemore` fixes, and to what.
     static let makemorePreset: [(option: String, value: String)] = [
         ("layers", "4"), ("heads", "4"), ("embedding", "64"), ("dropout", "0"), ("optimizer", "adamw"),
-        ("lr", "5e-4"), ("schedule", "constant"), ("warmup", "0"), ("weight-decay", "0.01"), ("weight-decay-on", "all"), ("ema", "off"), ("batch-size", "32"),
+        ("lr", "5e-4"), ("schedule", "constant"), ("warmup", "0"), ("weight-decay", "0.01"), ("weight-decay-on", "all"), ("ema", "off"), ("batch-size", "32"), ("sampling", "replacement"),
     ]
 
     static func run(_ given: ParsedArguments) throws {

@@ -36,13 +36,14 @@ func runWindowNetworkStage<Model: WindowNetwork & TrainableModel>(
                               every: try arguments.int("diagnose-every", in: 1...Int.max) ?? max(1, training.steps / 10), steps: training.steps)
         : nil
     var contexts: [Int32] = [], targets: [Int32] = []
+    var sampler = BatchSampler(count: examples.count, order: training.sampling)
     let loop = checkpoint == nil ? training.loop(keepingBest: model, optimizer: optimizer) : TrainingLoop(steps: 0, learningRate: 0)
     let history = try loop.run(optimizer: optimizer, loss: { step in
         diagnostics?.beforeUpdate(step: step)
         guard let size = training.batchSize else {
             return model.loss(contexts: examples.contexts, targets: examples.targets)
         }
-        examples.sampleBatch(size: size, using: &generator, contexts: &contexts, targets: &targets)
+        examples.sampleBatch(size: size, from: &sampler, using: &generator, contexts: &contexts, targets: &targets)
         return model.loss(contexts: contexts, targets: targets)
     }, afterUpdate: { step in
         diagnostics?.afterUpdate(step: step)
@@ -61,7 +62,7 @@ func runWindowNetworkStage<Model: WindowNetwork & TrainableModel>(
     var report = StageReport(model: name, parameters: model.parameterCount, dataset: dataset,
                              losses: StageOptions.losses(inference, dataset),
                              samples: try StageOptions.samples(inference, dataset, arguments, generator: &generator))
-    report.record(history)
+    training.record(history, in: &report)
     let ideal = log(Double(dataset.vocabulary.size))
     report.extra = [("initial_loss", .number(Double(initialLoss))), ("uniform_loss", .number(ideal)),
                     ("configuration", try JSONValue(encoding: configuration)), ("folded_parameters", .integer(inference.parameterCount)),

@@ -55,7 +55,7 @@ struct CLI {
     @Test(arguments: [
         ["bigram", "--bogus"], ["bigram", "--seed"], ["bigram", "--seed", "x"], ["bigram", "--smoothing", "-1"],
         ["bigram", "--val-fraction", "0.6", "--test-fraction", "0.5"], ["bigram", "stray"], ["nonsense"], [],
-        ["bigram", "--json=1"], ["split"], ["mlp", "--ema", "1"], ["mlp", "--ema", "x"], ["mlp", "--weight-decay-on", "x"],
+        ["bigram", "--json=1"], ["split"], ["mlp", "--ema", "1"], ["mlp", "--ema", "x"], ["mlp", "--weight-decay-on", "x"], ["mlp", "--sampling", "x"],
     ])
     func usageErrorsExit64WithOneLineAndHint(arguments: [String]) throws {
         let result = try CLI.run(arguments)
@@ -163,6 +163,23 @@ struct CLI {
             #expect(object["ema_decay"] as? Double == (ema == "off" ? nil : 0.9))
             #expect(object["batch_norm_calibrated"] as? Bool == (ema != "off"))
         }
+    }
+
+    @Test func aRunReportsHowItsBatchesDrewExamples() throws {
+        let directory = try Self.toyDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var validation: [String: Double] = [:]
+        for sampling in ["replacement", "epochs"] {
+            let result = try CLI.run(["mlp", "--input", "toy.txt", "--steps", "40", "--hidden", "16", "--sampling", sampling, "--json", "--quiet", "--samples", "0"],
+                                     in: directory)
+            #expect(result.status == 0, "\(result.stderr)")
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+            #expect(object["sampling"] as? String == sampling)
+            validation[sampling] = (object["loss"] as? [String: Any])?["val"] as? Double
+        }
+        #expect(validation["replacement"] != validation["epochs"])  // the order reached the batches
+        let text = try CLI.run(["mlp", "--input", "toy.txt", "--steps", "5", "--hidden", "16", "--sampling", "epochs", "--samples", "0", "--quiet"], in: directory)
+        #expect(text.stdout.contains("once per shuffled pass"))
     }
 
     @Test func lrFindSweepsAndSuggests() throws {

@@ -136,8 +136,37 @@ import Testing
         let examples = WindowExamples(words: [[1, 2, 3], [2, 2]], contextLength: 2)
         var g1 = RandomGenerator(seed: 9), g2 = RandomGenerator(seed: 9)
         var c1: [Int32] = [], t1: [Int32] = [], c2: [Int32] = [], t2: [Int32] = []
-        examples.sampleBatch(size: 16, using: &g1, contexts: &c1, targets: &t1)
-        examples.sampleBatch(size: 16, using: &g2, contexts: &c2, targets: &t2)
+        var s1 = BatchSampler(count: examples.count), s2 = BatchSampler(count: examples.count)
+        examples.sampleBatch(size: 16, from: &s1, using: &g1, contexts: &c1, targets: &t1)
+        examples.sampleBatch(size: 16, from: &s2, using: &g2, contexts: &c2, targets: &t2)
         #expect(c1 == c2 && t1 == t2 && c1.count == 32 && t1.count == 16)
+    }
+
+    @Test func replacementDrawsAreTheGeneratorsUniformIntegers() {
+        var sampler = BatchSampler(count: 7)
+        var g1 = RandomGenerator(seed: 3), g2 = RandomGenerator(seed: 3)
+        let drawn = (0..<50).map { _ in sampler.next(using: &g1) }
+        #expect(drawn == (0..<50).map { _ in g2.integer(below: 7) })
+    }
+
+    @Test func epochsDrawEveryRowOncePerPassInAFreshOrder() {
+        var sampler = BatchSampler(count: 10, order: .epochs)
+        var generator = RandomGenerator(seed: 5)
+        let passes = (0..<4).map { _ in (0..<10).map { _ in sampler.next(using: &generator) } }
+        for pass in passes { #expect(pass.sorted() == Array(0..<10)) }
+        #expect(Set(passes).count == 4)
+        var again = BatchSampler(count: 10, order: .epochs), same = RandomGenerator(seed: 5)
+        #expect((0..<40).map { _ in again.next(using: &same) } == passes.flatMap { $0 })
+    }
+
+    @Test func sequenceBatchesFollowTheSampler() throws {
+        let examples = try SequenceExamples(words: [[1], [2, 3], [4, 5, 6]], blockSize: 4)
+        var sampler = BatchSampler(count: examples.count, order: .epochs)
+        var generator = RandomGenerator(seed: 1)
+        var inputs: [Int32] = [], targets: [Int32] = []
+        examples.sampleBatch(size: 30, from: &sampler, using: &generator, inputs: &inputs, targets: &targets)
+        let firstTokens = stride(from: 1, to: inputs.count, by: 4).map { inputs[$0] }
+        #expect(inputs.count == 120 && targets.count == 120)
+        #expect([1, 2, 4].map { token in firstTokens.filter { $0 == token }.count } == [10, 10, 10])
     }
 }

@@ -18,10 +18,11 @@ enum ModelTesting {
         let model = M(configuration: configuration, using: &generator)
         let examples = WindowExamples(words: words, contextLength: configuration.contextLength)
         var contexts: [Int32] = [], targets: [Int32] = []
+        var sampler = BatchSampler(count: examples.count)
         let history = try TrainingLoop(steps: steps, learningRate: 0.1).run(
             optimizer: Optimizer(parameters: model.parameters, configuration: OptimizerConfiguration(kind: .sgd)),
             loss: { _ in
-                examples.sampleBatch(size: 32, using: &generator, contexts: &contexts, targets: &targets)
+                examples.sampleBatch(size: 32, from: &sampler, using: &generator, contexts: &contexts, targets: &targets)
                 return model.loss(contexts: contexts, targets: targets)
             })
         return (model, history)

@@ -7,7 +7,7 @@ import Testing
         #expect(help.status == 0)
         for flag in ["--layers N", "--heads N", "--embedding N", "--block-size N", "--dropout P", "--preset NAME",
                      "--temperature T", "--top-k K", "--prefix TEXT", "--batch-size N", "--weight-decay L",
-                     "--weight-decay-on WHAT", "(default: matrices)", "--ema DECAY|off", "(default: 0.999)"] {
+                     "--weight-decay-on WHAT", "(default: matrices)", "--ema DECAY|off", "(default: 0.999)", "--sampling ORDER", "(default: epochs)"] {
             #expect(help.stdout.contains(flag), "missing \(flag)")
         }
     }
@@ -27,12 +27,13 @@ import Testing
         #expect(configuration["block_size"] as? Int == 6 && configuration["n_embd"] as? Int == 8)
         let samples = try #require(object["samples"] as? [String])
         #expect(samples.count == 4 && samples.allSatisfy { $0.hasPrefix("b") && $0.count <= 5 })
-        #expect(object["ema_decay"] as? Double == 0.999)
+        #expect(object["ema_decay"] as? Double == 0.999 && object["sampling"] as? String == "epochs")
         let preset = try CLI.run(["transformer", "--input", "toy.txt", "--json", "--steps", "3", "--preset", "makemore", "--samples", "0", "--quiet"],
                                  in: directory)
         #expect(preset.status == 0, "\(preset.stderr)")
         let presetObject = try #require(try JSONSerialization.jsonObject(with: Data(preset.stdout.utf8)) as? [String: Any])
         #expect(presetObject["ema_decay"] == nil)  // makemore.py keeps no moving average
+        #expect(presetObject["sampling"] as? String == "replacement")  // and draws with replacement
     }
 
     @Test func badPrefixAndPresetConflictsAreOneLineErrors() throws {

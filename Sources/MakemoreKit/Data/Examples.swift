@@ -35,15 +35,17 @@ public struct WindowExamples: Sendable {
         self.targets = targets
     }
 
-    /// Fills `contexts` (size, contextLength) and `targets` (size) with examples drawn uniformly
-    /// with replacement, as `torch.randint` does in the lectures; the buffers are reused.
+    /// Fills `contexts` (size, contextLength) and `targets` (size) with the examples `sampler`
+    /// draws (over this set's `count` rows); the buffers are reused.
     public func sampleBatch(
-        size: Int, using generator: inout RandomGenerator, contexts batchContexts: inout [Int32], targets batchTargets: inout [Int32]
+        size: Int, from sampler: inout BatchSampler, using generator: inout RandomGenerator,
+        contexts batchContexts: inout [Int32], targets batchTargets: inout [Int32]
     ) {
+        precondition(sampler.count == count, "the sampler draws from \(sampler.count) rows, the set has \(count)")
         batchContexts.removeAll(keepingCapacity: true)
         batchTargets.removeAll(keepingCapacity: true)
         for _ in 0..<size {
-            let row = generator.integer(below: count)
+            let row = sampler.next(using: &generator)
             batchContexts.append(contentsOf: contexts[(row * contextLength)..<((row + 1) * contextLength)])
             batchTargets.append(targets[row])
         }
@@ -86,15 +88,17 @@ public struct SequenceExamples: Sendable {
         self.targets = targets
     }
 
-    /// Fills `inputs` and `targets` (size, blockSize) with sequences drawn uniformly with
-    /// replacement; the buffers are reused.
+    /// Fills `inputs` and `targets` (size, blockSize) with the sequences `sampler` draws (over
+    /// this set's `count` rows); the buffers are reused.
     public func sampleBatch(
-        size: Int, using generator: inout RandomGenerator, inputs batchInputs: inout [Int32], targets batchTargets: inout [Int32]
+        size: Int, from sampler: inout BatchSampler, using generator: inout RandomGenerator,
+        inputs batchInputs: inout [Int32], targets batchTargets: inout [Int32]
     ) {
+        precondition(sampler.count == count, "the sampler draws from \(sampler.count) rows, the set has \(count)")
         batchInputs.removeAll(keepingCapacity: true)
         batchTargets.removeAll(keepingCapacity: true)
         for _ in 0..<size {
-            let row = generator.integer(below: count)
+            let row = sampler.next(using: &generator)
             batchInputs.append(contentsOf: inputs[(row * blockSize)..<((row + 1) * blockSize)])
             batchTargets.append(contentsOf: targets[(row * blockSize)..<((row + 1) * blockSize)])
         }

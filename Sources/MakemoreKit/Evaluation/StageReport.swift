@@ -22,6 +22,8 @@ public struct StageReport: Sendable {
     public var best: (step: Int, loss: Double)?
     /// The decay of the moving average of the weights that was evaluated, if training kept one.
     public var emaDecay: Double?
+    /// How minibatches drew training examples, for stages that train on minibatches.
+    public var sampling: BatchOrder?
     /// Stage-specific fields appended to the JSON object.
     public var extra: [(String, JSONValue)] = []
 
@@ -64,6 +66,7 @@ public struct StageReport: Sendable {
             members.append(("train_seconds", .number(trainSeconds)))
             members.append(("ms_per_step", .number(msPerStep)))
         }
+        if let sampling { members.append(("sampling", .string(sampling.rawValue))) }
         if let emaDecay { members.append(("ema_decay", .number(emaDecay))) }
         if let best {
             members.append(("best_step", .integer(best.step)))
