@@ -5,7 +5,8 @@ import Testing
 /// matmul + causal mask + softmax + matmul of `EndToEndGradientTests`.
 @Suite struct AttentionTests {
     /// Attention composed from primitive ops, one sequence at a time: qkv (N, 3C) → (N, C).
-    static func composedAttention(_ qkv: Tensor, starts: [Int], heads: Int) -> Tensor {
+    /// With `dropout`, the probabilities are multiplied by its mask, written out as a tensor.
+    static func composedAttention(_ qkv: Tensor, starts: [Int], heads: Int, dropout: AttentionDropout? = nil) -> Tensor {
         let c = qkv.shape[1] / 3, hs = c / heads
         let outputs = zip(starts, starts.dropFirst()).map { first, end -> Tensor in
             let t = end - first
@@ -13,8 +14,15 @@ import Testing
             func split(_ i: Int) -> Tensor {  // (nh, T, hs)
                 rows.sliced(axis: 1, i * c..<(i + 1) * c).reshaped([t, heads, hs]).permuted([1, 0, 2])
             }
-            let att = matmul(split(0), split(1), transposeB: true).scaled(by: 1 / Float(hs).squareRoot())
+            var att = matmul(split(0), split(1), transposeB: true).scaled(by: 1 / Float(hs).squareRoot())
                 .softmax(causal: true)  // (nh, T, T)
+            if let dropout {
+                let mask = (0..<(heads * t * t)).map { i -> Float in
+                    let h = i / (t * t), query = i / t % t, key = i % t
+                    return dropout.factor(row: (first + query) * heads + h, key: key)
+                }
+                att = att * Tensor(shape: [heads, t, t], values: mask)
+            }
             return matmul(att, split(2)).permuted([1, 0, 2]).reshaped([t, c])  // (T, C)
         }
         return concatenated(outputs, axis: 0)
@@ -34,6 +42,38 @@ import Testing
         (composed * weights).sum().backward()
         expectClose(fused.values, composed.values)
         expectClose(fusedGradient, qkv.gradValues!)
+    }
+
+    @Test func dropoutMatchesTheMaskedComposition() {
+        let heads = 2, dropout = AttentionDropout(probability: 0.3, seed: 11)
+        let qkv = randomTensor([8, 3 * 6], seed: 3)
+        let fused = causalSelfAttention(qkv: qkv, heads: heads, sequenceStarts: Self.starts, dropout: dropout)
+        let weights = randomTensor(fused.shape, seed: 4, requiresGrad: false)
+        (fused * weights).sum().backward()
+        let fusedGradient = qkv.gradValues!
+        qkv.zeroGrad()
+        let composed = Self.composedAttention(qkv, starts: Self.starts, heads: heads, dropout: dropout)
+        (composed * weights).sum().backward()
+        expectClose(fused.values, composed.values)
+        expectClose(fusedGradient, qkv.gradValues!)
+        let undropped = causalSelfAttention(qkv: qkv, heads: heads, sequenceStarts: Self.starts).values
+        #expect(zip(fused.values, undropped).contains { abs($0 - $1) > 0.01 })  // the mask did something
+    }
+
+    @Test func dropoutGradientsMatchFiniteDifferences() {
+        let qkv = randomTensor([8, 3 * 4], seed: 5)
+        GradientCheck().expectCorrect([qkv]) { p in
+            causalSelfAttention(qkv: p[0], heads: 2, sequenceStarts: Self.starts, dropout: AttentionDropout(probability: 0.25, seed: 2))
+        }
+    }
+
+    @Test func dropoutMaskKeepsTheRightShareAndFollowsTheSeed() {
+        let dropout = AttentionDropout(probability: 0.25, seed: 9)
+        let factors = (0..<20_000).map { dropout.factor(row: $0 / 16, key: $0 % 16) }
+        #expect(factors.allSatisfy { $0 == 0 || abs($0 - 4.0 / 3) < 1e-6 })
+        #expect(abs(Double(factors.filter { $0 != 0 }.count) / 20_000 - 0.75) < 0.01)
+        #expect(factors == (0..<20_000).map { AttentionDropout(probability: 0.25, seed: 9).factor(row: $0 / 16, key: $0 % 16) })
+        #expect(factors != (0..<20_000).map { AttentionDropout(probability: 0.25, seed: 10).factor(row: $0 / 16, key: $0 % 16) })
     }
 
     @Test func gradientsMatchFiniteDifferences() {

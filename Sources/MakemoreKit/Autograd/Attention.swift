@@ -10,20 +10,25 @@
 /// matrix; backward recomputes P = exp(q·kᵀ/√hs − lse) one row at a time and uses
 /// dS = P ⊙ (dP − rowsum(dP ⊙ P)) with dP = ∂out·vᵀ and rowsum(dP ⊙ P) = rowsum(∂out ⊙ out):
 ///     ∂q += dS·k/√hs,  ∂k += dSᵀ·q/√hs,  ∂v += Pᵀ·∂out.
-public func causalSelfAttention(qkv: Tensor, heads: Int, sequenceStarts: [Int]) -> Tensor {
+/// With `dropout` (nanoGPT's `attn_dropout`), out = (P ⊙ m)·v for a mask m of zeros and
+/// 1/(1 − p) that backward recomputes from the seed; then ∂v += (P ⊙ m)ᵀ·∂out, dP = m ⊙ (∂out·vᵀ),
+/// and still rowsum(dP ⊙ P) = rowsum(∂out ⊙ (P ⊙ m)·v) = rowsum(∂out ⊙ out).
+public func causalSelfAttention(qkv: Tensor, heads: Int, sequenceStarts: [Int], dropout: AttentionDropout? = nil) -> Tensor {
     precondition(qkv.shape.count == 2 && qkv.shape[1] % (3 * heads) == 0,
                  "qkv must be [N, 3C] with C divisible by \(heads) heads, got \(qkv.shape)")
     precondition(sequenceStarts.first == 0 && sequenceStarts.last == qkv.shape[0]
                  && zip(sequenceStarts, sequenceStarts.dropFirst()).allSatisfy { $0 < $1 },
                  "sequence starts must rise from 0 to \(qkv.shape[0]), got \(sequenceStarts)")
+    precondition(dropout == nil || zip(sequenceStarts, sequenceStarts.dropFirst()).allSatisfy { $1 - $0 <= AttentionDropout.maximumLength },
+                 "attention dropout covers sequences of at most \(AttentionDropout.maximumLength) positions")
     let channels = qkv.shape[1] / 3, headSize = channels / heads
     let scale = 1 / Float(headSize).squareRoot()
     let out = Tensor(uninitializedShape: [qkv.shape[0], channels])
     let lse = Tensor(uninitializedShape: [qkv.shape[0], heads])
-    attentionForward(out.data, lse.data, qkv.data, sequenceStarts, heads, headSize, scale: scale)
+    attentionForward(out.data, lse.data, qkv.data, sequenceStarts, heads, headSize, scale: scale, dropout: dropout)
     out.record(inputs: [qkv]) { out in
         attentionBackward(qkv.gradData, out.gradData, out.data, lse.data, qkv.data, sequenceStarts,
-                          heads, headSize, scale: scale)
+                          heads, headSize, scale: scale, dropout: dropout)
     }
     return out
 }

@@ -1,7 +1,8 @@
 /// Multi-head causal self-attention as in nanoGPT / makemore.py: one packed projection `c_attn`
 /// to q, k, v (in that order), heads of size C / heads attending with scale 1/√head_size over
-/// earlier positions of their own sequence (the fused `causalSelfAttention` op), then the
-/// output projection `c_proj` and residual dropout.
+/// earlier positions of their own sequence (the fused `causalSelfAttention` op, with dropout on
+/// the attention probabilities while training, nanoGPT's `attn_dropout`), then the output
+/// projection `c_proj` and residual dropout.
 public final class CausalSelfAttention: Module {
     /// Number of heads.
     public let heads: Int
@@ -23,7 +24,7 @@ public final class CausalSelfAttention: Module {
     /// x: (N, C), the rows of the sequences starting at `sequenceStarts` → (N, C)
     public func callAsFunction(_ x: Tensor, sequenceStarts: [Int]) -> Tensor {
         let qkv = attention(x)  // (N, 3C)
-        let y = causalSelfAttention(qkv: qkv, heads: heads, sequenceStarts: sequenceStarts)  // (N, C)
+        let y = causalSelfAttention(qkv: qkv, heads: heads, sequenceStarts: sequenceStarts, dropout: dropout.attentionDropout())  // (N, C)
         return dropout(projection(y))
     }
 

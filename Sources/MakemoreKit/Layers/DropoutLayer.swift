@@ -20,6 +20,12 @@ public final class Dropout: Layer {
         isTraining && probability > 0 ? dropout(x, probability: probability, using: &generator) : x
     }
 
+    /// This step's dropout on attention probabilities while training (a fresh mask seed from
+    /// this layer's stream), nil in evaluation or at probability 0.
+    public func attentionDropout() -> AttentionDropout? {
+        isTraining && probability > 0 ? AttentionDropout(probability: probability, seed: generator.next()) : nil
+    }
+
     public func namedParameters() -> [(name: String, tensor: Tensor)] { [] }
 
     public func setTraining(_ training: Bool) { isTraining = training }

@@ -10,7 +10,8 @@ public struct TransformerConfiguration: ModelConfiguration, Sendable, Equatable 
     public var heads: Int
     /// Channels of the residual stream.
     public var embedding: Int
-    /// Dropout probability on the embeddings and each residual branch while training.
+    /// Dropout probability while training, nanoGPT's: on the embeddings, the attention
+    /// probabilities and each residual branch.
     public var dropout: Double
 
     /// A configuration; the defaults are makemore.py's (4 layers, 4 heads, 64 channels, no dropout).

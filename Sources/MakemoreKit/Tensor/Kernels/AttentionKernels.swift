@@ -5,12 +5,14 @@ import Foundation
 // Sequence s owns rows starts[s]..<starts[s + 1]; its position t attends to its positions 0...t.
 // qkv[N, 3C] holds q, k, v side by side; head h reads columns h·HS..<(h + 1)·HS of each third.
 // One row of scores (at most the longest sequence) is the only scratch: memory is linear in T.
+// With dropout, m[r, h, j] ∈ {0, 1/(1 − p)} multiplies the probabilities; it is a hash of
+// (seed, r, h, j), recomputed by backward, never stored.
 
-/// out[N, C] = softmax(scale·q·kᵀ, causal)·v per sequence and head;
+/// out[N, C] = (softmax(scale·q·kᵀ, causal) ⊙ m)·v per sequence and head (m = 1 without dropout);
 /// lse[N, NH] = log Σ_{j ≤ t} exp(scale·q_t·k_j), all that backward needs besides qkv and out
 func attentionForward(
     _ out: UnsafeMutablePointer<Float>, _ lse: UnsafeMutablePointer<Float>, _ qkv: UnsafePointer<Float>,
-    _ starts: [Int], _ NH: Int, _ HS: Int, scale: Float
+    _ starts: [Int], _ NH: Int, _ HS: Int, scale: Float, dropout: AttentionDropout?
 ) {
     let C = NH &* HS, C3 = 3 &* C
     withScoreRow(starts) { p in
@@ -20,7 +22,8 @@ func attentionForward(
                 let q0 = qkv + (first &* C3 &+ h &* HS), k0 = q0 + C, v0 = q0 + 2 &* C
                 let o0 = out + (first &* C &+ h &* HS)
                 for t in 0..<length {
-                    lse[(first &+ t) &* NH &+ h] = attendRow(o0 + t &* C, q0 + t &* C3, k0, v0, t, C3, HS, scale, p)
+                    let row = (first &+ t) &* NH &+ h
+                    lse[row] = attendRow(o0 + t &* C, q0 + t &* C3, k0, v0, t, C3, HS, scale, p, dropout, row)
                 }
             }
         }
@@ -40,18 +43,20 @@ func attentionLastRowsForward(
             let sequence = cache + slots[i] &* T &* C3, t = positions[i]
             for h in 0..<NH {
                 let k0 = sequence + h &* HS + C
-                _ = attendRow(out + (i &* C &+ h &* HS), sequence + (t &* C3 &+ h &* HS), k0, k0 + C, t, C3, HS, scale, p)
+                _ = attendRow(out + (i &* C &+ h &* HS), sequence + (t &* C3 &+ h &* HS), k0, k0 + C, t, C3, HS, scale, p, nil, 0)
             }
         }
     }
 }
 
-/// o[HS] = Σ_{j ≤ t} softmax_j(scale·q·k_j)·v_j with k_j = k0 + j·C3, v_j = v0 + j·C3 (one head,
-/// one position); returns the scores' log-sum-exp. p[t + 1] is scratch.
+/// o[HS] = Σ_{j ≤ t} softmax_j(scale·q·k_j)·m_j·v_j with k_j = k0 + j·C3, v_j = v0 + j·C3 (one
+/// head, one position; m_j = dropout's factor for (row, j), 1 without); returns the scores'
+/// log-sum-exp. p[t + 1] is scratch.
 @inline(__always)
 private func attendRow(
     _ o: UnsafeMutablePointer<Float>, _ q: UnsafePointer<Float>, _ k0: UnsafePointer<Float>,
-    _ v0: UnsafePointer<Float>, _ t: Int, _ C3: Int, _ HS: Int, _ scale: Float, _ p: UnsafeMutablePointer<Float>
+    _ v0: UnsafePointer<Float>, _ t: Int, _ C3: Int, _ HS: Int, _ scale: Float, _ p: UnsafeMutablePointer<Float>,
+    _ dropout: AttentionDropout?, _ row: Int
 ) -> Float {
     var m = -Float.infinity
     for j in 0...t {
@@ -64,17 +69,22 @@ private func attendRow(
     let sum = sumForward(p, t &+ 1)
     let inverse = Float(1 / sum)
     o.update(repeating: 0, count: HS)
-    for j in 0...t { axpy(o, v0 + j &* C3, p[j] * inverse, HS) }
+    if let dropout {
+        for j in 0...t { axpy(o, v0 + j &* C3, p[j] * inverse * dropout.factor(row: row, key: j), HS) }
+    } else {
+        for j in 0...t { axpy(o, v0 + j &* C3, p[j] * inverse, HS) }
+    }
     return m + Float(Foundation.log(sum))
 }
 
-/// With P = exp(scale·q·kᵀ − lse) (recomputed one row at a time), dP = dout·vᵀ and
-/// D = rowsum(dout ⊙ out) = rowsum(dP ⊙ P):  dS = P ⊙ (dP − D);
-/// dq += scale·dS·k;  dk += scale·dSᵀ·q;  dv += Pᵀ·dout  (dqkv[N, 3C], dout[N, C])
+/// With P = exp(scale·q·kᵀ − lse) (recomputed one row at a time), the dropout factors m (1
+/// without dropout), dP = m ⊙ (dout·vᵀ) and D = rowsum(dout ⊙ out) = rowsum(dP ⊙ P):
+/// dS = P ⊙ (dP − D);  dq += scale·dS·k;  dk += scale·dSᵀ·q;  dv += (P ⊙ m)ᵀ·dout
+/// (dqkv[N, 3C], dout[N, C])
 func attentionBackward(
     _ dqkv: UnsafeMutablePointer<Float>, _ dout: UnsafePointer<Float>, _ out: UnsafePointer<Float>,
     _ lse: UnsafePointer<Float>, _ qkv: UnsafePointer<Float>, _ starts: [Int], _ NH: Int, _ HS: Int,
-    scale: Float
+    scale: Float, dropout: AttentionDropout?
 ) {
     let C = NH &* HS, C3 = 3 &* C
     withScoreRow(starts) { p in
@@ -88,19 +98,54 @@ func attentionBackward(
                 for t in 0..<length {
                     let q = q0 + t &* C3, dq = dq0 + t &* C3, dy = do0 + t &* C
                     let d = dot(dy, o0 + t &* C, HS)
-                    let l = lse[(first &+ t) &* NH &+ h]
+                    let row = (first &+ t) &* NH &+ h
+                    let l = lse[row]
                     for j in 0...t { p[j] = scale * dot(q, k0 + j &* C3, HS) - l }
                     VectorMath.exp(p, p, count: t &+ 1)
                     for j in 0...t {
-                        let dp = dot(dy, v0 + j &* C3, HS)
+                        let m = dropout?.factor(row: row, key: j) ?? 1
+                        let dp = m * dot(dy, v0 + j &* C3, HS)
                         let ds = scale * p[j] * (dp - d)
-                        axpy(dv0 + j &* C3, dy, p[j], HS)
+                        axpy(dv0 + j &* C3, dy, p[j] * m, HS)
                         axpy(dq, k0 + j &* C3, ds, HS)
                         axpy(dk0 + j &* C3, q, ds, HS)
                     }
                 }
             }
         }
+    }
+}
+
+/// Dropout on attention probabilities with no stored mask: the factor of key j for query row r
+/// (r = position row · heads + head) is 0 or 1/(1 − probability), decided by SplitMix64's
+/// finaliser of seed + (r·2¹² + j)·golden ratio, so backward recomputes the forward's mask.
+/// Keys must stay below 2¹² = 4096 positions.
+public struct AttentionDropout: Sendable {
+    /// The chance that a probability is zeroed.
+    public let probability: Float
+    /// Picks this step's mask.
+    public let seed: UInt64
+    private let threshold: UInt64
+    private let keep: Float
+    /// The longest sequence a mask covers.
+    static let maximumLength = 1 << 12
+
+    /// Dropout with `probability` in [0, 1) and the mask chosen by `seed`.
+    public init(probability: Float, seed: UInt64) {
+        precondition((0..<1).contains(probability), "dropout probability must be in [0, 1), got \(probability)")
+        self.probability = probability
+        self.seed = seed
+        threshold = UInt64(Double(probability) * 0x1.0p32)
+        keep = 1 / (1 - probability)
+    }
+
+    /// m[row, key]: 0 with chance `probability`, else 1/(1 − probability)
+    @inline(__always)
+    func factor(row: Int, key: Int) -> Float {
+        var z = seed &+ UInt64(truncatingIfNeeded: row &<< 12 | key) &* 0x9E37_79B9_7F4A_7C15
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return (z ^ (z >> 31)) >> 32 < threshold ? 0 : keep
     }
 }
 
