@@ -13,7 +13,7 @@ enum TransformerCommand: Subcommand {
         Option("layers", value: "N", default: "4", "transformer blocks"),
         Option("heads", value: "N", default: "4", "attention heads per block"),
         Option("embedding", value: "N", default: "64", "channels of the residual stream (divisible by --heads)"),
-        Option("dropout", value: "P", default: "0.15", "dropout while training, as nanoGPT's: on the embeddings, the attention probabilities and the residual branches"),
+        Option("dropout", value: "P", default: "0.1", "dropout while training, as nanoGPT's: on the embeddings, the attention probabilities and the residual branches"),
     ], threads: String(ProcessInfo.processInfo.activeProcessorCount))
 
     /// What `--preset makemore` fixes, and to what.
