@@ -76,6 +76,15 @@ import Testing
         #expect(factors != (0..<20_000).map { AttentionDropout(probability: 0.25, seed: 10).factor(row: $0 / 16, key: $0 % 16) })
     }
 
+    @Test func attentionDropoutOnlyWhileTraining() {
+        let layer = Dropout(probability: 0.2, seed: 3)
+        let first = layer.attentionDropout(), second = layer.attentionDropout()
+        #expect(first?.probability == 0.2 && first?.seed != second?.seed)  // a fresh mask every step
+        layer.setTraining(false)
+        #expect(layer.attentionDropout() == nil)
+        #expect(Dropout(probability: 0, seed: 3).attentionDropout() == nil)
+    }
+
     @Test func gradientsMatchFiniteDifferences() {
         let qkv = randomTensor([8, 3 * 4], seed: 5)
         GradientCheck().expectCorrect([qkv]) { p in
