@@ -78,17 +78,9 @@ enum TrainingBenchmark {
         let configuration = TransformerConfiguration(vocabularySize: dataset.vocabulary.size, blockSize: blockSize)
         let model = Transformer(configuration: configuration, using: &generator)
         guard let examples = try? SequenceExamples(words: dataset.train, blockSize: blockSize) else { return }
-        var adamW = OptimizerConfiguration(kind: .adamw, weightDecay: 0.01)
-        adamW.beta2 = 0.99
-        let optimizer = Optimizer(parameters: model.parameters, configuration: adamW)
-        var inputs: [Int32] = [], targets: [Int32] = []
-        var sampler = BatchSampler(count: examples.count)
-        step(&report, "transformer preset", shape: "32 words, block \(blockSize)") {
-            examples.sampleBatch(size: 32, from: &sampler, using: &generator, inputs: &inputs, targets: &targets)
-            optimizer.zeroGrad()
-            model.loss(PackedSequences(paddedInputs: inputs, paddedTargets: targets, blockSize: blockSize)).backward()
-            optimizer.step(learningRate: 5e-4)
-        }
+        let optimizer = Optimizer(parameters: model.parameters, configuration: makemoreAdamW)
+        parallelStep(&report, "transformer preset", shape: "32 words, block \(blockSize)",
+                     models: [model], optimizer: optimizer, learningRate: 5e-4, examples: examples, words: 32)
         let threads = ProcessInfo.processInfo.activeProcessorCount
         if threads > 1 {  // what `makemore transformer --preset makemore` runs: the batch split across the cores
             let models = [model] + (1..<threads).map { _ in Transformer(configuration: configuration, using: &generator) }
@@ -102,6 +94,7 @@ enum TrainingBenchmark {
         var tuned = configuration
         tuned.dropout = 0.1
         let models = (0..<threads).map { _ in Transformer(configuration: tuned, using: &generator) }
+        var adamW = makemoreAdamW
         adamW.weightDecay = 0.1
         adamW.decaysMatricesOnly = true
         parallelStep(&report, "transformer defaults, \(threads) thread\(threads == 1 ? "" : "s")", shape: "48 words, block \(blockSize), dropout, EMA",
@@ -109,10 +102,18 @@ enum TrainingBenchmark {
                      examples: examples, words: 48, order: .epochs, average: ExponentialMovingAverage(parameters: models[0].parameters, decay: 0.999))
     }
 
-    /// One step as `makemore transformer` takes it: `words` sampled words split across `models`
-    /// (data parallel, the first one updated), then the moving average, if any.
-    static func parallelStep(
-        _ report: inout BenchmarkReport, _ name: String, shape: String, models: [Transformer], optimizer: Optimizer,
+    /// makemore.py's optimizer: AdamW, betas (0.9, 0.99), weight decay 0.01 on every parameter.
+    static let makemoreAdamW: OptimizerConfiguration = {
+        var adamW = OptimizerConfiguration(kind: .adamw, weightDecay: 0.01)
+        adamW.beta2 = 0.99
+        return adamW
+    }()
+
+    /// One step as the whole-word stages (`makemore transformer|rnn|gru|bow`) take it: `words`
+    /// sampled words split across `models` (data parallel, the first one updated; one model runs
+    /// the batch in place), then the moving average, if any.
+    static func parallelStep<M: Module & PackedSequenceModel>(
+        _ report: inout BenchmarkReport, _ name: String, shape: String, models: [M], optimizer: Optimizer,
         learningRate: Double, examples: SequenceExamples, words: Int, order: BatchOrder = .replacement,
         average: ExponentialMovingAverage? = nil
     ) {
