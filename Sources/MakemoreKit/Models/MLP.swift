@@ -77,18 +77,10 @@ public final class MLP: WindowNetwork {
         var blocks: [any Layer] = []
         var width = c.contextLength * c.embeddingDimensions
         for _ in 0..<c.hiddenLayers {
-            blocks.append(Linear(inputCount: width, outputCount: c.hiddenSize, bias: !c.batchNorm,
-                                 initialization: hidden, using: &generator))
-            if c.batchNorm { blocks.append(BatchNorm1d(featureCount: c.hiddenSize, momentum: c.batchNormMomentum)) }
-            blocks.append(Tanh())
+            blocks += c.hiddenBlock(inputCount: width, initialization: hidden, using: &generator)
             width = c.hiddenSize
         }
-        let last = Linear(inputCount: width, outputCount: c.vocabularySize, initialization: output, using: &generator)
-        if c.initialization == .kaiming {
-            let factor: Float = c.batchNorm ? 0.1 : 0.01
-            last.weight.copy(from: last.weight.values.map { $0 * factor })
-        }
-        blocks.append(last)
+        blocks.append(c.outputLayer(inputCount: width, initialization: output, scaledDown: c.initialization == .kaiming, using: &generator))
         layers = Sequential(blocks)
     }
 

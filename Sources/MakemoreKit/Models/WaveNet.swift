@@ -72,16 +72,10 @@ public final class WaveNet: WindowNetwork {
         var width = c.embeddingDimensions
         for _ in 0..<c.levels {
             blocks.append(FlattenConsecutive(2))
-            blocks.append(Linear(inputCount: 2 * width, outputCount: c.hiddenSize, bias: !c.batchNorm,
-                                 initialization: .kaiming(gain: gain), using: &generator))
-            if c.batchNorm { blocks.append(BatchNorm1d(featureCount: c.hiddenSize, momentum: c.batchNormMomentum)) }
-            blocks.append(Tanh())
+            blocks += c.hiddenBlock(inputCount: 2 * width, initialization: .kaiming(gain: gain), using: &generator)
             width = c.hiddenSize
         }
-        let last = Linear(inputCount: width, outputCount: c.vocabularySize, initialization: .kaiming(gain: 1), using: &generator)
-        let factor: Float = c.batchNorm ? 0.1 : 0.01
-        last.weight.copy(from: last.weight.values.map { $0 * factor })
-        blocks.append(last)
+        blocks.append(c.outputLayer(inputCount: width, initialization: .kaiming(gain: 1), scaledDown: true, using: &generator))
         layers = Sequential(blocks)
     }
 

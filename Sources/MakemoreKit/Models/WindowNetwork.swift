@@ -23,6 +23,33 @@ public protocol WindowNetworkConfiguration {
     var contextLength: Int { get }
     /// Whether the hidden blocks normalise with BatchNorm.
     var batchNorm: Bool { get set }
+    /// Tokens in the vocabulary, boundary included.
+    var vocabularySize: Int { get }
+    /// Width of each hidden block.
+    var hiddenSize: Int { get }
+    /// BatchNorm's running-statistics momentum.
+    var batchNormMomentum: Float { get }
+}
+
+extension WindowNetworkConfiguration {
+    /// One hidden block of the lectures' networks: Linear `inputCount` → `hiddenSize` (without
+    /// bias when BatchNorm, which has its own β, follows), BatchNorm1d if enabled, tanh.
+    func hiddenBlock(inputCount: Int, initialization: WeightInitialization, using generator: inout RandomGenerator) -> [any Layer] {
+        let linear = Linear(inputCount: inputCount, outputCount: hiddenSize, bias: !batchNorm, initialization: initialization, using: &generator)
+        return [linear] + (batchNorm ? [BatchNorm1d(featureCount: hiddenSize, momentum: batchNormMomentum)] : []) + [Tanh()]
+    }
+
+    /// The output Linear `inputCount` → `vocabularySize`; `scaledDown` multiplies its weights by
+    /// 0.1 with BatchNorm, 0.01 without, so the initial logits are near-uniform (loss ≈ ln V).
+    func outputLayer(inputCount: Int, initialization: WeightInitialization, scaledDown: Bool,
+                     using generator: inout RandomGenerator) -> Linear {
+        let last = Linear(inputCount: inputCount, outputCount: vocabularySize, initialization: initialization, using: &generator)
+        if scaledDown {
+            let factor: Float = batchNorm ? 0.1 : 0.01
+            last.weight.copy(from: last.weight.values.map { $0 * factor })
+        }
+        return last
+    }
 }
 
 extension MLPConfiguration: WindowNetworkConfiguration {}
