@@ -69,11 +69,7 @@ private func attendRow(
     let sum = sumForward(p, t &+ 1)
     let inverse = Float(1 / sum)
     o.update(repeating: 0, count: HS)
-    if let dropout {
-        for j in 0...t { axpy(o, v0 + j &* C3, p[j] * inverse * dropout.factor(row: row, key: j), HS) }
-    } else {
-        for j in 0...t { axpy(o, v0 + j &* C3, p[j] * inverse, HS) }
-    }
+    for j in 0...t { axpy(o, v0 + j &* C3, p[j] * inverse * (dropout?.factor(row: row, key: j) ?? 1), HS) }
     return m + Float(Foundation.log(sum))
 }
 
