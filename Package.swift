@@ -3,7 +3,7 @@ import PackageDescription
 
 /// Release builds compile for this machine's CPU so that `SIMD16<Float>` maps onto real vector
 /// registers (AVX-512 on the project's machines); on the default x86-64 target the same code is
-/// ~150x slower (see the README's "Speed" section). Debug builds stay portable.
+/// ~150x slower (see docs/speed.md). Debug builds stay portable.
 let nativeCPU: [SwiftSetting] = [
     .unsafeFlags(["-target-cpu", "native"], .when(configuration: .release)),
 ]
