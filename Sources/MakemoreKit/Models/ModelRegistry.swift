@@ -2,7 +2,7 @@
 public enum ModelRegistry {
     /// The model types, one per stage.
     public static let types: [any CheckpointableModel.Type] = [
-        CountBigram.self, NeuralBigram.self, MLP.self, WaveNet.self, RNN.self, GRU.self, BagOfWords.self, Transformer.self,
+        CountBigram.self, NeuralBigram.self, MLP.self, WaveNet.self, MakemoreMLP.self, RNN.self, GRU.self, BagOfWords.self, Transformer.self,
     ]
 
     /// The model stored in `checkpoint`, rebuilt and loaded; `source` names the file in errors.

@@ -1,0 +1,61 @@
+/// makemore.py's `MLP` (its `--type mlp`), distinct from the lectures' MLP (stage 3): every
+/// position sees the `blockSize` tokens ending at itself, most recent first, positions before
+/// the sequence start filled with an extra `<BLANK>` token (index V):
+///
+///     x = [wte[x_t], wte[x_{t−1}], …, wte[x_{t−blockSize+1}]]   (N, blockSize·C)
+///     logits = mlp.2(tanh(mlp.0(x)))                             (N, V)
+///
+/// State-dict keys are makemore.py's: `wte.weight` (V + 1, C), `mlp.0.weight` (H, blockSize·C)
+/// and `.bias` (H), `mlp.2.weight` (V, H) and `.bias` (V). At makemore.py's defaults on
+/// names.txt (block size 16, C = H = 64) that is 69 147 parameters.
+///
+/// It trains on whole words like the RNN and the bag of words (packed batches, AdamW), and its
+/// configuration is theirs: `n_embd` is C, `n_embd2` is H.
+public final class MakemoreMLP: Module, PackedSequenceModel {
+    /// The hyperparameters.
+    public let configuration: SequenceModelConfiguration
+    /// `wte`: (V + 1, C), the last row the `<BLANK>` token.
+    public let tokenEmbedding: Embedding
+    /// `mlp.0`: blockSize·C → H.
+    public let hidden: Linear
+    /// `mlp.2`: H → V.
+    public let head: Linear
+
+    /// A model with PyTorch's default initialisation, layers created in makemore.py's order.
+    public init(configuration c: SequenceModelConfiguration, using generator: inout RandomGenerator) {
+        precondition(c.blockSize >= 1 && c.embedding >= 1 && c.hidden >= 1)
+        configuration = c
+        tokenEmbedding = Embedding(count: c.vocabularySize + 1, dimensions: c.embedding, using: &generator)
+        hidden = Linear(inputCount: c.blockSize * c.embedding, outputCount: c.hidden, using: &generator)
+        head = Linear(inputCount: c.hidden, outputCount: c.vocabularySize, using: &generator)
+    }
+
+    public var vocabularySize: Int { configuration.vocabularySize }
+    public var maximumWordLength: Int? { configuration.blockSize - 1 }
+    /// The `<BLANK>` token that stands for positions before the sequence start.
+    public var blank: Int32 { Int32(configuration.vocabularySize) }
+
+    /// batch (N rows) → logits (N, V)
+    public func logits(_ batch: PackedSequences) -> Tensor {
+        precondition(batch.longest <= configuration.blockSize, "a sequence of \(batch.longest) exceeds block size \(configuration.blockSize)")
+        let n = batch.rows, k = configuration.blockSize
+        var contexts = [Int32](repeating: blank, count: n * k)
+        for s in 0..<batch.count {
+            for row in batch.starts[s]..<batch.starts[s + 1] {
+                for back in 0..<min(k, row - batch.starts[s] + 1) { contexts[row * k + back] = batch.inputs[row - back] }
+            }
+        }
+        let x = tokenEmbedding(contexts, shape: [n, k]).reshaped([n, k * configuration.embedding])  // (N, k, C) → (N, k·C)
+        return head(hidden(x).tanh())  // (N, V)
+    }
+
+    public func namedParameters() -> [(name: String, tensor: Tensor)] {
+        prefixed("wte", tokenEmbedding.namedParameters()) + prefixed("mlp.0", hidden.namedParameters())
+            + prefixed("mlp.2", head.namedParameters())
+    }
+}
+
+extension MakemoreMLP: TrainableModel {
+    /// Not `mlp`, which is the lectures' MLP.
+    public static let kind = "makemore-mlp"
+}
