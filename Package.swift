@@ -21,6 +21,9 @@ let package = Package(
         .executableTarget(
             name: "MakemoreBenchmarks", dependencies: ["MakemoreKit"], path: "Benchmarks",
             swiftSettings: nativeCPU),
-        .testTarget(name: "MakemoreKitTests", dependencies: ["MakemoreKit", "makemore"]),
+        .testTarget(
+            name: "MakemoreKitTests", dependencies: ["MakemoreKit", "makemore"],
+            // makemore.py's golden outputs, read through #filePath so a clean clone is self-contained.
+            exclude: ["Fixtures"]),
     ]
 )
