@@ -104,10 +104,15 @@ struct GoldenTests {
     }
 
     /// The three files of a fixture hold the same tensors: the bare readers agree bit for bit.
+    /// And what this project writes for the model is makemore.py's whole state dict, buffers
+    /// included, so PyTorch's strict `load_state_dict` accepts it.
     @Test(arguments: GoldenFixture.types)
-    func filesAgree(type: String) throws {
+    func filesAgreeAndOurStateDictIsMakemores(type: String) throws {
         let states = try GoldenFixture.files.map { try GoldenFixture.model(type, $0).model.stateTensors() }
         #expect(states[1] == states[0])
         #expect(states[2] == states[0])
+        let makemore = try SafetensorsFile.read(path: GoldenFixture.path(type, "model.safetensors"))
+        #expect(Set(states[0].map(\.name)) == Set(makemore.tensors.map(\.name)))
+        for tensor in states[0] { #expect(makemore.tensor(named: tensor.name) == tensor) }
     }
 }
