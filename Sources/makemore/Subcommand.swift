@@ -44,4 +44,5 @@ let subcommands: [CommandEntry] = [
     CommandEntry(SampleCommand.self),
     CommandEntry(EvalCommand.self),
     CommandEntry(SplitCommand.self),
+    CommandEntry(MicrogradCommand.self),
 ]

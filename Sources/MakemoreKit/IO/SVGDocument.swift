@@ -1,6 +1,6 @@
 import Foundation
 
-/// A minimal SVG writer for the project's plots (heatmaps, loss curves, bar charts).
+/// A minimal SVG writer for the project's plots (heatmaps, loss curves, bar charts, graphs).
 public struct SVGDocument {
     private var body: [String] = []
     /// Canvas size in pixels.
@@ -32,6 +32,18 @@ public struct SVGDocument {
     /// A straight line.
     public mutating func line(x1: Double, y1: Double, x2: Double, y2: Double, stroke: String, width: Double = 1) {
         body.append("<line x1=\"\(format(x1))\" y1=\"\(format(y1))\" x2=\"\(format(x2))\" y2=\"\(format(y2))\" stroke=\"\(stroke)\" stroke-width=\"\(format(width))\"/>")
+    }
+
+    /// A circle centred on (x, y).
+    public mutating func circle(x: Double, y: Double, radius: Double, fill: String, stroke: String? = nil) {
+        let strokeAttribute = stroke.map { " stroke=\"\($0)\"" } ?? ""
+        body.append("<circle cx=\"\(format(x))\" cy=\"\(format(y))\" r=\"\(format(radius))\" fill=\"\(fill)\"\(strokeAttribute)/>")
+    }
+
+    /// A filled polygon through `points` (arrowheads).
+    public mutating func polygon(_ points: [(Double, Double)], fill: String) {
+        let coordinates = points.map { "\(format($0.0)),\(format($0.1))" }.joined(separator: " ")
+        body.append("<polygon points=\"\(coordinates)\" fill=\"\(fill)\"/>")
     }
 
     /// The complete document.
