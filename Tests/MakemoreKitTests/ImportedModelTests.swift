@@ -96,3 +96,25 @@ import Testing
         #expect(message(wide) == "x: block size 100000 is outside 1…4096")
     }
 }
+
+/// Telling this project's checkpoints from bare state dicts.
+@Suite struct ModelFileTests {
+    @Test func kindsAreToldApart() throws {
+        for file in ["model.pt", "model.safetensors", "params.safetensors"] {
+            guard case .stateDict(let stateDict) = try ModelFile.read(path: GoldenFixture.path("gru", file)) else {
+                Issue.record("\(file) is not read as a bare state dict")
+                continue
+            }
+            #expect(stateDict.tensors.count == 10)
+        }
+        var generator = RandomGenerator(seed: 1)
+        let model = NeuralBigram(vocabularySize: 3, using: &generator)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("mf-\(UUID().uuidString).safetensors").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let record = SplitRecord(input: "/data/w.txt", directory: nil, seed: 7, valFraction: 0.1, testFraction: 0.2)
+        try Checkpoint(model: model, vocabulary: Vocabulary(words: ["ab"]), split: record, step: 1, valLoss: nil).write(to: path)
+        guard case .checkpoint(let checkpoint) = try ModelFile.read(path: path) else { Issue.record("not read as a checkpoint"); return }
+        #expect(checkpoint.kind == "neural-bigram")
+        #expect(throws: MakemoreError("/nonexistent.pt: no such file")) { try ModelFile.read(path: "/nonexistent.pt") }
+    }
+}
