@@ -1,3 +1,5 @@
+/// A module's state dict to and from a safetensors checkpoint: the keys are the state-dict
+/// names, so the file format stays out of the layers themselves.
 extension Module {
     /// Every parameter and buffer as checkpoint tensors, named by state-dict key.
     public func stateTensors() -> [SafetensorsFile.Tensor] {
