@@ -19,7 +19,7 @@ import Testing
             if let dropout {
                 let mask = (0..<(heads * t * t)).map { i -> Float in
                     let h = i / (t * t), query = i / t % t, key = i % t
-                    return dropout.factor(row: (first + query) * heads + h, key: key)
+                    return dropout.mask.factor(row: (first + query) * heads + h, key: key)
                 }
                 att = att * Tensor(shape: [heads, t, t], values: mask)
             }
@@ -69,11 +69,11 @@ import Testing
 
     @Test func dropoutMaskKeepsTheRightShareAndFollowsTheSeed() {
         let dropout = AttentionDropout(probability: 0.25, seed: 9)
-        let factors = (0..<20_000).map { dropout.factor(row: $0 / 16, key: $0 % 16) }
+        let factors = (0..<20_000).map { dropout.mask.factor(row: $0 / 16, key: $0 % 16) }
         #expect(factors.allSatisfy { $0 == 0 || abs($0 - 4.0 / 3) < 1e-6 })
         #expect(abs(Double(factors.filter { $0 != 0 }.count) / 20_000 - 0.75) < 0.01)
-        #expect(factors == (0..<20_000).map { AttentionDropout(probability: 0.25, seed: 9).factor(row: $0 / 16, key: $0 % 16) })
-        #expect(factors != (0..<20_000).map { AttentionDropout(probability: 0.25, seed: 10).factor(row: $0 / 16, key: $0 % 16) })
+        #expect(factors == (0..<20_000).map { AttentionDropout(probability: 0.25, seed: 9).mask.factor(row: $0 / 16, key: $0 % 16) })
+        #expect(factors != (0..<20_000).map { AttentionDropout(probability: 0.25, seed: 10).mask.factor(row: $0 / 16, key: $0 % 16) })
     }
 
     @Test func attentionDropoutOnlyWhileTraining() {

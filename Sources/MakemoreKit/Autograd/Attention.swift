@@ -25,10 +25,10 @@ public func causalSelfAttention(qkv: Tensor, heads: Int, sequenceStarts: [Int], 
     let scale = 1 / Float(headSize).squareRoot()
     let out = Tensor(uninitializedShape: [qkv.shape[0], channels])
     let lse = Tensor(uninitializedShape: [qkv.shape[0], heads])
-    attentionForward(out.data, lse.data, qkv.data, sequenceStarts, heads, headSize, scale: scale, dropout: dropout)
+    attentionForward(out.data, lse.data, qkv.data, sequenceStarts, heads, headSize, scale: scale, dropout: dropout?.mask)
     out.record(inputs: [qkv]) { out in
         attentionBackward(qkv.gradData, out.gradData, out.data, lse.data, qkv.data, sequenceStarts,
-                          heads, headSize, scale: scale, dropout: dropout)
+                          heads, headSize, scale: scale, dropout: dropout?.mask)
     }
     return out
 }

@@ -15,12 +15,12 @@ public func elmanRecurrence(_ inputs: Tensor, weight: Tensor, bias: Tensor, star
     let (n, e, h) = recurrenceShapes(inputs, weight: weight, bias: bias, start: start, layout: layout)
     let out = Tensor(uninitializedShape: [n, h])
     let xh = Tensor(uninitializedShape: [n, e + h])  // [x, hprev] per row, for ∂W
-    rnnForward(out.data, xh.data, inputs.data, weight.data, bias.data, start.data, layout, e, h)
+    rnnForward(out.data, xh.data, inputs.data, weight.data, bias.data, start.data, layout.offsets, e, h)
     out.record(inputs: [inputs, weight, bias, start]) { out in
         let dh = Tensor(shape: [n, h], values: out.gradValues!)
         let dpre = Tensor(uninitializedShape: [n, h]), scratch = Tensor(uninitializedShape: [layout.batchSizes.first ?? 0, h])
         rnnBackward(inputs.gradDataIfRequired, weight.gradDataIfRequired, bias.gradDataIfRequired, start.gradDataIfRequired,
-                    dh.data, dpre.data, scratch.data, out.data, xh.data, weight.data, layout, e, h)
+                    dh.data, dpre.data, scratch.data, out.data, xh.data, weight.data, layout.offsets, e, h)
     }
     return out
 }
@@ -50,14 +50,14 @@ public func gatedRecurrence(
     let weights = { GRUGates<UnsafePointer<Float>>(z: updateWeight.data, r: resetWeight.data, hbar: candidateWeight.data) }
     let biases = GRUGates<UnsafePointer<Float>>(z: updateBias.data, r: resetBias.data, hbar: candidateBias.data)
     gruForward(out.data, gates.data, gates.data + n * h, gates.data + 2 * n * h, xh.data, xhr.data, inputs.data,
-               weights(), biases, start.data, layout, e, h)
+               weights(), biases, start.data, layout.offsets, e, h)
     out.record(inputs: [inputs, updateWeight, updateBias, resetWeight, resetBias, candidateWeight, candidateBias, start]) { out in
         let dh = Tensor(shape: [n, h], values: out.gradValues!)
         let dpre = Tensor(uninitializedShape: [3, n, h]), scratch = Tensor(uninitializedShape: [2, layout.batchSizes.first ?? 0, h])
         let dweights = GRUGates(z: updateWeight.gradDataIfRequired, r: resetWeight.gradDataIfRequired, hbar: candidateWeight.gradDataIfRequired)
         let dbiases = GRUGates(z: updateBias.gradDataIfRequired, r: resetBias.gradDataIfRequired, hbar: candidateBias.gradDataIfRequired)
         gruBackward(inputs.gradDataIfRequired, dweights, dbiases, start.gradDataIfRequired, dh.data, dpre.data, scratch.data,
-                    gates.data, gates.data + n * h, gates.data + 2 * n * h, xh.data, xhr.data, weights(), layout, e, h)
+                    gates.data, gates.data + n * h, gates.data + 2 * n * h, xh.data, xhr.data, weights(), layout.offsets, e, h)
     }
     return out
 }

@@ -60,18 +60,15 @@ public enum OptimizerKernels {
         // 16 lanes at a time (the scalar loop does not vectorise), then the scalar tail; both
         // evaluate the same expression in the same order (the lanes' square root is within
         // 2 ulp of the tail's).
-        typealias Lanes = SIMD16<Float>
-        func load(_ p: UnsafePointer<Float>) -> Lanes { UnsafeRawPointer(p).loadUnaligned(as: Lanes.self) }
-        func store(_ x: Lanes, _ p: UnsafeMutablePointer<Float>) { UnsafeMutableRawPointer(p).storeBytes(of: x, as: Lanes.self) }
         var i = 0
         while i &+ 16 <= n {
-            let wi = load(w + i), gi = load(g + i) + l2 * wi
-            let mi = beta1 * load(m + i) + (1 - beta1) * gi
-            let vi = beta2 * load(v + i) + (1 - beta2) * gi * gi
+            let wi = load(w, i), gi = load(g, i) + l2 * wi
+            let mi = beta1 * load(m, i) + (1 - beta1) * gi
+            let vi = beta2 * load(v, i) + (1 - beta2) * gi * gi
             let mHat = mi * mScale, vHat = vi * vScale
-            store(mi, m + i)
-            store(vi, v + i)
-            store(wi - lr * (mHat / (VectorMath.squareRoot(vHat) + eps) + decay * wi), w + i)
+            store(mi, m, i)
+            store(vi, v, i)
+            store(wi - lr * (mHat / (VectorMath.squareRoot(vHat) + eps) + decay * wi), w, i)
             i &+= 16
         }
         while i < n {

@@ -97,26 +97,6 @@ public final class Tensor {
         return t
     }
 
-    /// Independent draws from N(0, std²).
-    public static func normal(
-        shape: [Int], std: Float = 1, requiresGrad: Bool = false, using generator: inout RandomGenerator
-    ) -> Tensor {
-        let t = Tensor(uninitializedShape: shape)
-        for i in 0..<t.count { t.data[i] = Float(generator.normal()) * std }
-        t.requiresGrad = requiresGrad
-        return t
-    }
-
-    /// Independent draws from U(−bound, bound).
-    public static func uniform(
-        shape: [Int], bound: Float, requiresGrad: Bool = false, using generator: inout RandomGenerator
-    ) -> Tensor {
-        let t = Tensor(uninitializedShape: shape)
-        for i in 0..<t.count { t.data[i] = Float(2 * generator.uniform() - 1) * bound }
-        t.requiresGrad = requiresGrad
-        return t
-    }
-
     // MARK: Reading and writing values
 
     /// First element of the data (internal: only kernels and their callers use it).

@@ -12,7 +12,7 @@ import Foundation
 /// lse[N, NH] = log Σ_{j ≤ t} exp(scale·q_t·k_j), all that backward needs besides qkv and out
 func attentionForward(
     _ out: UnsafeMutablePointer<Float>, _ lse: UnsafeMutablePointer<Float>, _ qkv: UnsafePointer<Float>,
-    _ starts: [Int], _ NH: Int, _ HS: Int, scale: Float, dropout: AttentionDropout?
+    _ starts: [Int], _ NH: Int, _ HS: Int, scale: Float, dropout: HashedDropoutMask?
 ) {
     let C = NH &* HS, C3 = 3 &* C
     withScoreRow(starts) { p in
@@ -56,7 +56,7 @@ func attentionLastRowsForward(
 private func attendRow(
     _ o: UnsafeMutablePointer<Float>, _ q: UnsafePointer<Float>, _ k0: UnsafePointer<Float>,
     _ v0: UnsafePointer<Float>, _ t: Int, _ C3: Int, _ HS: Int, _ scale: Float, _ p: UnsafeMutablePointer<Float>,
-    _ dropout: AttentionDropout?, _ row: Int
+    _ dropout: HashedDropoutMask?, _ row: Int
 ) -> Float {
     var m = -Float.infinity
     for j in 0...t {
@@ -80,7 +80,7 @@ private func attendRow(
 func attentionBackward(
     _ dqkv: UnsafeMutablePointer<Float>, _ dout: UnsafePointer<Float>, _ out: UnsafePointer<Float>,
     _ lse: UnsafePointer<Float>, _ qkv: UnsafePointer<Float>, _ starts: [Int], _ NH: Int, _ HS: Int,
-    scale: Float, dropout: AttentionDropout?
+    scale: Float, dropout: HashedDropoutMask?
 ) {
     let C = NH &* HS, C3 = 3 &* C
     withScoreRow(starts) { p in
@@ -112,30 +112,21 @@ func attentionBackward(
     }
 }
 
-/// Dropout on attention probabilities with no stored mask: the factor of key j for query row r
-/// (r = position row · heads + head) is 0 or 1/(1 − probability), decided by SplitMix64's
-/// finaliser of seed + (r·2¹² + j)·golden ratio, so backward recomputes the forward's mask.
-/// Keys must stay below 2¹² = 4096 positions.
-public struct AttentionDropout: Sendable {
-    /// The chance that a probability is zeroed.
-    public let probability: Float
-    /// Picks this step's mask.
-    public let seed: UInt64
-    private let threshold: UInt64
-    private let keep: Float
+/// A dropout mask on attention probabilities that is never stored: the factor of key j for
+/// query row r (r = position row · heads + head) is 0 or `keep`, decided by comparing SplitMix64's
+/// finaliser of seed + (r·2¹² + j)·golden ratio with `threshold` (the drop probability · 2³²), so
+/// backward recomputes the forward's mask. Keys must stay below 2¹² = 4096 positions.
+struct HashedDropoutMask {
+    /// Picks the mask.
+    let seed: UInt64
+    /// A key is dropped when the hash's top 32 bits fall below this.
+    let threshold: UInt64
+    /// The factor of a kept key.
+    let keep: Float
     /// The longest sequence a mask covers.
     static let maximumLength = 1 << 12
 
-    /// Dropout with `probability` in [0, 1) and the mask chosen by `seed`.
-    public init(probability: Float, seed: UInt64) {
-        precondition((0..<1).contains(probability), "dropout probability must be in [0, 1), got \(probability)")
-        self.probability = probability
-        self.seed = seed
-        threshold = UInt64(Double(probability) * 0x1.0p32)
-        keep = 1 / (1 - probability)
-    }
-
-    /// m[row, key]: 0 with chance `probability`, else 1/(1 − probability)
+    /// m[row, key]: 0 or `keep`
     @inline(__always)
     func factor(row: Int, key: Int) -> Float {
         var z = seed &+ UInt64(truncatingIfNeeded: row &<< 12 | key) &* 0x9E37_79B9_7F4A_7C15
@@ -152,39 +143,4 @@ private func withScoreRow(_ starts: [Int], _ body: (UnsafeMutablePointer<Float>)
     let row = UnsafeMutablePointer<Float>.allocate(capacity: longest)
     defer { row.deallocate() }
     body(row)
-}
-
-/// Σ a[n]·b[n], 16 lanes at a time
-@inline(__always)
-func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
-    var lanes = SIMD16<Float>()
-    var i = 0
-    while i &+ 16 <= n {
-        lanes.addProduct(UnsafeRawPointer(a + i).loadUnaligned(as: SIMD16<Float>.self),
-                         UnsafeRawPointer(b + i).loadUnaligned(as: SIMD16<Float>.self))
-        i &+= 16
-    }
-    var total = lanes.sum()
-    while i < n {
-        total += a[i] * b[i]
-        i &+= 1
-    }
-    return total
-}
-
-/// y[n] += alpha · x[n], 16 lanes at a time (head sizes are multiples of 16 at the presets)
-@inline(__always)
-func axpy(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, _ alpha: Float, _ n: Int) {
-    var i = 0
-    while i &+ 16 <= n {
-        let target = UnsafeMutableRawPointer(y + i)
-        var lanes = target.loadUnaligned(as: SIMD16<Float>.self)
-        lanes.addProduct(SIMD16(repeating: alpha), UnsafeRawPointer(x + i).loadUnaligned(as: SIMD16<Float>.self))
-        target.storeBytes(of: lanes, as: SIMD16<Float>.self)
-        i &+= 16
-    }
-    while i < n {
-        y[i] += alpha * x[i]
-        i &+= 1
-    }
 }

@@ -21,9 +21,9 @@ func swapValues(_ a: UnsafeMutablePointer<Float>, _ b: UnsafeMutablePointer<Floa
 }
 
 /// mask[n] = 0 with chance `probability`, else `keep`; each element compares 32 random bits
-/// (half of one draw of `generator`) with probability·2³²
+/// (half of one 64-bit draw of `generator`) with probability·2³²
 func dropoutMask(_ mask: UnsafeMutablePointer<Float>, _ n: Int, probability: Float, keep: Float,
-                 using generator: inout RandomGenerator) {
+                 using generator: inout some RandomNumberGenerator) {
     let threshold = UInt64(Double(probability) * 0x1.0p32)
     var i = 0
     while i < n {

@@ -14,11 +14,11 @@ func matvecForward(
         var a0 = SIMD16<Float>(), a1 = SIMD16<Float>(), a2 = SIMD16<Float>(), a3 = SIMD16<Float>()
         var i = 0
         while i &+ 16 <= C {
-            let x = UnsafeRawPointer(inp + i).loadUnaligned(as: SIMD16<Float>.self)
-            a0.addProduct(x, UnsafeRawPointer(w0 + i).loadUnaligned(as: SIMD16<Float>.self))
-            a1.addProduct(x, UnsafeRawPointer(w1 + i).loadUnaligned(as: SIMD16<Float>.self))
-            a2.addProduct(x, UnsafeRawPointer(w2 + i).loadUnaligned(as: SIMD16<Float>.self))
-            a3.addProduct(x, UnsafeRawPointer(w3 + i).loadUnaligned(as: SIMD16<Float>.self))
+            let x = load(inp, i)
+            a0.addProduct(x, load(w0, i))
+            a1.addProduct(x, load(w1, i))
+            a2.addProduct(x, load(w2, i))
+            a3.addProduct(x, load(w3, i))
             i &+= 16
         }
         var s0 = a0.sum(), s1 = a1.sum(), s2 = a2.sum(), s3 = a3.sum()

@@ -102,28 +102,3 @@ func batchNormBackward(
         }
     }
 }
-
-/// Σ over i in 0..<n, sixteen lanes at a time into independent partial sums (a scalar `+=` loop
-/// is one long dependency chain that strict float ordering keeps from vectorising), then the
-/// scalar tail.
-@inline(__always)
-func laneSum(_ n: Int, _ lanes: (Int) -> SIMD16<Float>, _ scalar: (Int) -> Float) -> Float {
-    var partial = SIMD16<Float>()
-    var i = 0
-    while i &+ 16 <= n {
-        partial += lanes(i)
-        i &+= 16
-    }
-    var total = partial.sum()
-    while i < n {
-        total += scalar(i)
-        i &+= 1
-    }
-    return total
-}
-
-/// Sixteen floats from `p + i` (any alignment).
-@inline(__always)
-func load(_ p: UnsafePointer<Float>, _ i: Int) -> SIMD16<Float> {
-    UnsafeRawPointer(p + i).loadUnaligned(as: SIMD16<Float>.self)
-}

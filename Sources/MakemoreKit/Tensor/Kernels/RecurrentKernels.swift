@@ -1,5 +1,8 @@
-// Recurrent cells (makemore.py's RNNCell and GRUCell) and backpropagation through time over a
-// `TimeMajorLayout`. N = rows (all time steps), E = input width (n_embd), H = hidden width
+// Recurrent cells (makemore.py's RNNCell and GRUCell) and backpropagation through time over
+// rows stored time step by time step: `offsets` (steps + 1) gives step t the rows
+// offsets[t]..<offsets[t + 1], one per sequence still running, and row i of step t continues row
+// i of step t − 1 (sequences sorted longest first, so those running at t are a prefix of those
+// running at t − 1). N = rows (all time steps), E = input width (n_embd), H = hidden width
 // (n_embd2), b = sequences running at one step. A cell's weight is makemore.py's `xh_to_*`,
 // [H, E + H], acting on the concatenation [x, h]: its first E columns (W_x) multiply the input,
 // its last H (W_h) the previous hidden state. The input halves x·W_xᵀ + bias of every step are
@@ -68,53 +71,53 @@ func rnnCellBackward(
     stridedMatmulNN(dpre, H, weight + E, E &+ H, dhprev, m: b, n: H, k: H, accumulate: true)
 }
 
-/// h[N, H] = the Elman recurrence over the steps of `layout`, h₋₁ = start[H] for every sequence;
+/// h[N, H] = the Elman recurrence over the steps of `offsets`, h₋₁ = start[H] for every sequence;
 /// xh[N, E + H] = each row's [x, hprev] (kept for the weight gradient)
 func rnnForward(
     _ h: UnsafeMutablePointer<Float>, _ xh: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>,
     _ weight: UnsafePointer<Float>, _ bias: UnsafePointer<Float>, _ start: UnsafePointer<Float>,
-    _ layout: TimeMajorLayout, _ E: Int, _ H: Int
+    _ offsets: [Int], _ E: Int, _ H: Int
 ) {
-    let N = layout.rows
+    let N = offsets[offsets.count - 1]
     copyBlocks(xh, 0, E &+ H, x, 0, E, E, N)
     inputProjection(h, x, weight, bias, N, E, H)
-    for t in 0..<layout.steps {
-        let o = layout.offsets[t], b = layout.batchSizes[t]
-        gatherPreviousHidden(xh, h, start, layout, t, E, H)
+    for t in 0..<(offsets.count - 1) {
+        let o = offsets[t], b = offsets[t + 1] &- offsets[t]
+        gatherPreviousHidden(xh, h, start, offsets, t, E, H)
         rnnCellForward(h + o &* H, xh + o &* (E &+ H) + E, E &+ H, weight, b, E, H)
     }
 }
 
 /// Backpropagation through time of `rnnForward`. dh[N, H] holds the gradient of the outputs on
 /// entry and is used as working memory (each step adds its recurrent gradient into the rows of
-/// the step before); dpre[N, H] and scratch[batchSizes[0], H] are scratch.
+/// the step before); dpre[N, H] and scratch[offsets[1], H] are scratch.
 func rnnBackward(
     _ dx: UnsafeMutablePointer<Float>?, _ dweight: UnsafeMutablePointer<Float>?, _ dbias: UnsafeMutablePointer<Float>?,
     _ dstart: UnsafeMutablePointer<Float>?, _ dh: UnsafeMutablePointer<Float>, _ dpre: UnsafeMutablePointer<Float>,
     _ scratch: UnsafeMutablePointer<Float>, _ h: UnsafePointer<Float>, _ xh: UnsafePointer<Float>,
-    _ weight: UnsafePointer<Float>, _ layout: TimeMajorLayout, _ E: Int, _ H: Int
+    _ weight: UnsafePointer<Float>, _ offsets: [Int], _ E: Int, _ H: Int
 ) {
-    for t in stride(from: layout.steps - 1, through: 0, by: -1) {
-        let o = layout.offsets[t], b = layout.batchSizes[t]
-        let dhprev = t > 0 ? dh + layout.offsets[t - 1] &* H : scratch
+    for t in stride(from: offsets.count - 2, through: 0, by: -1) {
+        let o = offsets[t], b = offsets[t + 1] &- offsets[t]
+        let dhprev = t > 0 ? dh + offsets[t - 1] &* H : scratch
         if t == 0 { scratch.update(repeating: 0, count: b &* H) }
         rnnCellBackward(dpre + o &* H, dhprev, dh + o &* H, h + o &* H, weight, b, E, H)
     }
-    if let dstart, layout.steps > 0 { for i in 0..<layout.batchSizes[0] { accumulate(dstart, scratch + i &* H, H) } }
-    projectionBackward(dx, dweight, dbias, dpre, xh, weight, layout.rows, E, H)
+    if let dstart, offsets.count > 1 { for i in 0..<offsets[1] { accumulate(dstart, scratch + i &* H, H) } }
+    projectionBackward(dx, dweight, dbias, dpre, xh, weight, offsets[offsets.count - 1], E, H)
 }
 
 /// Copies the previous hidden state of every row of step t into xh[row, E..<E + H]: the output
 /// row of the same sequence at step t − 1, or `start` at step 0.
 private func gatherPreviousHidden(
     _ xh: UnsafeMutablePointer<Float>, _ h: UnsafePointer<Float>, _ start: UnsafePointer<Float>,
-    _ layout: TimeMajorLayout, _ t: Int, _ E: Int, _ H: Int
+    _ offsets: [Int], _ t: Int, _ E: Int, _ H: Int
 ) {
-    let o = layout.offsets[t], b = layout.batchSizes[t]
+    let o = offsets[t], b = offsets[t + 1] &- offsets[t]
     if t == 0 {
         copyBlocks(xh, E, E &+ H, start, 0, 0, H, b)
     } else {
-        copyBlocks(xh + o &* (E &+ H), E, E &+ H, h, layout.offsets[t - 1] &* H, H, H, b)
+        copyBlocks(xh + o &* (E &+ H), E, E &+ H, h, offsets[t - 1] &* H, H, H, b)
     }
 }
 
@@ -190,49 +193,49 @@ func gruCellBackward(
     stridedMatmulNN(dpreR, H, w.r + E, ldw, dhprev, m: b, n: H, k: H, accumulate: true)
 }
 
-/// h[N, H] = the GRU recurrence over the steps of `layout`, h₋₁ = start[H] for every sequence.
+/// h[N, H] = the GRU recurrence over the steps of `offsets`, h₋₁ = start[H] for every sequence.
 /// Kept for backward: z, r, hbar [N, H] (the gates), xh[N, E + H] = [x, hprev] and
 /// xhr[N, E + H] = [x, r ⊙ hprev] (the inputs of the three weights).
 func gruForward(
     _ h: UnsafeMutablePointer<Float>, _ z: UnsafeMutablePointer<Float>, _ r: UnsafeMutablePointer<Float>,
     _ hbar: UnsafeMutablePointer<Float>, _ xh: UnsafeMutablePointer<Float>, _ xhr: UnsafeMutablePointer<Float>,
     _ x: UnsafePointer<Float>, _ w: GRUGates<UnsafePointer<Float>>, _ biases: GRUGates<UnsafePointer<Float>>, _ start: UnsafePointer<Float>,
-    _ layout: TimeMajorLayout, _ E: Int, _ H: Int
+    _ offsets: [Int], _ E: Int, _ H: Int
 ) {
-    let N = layout.rows, ldx = E &+ H
+    let N = offsets[offsets.count - 1], ldx = E &+ H
     copyBlocks(xh, 0, ldx, x, 0, E, E, N)
     copyBlocks(xhr, 0, ldx, x, 0, E, E, N)
     inputProjection(z, x, w.z, biases.z, N, E, H)
     inputProjection(r, x, w.r, biases.r, N, E, H)
     inputProjection(hbar, x, w.hbar, biases.hbar, N, E, H)
-    for t in 0..<layout.steps {
-        let o = layout.offsets[t], b = layout.batchSizes[t], row = o &* H
-        gatherPreviousHidden(xh, h, start, layout, t, E, H)
+    for t in 0..<(offsets.count - 1) {
+        let o = offsets[t], b = offsets[t + 1] &- offsets[t], row = o &* H
+        gatherPreviousHidden(xh, h, start, offsets, t, E, H)
         gruCellForward(h + row, z + row, r + row, hbar + row, xhr + o &* ldx + E, ldx, xh + o &* ldx + E, ldx, w, b, E, H)
     }
 }
 
 /// Backpropagation through time of `gruForward`. dh[N, H] holds the gradient of the outputs on
-/// entry and is working memory; dpre[3, N, H] (z, r, h̄ blocks), scratch[2, batchSizes[0], H] are
+/// entry and is working memory; dpre[3, N, H] (z, r, h̄ blocks), scratch[2, offsets[1], H] are
 /// scratch. Gradients of the weights and biases go to `dweights` / `dbiases` where non-nil.
 func gruBackward(
     _ dx: UnsafeMutablePointer<Float>?, _ dweights: GRUGates<UnsafeMutablePointer<Float>?>, _ dbiases: GRUGates<UnsafeMutablePointer<Float>?>,
     _ dstart: UnsafeMutablePointer<Float>?, _ dh: UnsafeMutablePointer<Float>, _ dpre: UnsafeMutablePointer<Float>,
     _ scratch: UnsafeMutablePointer<Float>, _ z: UnsafePointer<Float>, _ r: UnsafePointer<Float>,
     _ hbar: UnsafePointer<Float>, _ xh: UnsafePointer<Float>, _ xhr: UnsafePointer<Float>,
-    _ w: GRUGates<UnsafePointer<Float>>, _ layout: TimeMajorLayout, _ E: Int, _ H: Int
+    _ w: GRUGates<UnsafePointer<Float>>, _ offsets: [Int], _ E: Int, _ H: Int
 ) {
-    let N = layout.rows, ldx = E &+ H
+    let N = offsets[offsets.count - 1], ldx = E &+ H
     let dpreZ = dpre, dpreR = dpre + N &* H, dpreHbar = dpre + 2 &* N &* H
-    let dstep0 = scratch, dhr = scratch + (layout.batchSizes.first ?? 0) &* H
-    for t in stride(from: layout.steps - 1, through: 0, by: -1) {
-        let o = layout.offsets[t], b = layout.batchSizes[t], row = o &* H
-        let dhprev = t > 0 ? dh + layout.offsets[t - 1] &* H : dstep0
+    let dstep0 = scratch, dhr = scratch + (offsets.count > 1 ? offsets[1] : 0) &* H
+    for t in stride(from: offsets.count - 2, through: 0, by: -1) {
+        let o = offsets[t], b = offsets[t + 1] &- offsets[t], row = o &* H
+        let dhprev = t > 0 ? dh + offsets[t - 1] &* H : dstep0
         if t == 0 { dstep0.update(repeating: 0, count: b &* H) }
         gruCellBackward(dpreZ + row, dpreR + row, dpreHbar + row, dhprev, dhr, dh + row,
                         z + row, r + row, hbar + row, xh + o &* ldx + E, ldx, w, b, E, H)
     }
-    if let dstart, layout.steps > 0 { for i in 0..<layout.batchSizes[0] { accumulate(dstart, dstep0 + i &* H, H) } }
+    if let dstart, offsets.count > 1 { for i in 0..<offsets[1] { accumulate(dstart, dstep0 + i &* H, H) } }
     projectionBackward(dx, dweights.z, dbiases.z, dpreZ, xh, w.z, N, E, H)
     projectionBackward(dx, dweights.r, dbiases.r, dpreR, xh, w.r, N, E, H)
     projectionBackward(dx, dweights.hbar, dbiases.hbar, dpreHbar, xhr, w.hbar, N, E, H)
