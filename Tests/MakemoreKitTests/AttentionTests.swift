@@ -2,7 +2,7 @@ import Testing
 @testable import MakemoreKit
 
 /// The fused attention op against finite differences and against the plain composition
-/// matmul + causal mask + softmax + matmul of `EndToEndGradientTests`.
+/// matmul + causal mask + softmax + matmul built from the test oracles.
 @Suite struct AttentionTests {
     /// Attention composed from primitive ops, one sequence at a time: qkv (N, 3C) → (N, C).
     /// With `dropout`, the probabilities are multiplied by its mask, written out as a tensor.

@@ -21,8 +21,9 @@ import Testing
         }
     }
 
-    /// Causal self-attention as the GPT model composes it: packed q, k, v projection, split into
-    /// heads by slicing, reshaping and permuting, masked softmax, output projection.
+    /// Causal self-attention as makemore.py composes it, from the test oracles: packed q, k, v
+    /// projection, split into heads by slicing, reshaping and permuting, masked softmax, output
+    /// projection.
     @Test func causalSelfAttentionGradients() {
         let (B, T, C, H) = (2, 3, 4, 2)
         let x = randomTensor([B, T, C], seed: 1)
@@ -42,8 +43,8 @@ import Testing
         }
     }
 
-    /// A GRU unrolled over time, as the RNN models use it: per-step slices of the input,
-    /// concatenation, sigmoid gates and a convex combination of states.
+    /// A GRU unrolled over time as makemore.py writes it, from the test oracles: per-step slices
+    /// of the input, concatenation, sigmoid gates and a convex combination of states.
     @Test func unrolledGRUGradients() {
         let (B, T, C, Hd) = (2, 3, 3, 4)
         let x = randomTensor([B, T, C], seed: 1)

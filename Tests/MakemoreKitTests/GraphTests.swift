@@ -44,8 +44,8 @@ import Testing
         let w = Tensor(shape: [2, 2], values: [1, 2, 3, 4], requiresGrad: true)
         let y = Tensor.withoutGradient { matmul(w, w).tanh().sum() }
         #expect(!y.requiresGrad && y.parents.isEmpty && y.backwardFunction == nil)
-        #expect(Tensor.withoutGradient { Tensor.isRecordingGraph } == false)
-        #expect(Tensor.isRecordingGraph)
+        #expect(Tensor.withoutGradient { Tensor.isRecording } == false)
+        #expect(Tensor.isRecording)
         let z = matmul(w, w).sum()
         #expect(z.requiresGrad && z.parents.count == 1)
     }

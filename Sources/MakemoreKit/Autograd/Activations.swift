@@ -11,26 +11,6 @@ extension Tensor {
         return out
     }
 
-    /// `max(x, 0)`. Backward: ∂x += ∂out where out > 0 (the subgradient at 0 is 0).
-    public func relu() -> Tensor {
-        let out = Tensor(uninitializedShape: shape)
-        reluForward(out.data, data, count)
-        out.record(inputs: [self]) { [self] out in
-            reluBackward(gradData, out.data, out.gradData, count)
-        }
-        return out
-    }
-
-    /// `σ(x) = 1/(1 + e^−x)`. Backward: ∂x += out·(1 − out)·∂out.
-    public func sigmoid() -> Tensor {
-        let out = Tensor(uninitializedShape: shape)
-        sigmoidForward(out.data, data, count)
-        out.record(inputs: [self]) { [self] out in
-            sigmoidBackward(gradData, out.data, out.gradData, count)
-        }
-        return out
-    }
-
     /// GELU, tanh approximation: `0.5x(1 + tanh(u))`, u = √(2/π)(x + 0.044715x³).
     /// Backward, with t = tanh(u): ∂x += ∂out·(0.5(1 + t) + 0.5x(1 − t²)·√(2/π)(1 + 0.134145x²)).
     public func gelu() -> Tensor {

@@ -11,9 +11,6 @@ public struct BatchNormResult {
 
     /// `n/(n − 1)`: turns `variance` into the unbiased one PyTorch keeps in `running_var`.
     public var besselCorrection: Float { Float(count) / Float(count - 1) }
-
-    /// Per-channel unbiased batch variance `[C]` (divides by n − 1), copied out.
-    public var unbiasedVariance: [Float] { variance.values.map { $0 * besselCorrection } }
 }
 
 /// Batch normalisation in training mode: each channel (the last axis) is normalised over ALL

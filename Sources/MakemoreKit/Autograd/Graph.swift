@@ -7,10 +7,8 @@
 /// closures from the loss back to the leaves. Every closure *accumulates* into its inputs'
 /// gradients, so a tensor used twice receives the sum of both contributions.
 extension Tensor {
-    @TaskLocal static var isRecording = true
-
     /// Whether ops called here record a graph (false inside `withoutGradient`).
-    public static var isRecordingGraph: Bool { isRecording }
+    @TaskLocal static var isRecording = true
 
     /// Runs `body` without recording any graph: outputs have no parents and require no
     /// gradient. Use for evaluation and sampling. (Task-local: threads started by

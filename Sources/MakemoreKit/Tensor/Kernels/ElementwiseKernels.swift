@@ -113,32 +113,6 @@ func tanhBackward(
     for i in 0..<n { dinp[i] += (1 - out[i] * out[i]) * dout[i] }
 }
 
-/// out[n] = max(inp[n], 0)
-func reluForward(_ out: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>, _ n: Int) {
-    for i in 0..<n { out[i] = inp[i] > 0 ? inp[i] : 0 }
-}
-
-/// dinp[n] += out > 0 ? dout : 0
-func reluBackward(
-    _ dinp: UnsafeMutablePointer<Float>, _ out: UnsafePointer<Float>, _ dout: UnsafePointer<Float>, _ n: Int
-) {
-    for i in 0..<n { dinp[i] += out[i] > 0 ? dout[i] : 0 }
-}
-
-/// out[n] = 1 / (1 + exp(−inp)), computed as (1 + tanh(inp/2)) / 2, which never overflows
-func sigmoidForward(_ out: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>, _ n: Int) {
-    for i in 0..<n { out[i] = 0.5 * inp[i] }
-    VectorMath.tanh(out, out, count: n)
-    for i in 0..<n { out[i] = 0.5 + 0.5 * out[i] }
-}
-
-/// dinp[n] += out · (1 − out) · dout
-func sigmoidBackward(
-    _ dinp: UnsafeMutablePointer<Float>, _ out: UnsafePointer<Float>, _ dout: UnsafePointer<Float>, _ n: Int
-) {
-    for i in 0..<n { dinp[i] += out[i] * (1 - out[i]) * dout[i] }
-}
-
 private let geluScale: Float = 0.7978845608028654  // √(2/π)
 
 /// out[n] = 0.5·x·(1 + tanh(√(2/π)(x + 0.044715x³)));  cache[n] = that tanh (for backward)

@@ -1,4 +1,4 @@
-// Reductions. R = rows, C = last-axis length. Sums accumulate in Double.
+// Reductions to a scalar. Sums accumulate in Double.
 
 /// Σ inp[n], accumulated in Double
 func sumForward(_ inp: UnsafePointer<Float>, _ n: Int) -> Double {
@@ -17,14 +17,4 @@ func sumForward(_ inp: UnsafePointer<Float>, _ n: Int) -> Double {
 /// dinp[n] += dout (a scalar broadcast to every element)
 func broadcastBackward(_ dinp: UnsafeMutablePointer<Float>, _ dout: Float, _ n: Int) {
     for i in 0..<n { dinp[i] += dout }
-}
-
-/// out[R] = Σ_c inp[R, C]
-func sumRowsForward(_ out: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>, _ R: Int, _ C: Int) {
-    for r in 0..<R { out[r] = Float(sumForward(inp + r &* C, C)) }
-}
-
-/// dinp[R, C] += dout[R]
-func sumRowsBackward(_ dinp: UnsafeMutablePointer<Float>, _ dout: UnsafePointer<Float>, _ R: Int, _ C: Int) {
-    for r in 0..<R { broadcastBackward(dinp + r &* C, dout[r], C) }
 }

@@ -1,42 +1,15 @@
 import Foundation
 
-// Softmax family over the last axis. R = rows, C = classes (V for a vocabulary).
+// Log-softmax over the last axis. R = rows, C = classes (V for a vocabulary).
 
 /// y[n] = exp(x − max x) for one row; returns max x and Σ y (the row's softmax is y / sum, its
-/// log-sum-exp is max + log sum). Shared by softmax, log-softmax and cross-entropy.
+/// log-sum-exp is max + log sum). Shared by log-softmax and cross-entropy.
 func exponentiateShifted(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, _ n: Int) -> (max: Float, sum: Double) {
     var maxValue = -Float.infinity
     for i in 0..<n { maxValue = max(maxValue, x[i]) }
     for i in 0..<n { y[i] = x[i] - maxValue }
     VectorMath.exp(y, y, count: n)
     return (maxValue, sumForward(y, n))
-}
-
-/// out[R, C] = softmax(inp[R, C]) per row (max-subtracted). With `causal`, rows are grouped as
-/// [..., T, T] (C = T) and row t keeps only columns 0...t: the rest are exactly 0.
-func softmaxForward(
-    _ out: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>, _ R: Int, _ C: Int, causal: Bool = false
-) {
-    for r in 0..<R {
-        let x = inp + r &* C, y = out + r &* C
-        let n = causal ? r % C &+ 1 : C
-        let scale = Float(1 / exponentiateShifted(y, x, n).sum)
-        for i in 0..<n { y[i] *= scale }
-        for i in n..<C { y[i] = 0 }
-    }
-}
-
-/// dinp[R, C] += out · (dout − Σ_c dout·out)
-func softmaxBackward(
-    _ dinp: UnsafeMutablePointer<Float>, _ out: UnsafePointer<Float>, _ dout: UnsafePointer<Float>,
-    _ R: Int, _ C: Int
-) {
-    for r in 0..<R {
-        let y = out + r &* C, dy = dout + r &* C, dx = dinp + r &* C
-        var dot: Float = 0
-        for i in 0..<C { dot += dy[i] * y[i] }
-        for i in 0..<C { dx[i] += y[i] * (dy[i] - dot) }
-    }
 }
 
 /// out[R, C] = inp − max − log Σ exp(inp − max) per row

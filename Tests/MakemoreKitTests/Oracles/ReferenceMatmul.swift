@@ -1,8 +1,8 @@
 /// Plain triple-loop matrix products accumulated in `Double`: slow, obviously right, and the
 /// oracle the fast `Matmul` kernels are tested against. Same contract as `Matmul`.
-public enum ReferenceMatmul {
+enum ReferenceMatmul {
     /// `c[M, N] (+)= a[M, K] · b[K, N]`
-    public static func nn(
+    static func nn(
         _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
         m: Int, n: Int, k: Int, accumulate: Bool = false
     ) {
@@ -12,7 +12,7 @@ public enum ReferenceMatmul {
     }
 
     /// `c[M, N] (+)= a[M, K] · b[N, K]ᵀ`
-    public static func nt(
+    static func nt(
         _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
         m: Int, n: Int, k: Int, accumulate: Bool = false
     ) {
@@ -22,7 +22,7 @@ public enum ReferenceMatmul {
     }
 
     /// `c[M, N] (+)= a[K, M]ᵀ · b[K, N]`
-    public static func tn(
+    static func tn(
         _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
         m: Int, n: Int, k: Int, accumulate: Bool = false
     ) {
