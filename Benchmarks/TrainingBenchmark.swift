@@ -19,11 +19,10 @@ enum TrainingBenchmark {
 
         let bigram = NeuralBigram(vocabularySize: v, using: &generator)
         let examples = WindowExamples(words: dataset.train, contextLength: 1)
-        let optimizer = Optimizer(parameters: bigram.parameters, configuration: OptimizerConfiguration(kind: .sgd))
+        let bigramStep = TrainingStep(optimizer: Optimizer(parameters: bigram.parameters, configuration: OptimizerConfiguration(kind: .sgd)),
+                                      windows: examples, batchSize: nil) { bigram.loss(contexts: $0, targets: $1, l2: 0.01) }
         step(&report, "neural-bigram full batch", shape: "\(examples.count) examples") {
-            optimizer.zeroGrad()
-            bigram.loss(contexts: examples.contexts, targets: examples.targets, l2: 0.01).backward()
-            optimizer.step(learningRate: 50)
+            bigramStep(learningRate: 50, using: &generator)
         }
         sample(&report, "neural-bigram", bigram, dataset: dataset)
 
@@ -39,14 +38,10 @@ enum TrainingBenchmark {
         var generator = RandomGenerator(seed: 42)
         let model = WaveNet(configuration: WaveNetConfiguration(vocabularySize: dataset.vocabulary.size), using: &generator)
         let examples = WindowExamples(words: dataset.train, contextLength: model.contextLength)
-        let optimizer = Optimizer(parameters: model.parameters, configuration: OptimizerConfiguration(kind: .sgd))
-        var contexts: [Int32] = [], targets: [Int32] = []
-        var sampler = BatchSampler(count: examples.count)
+        let training = TrainingStep(optimizer: Optimizer(parameters: model.parameters, configuration: OptimizerConfiguration(kind: .sgd)),
+                                    windows: examples, batchSize: 32) { model.loss(contexts: $0, targets: $1) }
         step(&report, "wavenet (defaults: ctx 8, emb 24, hidden 128, 3 levels)", shape: "batch 32, \(model.parameterCount) params") {
-            optimizer.zeroGrad()
-            examples.sampleBatch(size: 32, from: &sampler, using: &generator, contexts: &contexts, targets: &targets)
-            model.loss(contexts: contexts, targets: targets).backward()
-            optimizer.step(learningRate: 0.01)
+            training(learningRate: 0.01, using: &generator)
         }
         sample(&report, "wavenet", model.foldingBatchNorm(), dataset: dataset)
     }
@@ -59,14 +54,10 @@ enum TrainingBenchmark {
         configuration.hiddenSize = hidden
         let model = MLP(configuration: configuration, using: &generator)
         let examples = WindowExamples(words: dataset.train, contextLength: configuration.contextLength)
-        let optimizer = Optimizer(parameters: model.parameters, configuration: OptimizerConfiguration(kind: .sgd))
-        var contexts: [Int32] = [], targets: [Int32] = []
-        var sampler = BatchSampler(count: examples.count)
+        let training = TrainingStep(optimizer: Optimizer(parameters: model.parameters, configuration: OptimizerConfiguration(kind: .sgd)),
+                                    windows: examples, batchSize: 32) { model.loss(contexts: $0, targets: $1) }
         step(&report, name, shape: "batch 32, \(model.parameterCount) params") {
-            optimizer.zeroGrad()
-            examples.sampleBatch(size: 32, from: &sampler, using: &generator, contexts: &contexts, targets: &targets)
-            model.loss(contexts: contexts, targets: targets).backward()
-            optimizer.step(learningRate: 0.01)
+            training(learningRate: 0.01, using: &generator)
         }
         sample(&report, name.components(separatedBy: " (").first!, model.foldingBatchNorm(), dataset: dataset)
     }
@@ -109,25 +100,19 @@ enum TrainingBenchmark {
         return adamW
     }()
 
-    /// One step as the whole-word stages (`makemore transformer|rnn|gru|bow`) take it: `words`
-    /// sampled words split across `models` (data parallel, the first one updated; one model runs
-    /// the batch in place), then the moving average, if any.
+    /// One step as the whole-word stages (`makemore transformer|rnn|gru|bow`) take it (the
+    /// library's `TrainingStep`): `words` sampled words split across `models` (data parallel, the
+    /// first one updated; one model runs the batch in place), then the moving average, if any.
     static func parallelStep<M: Module & PackedSequenceModel>(
         _ report: inout BenchmarkReport, _ name: String, shape: String, models: [M], optimizer: Optimizer,
         learningRate: Double, examples: SequenceExamples, words: Int, order: BatchOrder = .replacement,
         average: ExponentialMovingAverage? = nil
     ) {
         var generator = RandomGenerator(seed: 7)
-        let parallel = DataParallel(models: models)
-        var inputs: [Int32] = [], targets: [Int32] = []
-        var sampler = BatchSampler(count: examples.count, order: order)
+        let training = TrainingStep(optimizer: optimizer, average: average, sequences: examples, batchSize: words, order: order,
+                                    parallel: DataParallel(models: models))
         step(&report, name, shape: shape) {
-            examples.sampleBatch(size: words, from: &sampler, using: &generator, inputs: &inputs, targets: &targets)
-            let shares = PackedSequences(paddedInputs: inputs, paddedTargets: targets, blockSize: examples.blockSize).split(into: models.count)
-            optimizer.zeroGrad()
-            _ = parallel.gradients(counts: shares.map(\.rows)) { model, share in model.loss(shares[share]) }
-            optimizer.step(learningRate: learningRate)
-            average?.accumulate()
+            training(learningRate: learningRate, using: &generator)
         }
     }
 

@@ -28,23 +28,16 @@ struct Option: Sendable {
     }
 }
 
-/// The options given to one subcommand, with typed, validated accessors.
+/// The options given to one subcommand, with typed, validated accessors that return nil for an
+/// option not given: each subcommand reads them once into its typed options, falling back to
+/// the typed defaults its option table prints.
 struct ParsedArguments: Sendable {
-    let command: String
-    /// The stage named before the options, for commands that take one (`lr-find mlp`).
-    var stage: String?
-    /// The arguments as given (after the subcommand name).
-    let rawArguments: [String]
     private var values: [String: String] = [:]
     private var flags: Set<String> = []
-    private let defaults: [String: String]
 
     /// Parses `arguments` (after the subcommand name) against `options`.
-    init(command: String, arguments: [String], options: [Option]) throws {
-        self.command = command
-        rawArguments = arguments
+    init(arguments: [String], options: [Option]) throws {
         let byName = Dictionary(options.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
-        defaults = byName.compactMapValues(\.defaultValue)
         var index = 0
         while index < arguments.count {
             let argument = arguments[index]
@@ -67,7 +60,7 @@ struct ParsedArguments: Sendable {
             if let inlineValue {
                 values[name] = inlineValue
             } else {
-                guard index < arguments.count else { throw UsageError("option '--\(name)' needs a value (\(option.value!))") }
+                guard index < arguments.count else { throw UsageError("option '--\(name)' needs a value (\(option.value ?? ""))") }
                 values[name] = arguments[index]
                 index += 1
             }
@@ -77,11 +70,11 @@ struct ParsedArguments: Sendable {
     /// Whether the flag was given.
     func flag(_ name: String) -> Bool { flags.contains(name) }
 
-    /// Whether the option was given explicitly (not just defaulted).
+    /// Whether the option was given.
     func given(_ name: String) -> Bool { values[name] != nil || flags.contains(name) }
 
-    /// The option's text, or its default.
-    func string(_ name: String) -> String? { values[name] ?? defaults[name] }
+    /// The option's text, if given.
+    func string(_ name: String) -> String? { values[name] }
 
     /// An integer option, checked against `range`.
     func int(_ name: String, in range: ClosedRange<Int> = Int.min...Int.max) throws -> Int? {
@@ -117,6 +110,11 @@ struct ParsedArguments: Sendable {
             throw UsageError("option '--\(name)' must be one of \(choices.joined(separator: ", ")), got '\(text)'")
         }
         return text
+    }
+
+    /// One of the cases of `type`, by raw value.
+    func choice<Choice: RawRepresentable & CaseIterable>(_ name: String, _ type: Choice.Type) throws -> Choice? where Choice.RawValue == String {
+        try choice(name, Choice.allCases.map(\.rawValue)).flatMap(Choice.init(rawValue:))
     }
 
     private func describe(_ range: ClosedRange<Int>) -> String {

@@ -11,33 +11,31 @@ enum BigramCommand: Subcommand {
         Option(flag: "show-counts", "print the 20 most frequent pairs"),
     ]
 
-    static func run(_ arguments: ParsedArguments) throws {
-        let clock = ContinuousClock.now
-        let smoothing = try arguments.double("smoothing", in: 0...1e9)!
-        let checkpoint = try StageOptions.checkpoint(arguments)
-        let dataset = try StageOptions.dataset(arguments, checkpoint: checkpoint)
-        var generator = RandomGenerator(seed: try arguments.seed("seed")!)
-        let model = try checkpoint?.restore(CountBigram.self, source: arguments.string("load")!)
-            ?? CountBigram(words: dataset.train, vocabularySize: dataset.vocabulary.size, smoothing: smoothing)
-        try StageOptions.save(model, dataset, arguments, checkpoint: checkpoint, step: 0, valLoss: nil)
-        if let path = arguments.string("plot") {
-            try AtomicFile.write(CountHeatmap.svg(counts: model.counts, vocabulary: dataset.vocabulary), to: path)
-        }
-        var report = StageReport(
-            model: name, parameters: model.counts.count, dataset: dataset,
-            losses: StageOptions.losses(model, dataset),
-            samples: try StageOptions.samples(model, dataset, arguments, generator: &generator))
-        let pairs = arguments.flag("show-counts") ? model.topPairs(20) : []
-        report.extra = [("smoothing", .number(model.smoothing))]
+    struct Options {
+        var request: StageRequest
+        var plot: String?
+        var showsCounts: Bool
+    }
+
+    static func parse(_ arguments: ParsedArguments) throws -> Options {
+        let smoothing = try arguments.double("smoothing", in: 0...1e9) ?? 1
+        let request = StageRequest(data: try DataOptions(arguments), output: try OutputOptions(arguments), configuration: .bigram(smoothing: smoothing))
+        return Options(request: request, plot: arguments.string("plot"), showsCounts: arguments.flag("show-counts"))
+    }
+
+    static func run(_ options: Options) throws {
+        let (stage, report) = try StageRunner.run(options.request)
+        guard let model = stage.model as? CountBigram else { return }
+        let vocabulary = stage.dataset.vocabulary
+        if let path = options.plot { try AtomicFile.write(CountHeatmap.svg(counts: model.counts, vocabulary: vocabulary), to: path) }
+        var shown = report
+        let pairs = options.showsCounts ? model.topPairs(20) : []
         if !pairs.isEmpty {
-            report.extra.append(("top_pairs", .array(pairs.map {
-                .object([("pair", .string(dataset.vocabulary.decode([$0.previous, $0.next]))), ("count", .integer($0.count))])
+            shown.extra.append(("top_pairs", .array(pairs.map {
+                .object([("pair", .string(vocabulary.decode([$0.previous, $0.next]))), ("count", .integer($0.count))])
             })))
+            shown.notes = ["most frequent pairs:"] + pairs.map { "  \(vocabulary.decode([$0.previous, $0.next]))  \($0.count)" }
         }
-        report.seconds = (ContinuousClock.now - clock).seconds
-        let details = pairs.isEmpty ? [] : ["most frequent pairs:"] + pairs.map {
-            "  \(dataset.vocabulary.decode([$0.previous, $0.next]))  \($0.count)"
-        }
-        StageOptions.emit(report, arguments, details: details)
+        StageRunner.emit(shown, json: options.request.output.json)
     }
 }

@@ -3,101 +3,94 @@ import MakemoreKit
 
 /// `makemore compare`: every stage on the same split, one table, one chart.
 ///
-/// The split is written once to a temporary directory and each stage runs as
-/// `makemore <stage> --split-dir DIR --json` (this same binary), so every stage provably sees
-/// the same words and the stage commands stay the one definition of each stage.
+/// The split is made once and each stage runs in this process, one after another, exactly as
+/// `makemore <stage> --seed N --samples N` would with its defaults (or its modest budget).
 enum CompareCommand: Subcommand {
     static let name = "compare"
     static let summary = "run every stage on the same split and compare their losses (the main job)"
 
-    /// A stage in the comparison and the extra flags of its modest budget.
-    struct Stage {
-        let name: String
-        let modest: [String]
+    /// A stage in the comparison: its defaults, and the budget it trains with unless `--full`.
+    struct Rung: Sendable {
+        let kind: StageKind
+        let defaults: @Sendable () throws -> StageRequest
+        let modest: @Sendable (inout TrainingConfiguration) -> Void
     }
 
     static let ladder = [
-        Stage(name: "bigram", modest: []),
-        Stage(name: "neural-bigram", modest: ["--steps", "100"]),
-        Stage(name: "mlp", modest: []),
-        Stage(name: "wavenet", modest: ["--steps", "20000", "--decay-at", "15000"]),
-        Stage(name: "bow", modest: ["--steps", "10000"]),
-        Stage(name: "rnn", modest: ["--steps", "10000"]),
-        Stage(name: "gru", modest: ["--steps", "10000"]),
-        Stage(name: "transformer", modest: ["--steps", "8000", "--warmup", "300"]),
+        Rung(kind: .bigram, defaults: { try BigramCommand.defaults().request }, modest: { _ in }),
+        Rung(kind: .neuralBigram, defaults: { try NeuralBigramCommand.defaults() }, modest: { $0.steps = 100 }),
+        Rung(kind: .mlp, defaults: { try MLPCommand.defaults() }, modest: { _ in }),
+        Rung(kind: .wavenet, defaults: { try WaveNetCommand.defaults() }, modest: { $0.steps = 20_000; $0.decayAt = 15_000 }),
+        Rung(kind: .bow, defaults: { try BoWCommand.defaults() }, modest: { $0.steps = 10_000 }),
+        Rung(kind: .rnn, defaults: { try RNNCommand.defaults() }, modest: { $0.steps = 10_000 }),
+        Rung(kind: .gru, defaults: { try GRUCommand.defaults() }, modest: { $0.steps = 10_000 }),
+        Rung(kind: .transformer, defaults: { try TransformerCommand.defaults() }, modest: { $0.steps = 8_000; $0.warmup = 300 }),
     ]
 
-    static let options: [Option] = StageOptions.data + [
-        Option("stages", value: "LIST", default: ladder.map(\.name).joined(separator: ","), "comma-separated stages to run"),
+    static let options: [Option] = DataOptions.options + [
+        Option("stages", value: "LIST", default: ladder.map(\.kind.rawValue).joined(separator: ","), "comma-separated stages to run"),
         Option(flag: "full", "train every stage with its full defaults instead of the modest budget"),
         Option("samples", value: "N", default: "3", "samples shown per stage"),
         Option("out", value: "DIR", "write compare.md, compare.json and val_nll.svg into DIR"),
         Option(flag: "json", "print one JSON object"),
     ]
 
-    static func run(_ arguments: ParsedArguments) throws {
-        let clock = ContinuousClock.now
-        let names = arguments.string("stages")!.split(separator: ",").map(String.init)
-        let chosen = try names.map { name in
-            guard let stage = ladder.first(where: { $0.name == name }) else {
-                throw UsageError("unknown stage '\(name)' in --stages (known: \(ladder.map(\.name).joined(separator: ", ")))")
-            }
-            return stage
-        }
-        let samples = try arguments.int("samples", in: 0...1000)!
-        let seed = try arguments.seed("seed")!
-        let split = try StageOptions.split(arguments)
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("makemore-compare-\(UUID().uuidString)").path
-        try split.write(to: directory)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+    struct Options {
+        var data: DataOptions
+        var rungs: [Rung]
+        var full: Bool
+        var samples: Int
+        var out: String?
+        var json: Bool
+    }
 
+    static func parse(_ arguments: ParsedArguments) throws -> Options {
+        let names = arguments.string("stages")?.split(separator: ",").map(String.init) ?? ladder.map(\.kind.rawValue)
+        let rungs = try names.map { name in
+            guard let rung = ladder.first(where: { $0.kind.rawValue == name }) else {
+                throw UsageError("unknown stage '\(name)' in --stages (known: \(ladder.map(\.kind.rawValue).joined(separator: ", ")))")
+            }
+            return rung
+        }
+        return Options(data: try DataOptions(arguments), rungs: rungs, full: arguments.flag("full"),
+                       samples: try arguments.int("samples", in: 0...1000) ?? 3, out: arguments.string("out"), json: arguments.flag("json"))
+    }
+
+    static func run(_ options: Options) throws {
+        let clock = ContinuousClock.now
+        let dataset = try Dataset(split: options.data.split())
         var results: [JSONValue] = []
-        for stage in chosen {
-            printError("compare: running \(stage.name)…")
-            var stageArguments = [stage.name, "--split-dir", directory, "--seed", String(seed), "--samples", String(samples), "--json"]
-            if !arguments.flag("full") { stageArguments += stage.modest }
-            results.append(try runStage(stageArguments))
+        for rung in options.rungs {
+            printError("compare: running \(rung.kind.rawValue)…")
+            var request = try rung.defaults()
+            request.data.seed = options.data.seed
+            request.output.samples = options.samples
+            if !options.full, var training = request.training {
+                rung.modest(&training.configuration)
+                request.training = training
+            }
+            results.append(try StageRunner.run(request, dataset: dataset).1.json)
         }
         let table = markdownTable(results)
         let summary = JSONValue.object([
-            ("split", .object(SplitName.allCases.map { ($0.rawValue, .integer(split[$0].count)) })),
-            ("budget", .string(arguments.flag("full") ? "full" : "modest")),
+            ("split", .object(SplitName.allCases.map { ($0.rawValue, .integer(dataset.split[$0].count)) })),
+            ("budget", .string(options.full ? "full" : "modest")),
             ("seconds", .number((ContinuousClock.now - clock).seconds)),
             ("stages", .array(results)),
         ])
-        if let out = arguments.string("out") {
+        if let out = options.out {
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
             try AtomicFile.write(table + "\n\n" + sampleLines(results).map { "- " + $0 }.joined(separator: "\n") + "\n", to: out + "/compare.md")
             try AtomicFile.write(summary.serialized + "\n", to: out + "/compare.json")
             let bars = results.map { ($0["model"]?.stringValue ?? "?", $0["loss"]?["val"]?.doubleValue ?? .nan) }
             try AtomicFile.write(BarChart(title: "val NLL per stage (lower is better)", unit: "nats", bars: bars).svg(), to: out + "/val_nll.svg")
         }
-        if arguments.flag("json") {
+        if options.json {
             print(summary.serialized)
         } else {
             print(table)
             print()
             sampleLines(results).forEach { print($0) }
-        }
-    }
-
-    /// Runs this binary with `arguments` and parses its one JSON object.
-    static func runStage(_ arguments: [String]) throws -> JSONValue {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Bundle.main.executablePath ?? CommandLine.arguments[0])
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw MakemoreError("stage '\(arguments[0])' failed with exit code \(process.terminationStatus)")
-        }
-        do {
-            return try JSONParser.parse([UInt8](data))
-        } catch {
-            throw MakemoreError("stage '\(arguments[0])' printed no JSON result (\(error))")
         }
     }
 

@@ -11,26 +11,37 @@ enum EvalCommand: Subcommand {
         Option(flag: "json", "print one JSON object"),
     ]
 
-    static func run(_ arguments: ParsedArguments) throws {
+    struct Options {
+        var load: String
+        var splits: [SplitName]
+        var splitDirectory: String?
+        var json: Bool
+    }
+
+    static func parse(_ arguments: ParsedArguments) throws -> Options {
         guard let path = arguments.string("load") else { throw UsageError("missing --load FILE") }
-        let which = try arguments.choice("split", ["train", "val", "test", "all"])!
-        let checkpoint = try Checkpoint.read(path: path)
-        let model = try ModelRegistry.restore(checkpoint, source: path)
-        let split = try arguments.string("split-dir").map { try DatasetSplit(directory: $0) } ?? checkpoint.split.load()
+        let which = try arguments.choice("split", ["train", "val", "test", "all"]) ?? "all"
+        return Options(load: path, splits: SplitName(rawValue: which).map { [$0] } ?? SplitName.allCases,
+                       splitDirectory: arguments.string("split-dir"), json: arguments.flag("json"))
+    }
+
+    static func run(_ options: Options) throws {
+        let checkpoint = try Checkpoint.read(path: options.load)
+        let model = try ModelRegistry.restore(checkpoint, source: options.load)
+        let split = try options.splitDirectory.map { try DatasetSplit(directory: $0) } ?? checkpoint.split.load()
         let dataset = try Dataset(split: split, vocabulary: checkpoint.vocabulary)
-        let names = which == "all" ? SplitName.allCases : [SplitName(rawValue: which)!]
         var members: [(String, JSONValue)] = [("model", .string(checkpoint.kind)), ("step", .integer(checkpoint.step))]
-        for name in names {
+        for name in options.splits {
             let result = Evaluator.evaluate(model, words: dataset[name])
             members.append((name.rawValue, result.map {
                 .object([("nll", .number($0.nll)), ("perplexity", .number($0.perplexity)),
                          ("bits_per_character", .number($0.bitsPerCharacter)), ("tokens", .integer($0.tokens)), ("words", .integer(dataset[name].count))])
             } ?? .null))
-            if !arguments.flag("json") {
+            if !options.json {
                 let text = result.map { String(format: "NLL %.4f  perplexity %.2f  %.4f bits/char  (%d tokens)", $0.nll, $0.perplexity, $0.bitsPerCharacter, $0.tokens) } ?? "— (empty split)"
                 print("\(name.rawValue.padding(toLength: 5, withPad: " ", startingAt: 0)) \(text)")
             }
         }
-        if arguments.flag("json") { print(JSONValue.object(members).serialized) }
+        if options.json { print(JSONValue.object(members).serialized) }
     }
 }

@@ -17,29 +17,37 @@ enum LRFindCommand: Subcommand {
         ]
         + MLPCommand.modelOptions
 
-    static func run(_ arguments: ParsedArguments) throws {
-        let low = try arguments.double("lr-min", in: 1e-12...1e6)!, high = try arguments.double("lr-max", in: 1e-12...1e6)!
+    struct Options {
+        var data: DataOptions
+        var json: Bool
+        var finder: LearningRateFinder
+        var training: TrainingConfiguration
+        var configuration: MLPConfiguration
+        var plot: String?
+    }
+
+    static func parse(_ arguments: ParsedArguments) throws -> Options {
+        let low = try arguments.double("lr-min", in: 1e-12...1e6) ?? 1e-3, high = try arguments.double("lr-max", in: 1e-12...1e6) ?? 1
         guard high > low else { throw UsageError("--lr-max must be above --lr-min (got \(high) ≤ \(low))") }
-        let finder = LearningRateFinder(minimum: low, maximum: high, steps: try arguments.int("sweep-steps", in: 2...10_000_000)!)
-        let kind = OptimizerKind(rawValue: try arguments.choice("optimizer", OptimizerKind.allCases.map(\.rawValue))!)!
-        let batchSize = try arguments.int("batch-size", in: 2...10_000_000)!
-        let dataset = try StageOptions.dataset(arguments)
-        let configuration = try MLPCommand.configuration(arguments, vocabularySize: dataset.vocabulary.size)
-        var generator = RandomGenerator(seed: try arguments.seed("seed")!)
-        let model = MLP(configuration: configuration, using: &generator)
-        let examples = WindowExamples(words: dataset.train, contextLength: configuration.contextLength)
-        var contexts: [Int32] = [], targets: [Int32] = []
-        var sampler = BatchSampler(count: examples.count)
-        let sweep = finder.run(optimizer: Optimizer(parameters: model.parameters, configuration: OptimizerConfiguration(kind: kind))) { _ in
-            examples.sampleBatch(size: batchSize, from: &sampler, using: &generator, contexts: &contexts, targets: &targets)
-            return model.loss(contexts: contexts, targets: targets)
+        let finder = LearningRateFinder(minimum: low, maximum: high, steps: try arguments.int("sweep-steps", in: 2...10_000_000) ?? 1000)
+        let training = TrainingConfiguration(steps: finder.steps, learningRate: low,
+                                             optimizer: OptimizerConfiguration(kind: try arguments.choice("optimizer", OptimizerKind.self) ?? .sgd),
+                                             batchSize: try arguments.int("batch-size", in: 2...10_000_000) ?? 32)
+        return Options(data: try DataOptions(arguments), json: arguments.flag("json"), finder: finder, training: training,
+                       configuration: try MLPCommand.configuration(arguments), plot: arguments.string("plot"))
+    }
+
+    static func run(_ options: Options) throws {
+        let stage = try Stage(.mlp(options.configuration), dataset: Dataset(split: options.data.split()), seed: options.data.seed)
+        let finder = options.finder
+        let sweep = try stage.findLearningRate(finder, training: options.training)
+        if let path = options.plot {
+            try AtomicFile.write(sweep.chart(title: "lr-find mlp: loss against learning rate").svg(), to: path)
         }
-        if let path = arguments.string("plot") {
-            try AtomicFile.write(sweep.chart(title: "lr-find \(arguments.stage ?? "mlp"): loss against learning rate").svg(), to: path)
-        }
-        if arguments.flag("json") {
+        let (low, high) = (finder.minimum, finder.maximum)
+        if options.json {
             print(JSONValue.object([
-                ("stage", .string(arguments.stage ?? "mlp")), ("lr_min", .number(low)), ("lr_max", .number(high)),
+                ("stage", .string("mlp")), ("lr_min", .number(low)), ("lr_max", .number(high)),
                 ("steps", .integer(sweep.rates.count)), ("minimum_lr", .number(sweep.minimumRate)),
                 ("steepest_lr", .number(sweep.steepestRate)), ("suggested_lr", .number(sweep.suggestion)),
                 ("rule", .string("suggested = minimum_lr / 10, the rate at the smoothed loss's minimum divided by 10")),
@@ -48,8 +56,8 @@ enum LRFindCommand: Subcommand {
             return
         }
         let smoothed = sweep.smoothed
-        print(String(format: "swept %d steps, lr %.3g → %.3g (batch %d, %@)%@", sweep.rates.count, low, high, batchSize, kind.rawValue,
-                     sweep.rates.count < finder.steps ? " — stopped early: the loss diverged" : ""))
+        print(String(format: "swept %d steps, lr %.3g → %.3g (batch %d, %@)%@", sweep.rates.count, low, high, options.training.batchSize ?? 0,
+                     options.training.optimizer.kind.rawValue, sweep.rates.count < finder.steps ? " — stopped early: the loss diverged" : ""))
         print("       lr   smoothed loss")
         let shown = Set((0..<20).map { $0 * max(1, sweep.rates.count / 20) } + [sweep.rates.count - 1])
         for i in shown.sorted() where i < sweep.rates.count {

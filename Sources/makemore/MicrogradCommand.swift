@@ -48,8 +48,6 @@ enum MicrogradCommand: Subcommand {
         return o
     }
 
-    static func run(_ arguments: ParsedArguments) throws { try run(parse(arguments)) }
-
     static func run(_ options: Options) throws {
         let (x, h, steps, learningRate, seed) = (options.x, options.h, options.steps, options.learningRate, options.seed)
         var lines: [String] = []

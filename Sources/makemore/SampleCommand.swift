@@ -15,17 +15,31 @@ enum SampleCommand: Subcommand {
         Option(flag: "json", "print one JSON object"),
     ]
 
-    static func run(_ arguments: ParsedArguments) throws {
+    struct Options {
+        var load: String
+        var count: Int
+        var temperature: Double
+        var topK: Int?
+        var prefix: String
+        var seed: UInt64
+        var json: Bool
+    }
+
+    static func parse(_ arguments: ParsedArguments) throws -> Options {
         guard let path = arguments.string("load") else { throw UsageError("missing --load FILE") }
-        let count = try arguments.int("count", in: 0...10_000_000)!
-        let temperature = try arguments.double("temperature", in: 1e-6...1e6)!
-        let topK = try arguments.int("top-k", in: 1...Int.max)
-        var generator = RandomGenerator(seed: try arguments.seed("seed")!)
+        return Options(load: path, count: try arguments.int("count", in: 0...10_000_000) ?? 10,
+                       temperature: try arguments.double("temperature", in: 1e-6...1e6) ?? 1, topK: try arguments.int("top-k", in: 1...Int.max),
+                       prefix: arguments.string("prefix") ?? "", seed: try arguments.seed("seed") ?? 42, json: arguments.flag("json"))
+    }
+
+    static func run(_ options: Options) throws {
+        let path = options.load
+        var generator = RandomGenerator(seed: options.seed)
         let checkpoint = try Checkpoint.read(path: path)
         let vocabulary = checkpoint.vocabulary
         let prefix: [Int32]
         do {
-            prefix = try vocabulary.encode(arguments.string("prefix") ?? "", context: "prefix")
+            prefix = try vocabulary.encode(options.prefix, context: "prefix")
         } catch let error as MakemoreError {
             throw UsageError(error.message)
         }
@@ -38,15 +52,16 @@ enum SampleCommand: Subcommand {
             split = nil
         }
         let longest = split.map { ($0.train + $0.val + $0.test).map(\.count).max() ?? 0 } ?? 32
-        let options = SamplingOptions(temperature: temperature, topK: topK, prefix: prefix, maximumLength: SamplingOptions.lengthLimit(longestWord: longest))
-        let words = Sampler.generate(model, count: count, options: options, using: &generator).map { vocabulary.decode($0) }
+        let sampling = SamplingOptions(temperature: options.temperature, topK: options.topK, prefix: prefix,
+                                       maximumLength: SamplingOptions.lengthLimit(longestWord: longest))
+        let words = Sampler.generate(model, count: options.count, options: sampling, using: &generator).map { vocabulary.decode($0) }
         let sets = split.map { s in SplitName.allCases.map { (name: $0, words: Set(s[$0])) } }
         let tags = words.map { word -> String in
             guard let sets else { return "unknown" }
             return sets.first { $0.words.contains(word) }.map { "in \($0.name.rawValue)" } ?? "new"
         }
         let newCount = tags.filter { $0 == "new" }.count
-        if arguments.flag("json") {
+        if options.json {
             let samples = zip(words, tags).map { JSONValue.object([("word", .string($0)), ("tag", .string($1))]) }
             print(JSONValue.object([("model", .string(checkpoint.kind)), ("samples", .array(samples)),
                                     ("new", sets == nil ? .null : .integer(newCount))]).serialized)

@@ -4,16 +4,27 @@ import MakemoreKit
 enum SplitCommand: Subcommand {
     static let name = "split"
     static let summary = "write the train / val / test split as DIR/train.txt, val.txt, test.txt"
-    static let options: [Option] = [Option("out", value: "DIR", "directory to write (created if missing)")] + StageOptions.data + [
+    static let options: [Option] = [Option("out", value: "DIR", "directory to write (created if missing)")] + DataOptions.options + [
         Option(flag: "json", "print one JSON object with the split sizes"),
     ]
 
-    static func run(_ arguments: ParsedArguments) throws {
+    struct Options {
+        var out: String
+        var data: DataOptions
+        var json: Bool
+    }
+
+    static func parse(_ arguments: ParsedArguments) throws -> Options {
         guard let directory = arguments.string("out") else { throw UsageError("missing --out DIR") }
-        let split = try StageOptions.split(arguments)
+        return Options(out: directory, data: try DataOptions(arguments), json: arguments.flag("json"))
+    }
+
+    static func run(_ options: Options) throws {
+        let directory = options.out
+        let split = try options.data.split()
         try split.write(to: directory)
         let sizes = SplitName.allCases.map { ($0.rawValue, JSONValue.integer(split[$0].count)) }
-        if arguments.flag("json") {
+        if options.json {
             print(JSONValue.object([("out", .string(directory)), ("split", .object(sizes))]).serialized)
         } else {
             print("wrote \(directory)/train.txt (\(split.train.count)), val.txt (\(split.val.count)), test.txt (\(split.test.count))")

@@ -1,15 +1,22 @@
-/// One `makemore <name>` subcommand: its options and what it does.
+/// One `makemore <name>` subcommand: its options, how they parse into its typed `Options`, and
+/// what it does with them.
 protocol Subcommand: SendableMetatype {
+    associatedtype Options
     static var name: String { get }
     static var summary: String { get }
     static var options: [Option] { get }
     /// Stage names the command takes as its first argument (`makemore lr-find mlp`), or none.
     static var stages: [String] { get }
-    static func run(_ arguments: ParsedArguments) throws
+    /// Reads every option once into typed values (defaults filled in, ranges checked).
+    static func parse(_ arguments: ParsedArguments) throws -> Options
+    static func run(_ options: Options) throws
 }
 
 extension Subcommand {
     static var stages: [String] { [] }
+
+    /// The options with nothing given: every default.
+    static func defaults() throws -> Options { try parse(ParsedArguments(arguments: [], options: options)) }
 }
 
 /// A subcommand as a plain value, for the registry.
@@ -25,7 +32,7 @@ struct CommandEntry: Sendable {
         summary = C.summary
         options = C.options
         stages = C.stages
-        run = { try C.run($0) }
+        run = { try C.run(C.parse($0)) }
     }
 }
 

@@ -1,57 +1,29 @@
 import Foundation
 import MakemoreKit
 
-/// A trained stage's defaults for the shared training options.
-struct TrainingDefaults {
-    var steps: Int
-    var learningRate: Double
-    var optimizer: OptimizerKind
-    var schedule: String
-    var batchSize: String
-    var weightDecay: Double = 0
-    /// Whether weight decay spares biases and norm gains by default.
-    var decaysMatricesOnly = false
-    var warmup: Int = 0
-    /// Where the step schedule decays, if not half-way.
-    var decayAt: Int?
-    /// Evaluate (and keep the best state) every this many steps, if the stage does by default.
-    var evaluateEvery: Int?
-    /// The decay of the moving average of the weights the stage keeps by default, if any.
-    var ema: Double?
-    /// How minibatches draw training examples by default.
-    var sampling: BatchOrder = .replacement
-}
-
-/// The options every trained stage shares, and what they resolve to.
+/// The training options every trained stage shares, read into the library's
+/// `TrainingConfiguration` (over the stage's defaults), and where the run's curve and log go.
 struct TrainingOptions {
-    let steps: Int
-    let learningRate: Double
-    let optimizer: OptimizerConfiguration
-    let schedule: LearningRateSchedule
-    /// Examples (or words, for sequence models) per step; nil means the whole training set.
-    let batchSize: Int?
-    /// How minibatches draw training examples.
-    let sampling: BatchOrder
-    let evaluateEvery: Int?
-    /// The decay of the moving average of the weights evaluated and kept instead of the last
-    /// step's, if any.
-    let ema: Double?
-    let plotLoss: String?
-    let log: String?
-    let showsProgress: Bool
+    var configuration: TrainingConfiguration
+    /// `--plot-loss`: the training curve as SVG.
+    var plotLoss: String?
+    /// `--log`: one JSON line per step.
+    var log: String?
+    var quiet = false
 
-    static func options(_ d: TrainingDefaults) -> [Option] {
+    /// The options, their defaults printed from `d`.
+    static func options(_ d: TrainingConfiguration) -> [Option] {
         [
             Option("steps", value: "N", default: String(d.steps), "optimisation steps"),
             Option("lr", value: "RATE", default: String(d.learningRate), "base learning rate"),
-            Option("optimizer", value: "NAME", default: d.optimizer.rawValue, OptimizerKind.allCases.map(\.rawValue).joined(separator: " | ")),
-            Option("schedule", value: "NAME", default: d.schedule, "learning-rate schedule: constant | step (×0.1 half-way, or at --decay-at) | cosine"),
+            Option("optimizer", value: "NAME", default: d.optimizer.kind.rawValue, OptimizerKind.allCases.map(\.rawValue).joined(separator: " | ")),
+            Option("schedule", value: "NAME", default: d.schedule.rawValue, "learning-rate schedule: constant | step (×0.1 half-way, or at --decay-at) | cosine"),
             Option("decay-at", value: "STEP", default: d.decayAt.map(String.init), "step at which the step schedule multiplies the rate by 0.1"),
             Option("warmup", value: "N", default: String(d.warmup), "warm-up steps of the cosine schedule"),
-            Option("weight-decay", value: "L", default: String(d.weightDecay), "weight decay (AdamW: decoupled; others: L2 added to the gradient)"),
-            Option("weight-decay-on", value: "WHAT", default: d.decaysMatricesOnly ? "matrices" : "all",
+            Option("weight-decay", value: "L", default: String(d.optimizer.weightDecay), "weight decay (AdamW: decoupled; others: L2 added to the gradient)"),
+            Option("weight-decay-on", value: "WHAT", default: d.optimizer.decaysMatricesOnly ? "matrices" : "all",
                    "what --weight-decay applies to: all (every parameter) | matrices (weights and embeddings, not biases or norm gains)"),
-            Option("batch-size", value: "N", default: d.batchSize, "examples per step (full: the whole training set)"),
+            Option("batch-size", value: "N", default: d.batchSize.map(String.init) ?? "full", "examples per step (full: the whole training set)"),
             Option("sampling", value: "ORDER", default: d.sampling.rawValue,
                    "how batches draw examples: replacement (independent draws, makemore.py) | epochs (each example once per shuffled pass)"),
             Option("eval-every", value: "N", default: d.evaluateEvery.map(String.init), "evaluate the val loss every N steps and keep the best state"),
@@ -63,64 +35,60 @@ struct TrainingOptions {
         ]
     }
 
-    init(_ arguments: ParsedArguments) throws {
-        steps = try arguments.int("steps", in: 0...100_000_000)!
-        learningRate = try arguments.double("lr", in: 0...1e6)!
-        let kind = OptimizerKind(rawValue: try arguments.choice("optimizer", OptimizerKind.allCases.map(\.rawValue))!)!
-        var configuration = OptimizerConfiguration(kind: kind)
-        configuration.weightDecay = Float(try arguments.double("weight-decay", in: 0...1e6)!)
-        configuration.decaysMatricesOnly = try arguments.choice("weight-decay-on", ["all", "matrices"])! == "matrices"
-        optimizer = configuration
-        let name = try arguments.choice("schedule", LearningRateSchedule.names)!
-        let decayAt = try arguments.int("decay-at", in: 0...Int.max)
-        let warmup = try arguments.int("warmup", in: 0...Int.max)!
-        schedule = LearningRateSchedule.named(name, steps: steps, decayAt: decayAt, warmup: warmup)!
-        let batch = arguments.string("batch-size")!
-        batchSize = batch == "full" ? nil : try arguments.int("batch-size", in: 1...10_000_000)
-        sampling = BatchOrder(rawValue: try arguments.choice("sampling", BatchOrder.allCases.map(\.rawValue))!)!
-        evaluateEvery = try arguments.int("eval-every", in: 1...Int.max)
-        let emaText = arguments.string("ema")
-        ema = try emaText.flatMap { text in
-            if text == "off" { return nil }
-            guard let decay = Double(text), (0..<1).contains(decay) else {
-                throw UsageError("option '--ema' expects a decay in [0, 1) or 'off', got '\(text)'")
-            }
-            return decay
+    /// The options given over the stage's defaults `d`; a changed optimizer keeps `d`'s betas.
+    init(_ arguments: ParsedArguments, defaults d: TrainingConfiguration) throws {
+        var c = d
+        c.steps = try arguments.int("steps", in: 0...100_000_000) ?? d.steps
+        c.learningRate = try arguments.double("lr", in: 0...1e6) ?? d.learningRate
+        if let kind = try arguments.choice("optimizer", OptimizerKind.self), kind != d.optimizer.kind {
+            c.optimizer = OptimizerConfiguration(kind: kind)
+            c.optimizer.beta1 = d.optimizer.beta1
+            c.optimizer.beta2 = d.optimizer.beta2
         }
+        c.optimizer.weightDecay = try arguments.double("weight-decay", in: 0...1e6).map(Float.init) ?? d.optimizer.weightDecay
+        c.optimizer.decaysMatricesOnly = try arguments.choice("weight-decay-on", ["all", "matrices"]).map { $0 == "matrices" } ?? d.optimizer.decaysMatricesOnly
+        c.schedule = try arguments.choice("schedule", LearningRateSchedule.Kind.self) ?? d.schedule
+        c.decayAt = try arguments.int("decay-at", in: 0...Int.max) ?? d.decayAt
+        c.warmup = try arguments.int("warmup", in: 0...Int.max) ?? d.warmup
+        if let batch = arguments.string("batch-size") {
+            c.batchSize = batch == "full" ? nil : try arguments.int("batch-size", in: 1...10_000_000)
+        }
+        c.sampling = try arguments.choice("sampling", BatchOrder.self) ?? d.sampling
+        c.evaluateEvery = try arguments.int("eval-every", in: 1...Int.max) ?? d.evaluateEvery
+        if let text = arguments.string("ema") {
+            if text == "off" {
+                c.ema = nil
+            } else {
+                guard let decay = Double(text), (0..<1).contains(decay) else {
+                    throw UsageError("option '--ema' expects a decay in [0, 1) or 'off', got '\(text)'")
+                }
+                c.ema = decay
+            }
+        }
+        configuration = c
         plotLoss = arguments.string("plot-loss")
         log = arguments.string("log")
-        showsProgress = !arguments.flag("quiet")
+        quiet = arguments.flag("quiet")
     }
+}
 
-    /// The shared loop for these settings: Ctrl-C stops it cleanly, and `model` ends the run
-    /// with its state at the best validation loss seen (`--eval-every`).
-    func loop(keepingBest model: any Module, optimizer: Optimizer) -> TrainingLoop {
-        InterruptMonitor.shared.install()
-        var loop = TrainingLoop(steps: steps, learningRate: learningRate, schedule: schedule, evaluateEvery: evaluateEvery,
-                                progress: ProgressReporter(total: steps, enabled: showsProgress))
-        loop.interrupt = .shared
-        loop.keepBest = model
-        loop.average = ema.map { ExponentialMovingAverage(parameters: optimizer.parameters, decay: $0) }
-        return loop
-    }
+/// `--diagnose`, `--diagnose-every`, `--plot-diagnostics` of the window-network stages.
+struct DiagnosticsOptions {
+    /// Snapshot period, if diagnostics were asked for.
+    var every: Int?
+    /// Where the diagnostics plots go.
+    var plotDirectory: String?
 
-    /// Records `history` in `report`, with the batch order if the run drew minibatches.
-    func record(_ history: TrainingHistory, in report: inout StageReport) {
-        report.record(history)
-        if history.steps > 0 && batchSize != nil { report.sampling = sampling }
-    }
+    static let options = [
+        Option(flag: "diagnose", "print per-layer activation, gradient and update:data statistics on stderr (and in --json)"),
+        Option("diagnose-every", value: "N", "diagnose after the first step, every N steps and after the last (default: steps/10)"),
+        Option("plot-diagnostics", value: "DIR", "with the diagnostics, write SVG histograms per layer and the update:data ratio over time to DIR"),
+    ]
 
-    /// Writes the `--plot-loss` chart and the `--log` lines of `history`, if asked.
-    func writeOutputs(_ history: TrainingHistory, model: String) throws {
-        if let log { try AtomicFile.write(history.jsonLines(schedule: schedule, learningRate: learningRate), to: log) }
-        guard let path = plotLoss else { return }
-        let raw = history.losses.map(Double.init)
-        let smoothed = LineChart.smoothed(raw)
-        var series = [LineChart.Series(label: "train (smoothed)", points: smoothed.enumerated().map { (Double($0.offset + 1), $0.element) }, color: "#1f77b4")]
-        if !history.evaluations.isEmpty {
-            series.append(LineChart.Series(label: "val", points: history.evaluations.map { (Double($0.step), $0.loss) }, color: "#d62728", markers: true))
+    init(_ arguments: ParsedArguments, steps: Int) throws {
+        plotDirectory = arguments.string("plot-diagnostics")
+        if arguments.flag("diagnose") || plotDirectory != nil {
+            every = try arguments.int("diagnose-every", in: 1...Int.max) ?? max(1, steps / 10)
         }
-        let chart = LineChart(title: "\(model): loss", xLabel: "step", yLabel: "NLL (nats)", series: series)
-        try AtomicFile.write(chart.svg(), to: path)
     }
 }

@@ -41,18 +41,15 @@ if rest.contains("--help") || rest.contains("-h") {
     print(helpText(command: usage, summary: command.summary, options: command.options))
     exit(0)
 }
-var stage: String?
 if !command.stages.isEmpty {
     guard let first = rest.first, command.stages.contains(first) else {
         printError("makemore \(command.name): the first argument must be a stage (\(command.stages.joined(separator: ", "))), as in 'makemore \(command.name) \(command.stages[0])'\nRun 'makemore \(command.name) --help' for usage.")
         exit(64)
     }
-    stage = rest.removeFirst()
+    rest.removeFirst()
 }
 do {
-    var parsed = try ParsedArguments(command: command.name, arguments: rest, options: command.options)
-    parsed.stage = stage
-    try command.run(parsed)
+    try command.run(ParsedArguments(arguments: rest, options: command.options))
     if InterruptMonitor.shared.isRequested { exit(130) }
 } catch let error as UsageError {
     printError("makemore \(command.name): \(error.message)\nRun 'makemore \(command.name) --help' for usage.")

@@ -20,4 +20,25 @@ import Testing
         let unknown = try CLI.run(["compare", "--stages", "bigram,gpt5"], in: directory)
         #expect(unknown.status == 64)
     }
+
+    /// compare runs each stage in its own process as `makemore <stage>` with the modest budget
+    /// would: the same losses and samples.
+    @Test func compareGivesTheNumbersOfTheStageCommands() throws {
+        let directory = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let words = (0..<150).map { ["ann", "anna", "bob", "bobby", "cy"][$0 % 5] }.joined(separator: "\n")
+        try Data(words.utf8).write(to: directory.appendingPathComponent("toy.txt"))
+        let compare = try CLI.run(["compare", "--input", "toy.txt", "--stages", "bigram,neural-bigram", "--seed", "7", "--samples", "4", "--json"],
+                                  in: directory)
+        #expect(compare.status == 0, "\(compare.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(compare.stdout.utf8)) as? [String: Any])
+        let stages = try #require(object["stages"] as? [[String: Any]])
+        for (stage, flags) in [("bigram", [String]()), ("neural-bigram", ["--steps", "100", "--quiet"])] {
+            let single = try CLI.run([stage, "--input", "toy.txt", "--seed", "7", "--samples", "4", "--json"] + flags, in: directory)
+            let alone = try #require(try JSONSerialization.jsonObject(with: Data(single.stdout.utf8)) as? [String: Any])
+            let inCompare = try #require(stages.first { $0["model"] as? String == stage })
+            #expect(alone["loss"] as? [String: Double] == inCompare["loss"] as? [String: Double])
+            #expect(alone["samples"] as? [String] == inCompare["samples"] as? [String] && (alone["samples"] as? [String])?.count == 4)
+        }
+    }
 }

@@ -27,10 +27,10 @@ import Testing
     /// average while training goes on from the raw weights, and the run ends with the average.
     @Test func theLoopEvaluatesAndEndsWithTheAverage() throws {
         let w = Tensor(shape: [1], values: [8], requiresGrad: true)
-        var loop = TrainingLoop(steps: 4, learningRate: 0.25, evaluateEvery: 2)
-        loop.average = ExponentialMovingAverage(parameters: [w], decay: 0.5)
+        let loop = TrainingLoop(steps: 4, learningRate: 0.25, evaluateEvery: 2)
         var seen: [Float] = [], raw: [Float] = []
         _ = try loop.run(optimizer: Optimizer(parameters: [w], configuration: OptimizerConfiguration(kind: .sgd)),
+                         average: ExponentialMovingAverage(parameters: [w], decay: 0.5),
                          loss: { _ in raw.append(w.item); return (w * w).sum() },
                          evaluate: { seen.append(w.item); return 0 })
         #expect(raw == [8, 4, 2, 1])

@@ -78,7 +78,7 @@ import Testing
 
 @Suite struct ScheduleTests {
     @Test func stepDecay() {
-        let schedule = LearningRateSchedule.named("step", steps: 200_000)!
+        let schedule = LearningRateSchedule(.step, steps: 200_000)
         #expect(schedule.rate(at: 99_999, base: 0.1) == 0.1)
         #expect(abs(schedule.rate(at: 100_000, base: 0.1) - 0.01) < 1e-12)
     }
@@ -89,7 +89,7 @@ import Testing
         #expect(abs(schedule.rate(at: 9, base: 1) - 1) < 1e-12)
         #expect(abs(schedule.rate(at: 60, base: 1) - 0.55) < 1e-12)
         #expect(abs(schedule.rate(at: 110, base: 1) - 0.1) < 1e-12)
-        #expect(LearningRateSchedule.named("constant", steps: 5)!.rate(at: 4, base: 3) == 3)
-        #expect(LearningRateSchedule.named("wobbly", steps: 5) == nil)
+        #expect(LearningRateSchedule(.constant, steps: 5).rate(at: 4, base: 3) == 3)
+        #expect(LearningRateSchedule.Kind(rawValue: "wobbly") == nil)
     }
 }

@@ -7,7 +7,7 @@ import Testing
         let monitor = InterruptMonitor()
         let w = Tensor(shape: [1], values: [3], requiresGrad: true)
         var loop = TrainingLoop(steps: 100, learningRate: 0.1, evaluateEvery: 50)
-        loop.interrupt = monitor
+        loop.shouldStop = { monitor.isRequested }
         let history = try loop.run(optimizer: Optimizer(parameters: [w], configuration: OptimizerConfiguration(kind: .sgd)), loss: { step in
             if step == 5 { monitor.request() }
             return (w * w).sum()

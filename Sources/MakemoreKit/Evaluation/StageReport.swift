@@ -1,3 +1,5 @@
+import Foundation
+
 /// What a stage reports after fitting: the same fields for every stage, so results compare.
 public struct StageReport: Sendable {
     /// Stage name (`bigram`, `neural-bigram`, `mlp`, …).
@@ -26,6 +28,8 @@ public struct StageReport: Sendable {
     public var sampling: BatchOrder?
     /// Stage-specific fields appended to the JSON object.
     public var extra: [(String, JSONValue)] = []
+    /// Stage-specific lines the text form shows after the losses.
+    public var notes: [String] = []
 
     /// A report of the common fields; training figures and extras are set afterwards.
     public init(model: String, parameters: Int, dataset: Dataset, losses: [SplitName: NLLResult?], samples: [String]) {
@@ -75,5 +79,31 @@ public struct StageReport: Sendable {
         members.append(("seconds", .number(seconds)))
         members.append(("samples", .array(samples.map(JSONValue.string))))
         return .object(members + extra)
+    }
+
+    /// The text form: sizes, losses, training figures, notes, samples, time.
+    public var text: String {
+        let sizes = SplitName.allCases.map { "\($0.rawValue) \(splitSizes[$0] ?? 0)" }.joined(separator: ", ")
+        var lines = ["model: \(model)  parameters: \(parameters)  vocabulary: \(vocabularySize)", "split (words): \(sizes)"]
+        for name in SplitName.allCases {
+            lines.append("\(name.rawValue.padding(toLength: 5, withPad: " ", startingAt: 0)) NLL \(StageReport.format(losses[name] ?? nil))")
+        }
+        if let steps, let trainSeconds {
+            lines.append(String(format: "trained %d steps in %.2f s (%.4f ms/step)", steps, trainSeconds, msPerStep ?? 0))
+        }
+        if sampling == .epochs { lines.append("batches drew each training example once per shuffled pass (--sampling epochs)") }
+        if let emaDecay { lines.append("evaluated the exponential moving average of the weights (decay \(emaDecay))") }
+        if let best { lines.append(String(format: "kept the state of step %d (best val loss %.4f)", best.step, best.loss)) }
+        lines += notes
+        if !samples.isEmpty { lines += ["samples:"] + samples.map { "  \($0)" } }
+        lines.append(String(format: "done in %.2f s", seconds))
+        return lines.joined(separator: "\n")
+    }
+
+    /// `2.4543  (perplexity 11.64)`, `inf …`, or `— (empty split)`.
+    public static func format(_ result: NLLResult?) -> String {
+        guard let result else { return "— (empty split)" }
+        if result.nll.isInfinite { return "inf (a token has probability 0)" }
+        return String(format: "%.4f  (perplexity %.2f)", result.nll, result.perplexity)
     }
 }

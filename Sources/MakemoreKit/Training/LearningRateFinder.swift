@@ -22,28 +22,37 @@ public struct LearningRateFinder: Sendable {
         minimum * pow(maximum / minimum, Double(step) / Double(steps - 1))
     }
 
-    /// Runs the sweep: `loss(step)` builds one minibatch's loss; each step updates with
+    /// Runs the sweep: each step of `step` (batches from `generator`) updates with
     /// `rate(at: step)`. Stops early once the loss is non-finite or its smoothed value exceeds
     /// four times the best so far (diverged: larger rates say nothing more).
-    public func run(optimizer: Optimizer, loss: (Int) -> Tensor) -> LearningRateSweep {
+    public func run(_ step: TrainingStep, using generator: inout RandomGenerator) -> LearningRateSweep {
         var rates: [Double] = [], losses: [Double] = []
         var average = 0.0, best = Double.infinity
-        for step in 0..<steps {
-            let rate = rate(at: step)
-            optimizer.zeroGrad()
-            let value = loss(step)
-            let scalar = Double(value.item)
-            guard scalar.isFinite else { break }
+        for index in 0..<steps {
+            let rate = rate(at: index)
+            let loss = Double(step(learningRate: rate, using: &generator))
+            guard loss.isFinite else { break }
             rates.append(rate)
-            losses.append(scalar)
-            average = LearningRateSweep.beta * average + (1 - LearningRateSweep.beta) * scalar
-            let smoothed = average / (1 - pow(LearningRateSweep.beta, Double(step + 1)))
+            losses.append(loss)
+            average = LearningRateSweep.beta * average + (1 - LearningRateSweep.beta) * loss
+            let smoothed = average / (1 - pow(LearningRateSweep.beta, Double(index + 1)))
             best = min(best, smoothed)
             if smoothed > 4 * best { break }
-            value.backward()
-            optimizer.step(learningRate: rate)
         }
         return LearningRateSweep(rates: rates, losses: losses)
+    }
+
+    /// Runs the sweep on the scalar losses `loss(step)` builds, updating `optimizer`.
+    public func run(optimizer: Optimizer, loss: (Int) -> Tensor) -> LearningRateSweep {
+        withoutActuallyEscaping(loss) { loss in
+            var index = 0
+            let step = TrainingStep(optimizer: optimizer) { _ in
+                defer { index += 1 }
+                return loss(index)
+            }
+            var unused = RandomGenerator(seed: 0)
+            return run(step, using: &unused)
+        }
     }
 }
 

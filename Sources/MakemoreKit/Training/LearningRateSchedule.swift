@@ -25,17 +25,18 @@ public enum LearningRateSchedule: Equatable, Sendable {
         }
     }
 
-    /// The names accepted on the command line.
-    public static let names = ["constant", "step", "cosine"]
+    /// The shapes of schedule a run is configured with, by the names the command line uses.
+    public enum Kind: String, CaseIterable, Codable, Sendable {
+        case constant, step, cosine
+    }
 
-    /// The schedule called `name` for a run of `steps` steps: `step` decays ×0.1 at
-    /// `decayAt` (default half-way), `cosine` warms up over `warmup` steps and ends at 10 %.
-    public static func named(_ name: String, steps: Int, decayAt: Int? = nil, warmup: Int = 0) -> LearningRateSchedule? {
-        switch name {
-        case "constant": .constant
-        case "step": .step(at: decayAt ?? steps / 2, factor: 0.1)
-        case "cosine": .cosine(warmup: warmup, total: steps, minimumFactor: 0.1)
-        default: nil
+    /// The schedule of `kind` for a run of `steps` steps: `step` decays ×0.1 at `decayAt`
+    /// (default half-way), `cosine` warms up over `warmup` steps and ends at 10 %.
+    public init(_ kind: Kind, steps: Int, decayAt: Int? = nil, warmup: Int = 0) {
+        switch kind {
+        case .constant: self = .constant
+        case .step: self = .step(at: decayAt ?? steps / 2, factor: 0.1)
+        case .cosine: self = .cosine(warmup: warmup, total: steps, minimumFactor: 0.1)
         }
     }
 }

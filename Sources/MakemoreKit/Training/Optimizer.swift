@@ -1,10 +1,10 @@
 /// The update rules, selected on the CLI by name.
-public enum OptimizerKind: String, CaseIterable, Sendable {
+public enum OptimizerKind: String, CaseIterable, Codable, Sendable {
     case sgd, momentum, adagrad, rmsprop, adam, adamw
 }
 
 /// An optimizer's hyperparameters (PyTorch's defaults unless set).
-public struct OptimizerConfiguration: Sendable {
+public struct OptimizerConfiguration: Codable, Equatable, Sendable {
     public var kind: OptimizerKind
     /// λ: an L2 term added to the gradient, or for AdamW the decoupled decay.
     public var weightDecay: Float = 0
@@ -25,6 +25,11 @@ public struct OptimizerConfiguration: Sendable {
         self.kind = kind
         self.weightDecay = weightDecay
         eps = kind == .adagrad ? 1e-10 : 1e-8
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case kind, weightDecay = "weight_decay", decaysMatricesOnly = "decays_matrices_only", momentum
+        case beta1, beta2, alpha, eps
     }
 }
 

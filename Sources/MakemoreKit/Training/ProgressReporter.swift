@@ -40,6 +40,15 @@ public final class ProgressReporter {
         }
     }
 
+    /// Shows a training event: steps as progress, validations on their own line.
+    public func report(_ event: TrainingEvent) {
+        switch event {
+        case .step(let p): update(step: p.step, loss: p.loss, learningRate: p.learningRate)
+        case .evaluation(let step, let loss): note(String(format: "step %d: val loss %.4f", step, loss))
+        case .diagnostics, .finished: break
+        }
+    }
+
     /// Prints a message on its own line (e.g. a periodic validation loss).
     public func note(_ message: String) {
         guard enabled else { return }

@@ -17,8 +17,9 @@ public struct TrainingHistory: Sendable {
     public var steps: Int { losses.count }
 }
 
-/// The one training loop every neural stage uses: schedule → zero grads → loss → backward →
-/// update, with progress on stderr, periodic evaluation, and a clean stop on divergence.
+/// The one training loop every neural stage uses: schedule → `TrainingStep` (zero grads, loss,
+/// backward, update, moving average), with progress events, periodic evaluation, best-state
+/// selection, a clean stop on request and an error on divergence.
 public struct TrainingLoop {
     /// Optimisation steps.
     public var steps: Int
@@ -28,48 +29,34 @@ public struct TrainingLoop {
     public var schedule: LearningRateSchedule
     /// Evaluate every this many steps (and at the end), if set.
     public var evaluateEvery: Int?
-    /// Where progress goes (nil: silent).
-    public var progress: ProgressReporter?
-    /// Stops the run cleanly when it reports a request (Ctrl-C).
-    public var interrupt: InterruptMonitor?
+    /// Asked before every step: true ends the run cleanly after the steps taken so far (Ctrl-C,
+    /// a cancelled task).
+    public var shouldStop: (() -> Bool)?
+    /// Receives every step's progress and every evaluation.
+    public var onEvent: ((TrainingEvent) -> Void)?
     /// When set, this model's state at the evaluation with the lowest validation loss is restored
     /// at the end of the run (so what is reported and saved is the best model seen).
     public var keepBest: (any Module)?
-    /// When set, updated after every step; evaluations see the averaged parameters, and the run
-    /// ends with them (or with the best state, if `keepBest` kept one).
-    public var average: ExponentialMovingAverage?
 
     /// A loop of `steps` steps at `learningRate` under `schedule`.
-    public init(steps: Int, learningRate: Double, schedule: LearningRateSchedule = .constant,
-                evaluateEvery: Int? = nil, progress: ProgressReporter? = nil) {
+    public init(steps: Int, learningRate: Double, schedule: LearningRateSchedule = .constant, evaluateEvery: Int? = nil) {
         self.steps = steps
         self.learningRate = learningRate
         self.schedule = schedule
         self.evaluateEvery = evaluateEvery
-        self.progress = progress
     }
 
-    /// Runs the loop. `loss(step)` builds the graph of one minibatch and returns its scalar
-    /// loss; `afterUpdate(step)` runs right after that step's update, while its gradients and
-    /// activations are still in place (training diagnostics); `evaluate()` returns the current
-    /// validation loss. Throws on a NaN or infinite loss, naming the step.
-    public func run(optimizer: Optimizer, loss: (Int) -> Tensor, afterUpdate: ((Int) -> Void)? = nil,
-                    evaluate: (() -> Double?)? = nil) throws -> TrainingHistory {
-        try run(optimizer: optimizer, gradients: { step in
-            let value = loss(step)
-            let scalar = value.item
-            if scalar.isFinite { value.backward() }
-            return scalar
-        }, afterUpdate: afterUpdate, evaluate: evaluate)
-    }
-
-    /// Runs the loop with the gradients computed by `gradients(step)`, which fills the
-    /// optimizer's parameter gradients (zeroed before the call) and returns the minibatch loss:
-    /// for training steps that run their own backward passes (e.g. split across threads).
-    public func run(optimizer: Optimizer, gradients: (Int) -> Float, afterUpdate: ((Int) -> Void)? = nil,
-                    evaluate: (() -> Double?)? = nil) throws -> TrainingHistory {
+    /// Runs the loop over `step`, its batches drawn from `generator`. `afterStep(step)` runs
+    /// right after that step's update (0-based), while its gradients and activations are still
+    /// in place (training diagnostics); `evaluate()` returns the current validation loss, and
+    /// sees the moving average of the weights when the step keeps one, which the run then ends
+    /// with (or with the best state, if `keepBest` kept one). Throws on a NaN or infinite loss,
+    /// naming the step.
+    public func run(_ step: TrainingStep, using generator: inout RandomGenerator, beforeStep: ((Int) -> Void)? = nil,
+                    afterStep: ((Int) -> Void)? = nil, evaluate: (() -> Double?)? = nil) throws -> TrainingHistory {
+        let average = step.average
         var history = TrainingHistory()
-        history.emaDecay = average?.decay
+        history.emaDecay = steps > 0 ? average?.decay : nil
         history.losses.reserveCapacity(steps)
         var trainTime = Duration.zero
         var bestState: ParameterSnapshot?
@@ -79,32 +66,30 @@ public struct TrainingLoop {
             defer { average?.swap() }
             guard let validation = evaluate() else { return }
             history.evaluations.append((step, validation))
-            progress?.note(String(format: "step %d: val loss %.4f", step, validation))
+            onEvent?(.evaluation(step: step, loss: validation))
             if validation < history.best?.loss ?? .infinity {
                 history.best = (step, validation)
                 bestState = keepBest.map { ParameterSnapshot($0) }
             }
         }
-        for step in 0..<steps {
-            if interrupt?.isRequested == true {
+        for index in 0..<steps {
+            if shouldStop?() == true {
                 history.interrupted = true
                 break
             }
+            beforeStep?(index)
             let started = ContinuousClock.now
-            let rate = schedule.rate(at: step, base: learningRate)
-            optimizer.zeroGrad()
-            let scalar = gradients(step)
-            guard scalar.isFinite else {
-                throw MakemoreError("training diverged at step \(step + 1) (loss \(scalar)); try a lower --lr")
+            let rate = schedule.rate(at: index, base: learningRate)
+            let loss = step(learningRate: rate, using: &generator)
+            guard loss.isFinite else {
+                throw MakemoreError("training diverged at step \(index + 1) (loss \(loss)); try a lower --lr")
             }
-            optimizer.step(learningRate: rate)
-            average?.accumulate()
             trainTime += ContinuousClock.now - started
-            afterUpdate?(step)
-            history.losses.append(scalar)
-            progress?.update(step: step + 1, loss: scalar, learningRate: rate)
-            if let every = evaluateEvery, (step + 1) % every == 0 || step + 1 == steps {
-                validate(after: step + 1)
+            afterStep?(index)
+            history.losses.append(loss)
+            onEvent?(.step(TrainingProgress(step: index + 1, steps: steps, loss: loss, learningRate: rate)))
+            if let every = evaluateEvery, (index + 1) % every == 0 || index + 1 == steps {
+                validate(after: index + 1)
             }
         }
         if history.interrupted, history.steps > 0, history.evaluations.last?.step != history.steps {
@@ -114,6 +99,18 @@ public struct TrainingLoop {
         if let keepBest, let bestState { bestState.restore(into: keepBest) }
         history.trainSeconds = trainTime.seconds
         return history
+    }
+
+    /// Runs the loop on the scalar losses `loss(step)` builds (step 0-based), updating
+    /// `optimizer`'s parameters and then `average`, if given; see `run(_:using:…)`.
+    public func run(optimizer: Optimizer, average: ExponentialMovingAverage? = nil, loss: (Int) -> Tensor,
+                    afterUpdate: ((Int) -> Void)? = nil, evaluate: (() -> Double?)? = nil) throws -> TrainingHistory {
+        try withoutActuallyEscaping(loss) { loss in
+            var index = 0
+            let step = TrainingStep(optimizer: optimizer, average: average) { _ in loss(index) }
+            var unused = RandomGenerator(seed: 0)
+            return try run(step, using: &unused, beforeStep: { index = $0 }, afterStep: afterUpdate, evaluate: evaluate)
+        }
     }
 }
 
@@ -128,5 +125,15 @@ extension TrainingHistory {
             if let val = validation[index + 1] { members.append(("val_loss", .number(val))) }
             return JSONValue.object(members).serialized + "\n"
         }.joined()
+    }
+
+    /// The training curve (smoothed) and the validation losses of the run, titled `title`.
+    public func lossChart(title: String) -> LineChart {
+        let smoothed = LineChart.smoothed(losses.map(Double.init))
+        var series = [LineChart.Series(label: "train (smoothed)", points: smoothed.enumerated().map { (Double($0.offset + 1), $0.element) }, color: "#1f77b4")]
+        if !evaluations.isEmpty {
+            series.append(LineChart.Series(label: "val", points: evaluations.map { (Double($0.step), $0.loss) }, color: "#d62728", markers: true))
+        }
+        return LineChart(title: title, xLabel: "step", yLabel: "NLL (nats)", series: series)
     }
 }

@@ -1,0 +1,242 @@
+/// One stage of the ladder as a Swift value: a model built from a typed configuration (or a
+/// checkpoint) on a dataset, trained, evaluated with the one evaluator, sampled with the one
+/// sampler, saved and reported. Everything `makemore <stage>` and `makemore compare` do goes
+/// through here.
+///
+/// ```swift
+/// let dataset = try Dataset(split: DatasetSplit(shuffling: WordList.load(path: "names.txt"), seed: 42))
+/// let stage = try Stage(.mlp(MLPConfiguration()), dataset: dataset, seed: 42)
+/// try stage.train(TrainingConfiguration(steps: 2_000, learningRate: 0.1))
+/// print(stage.evaluate(.val)?.nll ?? .nan, stage.sample(count: 5))
+/// ```
+///
+/// One seeded generator draws the initialisation, every batch and every sample, in that order,
+/// so the same calls with the same seed give the same numbers. A stage is used by one task at
+/// a time.
+public final class Stage {
+    /// The words the stage trains and is evaluated on, and its vocabulary.
+    public let dataset: Dataset
+    /// Where `dataset` came from, recorded in saved checkpoints so they can rebuild it.
+    public var source: SplitRecord?
+    /// Steps the model has been trained, over checkpoints: the best state's step when a run
+    /// kept one.
+    public private(set) var step: Int
+    /// The last training run, if any.
+    public private(set) var history: TrainingHistory?
+    /// The configuration of the last training run, if any.
+    public private(set) var training: TrainingConfiguration?
+    private let engine: any StageEngine
+    private let seed: UInt64
+    private var generator: RandomGenerator
+
+    /// A fresh model of `configuration` on `dataset`, initialised from `seed` (the count bigram
+    /// is fitted here). Throws for a configuration the data or the architecture rules out.
+    public init(_ configuration: StageConfiguration, dataset: Dataset, seed: UInt64, source: SplitRecord? = nil) throws {
+        self.dataset = dataset
+        self.source = source
+        self.seed = seed
+        step = 0
+        var generator = RandomGenerator(seed: seed)
+        let v = dataset.vocabulary.size
+        func blockSize(_ requested: Int) throws -> Int {
+            guard requested != 0 else { return dataset.longestWord + 1 }
+            guard requested > dataset.longestWord else {
+                throw MakemoreError("block size \(requested) is too small: the longest word has \(dataset.longestWord) characters (needs \(dataset.longestWord + 1))")
+            }
+            return requested
+        }
+        switch configuration {
+        case .bigram(let smoothing):
+            guard smoothing >= 0 && smoothing.isFinite else { throw MakemoreError("smoothing must be finite and ≥ 0, got \(smoothing)") }
+            engine = CountBigramEngine(smoothing: smoothing, dataset: dataset)
+        case .neuralBigram(let l2):
+            engine = NeuralBigramEngine(model: NeuralBigram(vocabularySize: v, using: &generator), l2: l2, dataset: dataset)
+        case .mlp(let c):
+            engine = WindowNetworkEngine(model: MLP(configuration: c, vocabularySize: v, using: &generator), dataset: dataset, configuration: StageConfiguration.mlp)
+        case .wavenet(let c):
+            guard WaveNetConfiguration.isValidContextLength(c.contextLength) else {
+                throw MakemoreError("the WaveNet's context must be a power of two (2, 4, 8, 16, …), got \(c.contextLength)")
+            }
+            engine = WindowNetworkEngine(model: WaveNet(configuration: c, vocabularySize: v, using: &generator), dataset: dataset, configuration: StageConfiguration.wavenet)
+        case .bow(var c), .rnn(var c), .gru(var c):
+            c.blockSize = try blockSize(c.blockSize)
+            switch configuration.kind {
+            case .bow: engine = SequenceEngine(model: BagOfWords(configuration: c, vocabularySize: v, using: &generator), dataset: dataset, configuration: StageConfiguration.bow)
+            case .rnn: engine = SequenceEngine(model: RNN(configuration: c, vocabularySize: v, using: &generator), dataset: dataset, configuration: StageConfiguration.rnn)
+            default: engine = SequenceEngine(model: GRU(configuration: c, vocabularySize: v, using: &generator), dataset: dataset, configuration: StageConfiguration.gru)
+            }
+        case .transformer(var c):
+            c.blockSize = try blockSize(c.blockSize)
+            guard c.heads > 0, c.embedding % c.heads == 0 else {
+                throw MakemoreError("the transformer's embedding \(c.embedding) must be divisible by its heads \(c.heads)")
+            }
+            engine = SequenceEngine(model: Transformer(configuration: c, vocabularySize: v, using: &generator), dataset: dataset, configuration: StageConfiguration.transformer)
+        }
+        self.generator = generator
+    }
+
+    /// The model stored in `checkpoint` (read from `path`, which names it in errors), on
+    /// `split` with the checkpoint's vocabulary, or on the split the checkpoint records. With
+    /// `expecting`, a checkpoint of another stage is an error. `seed` starts the generator that
+    /// further training and sampling draw from.
+    public init(checkpoint: Checkpoint, path: String, split: DatasetSplit? = nil, seed: UInt64, expecting expected: StageKind? = nil) throws {
+        guard let kind = StageKind(rawValue: checkpoint.kind) else {
+            throw MakemoreError("\(path): unknown model kind '\(checkpoint.kind)' (known: \(StageKind.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        if let expected, expected != kind { throw MakemoreError("\(path): holds a '\(kind.rawValue)' model, not '\(expected.rawValue)'") }
+        let dataset = try Dataset(split: split ?? checkpoint.split.load(), vocabulary: checkpoint.vocabulary)
+        self.dataset = dataset
+        source = checkpoint.split
+        self.seed = seed
+        step = checkpoint.step
+        generator = RandomGenerator(seed: seed)
+        func sequence<M: PackedSequenceModel & TrainableModel>(_ type: M.Type, _ wrap: @escaping (M.Configuration) -> StageConfiguration) throws -> any StageEngine {
+            let model = try checkpoint.restore(M.self, source: path)
+            try Stage.checkFit(model, dataset, path: path)
+            return SequenceEngine(model: model, dataset: dataset, configuration: wrap)
+        }
+        switch kind {
+        case .bigram: engine = CountBigramEngine(model: try checkpoint.restore(CountBigram.self, source: path))
+        case .neuralBigram:
+            engine = NeuralBigramEngine(model: try checkpoint.restore(NeuralBigram.self, source: path), l2: 0.01, dataset: dataset)
+        case .mlp: engine = WindowNetworkEngine(model: try checkpoint.restore(MLP.self, source: path), dataset: dataset, configuration: StageConfiguration.mlp)
+        case .wavenet: engine = WindowNetworkEngine(model: try checkpoint.restore(WaveNet.self, source: path), dataset: dataset, configuration: StageConfiguration.wavenet)
+        case .bow: engine = try sequence(BagOfWords.self, StageConfiguration.bow)
+        case .rnn: engine = try sequence(RNN.self, StageConfiguration.rnn)
+        case .gru: engine = try sequence(GRU.self, StageConfiguration.gru)
+        case .transformer: engine = try sequence(Transformer.self, StageConfiguration.transformer)
+        }
+    }
+
+    /// The checkpoint at `path`; see `init(checkpoint:path:split:seed:expecting:)`.
+    public convenience init(loading path: String, split: DatasetSplit? = nil, seed: UInt64 = 42, expecting expected: StageKind? = nil) throws {
+        try self.init(checkpoint: Checkpoint.read(path: path), path: path, split: split, seed: seed, expecting: expected)
+    }
+
+    /// A transformer from a bare state dict as PyTorch writes it for makemore.py (no metadata;
+    /// see `Transformer.importing`), on `dataset`, whose vocabulary must have the weights' size.
+    public init(importingTransformer file: SafetensorsFile, path: String, heads: Int, dataset: Dataset, seed: UInt64,
+                source: SplitRecord? = nil) throws {
+        let model = try Transformer.importing(stateDict: file, heads: heads, source: path)
+        guard model.vocabularySize == dataset.vocabulary.size else {
+            throw MakemoreError("\(path): the weights have \(model.vocabularySize) tokens, the vocabulary of the given data has \(dataset.vocabulary.size)")
+        }
+        try Stage.checkFit(model, dataset, path: path)
+        self.dataset = dataset
+        self.source = source
+        self.seed = seed
+        step = 0
+        generator = RandomGenerator(seed: seed)
+        engine = SequenceEngine(model: model, dataset: dataset, configuration: StageConfiguration.transformer)
+    }
+
+    /// Throws unless every word of `dataset` fits `model`'s block.
+    private static func checkFit(_ model: some LanguageModel, _ dataset: Dataset, path: String) throws {
+        guard let limit = model.maximumWordLength, limit < dataset.longestWord else { return }
+        throw MakemoreError("\(path): block size \(limit + 1) is too small for the data: the longest word has \(dataset.longestWord) characters")
+    }
+
+    /// Which stage this is.
+    public var kind: StageKind { engine.configuration.kind }
+    /// The model's hyperparameters, sizes filled in from the data.
+    public var configuration: StageConfiguration { engine.configuration }
+    /// The model as trained (what `save` stores).
+    public var model: any CheckpointableModel { engine.trainedModel }
+    /// The model evaluated and sampled: `model`, or for a window network with BatchNorm the
+    /// equivalent model with BatchNorm folded into the Linear before it.
+    public var inferenceModel: any LanguageModel { engine.inference }
+    /// Learned numbers of `model`.
+    public var parameterCount: Int { engine.parameterCount }
+    /// The most tokens a sampled word may have, for sequence models (block size − 1).
+    public var maximumWordLength: Int? { engine.inference.maximumWordLength }
+    /// The training diagnostics of the last run of a window network, if it took any.
+    public var diagnostics: TrainingDiagnostics? {
+        (engine as? WindowNetworkEngine<MLP>)?.diagnostics ?? (engine as? WindowNetworkEngine<WaveNet>)?.diagnostics
+    }
+
+    /// Trains the model as `training` says (the count bigram, fitted when built, ignores it) and
+    /// returns the run's history; the model ends with the state the run selected (the best
+    /// evaluation, the moving average). Stops cleanly after the current step when `interrupt`
+    /// reports Ctrl-C or the calling task is cancelled. `onEvent` sees the progress as it
+    /// happens. Throws if the loss diverges.
+    @discardableResult
+    public func train(_ training: TrainingConfiguration, interrupt: InterruptMonitor? = nil,
+                      onEvent: ((TrainingEvent) -> Void)? = nil) throws -> TrainingHistory {
+        var loop = TrainingLoop(steps: training.steps, learningRate: training.learningRate, schedule: training.learningRateSchedule,
+                                evaluateEvery: training.evaluateEvery)
+        loop.shouldStop = { interrupt?.isRequested == true || Task.isCancelled }
+        loop.onEvent = onEvent
+        let history = try engine.train(training, loop: loop, using: &generator) ?? TrainingHistory()
+        if kind != .bigram {
+            self.history = history
+            self.training = training
+            step += history.best?.step ?? history.steps
+        }
+        onEvent?(.finished(history))
+        return history
+    }
+
+    /// Trains as `train` does on a task of its own, reporting every event, `.finished` last.
+    /// Cancelling the consuming task (or dropping the stream) stops training after the current
+    /// step. Do not use the stage elsewhere until the stream has finished.
+    public func trainingEvents(_ training: TrainingConfiguration, interrupt: InterruptMonitor? = nil) -> AsyncThrowingStream<TrainingEvent, any Error> {
+        let stage = UncheckedSendable(self)
+        return AsyncThrowingStream { continuation in
+            let task = Task.detached {
+                do {
+                    try stage.value.train(training, interrupt: interrupt) { continuation.yield($0) }
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error)
+                }
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+
+    /// The learning-rate range test on this model: `finder`'s sweep, one step of `training`
+    /// (its optimizer and batches; budget and rate ignored) per rate. Trains the model.
+    public func findLearningRate(_ finder: LearningRateFinder, training: TrainingConfiguration) throws -> LearningRateSweep {
+        finder.run(try engine.makeStep(training, using: &generator), using: &generator)
+    }
+
+    /// The mean NLL of `split` under the inference model (nil for an empty split).
+    public func evaluate(_ split: SplitName) -> NLLResult? {
+        Evaluator.evaluate(engine.inference, words: dataset[split])
+    }
+
+    /// Sampling settings for this stage: `prefix` must use the vocabulary's characters.
+    public func samplingOptions(temperature: Double = 1, topK: Int? = nil, prefix: String = "") throws -> SamplingOptions {
+        SamplingOptions(temperature: temperature, topK: topK, prefix: try dataset.vocabulary.encode(prefix, context: "prefix"),
+                        maximumLength: SamplingOptions.lengthLimit(longestWord: dataset.longestWord))
+    }
+
+    /// `count` new words from the inference model (by default at temperature 1, no prefix).
+    public func sample(count: Int, options: SamplingOptions? = nil) -> [String] {
+        let options = options ?? SamplingOptions(maximumLength: SamplingOptions.lengthLimit(longestWord: dataset.longestWord))
+        return Sampler.generate(engine.inference, count: count, options: options, using: &generator).map { dataset.vocabulary.decode($0) }
+    }
+
+    /// Writes the model, its vocabulary, `source` and `step` as a checkpoint, atomically. Without
+    /// a `source` the checkpoint records no data, and loading it needs the split given.
+    public func save(to path: String) throws {
+        let record = source ?? SplitRecord(input: nil, directory: nil, seed: seed, valFraction: 0, testFraction: 0)
+        try Checkpoint(model: engine.trainedModel, vocabulary: dataset.vocabulary, split: record, step: step,
+                       valLoss: engine.checkpointValidationLoss(after: history)).write(to: path)
+    }
+
+    /// The stage's report: the losses of every split, `samples` sampled words (drawn with
+    /// `options`), the last run's training figures and the stage's own fields and notes.
+    public func report(samples: Int, options: SamplingOptions? = nil) throws -> StageReport {
+        let losses = Dictionary(uniqueKeysWithValues: SplitName.allCases.map { ($0, evaluate($0)) })
+        var report = StageReport(model: kind.rawValue, parameters: parameterCount, dataset: dataset, losses: losses,
+                                 samples: sample(count: samples, options: options))
+        if kind != .bigram {
+            let history = history ?? TrainingHistory()
+            report.record(history)
+            if history.steps > 0, let training, training.batchSize != nil { report.sampling = training.sampling }
+        }
+        (report.extra, report.notes) = try engine.details(losses: losses)
+        return report
+    }
+}

@@ -1,0 +1,74 @@
+/// One optimisation step, the only one in the project: zero the gradients, compute one
+/// minibatch's loss and its gradients, update the parameters, fold them into the moving
+/// average. The training loop, the learning-rate finder, the stages and the benchmark all take
+/// their steps through it.
+///
+/// The minibatch comes from `gradients`, which fills the optimizer's parameter gradients and
+/// returns the loss, drawing any randomness from the caller's generator. The constructors below
+/// cover the project's two kinds of batches; each keeps its batch buffers across steps.
+public final class TrainingStep {
+    /// The optimizer the step updates.
+    public let optimizer: Optimizer
+    /// Updated after every step, if set.
+    public let average: ExponentialMovingAverage?
+    private let gradients: (inout RandomGenerator) -> Float
+
+    /// A step whose gradients and loss come from `gradients`.
+    public init(optimizer: Optimizer, average: ExponentialMovingAverage? = nil, gradients: @escaping (inout RandomGenerator) -> Float) {
+        self.optimizer = optimizer
+        self.average = average
+        self.gradients = gradients
+    }
+
+    /// A step that backpropagates the scalar `loss` builds (skipped when it is not finite).
+    public convenience init(optimizer: Optimizer, average: ExponentialMovingAverage? = nil, loss: @escaping (inout RandomGenerator) -> Tensor) {
+        self.init(optimizer: optimizer, average: average) { generator in
+            let value = loss(&generator)
+            let scalar = value.item
+            if scalar.isFinite { value.backward() }
+            return scalar
+        }
+    }
+
+    /// A step on windows of `examples`: `batchSize` rows drawn in `order` (nil: all of them),
+    /// scored by `loss(contexts, targets)`.
+    public convenience init(optimizer: Optimizer, average: ExponentialMovingAverage? = nil, windows examples: WindowExamples,
+                            batchSize: Int?, order: BatchOrder = .replacement, loss: @escaping ([Int32], [Int32]) -> Tensor) {
+        var contexts: [Int32] = [], targets: [Int32] = []
+        var sampler = BatchSampler(count: examples.count, order: order)
+        self.init(optimizer: optimizer, average: average) { generator in
+            guard let batchSize else { return loss(examples.contexts, examples.targets) }
+            examples.sampleBatch(size: batchSize, from: &sampler, using: &generator, contexts: &contexts, targets: &targets)
+            return loss(contexts, targets)
+        }
+    }
+
+    /// A step on whole words of `examples`: `batchSize` words drawn in `order`, packed, split
+    /// across `parallel`'s model copies and backpropagated concurrently into its primary, which
+    /// `optimizer` updates.
+    public convenience init<Model: Module & PackedSequenceModel>(
+        optimizer: Optimizer, average: ExponentialMovingAverage? = nil, sequences examples: SequenceExamples,
+        batchSize: Int, order: BatchOrder = .replacement, parallel: DataParallel<Model>
+    ) {
+        var inputs: [Int32] = [], targets: [Int32] = []
+        var sampler = BatchSampler(count: examples.count, order: order)
+        let copies = parallel.models.count
+        self.init(optimizer: optimizer, average: average) { generator in
+            examples.sampleBatch(size: batchSize, from: &sampler, using: &generator, inputs: &inputs, targets: &targets)
+            let shares = PackedSequences(paddedInputs: inputs, paddedTargets: targets, blockSize: examples.blockSize).split(into: copies)
+            return parallel.gradients(counts: shares.map(\.rows)) { model, share in model.loss(shares[share]) }
+        }
+    }
+
+    /// Takes the step at `learningRate` and returns its minibatch loss. A loss that is not
+    /// finite leaves the parameters and the average as they were.
+    @discardableResult
+    public func callAsFunction(learningRate: Double, using generator: inout RandomGenerator) -> Float {
+        optimizer.zeroGrad()
+        let loss = gradients(&generator)
+        guard loss.isFinite else { return loss }
+        optimizer.step(learningRate: learningRate)
+        average?.accumulate()
+        return loss
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import MakemoreKit
+
+/// What one stage command asks for, parsed: the data, the model, the training, the outputs.
+struct StageRequest {
+    var data: DataOptions
+    var output: OutputOptions
+    var configuration: StageConfiguration
+    /// nil for the count bigram, which does not train.
+    var training: TrainingOptions?
+    var diagnostics: DiagnosticsOptions?
+    /// `--block-size` of a whole-word stage, if given.
+    var blockSize: Int?
+    /// `--temperature`, `--top-k`, `--prefix` of a whole-word stage.
+    var temperature = 1.0
+    var topK: Int?
+    var prefix = ""
+    /// Heads of a transformer read from a bare PyTorch state dict (`--load` without metadata).
+    var importHeads: Int?
+    /// Fields appended to the report.
+    var extra: [(String, JSONValue)] = []
+
+    var kind: StageKind { configuration.kind }
+}
+
+/// Runs a `StageRequest` through the library's `Stage`: build or load, train with progress on
+/// stderr, write the requested files, report.
+enum StageRunner {
+    /// The stage and its report; `dataset`, when given, replaces the one `request.data` names
+    /// (compare's shared split).
+    static func run(_ request: StageRequest, dataset: Dataset? = nil) throws -> (Stage, StageReport) {
+        let clock = ContinuousClock.now
+        let stage = try makeStage(request, dataset: dataset)
+        var sampling: SamplingOptions?
+        if request.kind.isSequenceModel {
+            let options = try stage.samplingOptions(temperature: request.temperature, topK: request.topK, prefix: request.prefix)
+            if let limit = stage.maximumWordLength, options.prefix.count >= limit {
+                throw UsageError("--prefix is \(options.prefix.count) characters; at most \(limit - 1) fit block size \(limit + 1)")
+            }
+            sampling = options
+        }
+        if let training = request.training {
+            var configuration = training.configuration
+            configuration.diagnosticsEvery = request.diagnostics?.every
+            let loaded = request.output.load != nil
+            if loaded { configuration.steps = 0 } else { InterruptMonitor.shared.install() }
+            let progress = ProgressReporter(total: configuration.steps, enabled: !training.quiet)
+            let history = try stage.train(configuration, interrupt: loaded ? nil : .shared) { event in
+                if case .diagnostics(let snapshot) = event { printError(snapshot.table) } else { progress.report(event) }
+            }
+            if let log = training.log {
+                try AtomicFile.write(history.jsonLines(schedule: configuration.learningRateSchedule, learningRate: configuration.learningRate), to: log)
+            }
+            if let path = training.plotLoss { try AtomicFile.write(history.lossChart(title: "\(request.kind.rawValue): loss").svg(), to: path) }
+            if let directory = request.diagnostics?.plotDirectory { try stage.diagnostics?.writePlots(directory: directory) }
+        }
+        if let path = request.output.save { try stage.save(to: path) }
+        var report = try stage.report(samples: request.output.samples, options: sampling)
+        report.extra += request.extra
+        report.seconds = (ContinuousClock.now - clock).seconds
+        return (stage, report)
+    }
+
+    /// A fresh stage on the requested data, or the `--load`ed one.
+    private static func makeStage(_ request: StageRequest, dataset shared: Dataset?) throws -> Stage {
+        let data = request.data
+        guard let path = request.output.load else {
+            let dataset = try shared ?? Dataset(split: data.split())
+            if let blockSize = request.blockSize, blockSize <= dataset.longestWord {
+                throw UsageError("--block-size \(blockSize) is too small: the longest word has \(dataset.longestWord) characters (needs \(dataset.longestWord + 1))")
+            }
+            return try Stage(request.configuration, dataset: dataset, seed: data.seed, source: data.record)
+        }
+        let file = try SafetensorsFile.read(path: path)
+        if let heads = request.importHeads, !Checkpoint.isCheckpoint(file) {
+            return try Stage(importingTransformer: file, path: path, heads: heads, dataset: Dataset(split: data.split()), seed: data.seed,
+                             source: data.record)
+        }
+        return try Stage(checkpoint: Checkpoint(file: file, path: path), path: path, split: data.isExplicit ? data.split() : nil,
+                         seed: data.seed, expecting: request.kind)
+    }
+
+    /// Prints `report` as one JSON object or as text.
+    static func emit(_ report: StageReport, json: Bool) {
+        print(json ? report.json.serialized : report.text)
+    }
+}

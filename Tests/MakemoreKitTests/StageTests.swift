@@ -1,0 +1,142 @@
+import Foundation
+import Testing
+@testable import MakemoreKit
+
+/// The library's stage API: every stage builds from its typed configuration, trains through the
+/// one step, evaluates, samples, saves and loads, reports progress and stops on request.
+@Suite struct StageTests {
+    static let words = (0..<90).map { ["ann", "anna", "bob", "bobby", "cy", "zoe"][$0 % 6] }
+
+    static func dataset() throws -> Dataset {
+        try Dataset(split: DatasetSplit(shuffling: words, seed: 3, valFraction: 0.2, testFraction: 0.1))
+    }
+
+    /// Each stage at toy sizes.
+    static let configurations: [StageConfiguration] = {
+        var mlp = MLPConfiguration()
+        mlp.hiddenSize = 16
+        var wavenet = WaveNetConfiguration()
+        wavenet.contextLength = 4
+        wavenet.hiddenSize = 16
+        let small = SequenceModelConfiguration(embedding: 8, hidden: 8)
+        return [.bigram(), .neuralBigram(), .mlp(mlp), .wavenet(wavenet), .bow(small), .rnn(small), .gru(small),
+                .transformer(TransformerConfiguration(layers: 1, heads: 2, embedding: 8, dropout: 0.1))]
+    }()
+
+    static let training = TrainingConfiguration(steps: 12, learningRate: 0.01, optimizer: OptimizerConfiguration(kind: .adamw), batchSize: 8,
+                                                evaluateEvery: 4, threads: 2)
+
+    @Test(arguments: configurations)
+    func everyStageTrainsEvaluatesSamplesAndRoundTripsThroughACheckpoint(configuration: StageConfiguration) throws {
+        let dataset = try Self.dataset()
+        let stage = try Stage(configuration, dataset: dataset, seed: 5)
+        #expect(stage.kind == configuration.kind)
+        let history = try stage.train(Self.training)
+        #expect(history.steps == (stage.kind == .bigram ? 0 : 12))
+        let val = try #require(stage.evaluate(.val))
+        #expect(val.nll.isFinite && val.nll > 0)
+        #expect(stage.sample(count: 4).count == 4)
+        let report = try stage.report(samples: 2)
+        #expect(report.model == configuration.kind.rawValue && report.samples.count == 2 && report.losses[.val]??.nll == val.nll)
+        #expect(report.steps == (stage.kind == .bigram ? nil : 12))
+
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("stage-\(UUID().uuidString).safetensors").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        stage.source = SplitRecord(input: nil, directory: nil, seed: 3, valFraction: 0.2, testFraction: 0.1)
+        try stage.save(to: path)
+        let loaded = try Stage(loading: path, split: dataset.split, expecting: configuration.kind)
+        #expect(loaded.evaluate(.val) == val)
+        #expect(loaded.step == stage.step)
+        #expect(throws: MakemoreError.self) {
+            try Stage(loading: path, split: dataset.split, expecting: configuration.kind == .mlp ? .wavenet : .mlp)
+        }
+    }
+
+    /// The same calls with the same seed give the same numbers; another seed others.
+    @Test func aSeedFixesTheWholeRun() throws {
+        let dataset = try Self.dataset()
+        func run(seed: UInt64) throws -> ([Float], [String]) {
+            let stage = try Stage(.transformer(TransformerConfiguration(layers: 1, heads: 2, embedding: 8, dropout: 0.1)), dataset: dataset, seed: seed)
+            return (try stage.train(Self.training).losses, stage.sample(count: 5))
+        }
+        let a = try run(seed: 1), b = try run(seed: 1), c = try run(seed: 2)
+        #expect(a.0 == b.0 && a.1 == b.1)
+        #expect(a.0 != c.0)
+    }
+
+    /// Progress arrives per step, evaluations as configured, `.finished` last; a stop request
+    /// ends the run after the current step.
+    @Test func eventsAndStopRequests() throws {
+        let stage = try Stage(.mlp(MLPConfiguration()), dataset: Self.dataset(), seed: 5)
+        var steps: [Int] = [], evaluations: [Int] = [], finished = 0
+        let monitor = InterruptMonitor()
+        var training = Self.training
+        training.steps = 30
+        let history = try stage.train(training, interrupt: monitor) { event in
+            switch event {
+            case .step(let progress):
+                steps.append(progress.step)
+                if progress.step == 10 { monitor.request() }
+            case .evaluation(let step, _): evaluations.append(step)
+            case .diagnostics: break
+            case .finished: finished += 1
+            }
+        }
+        #expect(steps == Array(1...10) && evaluations == [4, 8, 10] && finished == 1)
+        #expect(history.interrupted && history.steps == 10 && stage.step == history.best?.step)
+    }
+
+    @Test func theAsyncStreamReportsEveryEventAndEndsWithTheHistory() async throws {
+        let stage = try Stage(.rnn(SequenceModelConfiguration(embedding: 8, hidden: 8)), dataset: Self.dataset(), seed: 5)
+        var steps = 0
+        var last: TrainingEvent?
+        for try await event in stage.trainingEvents(Self.training) {
+            if case .step = event { steps += 1 }
+            last = event
+        }
+        #expect(steps == 12)
+        guard case .finished(let history) = last else { Issue.record("the stream did not end with .finished"); return }
+        #expect(history.steps == 12)
+    }
+
+    @Test func cancellingTheTaskStopsTraining() async throws {
+        let stage = UncheckedSendable(try Stage(.neuralBigram(), dataset: Self.dataset(), seed: 5))
+        let task = Task.detached { () throws -> TrainingHistory in
+            withUnsafeCurrentTask { $0?.cancel() }
+            return try stage.value.train(Self.training)
+        }
+        let history = try await task.value
+        #expect(history.interrupted && history.steps == 0)
+    }
+
+    /// The learning-rate finder takes its steps through the stage's training step: the sweep
+    /// on the toy data runs to the end of a gentle range and records one loss per rate.
+    @Test func theLearningRateFinderUsesTheStagesStep() throws {
+        let stage = try Stage(.mlp(MLPConfiguration()), dataset: Self.dataset(), seed: 5)
+        let sweep = try stage.findLearningRate(LearningRateFinder(minimum: 1e-4, maximum: 1e-3, steps: 20), training: Self.training)
+        #expect(sweep.rates.count == 20 && sweep.losses.allSatisfy(\.isFinite))
+        #expect(throws: MakemoreError.self) {
+            try Stage(.bigram(), dataset: Self.dataset(), seed: 5).findLearningRate(LearningRateFinder(steps: 2), training: Self.training)
+        }
+    }
+
+    @Test func configurationsTheDataRulesOutAreErrors() throws {
+        let dataset = try Self.dataset()
+        #expect(throws: MakemoreError.self) { try Stage(.transformer(TransformerConfiguration(blockSize: 3)), dataset: dataset, seed: 1) }
+        #expect(throws: MakemoreError.self) { try Stage(.transformer(TransformerConfiguration(heads: 3)), dataset: dataset, seed: 1) }
+        var wavenet = WaveNetConfiguration()
+        wavenet.contextLength = 6
+        #expect(throws: MakemoreError.self) { try Stage(.wavenet(wavenet), dataset: dataset, seed: 1) }
+    }
+
+    /// Configurations round-trip through JSON (snake_case keys), as a program would store them.
+    @Test func configurationsAreCodable() throws {
+        for configuration in Self.configurations {
+            #expect(try JSONDecoder().decode(StageConfiguration.self, from: JSONEncoder().encode(configuration)) == configuration)
+        }
+        let training = StageKind.transformer.defaultTraining
+        let json = String(decoding: try JSONEncoder().encode(training), as: UTF8.self)
+        #expect(json.contains("\"learning_rate\"") && json.contains("\"weight_decay\""))
+        #expect(try JSONDecoder().decode(TrainingConfiguration.self, from: Data(json.utf8)) == training)
+    }
+}
