@@ -69,7 +69,7 @@ struct CLI {
         let directory = try CLI.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let cases: [(String, [UInt8], String)] = [
-            ("empty.txt", [], "contains no words"),
+            ("empty.txt", [], "is empty"),
             ("blank.txt", Array(" \n\n\r\n".utf8), "contains no words"),
             ("bad.txt", Array("ann\nbo".utf8) + [0xC3, 0x28] + Array("\n".utf8), "line 2 is not valid UTF-8"),
         ]

@@ -24,10 +24,10 @@ import Testing
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wl-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        for (name, content) in [("empty.txt", ""), ("blank.txt", " \n\r\n\t\n")] {
+        for (name, content, message) in [("empty.txt", "", "is empty"), ("blank.txt", " \n\r\n\t\n", "contains no words (only blank lines)")] {
             let path = directory.appendingPathComponent(name).path
             try Data(content.utf8).write(to: URL(fileURLWithPath: path))
-            #expect(throws: MakemoreError("\(path): contains no words (only blank lines)")) { try WordList.load(path: path) }
+            #expect(throws: MakemoreError("\(path): \(message)")) { try WordList.load(path: path) }
         }
         #expect(throws: MakemoreError("/no/such/file.txt: no such file")) { try WordList.load(path: "/no/such/file.txt") }
     }

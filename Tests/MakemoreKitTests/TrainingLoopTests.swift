@@ -51,14 +51,24 @@ import Testing
         try Data((0..<100).map { ["ann", "bob", "cy"][$0 % 3] }.joined(separator: "\n").utf8).write(to: directory.appendingPathComponent("toy.txt"))
         let process = Process()
         process.executableURL = CLI.binary
-        process.arguments = ["mlp", "--input", "toy.txt", "--steps", "100000000", "--quiet", "--save", "m.safetensors", "--samples", "1"]
+        // The first validation note on stderr ("step 1: val loss …") comes from the training
+        // loop, so the Ctrl-C handler is installed by then: the signal is sent only after it.
+        process.arguments = ["mlp", "--input", "toy.txt", "--steps", "100000000", "--eval-every", "1", "--save", "m.safetensors", "--samples", "1"]
         process.currentDirectoryURL = directory
-        let out = Pipe()
+        let out = Pipe(), err = Pipe()
         process.standardOutput = out
-        process.standardError = Pipe()
+        process.standardError = err
         try process.run()
-        Thread.sleep(forTimeInterval: 2)
+        var stderr = Data()
+        while !String(decoding: stderr, as: UTF8.self).contains("val loss") {
+            let chunk = err.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            stderr.append(chunk)
+        }
+        #expect(String(decoding: stderr, as: UTF8.self).contains("step 1: val loss"))
         process.interrupt()
+        let drain = Thread { _ = err.fileHandleForReading.readDataToEndOfFile() }
+        drain.start()
         let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         #expect(process.terminationStatus == 130)

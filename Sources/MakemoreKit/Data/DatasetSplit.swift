@@ -33,8 +33,9 @@ public struct DatasetSplit: Equatable, Sendable {
     /// Shuffles `words` with `RandomGenerator(seed:)` (Fisher–Yates) and cuts the result in
     /// order: the first ⌊n·(1 − val − test)⌋ words train, the words up to ⌊n·(1 − test)⌋
     /// validate, the rest test (with 0.1 / 0.1 this is the lecture's 80 / 10 / 10 cut).
-    /// A fraction may be 0; the fractions must leave train a positive share.
-    public init(shuffling words: [String], seed: UInt64, valFraction: Double, testFraction: Double) throws {
+    /// A fraction may be 0; the fractions must leave train a positive share. `source`, the
+    /// word list's name, starts the message of a split too small to train on.
+    public init(shuffling words: [String], seed: UInt64, valFraction: Double, testFraction: Double, source: String? = nil) throws {
         guard (0..<1).contains(valFraction), (0..<1).contains(testFraction), valFraction + testFraction < 1 else {
             throw MakemoreError("split fractions must be in [0, 1) and val + test must be below 1 (got val \(valFraction), test \(testFraction))")
         }
@@ -48,7 +49,8 @@ public struct DatasetSplit: Equatable, Sendable {
             train: Array(shuffled[..<trainEnd]), val: Array(shuffled[trainEnd..<valEnd]),
             test: Array(shuffled[valEnd...]))
         guard !train.isEmpty else {
-            throw MakemoreError("the training split is empty: \(words.count) words with val \(valFraction) and test \(testFraction)")
+            let count = words.count == 1 ? "1 word leaves" : "\(words.count) words leave"
+            throw MakemoreError((source.map { "\($0): " } ?? "") + "too few words to train on: \(count) the training split empty with val \(valFraction) and test \(testFraction)")
         }
     }
 

@@ -4,22 +4,54 @@ import Foundation
 ///
 /// LF and CRLF line ends are accepted, a leading byte-order mark is dropped, each line is trimmed
 /// of surrounding white space and blank lines are skipped. Any Unicode text is a legal item
-/// (`Zoë`, `Jean-Luc`, `O'Neil`, `김민준`); see `Vocabulary` for what counts as one character.
+/// (`Zoë`, `Jean-Luc`, `O'Neil`, `김민준`, `Mary Ann`: inner spaces are part of the word); see
+/// `Vocabulary` for what counts as one character. Two things are refused, naming the line: a tab
+/// or other control character inside a word (a tab usually means a second column, as in
+/// `name<TAB>count`), and a word longer than `maximumWordLength` characters (the sequence models
+/// size their position tables and attention by the longest word).
+///
+/// Any readable stream works as the source: a regular file, a FIFO, `/dev/stdin`, a process
+/// substitution `<(…)`, or `-` for standard input.
 public enum WordList {
-    /// Reads the words of the file at `path`; throws a one-line `MakemoreError` naming the file
-    /// (also when it holds no words, unless `allowingEmpty`).
+    /// The longest word accepted, in characters.
+    public static let maximumWordLength = 1024
+
+    /// The path that means standard input.
+    public static let standardInput = "-"
+
+    /// Reads the words of the file or stream at `path` (`-`: standard input); throws a one-line
+    /// `MakemoreError` naming it (also when it holds no words, unless `allowingEmpty`).
     public static func load(path: String, allowingEmpty: Bool = false) throws -> [String] {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw MakemoreError("\(path): no such file")
-        }
-        guard !isDirectory.boolValue else { throw MakemoreError("\(path): is a directory, not a word list") }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw MakemoreError("\(path): cannot be read")
-        }
-        let words = try parse(data, name: path)
-        guard allowingEmpty || !words.isEmpty else { throw MakemoreError("\(path): contains no words (only blank lines)") }
+        let name = displayName(path)
+        let data = try read(path)
+        guard allowingEmpty || !data.isEmpty else { throw MakemoreError("\(name): is empty") }
+        let words = try parse(data, name: name)
+        guard allowingEmpty || !words.isEmpty else { throw MakemoreError("\(name): contains no words (only blank lines)") }
         return words
+    }
+
+    /// How `path` is named in messages (`standard input` for `-`).
+    public static func displayName(_ path: String) -> String { path == standardInput ? "standard input" : path }
+
+    /// Every byte of the file or stream at `path`.
+    static func read(_ path: String) throws -> Data {
+        if path == standardInput { return try readAll(FileHandle.standardInput, name: displayName(path)) }
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            throw MakemoreError(errno == ENOENT ? "\(path): no such file" : "\(path): cannot be read (\(SystemError.text(errno)))")
+        }
+        guard info.st_mode & S_IFMT != S_IFDIR else { throw MakemoreError("\(path): is a directory, not a word list") }
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw MakemoreError("\(path): cannot be read (\(SystemError.text(errno)))") }
+        return try readAll(FileHandle(fileDescriptor: descriptor, closeOnDealloc: true), name: path)
+    }
+
+    private static func readAll(_ handle: FileHandle, name: String) throws -> Data {
+        do {
+            return try handle.readToEnd() ?? Data()
+        } catch {
+            throw MakemoreError("\(name): cannot be read (\(SystemError.describe(error)))")
+        }
     }
 
     /// Splits UTF-8 bytes into trimmed, non-blank lines; `name` labels errors. May return no words.
@@ -34,7 +66,16 @@ public enum WordList {
                 throw MakemoreError("\(name): line \(lineNumber) is not valid UTF-8")
             }
             let word = text.trimmingCharacters(in: .whitespacesAndNewlines)
-            if !word.isEmpty { words.append(word) }
+            guard !word.isEmpty else { continue }
+            if let control = word.unicodeScalars.first(where: { $0.properties.generalCategory == .control }) {
+                let what = control == "\t" ? "a tab" : String(format: "the control character U+%04X", control.value)
+                throw MakemoreError("\(name): line \(lineNumber) contains \(what) inside a word (one word per line; spaces are allowed, tabs and control characters are not)")
+            }
+            let length = word.count
+            guard length <= maximumWordLength else {
+                throw MakemoreError("\(name): line \(lineNumber) is a word of \(length) characters; the limit is \(maximumWordLength)")
+            }
+            words.append(word)
         }
         return words
     }

@@ -1,27 +1,123 @@
 import Foundation
 
-/// Writes files so that nothing half-written is ever left behind: the bytes go to a temporary
-/// file in the same directory, which is then renamed over the destination.
+/// Writes files so that nothing half-written is ever left behind.
+///
+/// What a destination path means:
+/// - a regular file, or a path where nothing exists yet: the bytes go to a hidden temporary
+///   file beside it (`.NAME.tmp-PID`), which is then renamed over it, keeping the old file's
+///   permission bits. Readers see the old file or the new one, never a mix.
+/// - a symbolic link: the file it points to (followed to the end) is replaced atomically, beside
+///   itself, so the link survives and still points there.
+/// - a character device or a pipe (`/dev/stdout`, `/dev/null`, a FIFO), and any path under
+///   `/dev/` or `/proc/` (descriptor links such as `/dev/fd/1`): written through in place, never
+///   replaced; a failing device (`/dev/full`) is an error.
+/// - a directory, socket or block device: refused.
+///
+/// Temporary files are registered with `TemporaryFiles` while they exist, so that an error,
+/// `exit`, SIGTERM, SIGHUP or a Ctrl-C that ends the process removes them.
 public enum AtomicFile {
-    /// Writes `data` to `path` atomically; throws a one-line `MakemoreError` naming the path.
+    /// Writes `data` to `path` as described above; throws a one-line `MakemoreError` naming the
+    /// path.
     public static func write(_ data: Data, to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let directory = url.deletingLastPathComponent()
-        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)")
-        do {
-            try data.write(to: temporary)
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw MakemoreError("\(path): cannot write (\(directory.path) missing or not writable?)")
-        }
-        if rename(temporary.path, url.path) != 0 {
-            try? FileManager.default.removeItem(at: temporary)
-            throw MakemoreError("\(path): cannot replace the file")
+        switch try Destination(path) {
+        case .stream: try writeThrough(data, to: path)
+        case .file(let target, let mode): try replace(target, with: data, mode: mode, named: path)
         }
     }
 
     /// Writes `text` as UTF-8 to `path` atomically.
     public static func write(_ text: String, to path: String) throws {
         try write(Data(text.utf8), to: path)
+    }
+
+    /// What writing to a path means.
+    enum Destination {
+        /// Write in place (a device, a pipe, a descriptor link).
+        case stream
+        /// Replace the regular file at `target` (symbolic links resolved), which has `mode`
+        /// (nil: does not exist yet).
+        case file(target: String, mode: mode_t?)
+
+        init(_ path: String) throws {
+            guard !path.isEmpty else { throw MakemoreError("an output path is empty") }
+            var info = stat()
+            guard stat(path, &info) == 0 else {
+                guard errno == ENOENT else { throw MakemoreError("\(path): cannot be written (\(SystemError.text(errno)))") }
+                self = .file(target: try Destination.resolvingLinks(path), mode: nil)
+                return
+            }
+            switch info.st_mode & S_IFMT {
+            case S_IFDIR: throw MakemoreError("\(path): is a directory")
+            case S_IFCHR, S_IFIFO: self = .stream
+            case S_IFREG:
+                if path.hasPrefix("/dev/") || path.hasPrefix("/proc/") {
+                    self = .stream
+                } else {
+                    self = .file(target: try Destination.resolvingLinks(path), mode: info.st_mode & 0o7777)
+                }
+            default: throw MakemoreError("\(path): is not a regular file, device or pipe")
+            }
+        }
+
+        /// `path` with every symbolic link of its last component followed (the final target may
+        /// not exist yet); at most 40 links, as the kernel allows.
+        static func resolvingLinks(_ path: String) throws -> String {
+            var current = path
+            for _ in 0..<40 {
+                var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+                let count = readlink(current, &buffer, buffer.count - 1)
+                guard count >= 0 else { return current }
+                let link = String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                current = link.hasPrefix("/") ? link : ((current as NSString).deletingLastPathComponent as NSString).appendingPathComponent(link)
+            }
+            throw MakemoreError("\(path): too many levels of symbolic links")
+        }
+    }
+
+    /// Writes all of `data` to the already existing device, pipe or descriptor link at `path`.
+    static func writeThrough(_ data: Data, to path: String) throws {
+        let descriptor = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)
+        guard descriptor >= 0 else { throw MakemoreError("\(path): cannot be written (\(SystemError.text(errno)))") }
+        defer { close(descriptor) }
+        if let failure = writeAll(data, to: descriptor) { throw MakemoreError("\(path): cannot be written (\(SystemError.text(failure)))") }
+    }
+
+    /// Writes `data` to a temporary file beside `target`, then renames it over `target`.
+    static func replace(_ target: String, with data: Data, mode: mode_t?, named path: String) throws {
+        let url = URL(fileURLWithPath: target)
+        let directory = url.deletingLastPathComponent().path
+        let temporary = (directory as NSString).appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
+        TemporaryFiles.register(temporary)
+        defer { TemporaryFiles.unregister(temporary) }
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode ?? 0o666)
+        guard descriptor >= 0 else {
+            let failure = errno
+            throw MakemoreError("\(path): cannot be written (\(directory): \(SystemError.text(failure)))")
+        }
+        var failure = writeAll(data, to: descriptor)
+        if failure == nil, let mode, fchmod(descriptor, mode) != 0 { failure = errno }
+        if close(descriptor) != 0, failure == nil { failure = errno }
+        if failure == nil, rename(temporary, target) != 0 { failure = errno }
+        if let failure {
+            unlink(temporary)
+            throw MakemoreError("\(path): cannot be written (\(SystemError.text(failure)))")
+        }
+    }
+
+    /// Writes every byte of `data` to `descriptor`, retrying short writes; the errno of a
+    /// failure, or nil.
+    private static func writeAll(_ data: Data, to descriptor: Int32) -> Int32? {
+        data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) -> Int32? in
+            var offset = 0
+            while offset < bytes.count {
+                let written = Foundation.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return errno
+                }
+                offset += written
+            }
+            return nil
+        }
     }
 }

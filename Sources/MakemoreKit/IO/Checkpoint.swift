@@ -29,7 +29,8 @@ public struct SplitRecord: Codable, Equatable, Sendable {
     public func load() throws -> DatasetSplit {
         if let directory { return try DatasetSplit(directory: directory) }
         guard let input else { throw MakemoreError("the checkpoint records no input file or split directory") }
-        return try DatasetSplit(shuffling: try WordList.load(path: input), seed: seed, valFraction: valFraction, testFraction: testFraction)
+        return try DatasetSplit(shuffling: try WordList.load(path: input), seed: seed, valFraction: valFraction, testFraction: testFraction,
+                                source: WordList.displayName(input))
     }
 }
 

@@ -3,7 +3,8 @@ import Foundation
 
 /// Turns Ctrl-C (SIGINT) into a request to stop training cleanly: the training loop finishes its
 /// current step and returns what it has, so the caller can print the losses and save the model.
-/// A second Ctrl-C exits at once with status 130.
+/// A second Ctrl-C exits at once with status 130 (through `exit`, so files being written are
+/// cleaned up, see `TemporaryFiles`).
 public final class InterruptMonitor: @unchecked Sendable {
     /// The process-wide monitor.
     public static let shared = InterruptMonitor()
@@ -22,6 +23,13 @@ public final class InterruptMonitor: @unchecked Sendable {
         source.setEventHandler { [unowned self] in self.request() }
         source.resume()
         self.source = source
+    }
+
+    /// Whether `install()` has run: Ctrl-C is then this monitor's to handle.
+    public var isInstalled: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return source != nil
     }
 
     /// Whether Ctrl-C has been pressed since `install()`.

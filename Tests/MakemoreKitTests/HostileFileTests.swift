@@ -1,0 +1,140 @@
+import Foundation
+import Testing
+@testable import MakemoreKit
+
+/// What `AtomicFile`, `OutputPath` and `WordList` do with paths that are not plain files.
+@Suite struct HostileFileTests {
+    static func directory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("hostile-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    static func kind(_ path: String, following: Bool = false) -> mode_t {
+        var info = stat()
+        _ = following ? stat(path, &info) : lstat(path, &info)
+        return info.st_mode & S_IFMT
+    }
+
+    @Test func aSymbolicLinkKeepsPointingAtTheReplacedFile() throws {
+        let directory = try Self.directory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let target = directory.appendingPathComponent("target.txt").path, link = directory.appendingPathComponent("link.txt").path
+        try AtomicFile.write("old", to: target)
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: "target.txt")
+        try AtomicFile.write("new", to: link)
+        #expect(Self.kind(link) == S_IFLNK)
+        #expect(try String(contentsOfFile: target, encoding: .utf8) == "new")
+        let dangling = directory.appendingPathComponent("dangling.txt").path
+        try FileManager.default.createSymbolicLink(atPath: dangling, withDestinationPath: "created.txt")
+        try AtomicFile.write("made", to: dangling)
+        #expect(Self.kind(dangling) == S_IFLNK)
+        #expect(try String(contentsOfFile: directory.appendingPathComponent("created.txt").path, encoding: .utf8) == "made")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() == ["created.txt", "dangling.txt", "link.txt", "target.txt"])
+    }
+
+    @Test func devicesAndPipesAreWrittenThroughNeverReplaced() throws {
+        try AtomicFile.write("discarded", to: "/dev/null")
+        #expect(Self.kind("/dev/null") == S_IFCHR)
+        #expect(throws: MakemoreError("/dev/full: cannot be written (\(SystemError.text(ENOSPC)))")) { try AtomicFile.write("x", to: "/dev/full") }
+        #expect(Self.kind("/dev/full") == S_IFCHR)
+
+        let directory = try Self.directory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let fifo = directory.appendingPathComponent("pipe").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let reader = Thread { _ = FileHandle(forReadingAtPath: fifo)?.readDataToEndOfFile() }
+        reader.start()
+        try AtomicFile.write("through the pipe", to: fifo)
+        #expect(Self.kind(fifo) == S_IFIFO)
+    }
+
+    @Test func aDirectoryOrAMissingDirectoryIsRefusedAndNothingIsLeftBehind() throws {
+        let directory = try Self.directory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        #expect(throws: MakemoreError("\(directory.path): is a directory")) { try AtomicFile.write("x", to: directory.path) }
+        let missing = directory.appendingPathComponent("no/such/dir/out.txt").path
+        #expect(throws: MakemoreError.self) { try AtomicFile.write("x", to: missing) }
+        #expect(throws: MakemoreError("\(missing): the directory \(directory.path)/no/such/dir does not exist")) { try OutputPath.validate(missing) }
+        #expect(throws: MakemoreError("\(directory.path): is a directory")) { try OutputPath.validate(directory.path) }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
+        #expect(TemporaryFiles.paths.isEmpty)
+    }
+
+    @Test func replacingKeepsThePermissionBits() throws {
+        let directory = try Self.directory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("private.txt").path
+        try AtomicFile.write("one", to: path)
+        #expect(chmod(path, 0o600) == 0)
+        try AtomicFile.write("two", to: path)
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "two")
+    }
+
+    @Test func registeredTemporaryFilesAreRemovedByTheExitCleanup() throws {
+        let directory = try Self.directory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent(".out.tmp-1").path
+        TemporaryFiles.register(path)
+        #expect(FileManager.default.createFile(atPath: path, contents: Data("half".utf8)))
+        TemporaryFiles.removeAll()
+        #expect(!FileManager.default.fileExists(atPath: path))
+        #expect(!TemporaryFiles.paths.contains(path))
+    }
+
+    @Test func anOutputThatIsAnInputIsRefusedThroughLinksToo() throws {
+        let directory = try Self.directory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let input = directory.appendingPathComponent("words.txt").path
+        try AtomicFile.write("ann\n", to: input)
+        let link = directory.appendingPathComponent("alias.txt").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: input)
+        #expect(throws: MakemoreError("\(input): is also an input; write the output elsewhere")) { try OutputPath.validate(input, inputs: [input]) }
+        #expect(throws: MakemoreError("\(link): is the same file as the input \(input); write the output elsewhere")) {
+            try OutputPath.validate(link, inputs: [input])
+        }
+        try OutputPath.validate(directory.appendingPathComponent("model.safetensors").path, inputs: [input])
+        try OutputPath.validate("/dev/null", inputs: ["/dev/null"])
+    }
+}
+
+@Suite struct HostileWordListTests {
+    @Test func aFIFOIsReadAndDevNullIsEmpty() throws {
+        let directory = try HostileFileTests.directory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let fifo = directory.appendingPathComponent("words").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let writer = Thread { FileHandle(forWritingAtPath: fifo)?.write(Data("ann\nbob\n".utf8)) }
+        writer.start()
+        #expect(try WordList.load(path: fifo) == ["ann", "bob"])
+        #expect(throws: MakemoreError("/dev/null: is empty")) { try WordList.load(path: "/dev/null") }
+        #expect(WordList.displayName("-") == "standard input")
+    }
+
+    @Test func innerSpacesStayButTabsAndControlCharactersAreRefusedByLine() throws {
+        #expect(try WordList.parse(Data("mary ann\n  jo \n".utf8), name: "w") == ["mary ann", "jo"])
+        #expect(throws: MakemoreError("w: line 2 contains a tab inside a word (one word per line; spaces are allowed, tabs and control characters are not)")) {
+            try WordList.parse(Data("ann\nemma\t12\n".utf8), name: "w")
+        }
+        #expect(throws: MakemoreError("w: line 1 contains the control character U+0007 inside a word (one word per line; spaces are allowed, tabs and control characters are not)")) {
+            try WordList.parse(Data("a\u{07}b\n".utf8), name: "w")
+        }
+    }
+
+    @Test func wordsLongerThanTheLimitAreRefusedByLine() throws {
+        let limit = WordList.maximumWordLength
+        let longest = String(repeating: "a", count: limit)
+        #expect(try WordList.parse(Data((longest + "\n").utf8), name: "w") == [longest])
+        #expect(throws: MakemoreError("w: line 3 is a word of \(limit + 1) characters; the limit is \(limit)")) {
+            try WordList.parse(Data(("a\n\n" + longest + "b\n").utf8), name: "w")
+        }
+    }
+
+    @Test func tooFewWordsNamesTheList() {
+        #expect(throws: MakemoreError("tiny.txt: too few words to train on: 1 word leaves the training split empty with val 0.1 and test 0.1")) {
+            try DatasetSplit(shuffling: ["ann"], seed: 1, valFraction: 0.1, testFraction: 0.1, source: "tiny.txt")
+        }
+    }
+}
