@@ -101,21 +101,21 @@ import Testing
         func nextTokenLogProbabilities(after prefix: [Int32]) -> [Float] { model.nextTokenLogProbabilities(after: prefix) }
     }
 
-    @Test func batchedSamplingKeepsEachWordsSemantics() {
+    @Test func batchedSamplingKeepsEachWordsSemantics() throws {
         let model = Self.tinyModel(layers: 2)
         for options in [SamplingOptions(), SamplingOptions(temperature: 0.7, topK: 3, prefix: [2, 3])] {
             // A batch of one draws in the one-word-at-a-time order: the very same words.
             var single = options
             single.batchSize = 1
             var a = RandomGenerator(seed: 7), b = RandomGenerator(seed: 7)
-            let reference = Sampler.generate(OneWordAtATime(model: model), count: 40, options: options, using: &a)
-            #expect(Sampler.generate(model, count: 40, options: single, using: &b) == reference)
+            let reference = try Sampler.generate(OneWordAtATime(model: model), count: 40, options: options, using: &a)
+            #expect(try Sampler.generate(model, count: 40, options: single, using: &b) == reference)
             // Larger batches: reproducible, prefixed, within the block size.
             var batched = options
             batched.batchSize = 16
             var c = RandomGenerator(seed: 7), d = RandomGenerator(seed: 7)
-            let words = Sampler.generate(model, count: 40, options: batched, using: &c)
-            #expect(words == Sampler.generate(model, count: 40, options: batched, using: &d))
+            let words = try Sampler.generate(model, count: 40, options: batched, using: &c)
+            #expect(try words == Sampler.generate(model, count: 40, options: batched, using: &d))
             #expect(words.count == 40 && words.allSatisfy { $0.starts(with: options.prefix) && $0.count <= 7 })
             #expect(words.contains { $0.count == 7 } && !words.allSatisfy { $0 == words[0] })
         }

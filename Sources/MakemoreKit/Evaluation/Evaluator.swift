@@ -13,6 +13,13 @@ public struct NLLResult: Equatable, Sendable {
     public var perplexity: Double { Foundation.exp(nll) }
     /// The same loss in bits per character.
     public var bitsPerCharacter: Double { nll / Foundation.log(2) }
+
+    /// `self`, or a one-line `MakemoreError` naming `split` when the NLL is not a number (the
+    /// model's weights overflow). +∞, a token of probability 0, is an answer, not an error.
+    public func checked(split: String) throws -> NLLResult {
+        guard nll.isNaN else { return self }
+        throw MakemoreError("the model's NLL on \(split) is not a number (its probabilities overflow); the weights are unusable")
+    }
 }
 
 /// The one NLL evaluator shared by every stage.

@@ -36,13 +36,16 @@ public enum Sampler {
     /// each step draws one token for every slot whose word is past its prefix, in slot order, and
     /// a finished word's slot takes the next word. Other models (and a batch of 1) draw word
     /// after word, token after token. The same seed and batch size give the same words.
+    ///
+    /// Throws a one-line `MakemoreError` when the model's probabilities are not numbers (NaN,
+    /// or nothing left to draw): weights that overflow cannot be sampled.
     public static func generate(
         _ model: some LanguageModel, count: Int, options: SamplingOptions = SamplingOptions(),
         using generator: inout RandomGenerator
-    ) -> [[Int32]] {
+    ) throws -> [[Int32]] {
         precondition(count >= 0 && options.batchSize > 0, "need a non-negative count and a positive batch size")
         if let model = model as? any BatchDecodingModel {
-            return generateInBatches(model, count: count, options: options, using: &generator)
+            return try generateInBatches(model, count: count, options: options, using: &generator)
         }
         let limit = model.maximumWordLength ?? options.maximumLength
         var words: [[Int32]] = []
@@ -51,7 +54,7 @@ public enum Sampler {
             var word = options.prefix
             while word.count < limit {
                 let logProbabilities = model.nextTokenLogProbabilities(after: word)
-                probabilities(logProbabilities, options: options, into: &weights)
+                try probabilities(logProbabilities, options: options, into: &weights)
                 let token = Int32(generator.categorical(weights))
                 if token == Vocabulary.boundary { break }
                 word.append(token)
@@ -64,7 +67,7 @@ public enum Sampler {
     /// Words grown side by side through one `BatchDecoder` (see `generate` for the draw order).
     private static func generateInBatches(
         _ model: some BatchDecodingModel, count: Int, options: SamplingOptions, using generator: inout RandomGenerator
-    ) -> [[Int32]] {
+    ) throws -> [[Int32]] {
         let limit = model.maximumWordLength ?? options.maximumLength
         let v = model.vocabularySize
         var words = [[Int32]](repeating: options.prefix, count: count)
@@ -91,7 +94,7 @@ public enum Sampler {
             for (row, slot) in slots.enumerated() {
                 fed[slot] += 1
                 guard fed[slot] >= opening.count, let w = wordInSlot[slot] else { continue }
-                probabilities(logProbabilities[(row * v)..<((row + 1) * v)], options: options, into: &weights)
+                try probabilities(logProbabilities[(row * v)..<((row + 1) * v)], options: options, into: &weights)
                 let token = Int32(generator.categorical(weights))
                 if token != Vocabulary.boundary { words[w].append(token) }
                 if token == Vocabulary.boundary || words[w].count == limit {
@@ -104,8 +107,9 @@ public enum Sampler {
         }
     }
 
-    /// softmax(logp / temperature) restricted to the top k, unnormalised, into `weights`.
-    static func probabilities(_ logProbabilities: some Collection<Float>, options: SamplingOptions, into weights: inout [Float]) {
+    /// softmax(logp / temperature) restricted to the top k, unnormalised, into `weights`; throws
+    /// unless they have a positive, finite sum.
+    static func probabilities(_ logProbabilities: some Collection<Float>, options: SamplingOptions, into weights: inout [Float]) throws {
         var threshold = -Float.infinity
         if let k = options.topK, k < logProbabilities.count {
             threshold = logProbabilities.sorted(by: >)[max(k, 1) - 1]
@@ -114,6 +118,10 @@ public enum Sampler {
         let t = Float(options.temperature)
         for (i, lp) in zip(weights.indices, logProbabilities) {
             weights[i] = lp < threshold || lp == -.infinity ? 0 : Foundation.exp((lp - maximum) / t)
+        }
+        let total = weights.reduce(0, +)
+        guard total > 0 && total.isFinite else {
+            throw MakemoreError("the model's next-token probabilities are not numbers (NaN or overflow); its weights cannot be sampled")
         }
     }
 }

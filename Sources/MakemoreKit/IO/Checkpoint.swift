@@ -110,6 +110,10 @@ public struct Checkpoint: Sendable {
         self.split = split
         self.step = step
         valLoss = m["val_loss"].flatMap(Double.init)
+        if let bad = file.tensors.first(where: { !$0.values.allSatisfy(\.isFinite) }) {
+            let value = bad.values.first { !$0.isFinite }!
+            throw MakemoreError("\(path): tensor \(SafetensorsFile.quoted(bad.name)) holds a non-finite value (\(value.isNaN ? "NaN" : value > 0 ? "+inf" : "-inf"))")
+        }
         tensors = file.tensors
     }
 

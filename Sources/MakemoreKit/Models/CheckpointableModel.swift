@@ -1,19 +1,37 @@
 /// A stage's model that a checkpoint can store and rebuild: its kind, its hyperparameters as a
 /// `Codable` configuration, and its tensors by state-dict key.
 public protocol CheckpointableModel: LanguageModel, SendableMetatype {
-    associatedtype Configuration: Codable
+    associatedtype Configuration: CheckableConfiguration
     /// The stage name stored in the checkpoint (`neural-bigram`, `mlp`, …).
     static var kind: String { get }
     /// The hyperparameters that rebuild this model's shapes.
     var configuration: Configuration { get }
     /// Tensors by state-dict key, in state-dict order.
     func stateTensors() -> [SafetensorsFile.Tensor]
+    /// Values in the state dict (parameters and buffers) of the model of `configuration` over
+    /// `vocabularySize` tokens, computed without building it (see `ModelFootprint.swift`).
+    static func stateElementCount(configuration: Configuration, vocabularySize: Int) -> Double
     /// The model described by `configuration` with the tensors of `file` (validated first).
     static func restore(configuration: Configuration, vocabularySize: Int, from file: SafetensorsFile, source: String) throws -> Self
 }
 
+/// Hyperparameters whose values can be checked before a model is built from them: the one check
+/// for both the command-line flags and a checkpoint's `config` metadata.
+public protocol CheckableConfiguration: Codable {
+    /// Throws a one-line `MakemoreError` naming the first value out of range by its checkpoint
+    /// key and its flag (`hidden_size (--hidden) must be in 1...16384, got -5`).
+    func validate() throws
+}
+
+/// Throws unless `value` lies in `range`; `key` is the checkpoint key, `flag` the option.
+func requireValue<T: Comparable>(_ value: T, in range: ClosedRange<T>, key: String, flag: String) throws {
+    guard range.contains(value) else {
+        throw MakemoreError("\(key) (--\(flag)) must be in \(range.lowerBound)...\(range.upperBound), got \(value)")
+    }
+}
+
 /// The hyperparameters of a trainable model; the vocabulary size is set from the data.
-public protocol ModelConfiguration: Codable {
+public protocol ModelConfiguration: CheckableConfiguration {
     /// Tokens in the vocabulary, boundary included.
     var vocabularySize: Int { get set }
 }
@@ -33,7 +51,21 @@ extension TrainableModel {
     }
 
     /// Builds the model with a throw-away initialisation, loads every tensor, switches to eval.
+    /// The configuration is validated and its size compared with the file's tensors first, so
+    /// a hostile configuration never reaches an initialiser.
     public static func restore(configuration: Configuration, vocabularySize: Int, from file: SafetensorsFile, source: String) throws -> Self {
+        var configuration = configuration
+        configuration.vocabularySize = vocabularySize
+        do {
+            try configuration.validate()
+        } catch let error as MakemoreError {
+            throw MakemoreError("\(source): \(error.message)")
+        }
+        let needed = stateElementCount(configuration: configuration, vocabularySize: vocabularySize)
+        let stored = file.tensors.reduce(0.0) { $0 + Double($1.values.count) }
+        guard needed == stored else {
+            throw MakemoreError("\(source): the tensors hold \(Int(stored)) values; its '\(kind)' configuration needs \(needed < 1e15 ? String(Int(needed)) : String(needed))")
+        }
         var generator = RandomGenerator(seed: 0)
         let model = Self(configuration: configuration, vocabularySize: vocabularySize, using: &generator)
         try model.loadState(from: file, source: source)

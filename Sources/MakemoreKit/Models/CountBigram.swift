@@ -8,8 +8,10 @@ import Foundation
 /// one has NLL +∞ — reported as such, never a crash.
 public struct CountBigram: WindowLanguageModel, CheckpointableModel, Sendable {
     /// The smoothing is the count model's only hyperparameter.
-    public struct Configuration: Codable, Sendable {
+    public struct Configuration: CheckableConfiguration, Sendable {
         public var smoothing: Double
+
+        public func validate() throws { try requireValue(smoothing, in: 0...1e9, key: "smoothing", flag: "smoothing") }
     }
 
     public static let kind = "bigram"
@@ -82,7 +84,7 @@ public struct CountBigram: WindowLanguageModel, CheckpointableModel, Sendable {
         guard stored.values.allSatisfy({ $0 >= 0 && $0 == $0.rounded() && $0 < 16_777_216 }) else {
             throw MakemoreError("\(source): 'counts' must hold non-negative whole numbers")
         }
-        guard configuration.smoothing >= 0 && configuration.smoothing.isFinite else { throw MakemoreError("\(source): smoothing must be ≥ 0") }
+        do { try configuration.validate() } catch let error as MakemoreError { throw MakemoreError("\(source): \(error.message)") }
         return CountBigram(counts: stored.values.map { Int($0) }, vocabularySize: v, smoothing: configuration.smoothing)
     }
 

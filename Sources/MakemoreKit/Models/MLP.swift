@@ -33,6 +33,15 @@ public struct MLPConfiguration: ModelConfiguration, Equatable, Sendable {
     /// The lecture's configuration over `vocabularySize` tokens.
     public init(vocabularySize: Int) { self.vocabularySize = vocabularySize }
 
+    public func validate() throws {
+        try requireValue(vocabularySize, in: 2...Int.max, key: "vocabulary_size", flag: "input")
+        try requireValue(contextLength, in: 1...64, key: "context_length", flag: "context")
+        try requireValue(embeddingDimensions, in: 1...4096, key: "embedding_dimensions", flag: "embedding")
+        try requireValue(hiddenSize, in: 1...16384, key: "hidden_size", flag: "hidden")
+        try requireValue(hiddenLayers, in: 1...64, key: "hidden_layers", flag: "layers")
+        try requireValue(batchNormMomentum, in: 0...1, key: "batch_norm_momentum", flag: "bn-momentum")
+    }
+
     enum CodingKeys: String, CodingKey {
         case vocabularySize = "vocabulary_size", contextLength = "context_length"
         case embeddingDimensions = "embedding_dimensions", hiddenSize = "hidden_size"

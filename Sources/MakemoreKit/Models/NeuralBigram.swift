@@ -10,6 +10,8 @@ public final class NeuralBigram: TrainableModel, WindowLanguageModel {
         /// The model over `vocabularySize` tokens.
         public init(vocabularySize: Int) { self.vocabularySize = vocabularySize }
 
+        public func validate() throws { try requireValue(vocabularySize, in: 2...Int.max, key: "vocabulary_size", flag: "input") }
+
         enum CodingKeys: String, CodingKey { case vocabularySize = "vocabulary_size" }
     }
 

@@ -18,6 +18,16 @@ public struct SequenceModelConfiguration: ModelConfiguration, Sendable, Equatabl
         self.hidden = hidden
     }
 
+    /// The longest block size: position tables and attention stay bounded.
+    public static let maximumBlockSize = 4096
+
+    public func validate() throws {
+        try requireValue(vocabularySize, in: 2...Int.max, key: "vocab_size", flag: "input")
+        try requireValue(blockSize, in: 2...Self.maximumBlockSize, key: "block_size", flag: "block-size")
+        try requireValue(embedding, in: 1...4096, key: "n_embd", flag: "embedding")
+        try requireValue(hidden, in: 1...4096, key: "n_embd2", flag: "hidden")
+    }
+
     enum CodingKeys: String, CodingKey {
         case vocabularySize = "vocab_size", blockSize = "block_size", embedding = "n_embd", hidden = "n_embd2"
     }

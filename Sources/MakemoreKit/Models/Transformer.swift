@@ -24,6 +24,17 @@ public struct TransformerConfiguration: ModelConfiguration, Sendable, Equatable 
         self.dropout = dropout
     }
 
+    /// The block size is bounded by what attention dropout's mask hash covers.
+    public func validate() throws {
+        try requireValue(vocabularySize, in: 2...Int.max, key: "vocab_size", flag: "input")
+        try requireValue(blockSize, in: 2...min(SequenceModelConfiguration.maximumBlockSize, AttentionDropout.maximumLength), key: "block_size", flag: "block-size")
+        try requireValue(layers, in: 1...64, key: "n_layer", flag: "layers")
+        try requireValue(heads, in: 1...64, key: "n_head", flag: "heads")
+        try requireValue(embedding, in: 1...4096, key: "n_embd", flag: "embedding")
+        guard embedding % heads == 0 else { throw MakemoreError("n_embd (--embedding) \(embedding) must be divisible by n_head (--heads) \(heads)") }
+        try requireValue(dropout, in: 0...0.9, key: "dropout", flag: "dropout")
+    }
+
     enum CodingKeys: String, CodingKey {
         case vocabularySize = "vocab_size", blockSize = "block_size", layers = "n_layer", heads = "n_head"
         case embedding = "n_embd", dropout

@@ -17,6 +17,17 @@ public struct WaveNetConfiguration: ModelConfiguration, Equatable, Sendable {
     /// The lecture's configuration over `vocabularySize` tokens.
     public init(vocabularySize: Int) { self.vocabularySize = vocabularySize }
 
+    public func validate() throws {
+        try requireValue(vocabularySize, in: 2...Int.max, key: "vocabulary_size", flag: "input")
+        try requireValue(contextLength, in: 2...1024, key: "context_length", flag: "context")
+        guard WaveNetConfiguration.isValidContextLength(contextLength) else {
+            throw MakemoreError("context_length (--context) must be a power of two (2, 4, 8, 16, …), got \(contextLength)")
+        }
+        try requireValue(embeddingDimensions, in: 1...4096, key: "embedding_dimensions", flag: "embedding")
+        try requireValue(hiddenSize, in: 1...16384, key: "hidden_size", flag: "hidden")
+        try requireValue(batchNormMomentum, in: 0...1, key: "batch_norm_momentum", flag: "bn-momentum")
+    }
+
     /// Levels of pairwise merging: log₂(contextLength).
     public var levels: Int { contextLength.trailingZeroBitCount }
 

@@ -7,7 +7,7 @@
 /// let dataset = try Dataset(split: DatasetSplit(shuffling: WordList.load(path: "names.txt"), seed: 42))
 /// let stage = try Stage(.mlp(MLPConfiguration()), dataset: dataset, seed: 42)
 /// try stage.train(TrainingConfiguration(steps: 2_000, learningRate: 0.1))
-/// print(stage.evaluate(.val)?.nll ?? .nan, stage.sample(count: 5))
+/// print(stage.evaluate(.val)?.nll ?? .nan, try stage.sample(count: 5))
 /// ```
 ///
 /// One seeded generator draws the initialisation, every batch and every sample, in that order,
@@ -211,10 +211,11 @@ public final class Stage {
                         maximumLength: SamplingOptions.lengthLimit(longestWord: dataset.longestWord))
     }
 
-    /// `count` new words from the inference model (by default at temperature 1, no prefix).
-    public func sample(count: Int, options: SamplingOptions? = nil) -> [String] {
+    /// `count` new words from the inference model (by default at temperature 1, no prefix);
+    /// throws if the model's probabilities are not numbers.
+    public func sample(count: Int, options: SamplingOptions? = nil) throws -> [String] {
         let options = options ?? SamplingOptions(maximumLength: SamplingOptions.lengthLimit(longestWord: dataset.longestWord))
-        return Sampler.generate(engine.inference, count: count, options: options, using: &generator).map { dataset.vocabulary.decode($0) }
+        return try Sampler.generate(engine.inference, count: count, options: options, using: &generator).map { dataset.vocabulary.decode($0) }
     }
 
     /// Writes the model, its vocabulary, `source` and `step` as a checkpoint, atomically. Without
@@ -228,9 +229,9 @@ public final class Stage {
     /// The stage's report: the losses of every split, `samples` sampled words (drawn with
     /// `options`), the last run's training figures and the stage's own fields and notes.
     public func report(samples: Int, options: SamplingOptions? = nil) throws -> StageReport {
-        let losses = Dictionary(uniqueKeysWithValues: SplitName.allCases.map { ($0, evaluate($0)) })
+        let losses = Dictionary(uniqueKeysWithValues: try SplitName.allCases.map { ($0, try evaluate($0)?.checked(split: $0.rawValue)) })
         var report = StageReport(model: kind.rawValue, parameters: parameterCount, dataset: dataset, losses: losses,
-                                 samples: sample(count: samples, options: options))
+                                 samples: try sample(count: samples, options: options))
         if kind != .bigram {
             let history = history ?? TrainingHistory()
             report.record(history)

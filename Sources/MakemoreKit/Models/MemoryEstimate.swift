@@ -1,0 +1,42 @@
+import Foundation
+
+/// The memory a training run needs, estimated from its configuration before anything is
+/// allocated (see `ModelFootprint`), so that a run which cannot fit is refused with one line
+/// instead of being killed, or aborting, part-way.
+///
+/// Counted, in 4-byte values: the parameters and buffers, their gradients, AdamW's two moments,
+/// a moving average and a best-state snapshot (six copies of the state), one more state and
+/// gradient per extra data-parallel model copy, and the activations of one batch.
+public struct MemoryEstimate: Sendable, Equatable {
+    /// Values in the model's state dict.
+    public var stateElements: Double
+    /// Values kept for one batch's forward and backward pass.
+    public var activationElements: Double
+    /// Model copies a step's batch is split across.
+    public var copies: Int
+
+    /// The estimate for a model of type `M` with `configuration` over `vocabularySize` tokens,
+    /// training on `rowsPerStep` rows (windows, or token positions of whole words) per step.
+    public init<M: ModelFootprint>(_ type: M.Type, configuration: M.Configuration, vocabularySize: Int, rowsPerStep: Int, copies: Int = 1) {
+        stateElements = M.stateElementCount(configuration: configuration, vocabularySize: vocabularySize)
+        activationElements = Double(rowsPerStep) * M.activationElementsPerRow(configuration: configuration, vocabularySize: vocabularySize)
+        self.copies = copies
+    }
+
+    /// Bytes of the parameters and everything kept per parameter.
+    public var stateBytes: Double { 4 * stateElements * Double(6 + 2 * max(copies - 1, 0)) }
+    /// Bytes of one batch's activations.
+    public var activationBytes: Double { 4 * activationElements }
+    /// The total.
+    public var bytes: Double { stateBytes + activationBytes }
+
+    /// This machine's physical memory.
+    public static var physicalMemory: Double { Double(ProcessInfo.processInfo.physicalMemory) }
+
+    /// Throws a one-line `MakemoreError` when the run needs more than `available` bytes.
+    public func check(available: Double = MemoryEstimate.physicalMemory) throws {
+        guard bytes > available else { return }
+        func gib(_ bytes: Double) -> String { bytes < 1e20 ? String(format: "%.1f GiB", bytes / 1_073_741_824) : "more than 10^11 GiB" }
+        throw MakemoreError("this run needs about \(gib(bytes)) (model and optimizer state \(gib(stateBytes)), one batch's activations \(gib(activationBytes))) but the machine has \(gib(available)); use smaller sizes or a smaller --batch-size")
+    }
+}
