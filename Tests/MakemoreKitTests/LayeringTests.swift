@@ -1,0 +1,86 @@
+import Foundation
+import Testing
+
+/// The bottom of the library points one way: the tensor layer (storage and kernels) names no
+/// type declared above it, and the autograd ops only types of the tensor and data layers. Checked
+/// on the source text: every top-level type declared in a folder of Sources/MakemoreKit is
+/// looked for in the code (comments and string literals removed) of the folders below it.
+@Suite struct LayeringTests {
+    static let library = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Sources/MakemoreKit")
+
+    /// The folders each checked folder may take types from (besides its own).
+    static let allowed = ["Tensor": Set<String>(), "Autograd": ["Tensor", "Data"]]
+
+    /// The Swift files of Sources/MakemoreKit by top-level folder, as text.
+    static func sources() throws -> [String: [(name: String, text: String)]] {
+        let enumerator = try #require(FileManager.default.enumerator(at: library, includingPropertiesForKeys: nil))
+        var byFolder: [String: [(name: String, text: String)]] = [:]
+        for case let url as URL in enumerator where url.pathExtension == "swift" {
+            let folder = url.path.dropFirst(library.path.count + 1).split(separator: "/")[0]
+            byFolder[String(folder), default: []].append((url.lastPathComponent, try String(contentsOf: url, encoding: .utf8)))
+        }
+        return byFolder
+    }
+
+    /// The types `text` declares at the top level and other files can see (`struct`, `class`,
+    /// `enum`, `protocol`, `typealias` or `actor` at the start of a line, after attributes and
+    /// modifiers other than `private` and `fileprivate`).
+    static func declaredTypes(_ text: String) -> [String] {
+        let modifiers: Set<Substring> = ["public", "internal", "final", "indirect"]
+        let kinds: Set<Substring> = ["struct", "class", "enum", "protocol", "typealias", "actor"]
+        return text.split(separator: "\n").compactMap { line in
+            guard let first = line.first, !first.isWhitespace else { return nil }
+            let words = line.split(separator: " ").drop { $0.hasPrefix("@") || modifiers.contains($0) }
+            guard let kind = words.first, kinds.contains(kind), let name = words.dropFirst().first else { return nil }
+            return String(name.prefix { $0.isLetter || $0.isNumber || $0 == "_" })
+        }
+    }
+
+    /// The identifiers of `text` outside comments and string literals.
+    static func identifiers(_ text: String) -> Set<String> {
+        var result = Set<String>(), word = "", inString = false, previous: Character = " "
+        for line in text.split(separator: "\n") {
+            for character in line.components(separatedBy: "//")[0] {
+                if character == "\"" && previous != "\\" { inString.toggle() }
+                if !inString && (character.isLetter || character.isNumber || character == "_") {
+                    word.append(character)
+                } else if !word.isEmpty {
+                    result.insert(word)
+                    word = ""
+                }
+                previous = character
+            }
+            if !word.isEmpty { result.insert(word); word = "" }
+            inString = false
+        }
+        return result
+    }
+
+    /// "file: Type (folder)" for every type of `foreignTypes` (type → its folder) the files name.
+    static func violations(_ files: [(name: String, text: String)], foreignTypes: [String: String]) -> [String] {
+        files.flatMap { file in
+            identifiers(file.text).compactMap { type in foreignTypes[type].map { "\(file.name): \(type) (\($0))" } }.sorted()
+        }
+    }
+
+    @Test func findsDeclarationsAndUses() {
+        let text = "/// Uses RandomGenerator in a comment.\npublic struct Mask: Sendable {\n    struct Inner {}\n}\n@inline(__always) final class Box {}\nprivate enum Hidden {}\nfunc f(_ g: inout Generator) { print(\"Vocabulary\") }  // Layout"
+        #expect(Self.declaredTypes(text) == ["Mask", "Box"])
+        let foreign = ["RandomGenerator": "Data", "Generator": "Data", "Vocabulary": "Data", "Layout": "Data"]
+        #expect(Self.violations([("Kernel.swift", text)], foreignTypes: foreign) == ["Kernel.swift: Generator (Data)"])
+    }
+
+    @Test func tensorAndAutogradNameOnlyTheLayersBelow() throws {
+        let sources = try Self.sources()
+        #expect(sources["Tensor"] != nil && sources["Autograd"] != nil && sources["Data"] != nil)
+        for (folder, below) in Self.allowed {
+            var foreign: [String: String] = [:]
+            for (other, files) in sources where other != folder && !below.contains(other) {
+                for file in files { for type in Self.declaredTypes(file.text) { foreign[type] = other } }
+            }
+            let found = Self.violations(sources[folder] ?? [], foreignTypes: foreign)
+            #expect(found.isEmpty, "\(folder) names types of the layers above it: \(found)")
+        }
+    }
+}
