@@ -3,45 +3,52 @@ import MakemoreKit
 /// `makemore eval`: the shared evaluator on a checkpoint's split.
 enum EvalCommand: Subcommand {
     static let name = "eval"
-    static let summary = "NLL, perplexity and bits per character of a checkpoint on its split"
+    static let summary = "NLL, perplexity and bits per character of a checkpoint or a PyTorch state dict on a split"
     static let options: [Option] = [
-        Option("load", value: "FILE", "checkpoint to evaluate (required)"),
+        Option("load", value: "FILE", "checkpoint, makemore.py model.pt or bare safetensors state dict to evaluate (required)"),
         Option("split", value: "NAME", default: "all", "train | val | test | all"),
+        Option("input", value: "FILE", "evaluate on FILE's words, split as the stages split them (needed for a bare state dict: its vocabulary)"),
         Option("split-dir", value: "DIR", "evaluate on DIR/train.txt, val.txt, test.txt instead of the recorded split"),
-        Option(flag: "json", "print one JSON object"),
+        Option("heads", value: "N", "attention heads of a bare transformer state dict without n_head metadata (default: makemore.py's 4)"),
+        Option(flag: "json", "print one JSON object: loss, perplexity, bits_per_character, tokens and split (words) by split name"),
     ]
 
     struct Options {
         var load: String
         var splits: [SplitName]
+        var input: String?
         var splitDirectory: String?
+        var heads: Int?
         var json: Bool
     }
 
     static func parse(_ arguments: ParsedArguments) throws -> Options {
         guard let path = arguments.string("load") else { throw UsageError("missing --load FILE") }
         let which = try arguments.choice("split", ["train", "val", "test", "all"]) ?? "all"
-        return Options(load: path, splits: SplitName(rawValue: which).map { [$0] } ?? SplitName.allCases,
-                       splitDirectory: arguments.string("split-dir"), json: arguments.flag("json"))
+        return Options(load: path, splits: SplitName(rawValue: which).map { [$0] } ?? SplitName.allCases, input: arguments.string("input"),
+                       splitDirectory: arguments.string("split-dir"), heads: try arguments.int("heads", in: 1...64), json: arguments.flag("json"))
     }
 
     static func run(_ options: Options) throws {
-        let checkpoint = try Checkpoint.read(path: options.load)
-        let model = try ModelRegistry.restore(checkpoint, source: options.load)
-        let split = try options.splitDirectory.map { try DatasetSplit(directory: $0) } ?? checkpoint.split.load()
-        let dataset = try Dataset(split: split, vocabulary: checkpoint.vocabulary)
-        var members: [(String, JSONValue)] = [("model", .string(checkpoint.kind)), ("step", .integer(checkpoint.step))]
-        for name in options.splits {
-            let result = Evaluator.evaluate(model, words: dataset[name])
-            members.append((name.rawValue, result.map {
-                .object([("nll", .number($0.nll)), ("perplexity", .number($0.perplexity)),
-                         ("bits_per_character", .number($0.bitsPerCharacter)), ("tokens", .integer($0.tokens)), ("words", .integer(dataset[name].count))])
-            } ?? .null))
-            if !options.json {
-                let text = result.map { String(format: "NLL %.4f  perplexity %.2f  %.4f bits/char  (%d tokens)", $0.nll, $0.perplexity, $0.bitsPerCharacter, $0.tokens) } ?? "— (empty split)"
-                print("\(name.rawValue.padding(toLength: 5, withPad: " ", startingAt: 0)) \(text)")
+        let loaded = try LoadedModel(path: options.load, input: options.input, splitDirectory: options.splitDirectory, heads: options.heads)
+        let dataset = try Dataset(split: loaded.split(), vocabulary: loaded.vocabulary)
+        let results = options.splits.map { (name: $0, result: Evaluator.evaluate(loaded.model, words: dataset[$0])) }
+        if options.json {
+            func bySplit(_ value: (NLLResult) -> JSONValue) -> JSONValue {
+                .object(results.map { ($0.name.rawValue, $0.result.map(value) ?? .null) })
             }
+            print(JSONValue.object([
+                ("model", .string(loaded.kind)), ("step", loaded.step.map(JSONValue.integer) ?? .null),
+                ("parameters", .integer(loaded.parameterCount)), ("vocabulary_size", .integer(loaded.vocabulary.size)),
+                ("split", .object(results.map { ($0.name.rawValue, .integer(dataset[$0.name].count)) })),
+                ("loss", bySplit { .number($0.nll) }), ("perplexity", bySplit { .number($0.perplexity) }),
+                ("bits_per_character", bySplit { .number($0.bitsPerCharacter) }), ("tokens", bySplit { .integer($0.tokens) }),
+            ]).serialized)
+            return
         }
-        if options.json { print(JSONValue.object(members).serialized) }
+        for (name, result) in results {
+            let text = result.map { String(format: "NLL %.4f  perplexity %.2f  %.4f bits/char  (%d tokens)", $0.nll, $0.perplexity, $0.bitsPerCharacter, $0.tokens) } ?? "— (empty split)"
+            print("\(name.rawValue.padding(toLength: 5, withPad: " ", startingAt: 0)) \(text)")
+        }
     }
 }

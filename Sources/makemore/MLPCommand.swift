@@ -5,6 +5,10 @@ enum MLPCommand: Subcommand {
     static let name = "mlp"
     static let summary = "stage 3: MLP over the previous --context characters (embedding, tanh blocks with BatchNorm)"
     static let options = StageOptions.common + TrainingOptions.options(StageKind.mlp.defaultTraining) + modelOptions + DiagnosticsOptions.options
+        + [Option("preset", value: "NAME", "makemore: makemore.py's MLP instead, as 'makemore makemore-mlp' (--embedding, --hidden are its n_embd, n_embd2)")]
+
+    /// The options of the lectures' MLP that makemore.py's has no counterpart for.
+    static let lectureOnly = ["context", "layers", "no-batchnorm", "bn-momentum", "init"] + DiagnosticsOptions.options.map(\.name)
 
     /// The architecture options, shared with `lr-find mlp`.
     static let modelOptions: [Option] = {
@@ -37,7 +41,11 @@ enum MLPCommand: Subcommand {
     }
 
     static func parse(_ arguments: ParsedArguments) throws -> StageRequest {
-        try windowNetworkRequest(arguments, configuration: .mlp(configuration(arguments)), batchNorm: !arguments.flag("no-batchnorm"))
+        if try arguments.choice("preset", ["makemore"]) != nil {
+            if let option = lectureOnly.first(where: arguments.given) { throw UsageError("--preset makemore has no --\(option)") }
+            return try MakemoreMLPCommand.parse(arguments)
+        }
+        return try windowNetworkRequest(arguments, configuration: .mlp(configuration(arguments)), batchNorm: !arguments.flag("no-batchnorm"))
     }
 
     static func run(_ request: StageRequest) throws {

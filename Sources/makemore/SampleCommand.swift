@@ -4,9 +4,12 @@ import MakemoreKit
 /// `makemore sample`: new words from a checkpoint, each tagged by where it occurs in the split.
 enum SampleCommand: Subcommand {
     static let name = "sample"
-    static let summary = "sample words from a checkpoint, tagged new / in train / in val / in test"
+    static let summary = "sample words from a checkpoint or a PyTorch state dict, tagged new / in train / in val / in test"
     static let options: [Option] = [
-        Option("load", value: "FILE", "checkpoint to sample from (required)"),
+        Option("load", value: "FILE", "checkpoint, makemore.py model.pt or bare safetensors state dict to sample from (required)"),
+        Option("input", value: "FILE", "word list giving a bare state dict its vocabulary (and the words samples are tagged against)"),
+        Option("split-dir", value: "DIR", "as --input, from DIR/train.txt, val.txt, test.txt"),
+        Option("heads", value: "N", "attention heads of a bare transformer state dict without n_head metadata (default: makemore.py's 4)"),
         Option("count", value: "N", default: "10", "words to sample"),
         Option("temperature", value: "T", default: "1", "divide log-probabilities by T (< 1 sharper, > 1 flatter)"),
         Option("top-k", value: "K", "sample only among the K most likely tokens"),
@@ -17,6 +20,9 @@ enum SampleCommand: Subcommand {
 
     struct Options {
         var load: String
+        var input: String?
+        var splitDirectory: String?
+        var heads: Int?
         var count: Int
         var temperature: Double
         var topK: Int?
@@ -27,7 +33,8 @@ enum SampleCommand: Subcommand {
 
     static func parse(_ arguments: ParsedArguments) throws -> Options {
         guard let path = arguments.string("load") else { throw UsageError("missing --load FILE") }
-        return Options(load: path, count: try arguments.int("count", in: 0...10_000_000) ?? 10,
+        return Options(load: path, input: arguments.string("input"), splitDirectory: arguments.string("split-dir"),
+                       heads: try arguments.int("heads", in: 1...64), count: try arguments.int("count", in: 0...10_000_000) ?? 10,
                        temperature: try arguments.double("temperature", in: 1e-6...1e6) ?? 1, topK: try arguments.int("top-k", in: 1...Int.max),
                        prefix: arguments.string("prefix") ?? "", seed: try arguments.seed("seed") ?? 42, json: arguments.flag("json"))
     }
@@ -35,18 +42,18 @@ enum SampleCommand: Subcommand {
     static func run(_ options: Options) throws {
         let path = options.load
         var generator = RandomGenerator(seed: options.seed)
-        let checkpoint = try Checkpoint.read(path: path)
-        let vocabulary = checkpoint.vocabulary
+        let loaded = try LoadedModel(path: path, input: options.input, splitDirectory: options.splitDirectory, heads: options.heads)
+        let vocabulary = loaded.vocabulary
         let prefix: [Int32]
         do {
             prefix = try vocabulary.encode(options.prefix, context: "prefix")
         } catch let error as MakemoreError {
             throw UsageError(error.message)
         }
-        let model = try ModelRegistry.restore(checkpoint, source: path)
+        let model = loaded.model
         let split: DatasetSplit?
         do {
-            split = try checkpoint.split.load()
+            split = try loaded.split()
         } catch let error as MakemoreError {
             printError("makemore sample: note: cannot tag samples (\(error.message))")
             split = nil
@@ -63,7 +70,7 @@ enum SampleCommand: Subcommand {
         let newCount = tags.filter { $0 == "new" }.count
         if options.json {
             let samples = zip(words, tags).map { JSONValue.object([("word", .string($0)), ("tag", .string($1))]) }
-            print(JSONValue.object([("model", .string(checkpoint.kind)), ("samples", .array(samples)),
+            print(JSONValue.object([("model", .string(loaded.kind)), ("samples", .array(samples)),
                                     ("new", sets == nil ? .null : .integer(newCount))]).serialized)
             return
         }

@@ -1,6 +1,6 @@
 import MakemoreKit
 
-/// What every whole-word stage command (`transformer`, `rnn`, `gru`, `bow`) shares: the
+/// What every whole-word stage command (`transformer`, `rnn`, `gru`, `bow`, `makemore-mlp`) shares: the
 /// options after the stage's own `sizes`, and reading them into a request.
 enum SequenceCommand {
     /// The stage-independent options around the stage's own `sizes`, defaults from `kind`.
@@ -36,7 +36,7 @@ enum SequenceCommand {
 }
 
 /// The options and configuration of makemore.py's small whole-word models (`ModelConfig`'s
-/// n_embd, n_embd2), shared by `rnn`, `gru` and `bow`.
+/// n_embd, n_embd2), shared by `rnn`, `gru`, `bow` and `makemore-mlp`.
 enum SmallSequenceCommand {
     static func options(_ kind: StageKind, hidden: String) -> [Option] {
         let d = SequenceModelConfiguration()
@@ -79,5 +79,17 @@ enum BoWCommand: Subcommand {
     static let summary = "causal bag of words (running average of the prefix, tanh MLP)"
     static let options = SmallSequenceCommand.options(.bow, hidden: "channels of the block's MLP")
     static func parse(_ arguments: ParsedArguments) throws -> StageRequest { try SmallSequenceCommand.request(.bow, arguments, StageConfiguration.bow) }
+    static func run(_ request: StageRequest) throws { try SequenceCommand.run(request) }
+}
+
+/// `makemore makemore-mlp` (also `makemore mlp --preset makemore`): makemore.py's MLP, trained
+/// as makemore.py trains it.
+enum MakemoreMLPCommand: Subcommand {
+    static let name = "makemore-mlp"
+    static let summary = "makemore.py's MLP: the block of tokens before each position (<BLANK>-padded), tanh layer"
+    static let options = SmallSequenceCommand.options(.makemoreMLP, hidden: "width of the hidden layer")
+    static func parse(_ arguments: ParsedArguments) throws -> StageRequest {
+        try SmallSequenceCommand.request(.makemoreMLP, arguments, StageConfiguration.makemoreMLP)
+    }
     static func run(_ request: StageRequest) throws { try SequenceCommand.run(request) }
 }

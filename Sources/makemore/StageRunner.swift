@@ -15,7 +15,7 @@ struct StageRequest {
     var temperature = 1.0
     var topK: Int?
     var prefix = ""
-    /// Heads of a transformer read from a bare PyTorch state dict (`--load` without metadata).
+    /// `--heads` of a transformer read from a bare state dict without `n_head` metadata.
     var importHeads: Int?
     /// Fields appended to the report.
     var extra: [(String, JSONValue)] = []
@@ -71,13 +71,17 @@ enum StageRunner {
             }
             return try Stage(request.configuration, dataset: dataset, seed: data.seed, source: data.record)
         }
-        let file = try SafetensorsFile.read(path: path)
-        if let heads = request.importHeads, !Checkpoint.isCheckpoint(file) {
-            return try Stage(importingTransformer: file, path: path, heads: heads, dataset: Dataset(split: data.split()), seed: data.seed,
-                             source: data.record)
+        switch try ModelFile.read(path: path) {
+        case .checkpoint(let checkpoint):
+            return try Stage(checkpoint: checkpoint, path: path, split: data.isExplicit ? data.split() : nil, seed: data.seed,
+                             expecting: request.kind)
+        case .stateDict(let file):
+            let dataset = try StateDictImport.dataset(data.split())
+            let imported = try StateDictImport.model(file, path: path, heads: request.importHeads, dataset: dataset)
+            let kind = type(of: imported.model).kind
+            guard kind == request.kind.rawValue else { throw MakemoreError("\(path): holds a '\(kind)' state dict, not '\(request.kind.rawValue)'") }
+            return try Stage(importing: imported, path: path, dataset: dataset, seed: data.seed, source: data.record)
         }
-        return try Stage(checkpoint: Checkpoint(file: file, path: path), path: path, split: data.isExplicit ? data.split() : nil,
-                         seed: data.seed, expecting: request.kind)
     }
 
     /// Prints `report` as one JSON object or as text.

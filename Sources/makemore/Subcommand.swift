@@ -46,6 +46,7 @@ let subcommands: [CommandEntry] = [
     CommandEntry(RNNCommand.self),
     CommandEntry(GRUCommand.self),
     CommandEntry(TransformerCommand.self),
+    CommandEntry(MakemoreMLPCommand.self),
     CommandEntry(LRFindCommand.self),
     CommandEntry(CompareCommand.self),
     CommandEntry(SampleCommand.self),

@@ -49,7 +49,7 @@ enum TransformerCommand: Subcommand {
             training.configuration.sampling = .replacement
             request.training = training
         }
-        if case .transformer(let c) = request.configuration { request.importHeads = c.heads }
+        if arguments.given("heads") { request.importHeads = try arguments.int("heads", in: 1...64) }
         request.extra = [("preset", .string(preset ?? "none"))]
         return request
     }

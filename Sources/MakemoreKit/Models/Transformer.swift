@@ -199,27 +199,3 @@ final class TransformerDecoder: BatchDecoder {
 extension Transformer: TrainableModel {
     public static let kind = "transformer"
 }
-
-extension Transformer {
-    /// A model from a bare state dict such as PyTorch's
-    /// `safetensors.torch.save_file(model.state_dict(), path)` of makemore.py's `Transformer`: the
-    /// vocabulary size, block size, width and depth are read off the tensor shapes; the head
-    /// count, which no shape records, is `heads`. Every key and shape is then checked.
-    public static func importing(stateDict file: SafetensorsFile, heads: Int, source: String) throws -> Transformer {
-        guard let wte = file.tensor(named: "transformer.wte.weight"), wte.shape.count == 2,
-              let wpe = file.tensor(named: "transformer.wpe.weight"), wpe.shape.count == 2, wpe.shape[1] == wte.shape[1]
-        else { throw MakemoreError("\(source): not a makemore transformer state dict (no transformer.wte / transformer.wpe weights)") }
-        let layers = (0...).prefix { file.tensor(named: "transformer.h.\($0).ln_1.weight") != nil }.count
-        let channels = wte.shape[1]
-        guard layers > 0, heads > 0, channels % heads == 0, wpe.shape[0] >= 2 else {
-            throw MakemoreError("\(source): cannot build a transformer of \(layers) layers, \(channels) channels and \(heads) heads")
-        }
-        var generator = RandomGenerator(seed: 0)
-        let model = Transformer(configuration: TransformerConfiguration(vocabularySize: wte.shape[0], blockSize: wpe.shape[0],
-                                                                        layers: layers, heads: heads, embedding: channels),
-                                using: &generator)
-        try model.loadState(from: file, source: source)
-        model.setTraining(false)
-        return model
-    }
-}

@@ -58,9 +58,12 @@ public final class Stage {
                 throw MakemoreError("the WaveNet's context must be a power of two (2, 4, 8, 16, …), got \(c.contextLength)")
             }
             engine = WindowNetworkEngine(model: WaveNet(configuration: c, vocabularySize: v, using: &generator), dataset: dataset, configuration: StageConfiguration.wavenet)
-        case .bow(var c), .rnn(var c), .gru(var c):
+        case .bow(var c), .rnn(var c), .gru(var c), .makemoreMLP(var c):
             c.blockSize = try blockSize(c.blockSize)
             switch configuration.kind {
+            case .makemoreMLP:
+                engine = SequenceEngine(model: MakemoreMLP(configuration: c, vocabularySize: v, using: &generator), dataset: dataset,
+                                        configuration: StageConfiguration.makemoreMLP)
             case .bow: engine = SequenceEngine(model: BagOfWords(configuration: c, vocabularySize: v, using: &generator), dataset: dataset, configuration: StageConfiguration.bow)
             case .rnn: engine = SequenceEngine(model: RNN(configuration: c, vocabularySize: v, using: &generator), dataset: dataset, configuration: StageConfiguration.rnn)
             default: engine = SequenceEngine(model: GRU(configuration: c, vocabularySize: v, using: &generator), dataset: dataset, configuration: StageConfiguration.gru)
@@ -105,6 +108,7 @@ public final class Stage {
         case .rnn: engine = try sequence(RNN.self, StageConfiguration.rnn)
         case .gru: engine = try sequence(GRU.self, StageConfiguration.gru)
         case .transformer: engine = try sequence(Transformer.self, StageConfiguration.transformer)
+        case .makemoreMLP: engine = try sequence(MakemoreMLP.self, StageConfiguration.makemoreMLP)
         }
     }
 
@@ -113,21 +117,29 @@ public final class Stage {
         try self.init(checkpoint: Checkpoint.read(path: path), path: path, split: split, seed: seed, expecting: expected)
     }
 
-    /// A transformer from a bare state dict as PyTorch writes it for makemore.py (no metadata;
-    /// see `Transformer.importing`), on `dataset`, whose vocabulary must have the weights' size.
-    public init(importingTransformer file: SafetensorsFile, path: String, heads: Int, dataset: Dataset, seed: UInt64,
-                source: SplitRecord? = nil) throws {
-        let model = try Transformer.importing(stateDict: file, heads: heads, source: path)
+    /// The model of a bare state dict (makemore.py's `model.pt`, a parameters-only safetensors
+    /// export; see `ImportedModel`) on `dataset`, whose vocabulary must have the weights' size
+    /// and whose words must fit the model's block. `step` starts at 0: a state dict records none.
+    public init(importing imported: ImportedModel, path: String, dataset: Dataset, seed: UInt64, source: SplitRecord? = nil) throws {
+        let model = imported.model
         guard model.vocabularySize == dataset.vocabulary.size else {
             throw MakemoreError("\(path): the weights have \(model.vocabularySize) tokens, the vocabulary of the given data has \(dataset.vocabulary.size)")
         }
         try Stage.checkFit(model, dataset, path: path)
+        switch model {
+        case let model as NeuralBigram: engine = NeuralBigramEngine(model: model, l2: 0.01, dataset: dataset)
+        case let model as MakemoreMLP: engine = SequenceEngine(model: model, dataset: dataset, configuration: StageConfiguration.makemoreMLP)
+        case let model as RNN: engine = SequenceEngine(model: model, dataset: dataset, configuration: StageConfiguration.rnn)
+        case let model as GRU: engine = SequenceEngine(model: model, dataset: dataset, configuration: StageConfiguration.gru)
+        case let model as BagOfWords: engine = SequenceEngine(model: model, dataset: dataset, configuration: StageConfiguration.bow)
+        case let model as Transformer: engine = SequenceEngine(model: model, dataset: dataset, configuration: StageConfiguration.transformer)
+        default: throw MakemoreError("\(path): a '\(type(of: model).kind)' model is not a stage")
+        }
         self.dataset = dataset
         self.source = source
         self.seed = seed
         step = 0
         generator = RandomGenerator(seed: seed)
-        engine = SequenceEngine(model: model, dataset: dataset, configuration: StageConfiguration.transformer)
     }
 
     /// Throws unless every word of `dataset` fits `model`'s block.

@@ -12,6 +12,8 @@ public enum StageConfiguration: Codable, Equatable, Sendable {
     case rnn(SequenceModelConfiguration)
     case gru(SequenceModelConfiguration)
     case transformer(TransformerConfiguration)
+    /// makemore.py's MLP: `n_embd`, `n_embd2` and the block size (its context).
+    case makemoreMLP(SequenceModelConfiguration)
 
     /// The stage this configures.
     public var kind: StageKind {
@@ -24,6 +26,7 @@ public enum StageConfiguration: Codable, Equatable, Sendable {
         case .rnn: .rnn
         case .gru: .gru
         case .transformer: .transformer
+        case .makemoreMLP: .makemoreMLP
         }
     }
 }

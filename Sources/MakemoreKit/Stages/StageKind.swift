@@ -1,10 +1,12 @@
 import Foundation
 
-/// The eight stages of the ladder, by the names the command line and checkpoints use.
+/// The stages of the ladder, and makemore.py's MLP, by the names the command line and checkpoints use.
 public enum StageKind: String, CaseIterable, Codable, Sendable {
     case bigram
     case neuralBigram = "neural-bigram"
     case mlp, wavenet, bow, rnn, gru, transformer
+    /// makemore.py's MLP (`MakemoreMLP`), not the lectures' `mlp`.
+    case makemoreMLP = "makemore-mlp"
 
     /// The model each stage builds by default (the sizes of the lectures and makemore.py; the
     /// transformer with dropout 0.1, as nanoGPT trains small models).
@@ -18,6 +20,7 @@ public enum StageKind: String, CaseIterable, Codable, Sendable {
         case .rnn: .rnn(SequenceModelConfiguration())
         case .gru: .gru(SequenceModelConfiguration())
         case .transformer: .transformer(TransformerConfiguration(dropout: 0.1))
+        case .makemoreMLP: .makemoreMLP(SequenceModelConfiguration())
         }
     }
 
@@ -29,7 +32,9 @@ public enum StageKind: String, CaseIterable, Codable, Sendable {
     /// GRU, 2.162 vs 2.185 BoW), each run to where its val loss stopped improving (the GRU
     /// overfits past ~20 000); the transformer for about two minutes on two cores. `threads`
     /// is one per core where a second core measurably helps (the transformer; gru 0.535 → 0.408
-    /// ms/step; rnn and bow gain nothing).
+    /// ms/step; rnn and bow gain nothing). makemore.py's MLP trains as makemore.py trains it:
+    /// AdamW lr 5e-4 constant, betas (0.9, 0.99), weight decay 0.01, batches of 32 words drawn
+    /// with replacement.
     public var defaultTraining: TrainingConfiguration {
         let cores = ProcessInfo.processInfo.activeProcessorCount
         var adamW = OptimizerConfiguration(kind: .adamw, weightDecay: 0.01)
@@ -47,6 +52,8 @@ public enum StageKind: String, CaseIterable, Codable, Sendable {
         case .bow, .rnn, .gru:
             return TrainingConfiguration(steps: self == .gru ? 20_000 : 50_000, learningRate: 3e-3, optimizer: adamW, schedule: .cosine,
                                          warmup: 200, batchSize: 32, threads: self == .gru ? cores : 1)
+        case .makemoreMLP:
+            return TrainingConfiguration(steps: 50_000, learningRate: 5e-4, optimizer: adamW, batchSize: 32)
         case .transformer:
             adamW.weightDecay = 0.1
             adamW.decaysMatricesOnly = true
@@ -56,5 +63,5 @@ public enum StageKind: String, CaseIterable, Codable, Sendable {
     }
 
     /// Whether the stage's words are whole sequences (block size, threads, sampling options).
-    public var isSequenceModel: Bool { [.bow, .rnn, .gru, .transformer].contains(self) }
+    public var isSequenceModel: Bool { [.bow, .rnn, .gru, .transformer, .makemoreMLP].contains(self) }
 }
