@@ -101,10 +101,15 @@ public struct ImportedModel {
         self.heads = headCount
     }
 
-    /// The model of `configuration` with the tensors of `file`, the causal masks it lacks filled
-    /// in; the tensors must be finite.
+    /// The model of `configuration` (validated first) with the tensors of `file`, the causal
+    /// masks it lacks filled in; the tensors must be finite.
     private static func build<M: TrainableModel>(_ type: M.Type, _ configuration: M.Configuration, _ file: SafetensorsFile,
                                                  _ source: String) throws -> M {
+        do {
+            try configuration.validate()
+        } catch let error as MakemoreError {
+            throw MakemoreError("\(source): \(error.message)")
+        }
         var generator = RandomGenerator(seed: 0)
         let model = M(configuration: configuration, using: &generator)
         var complete = file
