@@ -61,6 +61,10 @@ struct ParsedArguments: Sendable {
                 values[name] = inlineValue
             } else {
                 guard index < arguments.count else { throw UsageError("option '--\(name)' needs a value (\(option.value ?? ""))") }
+                // A value that looks like an option is the next option, not this one's value.
+                guard !arguments[index].hasPrefix("--") else {
+                    throw UsageError("option '--\(name)' needs a value (\(option.value ?? "")), got the option '\(arguments[index])'; write ./\(arguments[index]) for a file of that name")
+                }
                 values[name] = arguments[index]
                 index += 1
             }
@@ -79,17 +83,24 @@ struct ParsedArguments: Sendable {
     /// An integer option, checked against `range`.
     func int(_ name: String, in range: ClosedRange<Int> = Int.min...Int.max) throws -> Int? {
         guard let text = string(name) else { return nil }
-        guard let value = Int(text.replacingOccurrences(of: "_", with: "")) else {
+        let digits = text.replacingOccurrences(of: "_", with: "")
+        guard let value = Int(digits) else {
+            if !digits.isEmpty, digits.drop(while: { $0 == "-" || $0 == "+" }).allSatisfy { $0.isASCII && $0.isNumber } {
+                throw UsageError("option '--\(name)' is too large, got '\(text)'" + (range.upperBound < Int.max ? " (at most \(range.upperBound))" : ""))
+            }
             throw UsageError("option '--\(name)' expects a whole number, got '\(text)'")
         }
-        guard range.contains(value) else { throw UsageError("option '--\(name)' must be in \(describe(range)), got \(value)") }
+        guard range.contains(value) else { throw UsageError("option '--\(name)' must be \(describe(range)), got \(value)") }
         return value
     }
 
     /// A seed: any non-negative 64-bit integer.
     func seed(_ name: String) throws -> UInt64? {
         guard let text = string(name) else { return nil }
-        guard let value = UInt64(text) else { throw UsageError("option '--\(name)' expects a non-negative whole number, got '\(text)'") }
+        guard let value = UInt64(text) else {
+            if text.count > 1, text.allSatisfy { $0.isASCII && $0.isNumber } { throw UsageError("option '--\(name)' is too large (at most \(UInt64.max)), got '\(text)'") }
+            throw UsageError("option '--\(name)' expects a non-negative whole number, got '\(text)'")
+        }
         return value
     }
 
@@ -118,7 +129,7 @@ struct ParsedArguments: Sendable {
     }
 
     private func describe(_ range: ClosedRange<Int>) -> String {
-        range.upperBound == Int.max ? "\(range.lowerBound) or more" : "\(range.lowerBound)...\(range.upperBound)"
+        range.upperBound == Int.max ? "\(range.lowerBound) or more" : "in \(range.lowerBound)...\(range.upperBound)"
     }
 }
 

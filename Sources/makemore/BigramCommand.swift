@@ -9,6 +9,7 @@ enum BigramCommand: Subcommand {
         Option("smoothing", value: "S", default: "1", "pseudo-count added to every pair (0: unseen pairs get probability 0)"),
         Option("plot", value: "FILE.svg", "write the count matrix as an SVG heatmap"),
         Option(flag: "show-counts", "print the 20 most frequent pairs"),
+        Option(flag: "quiet", "accepted as every stage does (counting shows no progress)"),
     ]
 
     struct Options {
@@ -24,6 +25,7 @@ enum BigramCommand: Subcommand {
     }
 
     static func run(_ options: Options) throws {
+        try StageRunner.checkOutputs(options.request, more: [("plot", options.plot)])
         let (stage, report) = try StageRunner.run(options.request)
         guard let model = stage.model as? CountBigram else { return }
         let vocabulary = stage.dataset.vocabulary

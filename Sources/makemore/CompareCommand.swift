@@ -45,7 +45,8 @@ enum CompareCommand: Subcommand {
     }
 
     static func parse(_ arguments: ParsedArguments) throws -> Options {
-        let names = arguments.string("stages")?.split(separator: ",").map(String.init) ?? ladder.map(\.kind.rawValue)
+        let names = arguments.string("stages")?.split(separator: ",", omittingEmptySubsequences: false).map(String.init) ?? ladder.map(\.kind.rawValue)
+        guard !names.contains("") else { throw UsageError("--stages needs comma-separated stage names (known: \(ladder.map(\.kind.rawValue).joined(separator: ", "))), got '\(arguments.string("stages") ?? "")'") }
         let rungs = try names.map { name in
             guard let rung = ladder.first(where: { $0.kind.rawValue == name }) else {
                 throw UsageError("unknown stage '\(name)' in --stages (known: \(ladder.map(\.kind.rawValue).joined(separator: ", ")))")
@@ -58,6 +59,15 @@ enum CompareCommand: Subcommand {
 
     static func run(_ options: Options) throws {
         let clock = ContinuousClock.now
+        if let out = options.out {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: out, isDirectory: &isDirectory), !isDirectory.boolValue {
+                throw UsageError("--out: \(out): is a file, not a directory")
+            }
+            try OutputChecks.checkDirectory("out", out)
+            try OutputChecks.check(["compare.md", "compare.json", "val_nll.svg"].map { ("out", (out as NSString).appendingPathComponent($0)) },
+                                   inputs: OutputChecks.inputs(options.data))
+        }
         let dataset = try Dataset(split: options.data.split())
         var results: [JSONValue] = []
         for rung in options.rungs {
@@ -79,7 +89,11 @@ enum CompareCommand: Subcommand {
             ("stages", .array(results)),
         ])
         if let out = options.out {
-            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+            do {
+                try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+            } catch {
+                throw MakemoreError("\(out): cannot create the directory (\(SystemError.describe(error)))")
+            }
             try AtomicFile.write(table + "\n\n" + sampleLines(results).map { "- " + $0 }.joined(separator: "\n") + "\n", to: out + "/compare.md")
             try AtomicFile.write(summary.serialized + "\n", to: out + "/compare.json")
             let bars = results.map { ($0["model"]?.stringValue ?? "?", $0["loss"]?["val"]?.doubleValue ?? .nan) }

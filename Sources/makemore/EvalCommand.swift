@@ -32,7 +32,7 @@ enum EvalCommand: Subcommand {
     static func run(_ options: Options) throws {
         let loaded = try LoadedModel(path: options.load, input: options.input, splitDirectory: options.splitDirectory, heads: options.heads)
         let dataset = try Dataset(split: loaded.split(), vocabulary: loaded.vocabulary)
-        let results = options.splits.map { (name: $0, result: Evaluator.evaluate(loaded.model, words: dataset[$0])) }
+        let results = try options.splits.map { (name: $0, result: try Evaluator.evaluate(loaded.model, words: dataset[$0])?.checked(split: $0.rawValue)) }
         if options.json {
             func bySplit(_ value: (NLLResult) -> JSONValue) -> JSONValue {
                 .object(results.map { ($0.name.rawValue, $0.result.map(value) ?? .null) })

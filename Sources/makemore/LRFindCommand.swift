@@ -6,7 +6,7 @@ enum LRFindCommand: Subcommand {
     static let name = "lr-find"
     static let summary = "sweep the learning rate exponentially over a short run and suggest one (stage: mlp)"
     static let stages = ["mlp"]
-    static let options = StageOptions.common.filter { $0.name != "samples" }
+    static let options = StageOptions.common.filter { !["samples", "save", "load"].contains($0.name) }
         + [
             Option("lr-min", value: "RATE", default: "0.001", "first learning rate of the sweep"),
             Option("lr-max", value: "RATE", default: "1", "last learning rate of the sweep"),
@@ -38,6 +38,7 @@ enum LRFindCommand: Subcommand {
     }
 
     static func run(_ options: Options) throws {
+        try OutputChecks.check([("plot", options.plot)], inputs: OutputChecks.inputs(options.data))
         let stage = try Stage(.mlp(options.configuration), dataset: Dataset(split: options.data.split()), seed: options.data.seed)
         let finder = options.finder
         let sweep = try stage.findLearningRate(finder, training: options.training)

@@ -51,6 +51,9 @@ enum SampleCommand: Subcommand {
             throw UsageError(error.message)
         }
         let model = loaded.model
+        if let limit = model.maximumWordLength, prefix.count >= limit {
+            throw UsageError("--prefix is \(prefix.count) characters; at most \(limit - 1) fit block size \(limit + 1)")
+        }
         let split: DatasetSplit?
         do {
             split = try loaded.split()
@@ -74,8 +77,9 @@ enum SampleCommand: Subcommand {
                                     ("new", sets == nil ? .null : .integer(newCount))]).serialized)
             return
         }
-        let width = words.map(\.count).max() ?? 0
-        for (word, tag) in zip(words, tags) { print(word.padding(toLength: width + 2, withPad: " ", startingAt: 0) + tag) }
+        let shown = words.map(StageReport.shown)
+        let width = shown.map(\.count).max() ?? 0
+        for (word, tag) in zip(shown, tags) { print(word.padding(toLength: width + 2, withPad: " ", startingAt: 0) + tag) }
         if sets != nil { print("\(newCount) of \(words.count) are new") }
     }
 }

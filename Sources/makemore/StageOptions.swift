@@ -15,7 +15,7 @@ struct DataOptions {
     static let options: [Option] = {
         let d = DataOptions()
         return [
-            Option("input", value: "FILE", default: d.input, "word list, UTF-8, one word per line"),
+            Option("input", value: "FILE", default: d.input, "word list, UTF-8, one word per line (a file, a pipe, or - for standard input)"),
             Option("split-dir", value: "DIR", "use DIR/train.txt, val.txt, test.txt as the split instead of --input"),
             Option("seed", value: "N", default: String(d.seed), "seed for the split, initialisation, batches and sampling"),
             Option("val-fraction", value: "F", default: String(d.valFraction), "share of words held out for validation"),
@@ -41,7 +41,8 @@ struct DataOptions {
     /// The split asked for: `--split-dir` as-is, or `--input` shuffled and cut.
     func split() throws -> DatasetSplit {
         if let splitDirectory { return try DatasetSplit(directory: splitDirectory) }
-        return try DatasetSplit(shuffling: WordList.load(path: input), seed: seed, valFraction: valFraction, testFraction: testFraction)
+        return try DatasetSplit(shuffling: WordList.load(path: input), seed: seed, valFraction: valFraction, testFraction: testFraction,
+                                source: WordList.displayName(input))
     }
 
     /// How the split was made, for checkpoints (paths made absolute).
@@ -49,7 +50,8 @@ struct DataOptions {
         func absolute(_ path: String) -> String {
             path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
         }
-        return SplitRecord(input: splitDirectory == nil ? absolute(input) : nil, directory: splitDirectory.map(absolute), seed: seed,
+        // Standard input cannot be read again: such a checkpoint records no word list.
+        return SplitRecord(input: splitDirectory == nil && input != WordList.standardInput ? absolute(input) : nil, directory: splitDirectory.map(absolute), seed: seed,
                            valFraction: valFraction, testFraction: testFraction)
     }
 }

@@ -30,10 +30,16 @@ enum StageRunner {
     /// (compare's shared split).
     static func run(_ request: StageRequest, dataset: Dataset? = nil) throws -> (Stage, StageReport) {
         let clock = ContinuousClock.now
+        try checkOutputs(request)
         let stage = try makeStage(request, dataset: dataset)
         var sampling: SamplingOptions?
         if request.kind.isSequenceModel {
-            let options = try stage.samplingOptions(temperature: request.temperature, topK: request.topK, prefix: request.prefix)
+            let options: SamplingOptions
+            do {
+                options = try stage.samplingOptions(temperature: request.temperature, topK: request.topK, prefix: request.prefix)
+            } catch let error as MakemoreError {
+                throw UsageError(error.message)
+            }
             if let limit = stage.maximumWordLength, options.prefix.count >= limit {
                 throw UsageError("--prefix is \(options.prefix.count) characters; at most \(limit - 1) fit block size \(limit + 1)")
             }
@@ -59,6 +65,13 @@ enum StageRunner {
         report.extra += request.extra
         report.seconds = (ContinuousClock.now - clock).seconds
         return (stage, report)
+    }
+
+    /// Every output `request` names, checked before any data is loaded.
+    static func checkOutputs(_ request: StageRequest, more: [(flag: String, path: String?)] = []) throws {
+        try OutputChecks.check([("save", request.output.save), ("log", request.training?.log), ("plot-loss", request.training?.plotLoss)] + more,
+                               inputs: OutputChecks.inputs(request.data, load: request.output.load))
+        try OutputChecks.checkDirectory("plot-diagnostics", request.diagnostics?.plotDirectory)
     }
 
     /// A fresh stage on the requested data, or the `--load`ed one.

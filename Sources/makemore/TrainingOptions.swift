@@ -87,7 +87,7 @@ struct DiagnosticsOptions {
 
     init(_ arguments: ParsedArguments, steps: Int) throws {
         plotDirectory = arguments.string("plot-diagnostics")
-        if arguments.flag("diagnose") || plotDirectory != nil {
+        if arguments.flag("diagnose") || plotDirectory != nil || arguments.given("diagnose-every") {
             every = try arguments.int("diagnose-every", in: 1...Int.max) ?? max(1, steps / 10)
         }
     }

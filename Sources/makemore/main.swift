@@ -58,6 +58,6 @@ do {
     printError("makemore \(command.name): error: \(error.message)")
     exit(1)
 } catch {
-    printError("makemore \(command.name): error: \(error)")
+    printError("makemore \(command.name): error: \(SystemError.describe(error))")
     exit(1)
 }

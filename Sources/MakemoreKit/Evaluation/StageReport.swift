@@ -81,6 +81,10 @@ public struct StageReport: Sendable {
         return .object(members + extra)
     }
 
+    /// A sampled word as text shows it: the empty word (the model ended at once) as `(empty)`,
+    /// so it is never a blank line. JSON keeps it as "".
+    public static func shown(_ word: String) -> String { word.isEmpty ? "(empty)" : word }
+
     /// The text form: sizes, losses, training figures, notes, samples, time.
     public var text: String {
         let sizes = SplitName.allCases.map { "\($0.rawValue) \(splitSizes[$0] ?? 0)" }.joined(separator: ", ")
@@ -95,7 +99,7 @@ public struct StageReport: Sendable {
         if let emaDecay { lines.append("evaluated the exponential moving average of the weights (decay \(emaDecay))") }
         if let best { lines.append(String(format: "kept the state of step %d (best val loss %.4f)", best.step, best.loss)) }
         lines += notes
-        if !samples.isEmpty { lines += ["samples:"] + samples.map { "  \($0)" } }
+        if !samples.isEmpty { lines += ["samples:"] + samples.map { "  " + StageReport.shown($0) } }
         lines.append(String(format: "done in %.2f s", seconds))
         return lines.joined(separator: "\n")
     }

@@ -11,6 +11,9 @@ public protocol CheckpointableModel: LanguageModel, SendableMetatype {
     /// Values in the state dict (parameters and buffers) of the model of `configuration` over
     /// `vocabularySize` tokens, computed without building it (see `ModelFootprint.swift`).
     static func stateElementCount(configuration: Configuration, vocabularySize: Int) -> Double
+    /// Values kept per row of a training batch (window or token position): activations, their
+    /// gradients and what backward saves, summed over the layers; an upper estimate.
+    static func activationElementsPerRow(configuration: Configuration, vocabularySize: Int) -> Double
     /// The model described by `configuration` with the tensors of `file` (validated first).
     static func restore(configuration: Configuration, vocabularySize: Int, from file: SafetensorsFile, source: String) throws -> Self
 }

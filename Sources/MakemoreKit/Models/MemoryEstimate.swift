@@ -1,7 +1,7 @@
 import Foundation
 
 /// The memory a training run needs, estimated from its configuration before anything is
-/// allocated (see `ModelFootprint`), so that a run which cannot fit is refused with one line
+/// allocated (see `ModelFootprint.swift`), so that a run which cannot fit is refused with one line
 /// instead of being killed, or aborting, part-way.
 ///
 /// Counted, in 4-byte values: the parameters and buffers, their gradients, AdamW's two moments,
@@ -17,7 +17,7 @@ public struct MemoryEstimate: Sendable, Equatable {
 
     /// The estimate for a model of type `M` with `configuration` over `vocabularySize` tokens,
     /// training on `rowsPerStep` rows (windows, or token positions of whole words) per step.
-    public init<M: ModelFootprint>(_ type: M.Type, configuration: M.Configuration, vocabularySize: Int, rowsPerStep: Int, copies: Int = 1) {
+    public init<M: CheckpointableModel>(_ type: M.Type, configuration: M.Configuration, vocabularySize: Int, rowsPerStep: Int, copies: Int = 1) {
         stateElements = M.stateElementCount(configuration: configuration, vocabularySize: vocabularySize)
         activationElements = Double(rowsPerStep) * M.activationElementsPerRow(configuration: configuration, vocabularySize: vocabularySize)
         self.copies = copies

@@ -1,17 +1,11 @@
 import Foundation
 
-/// How much memory a model of a configuration takes, computed from the configuration alone so
-/// that what cannot fit is refused before anything is allocated: the exact number of values in
-/// its state dict (checked against a checkpoint's tensors before the model is built), and an
-/// estimate of the activations one row of a batch keeps for the backward pass.
-///
-/// Counts are `Double`s: a hostile configuration (hidden size 10¹², say) must give a huge
-/// number, never an overflow trap.
-public protocol ModelFootprint: CheckpointableModel {
-    /// Values kept per row of a training batch (window or token position): activations, their
-    /// gradients and what backward saves, summed over the layers; an upper estimate.
-    static func activationElementsPerRow(configuration: Configuration, vocabularySize: Int) -> Double
-}
+// How much memory a model of a configuration takes (`CheckpointableModel`'s size
+// requirements), computed from the configuration alone so that what cannot fit is refused
+// before anything is allocated: the exact number of values in its state dict (checked against a
+// checkpoint's tensors before the model is built), and an estimate of the activations one row of
+// a batch keeps for the backward pass. Counts are `Double`s: a hostile configuration (hidden
+// size 10¹², say) must give a huge number, never an overflow trap.
 
 /// Values of a Linear `inputs` → `outputs` (weight, plus bias).
 private func linear(_ inputs: Double, _ outputs: Double, bias: Bool = true) -> Double {
@@ -23,17 +17,17 @@ extension Int {
     fileprivate var real: Double { Double(self) }
 }
 
-extension CountBigram: ModelFootprint {
+extension CountBigram {
     public static func stateElementCount(configuration: Configuration, vocabularySize v: Int) -> Double { Double(v) * Double(v) }
     public static func activationElementsPerRow(configuration: Configuration, vocabularySize v: Int) -> Double { Double(v) }
 }
 
-extension NeuralBigram: ModelFootprint {
+extension NeuralBigram {
     public static func stateElementCount(configuration: Configuration, vocabularySize v: Int) -> Double { Double(v) * Double(v) }
     public static func activationElementsPerRow(configuration: Configuration, vocabularySize v: Int) -> Double { 4 * Double(v) }
 }
 
-extension MLP: ModelFootprint {
+extension MLP {
     public static func stateElementCount(configuration c: MLPConfiguration, vocabularySize v: Int) -> Double {
         let first = linear(c.contextLength.real * c.embeddingDimensions.real, c.hiddenSize.real, bias: !c.batchNorm)
         let next = linear(c.hiddenSize.real, c.hiddenSize.real, bias: !c.batchNorm)
@@ -48,7 +42,7 @@ extension MLP: ModelFootprint {
     }
 }
 
-extension WaveNet: ModelFootprint {
+extension WaveNet {
     public static func stateElementCount(configuration c: WaveNetConfiguration, vocabularySize v: Int) -> Double {
         var total = v.real * c.embeddingDimensions.real
         var width = c.embeddingDimensions.real
@@ -65,7 +59,7 @@ extension WaveNet: ModelFootprint {
     }
 }
 
-extension RecurrentLanguageModel: ModelFootprint {
+extension RecurrentLanguageModel {
     public static func stateElementCount(configuration c: SequenceModelConfiguration, vocabularySize v: Int) -> Double {
         let gates = Double(Cell.self == GRUCell.self ? 3 : 1)
         return Double(c.hidden) + Double(v) * Double(c.embedding) + gates * linear(c.embedding.real + c.hidden.real, c.hidden.real) + linear(c.hidden.real, v.real)
@@ -76,7 +70,7 @@ extension RecurrentLanguageModel: ModelFootprint {
     }
 }
 
-extension BagOfWords: ModelFootprint {
+extension BagOfWords {
     public static func stateElementCount(configuration c: SequenceModelConfiguration, vocabularySize v: Int) -> Double {
         let t = Double(c.blockSize)
         return (v.real + t) * c.embedding.real + linear(c.embedding.real, c.hidden.real) + linear(c.hidden.real, c.embedding.real) + t * t
@@ -88,7 +82,7 @@ extension BagOfWords: ModelFootprint {
     }
 }
 
-extension MakemoreMLP: ModelFootprint {
+extension MakemoreMLP {
     public static func stateElementCount(configuration c: SequenceModelConfiguration, vocabularySize v: Int) -> Double {
         (v.real + 1) * c.embedding.real + linear(c.blockSize.real * c.embedding.real, c.hidden.real) + linear(c.hidden.real, v.real)
     }
@@ -98,7 +92,7 @@ extension MakemoreMLP: ModelFootprint {
     }
 }
 
-extension Transformer: ModelFootprint {
+extension Transformer {
     public static func stateElementCount(configuration c: TransformerConfiguration, vocabularySize v: Int) -> Double {
         let channels = c.embedding.real, t = c.blockSize.real
         let block = 4 * channels + linear(channels, 3 * channels) + linear(channels, channels)

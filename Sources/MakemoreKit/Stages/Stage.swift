@@ -1,3 +1,5 @@
+import Foundation
+
 /// One stage of the ladder as a Swift value: a model built from a typed configuration (or a
 /// checkpoint) on a dataset, trained, evaluated with the one evaluator, sampled with the one
 /// sampler, saved and reported. Everything `makemore <stage>` and `makemore compare` do goes
@@ -52,14 +54,17 @@ public final class Stage {
         case .neuralBigram(let l2):
             engine = NeuralBigramEngine(model: NeuralBigram(vocabularySize: v, using: &generator), l2: l2, dataset: dataset)
         case .mlp(let c):
+            try Stage.checkBuildable(MLP.self, c, vocabularySize: v)
             engine = WindowNetworkEngine(model: MLP(configuration: c, vocabularySize: v, using: &generator), dataset: dataset, configuration: StageConfiguration.mlp)
         case .wavenet(let c):
             guard WaveNetConfiguration.isValidContextLength(c.contextLength) else {
                 throw MakemoreError("the WaveNet's context must be a power of two (2, 4, 8, 16, …), got \(c.contextLength)")
             }
+            try Stage.checkBuildable(WaveNet.self, c, vocabularySize: v)
             engine = WindowNetworkEngine(model: WaveNet(configuration: c, vocabularySize: v, using: &generator), dataset: dataset, configuration: StageConfiguration.wavenet)
         case .bow(var c), .rnn(var c), .gru(var c), .makemoreMLP(var c):
             c.blockSize = try blockSize(c.blockSize)
+            try Stage.checkBuildable(GRU.self, c, vocabularySize: v)
             switch configuration.kind {
             case .makemoreMLP:
                 engine = SequenceEngine(model: MakemoreMLP(configuration: c, vocabularySize: v, using: &generator), dataset: dataset,
@@ -73,6 +78,7 @@ public final class Stage {
             guard c.heads > 0, c.embedding % c.heads == 0 else {
                 throw MakemoreError("the transformer's embedding \(c.embedding) must be divisible by its heads \(c.heads)")
             }
+            try Stage.checkBuildable(Transformer.self, c, vocabularySize: v)
             engine = SequenceEngine(model: Transformer(configuration: c, vocabularySize: v, using: &generator), dataset: dataset, configuration: StageConfiguration.transformer)
         }
         self.generator = generator
@@ -142,6 +148,33 @@ public final class Stage {
         generator = RandomGenerator(seed: seed)
     }
 
+    /// The memory `training` needs with this model: the batch's rows are windows, or token
+    /// positions of whole words (block size each); a full batch is the whole training set.
+    private func memoryEstimate(_ training: TrainingConfiguration) -> MemoryEstimate? {
+        guard kind != .bigram else { return nil }
+        func estimate<M: CheckpointableModel>(_ model: M) -> MemoryEstimate {
+            let rows: Int
+            if let limit = model.maximumWordLength {
+                rows = (training.batchSize ?? dataset.train.count).multipliedReportingOverflow(by: limit + 1).partialValue
+            } else {
+                rows = training.batchSize ?? dataset.train.reduce(0) { $0 + $1.count + 1 }
+            }
+            return MemoryEstimate(M.self, configuration: model.configuration, vocabularySize: model.vocabularySize, rowsPerStep: rows,
+                                  copies: training.threads)
+        }
+        return estimate(engine.trainedModel)
+    }
+
+    /// Throws unless `configuration` over `vocabularySize` tokens is valid and the model fits in
+    /// memory, before it is built.
+    private static func checkBuildable<M: CheckpointableModel>(_ type: M.Type, _ configuration: M.Configuration, vocabularySize: Int) throws
+    where M.Configuration: ModelConfiguration {
+        var configuration = configuration
+        configuration.vocabularySize = vocabularySize
+        try configuration.validate()
+        try MemoryEstimate(M.self, configuration: configuration, vocabularySize: vocabularySize, rowsPerStep: 0).check()
+    }
+
     /// Throws unless every word of `dataset` fits `model`'s block.
     private static func checkFit(_ model: some LanguageModel, _ dataset: Dataset, path: String) throws {
         guard let limit = model.maximumWordLength, limit < dataset.longestWord else { return }
@@ -177,6 +210,10 @@ public final class Stage {
         var loop = TrainingLoop(steps: training.steps, learningRate: training.learningRate, schedule: training.learningRateSchedule,
                                 evaluateEvery: training.evaluateEvery)
         loop.shouldStop = { interrupt?.isRequested == true || Task.isCancelled }
+        try memoryEstimate(training)?.check()
+        // Ten times the uniform baseline, checked once the warm-up (at least 100 steps, and
+        // always the last step) is over: a loss still that high has diverged.
+        loop.divergence = (10 * Float(log(Double(dataset.vocabulary.size))), min(max(training.warmup, 100), training.steps))
         loop.onEvent = onEvent
         let history = try engine.train(training, loop: loop, using: &generator) ?? TrainingHistory()
         if kind != .bigram {

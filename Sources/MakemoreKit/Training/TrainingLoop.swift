@@ -32,6 +32,9 @@ public struct TrainingLoop {
     /// Asked before every step: true ends the run cleanly after the steps taken so far (Ctrl-C,
     /// a cancelled task).
     public var shouldStop: (() -> Bool)?
+    /// A loss above `loss` once `afterSteps` steps have run (the warm-up, when an initialisation
+    /// may start high) counts as divergence, like NaN: the run throws.
+    public var divergence: (loss: Float, afterSteps: Int)?
     /// Receives every step's progress and every evaluation.
     public var onEvent: ((TrainingEvent) -> Void)?
     /// When set, this model's state at the evaluation with the lowest validation loss is restored
@@ -82,7 +85,11 @@ public struct TrainingLoop {
             let rate = schedule.rate(at: index, base: learningRate)
             let loss = step(learningRate: rate, using: &generator)
             guard loss.isFinite else {
-                throw MakemoreError("training diverged at step \(index + 1) (loss \(loss)); try a lower --lr")
+                throw MakemoreError("training diverged at step \(index + 1) (loss \(loss.isNaN ? "NaN" : "infinite")); try a lower --lr")
+            }
+            if let divergence, index + 1 >= divergence.afterSteps, loss > divergence.loss {
+                throw MakemoreError(String(format: "training diverged at step %d (loss %.4g, far above %.4g, ten times the uniform ln V); try a lower --lr",
+                                           index + 1, loss, divergence.loss))
             }
             trainTime += ContinuousClock.now - started
             afterStep?(index)

@@ -1,0 +1,42 @@
+import Foundation
+import MakemoreKit
+
+/// The output paths of a command, checked before any data is loaded so that a run that could
+/// not write its result fails at once and writes nothing (exit 64, one line naming the flag).
+enum OutputChecks {
+    /// Throws a `UsageError` for the first `(flag, path)` output that cannot be written or is
+    /// one of `inputs`; nil paths (options not given) are skipped.
+    static func check(_ outputs: [(flag: String, path: String?)], inputs: [String]) throws {
+        for case let (flag, path?) in outputs {
+            do {
+                try OutputPath.validate(path, inputs: inputs)
+            } catch let error as MakemoreError {
+                throw UsageError("--\(flag): \(error.message)")
+            }
+        }
+    }
+
+    /// Throws a `UsageError` unless the directory `path` (given with `--flag`) exists or can be
+    /// created: its nearest existing ancestor must be a writable directory.
+    static func checkDirectory(_ flag: String, _ path: String?) throws {
+        guard var directory = path else { return }
+        var isDirectory: ObjCBool = false
+        while !FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) {
+            let parent = (directory as NSString).deletingLastPathComponent
+            if parent.isEmpty || parent == directory { directory = "."; break }
+            directory = parent
+        }
+        do {
+            try OutputPath.validateDirectory(directory, for: directory == path ? nil : path)
+        } catch let error as MakemoreError {
+            throw UsageError("--\(flag): \(error.message)")
+        }
+    }
+
+    /// The files `data` reads (the word list, or the split directory's three files) plus `load`.
+    static func inputs(_ data: DataOptions, load: String? = nil) -> [String] {
+        let files = data.splitDirectory.map { directory in SplitName.allCases.map { (directory as NSString).appendingPathComponent("\($0.rawValue).txt") } }
+            ?? [data.input]
+        return files + (load.map { [$0] } ?? [])
+    }
+}
