@@ -65,8 +65,7 @@ enum CompareCommand: Subcommand {
                 throw UsageError("--out: \(out): is a file, not a directory")
             }
             try OutputChecks.checkDirectory("out", out)
-            try OutputChecks.check(["compare.md", "compare.json", "val_nll.svg"].map { ("out", (out as NSString).appendingPathComponent($0)) },
-                                   inputs: OutputChecks.inputs(options.data))
+            try OutputChecks.checkFiles("out", in: out, ["compare.md", "compare.json", "val_nll.svg"], inputs: OutputChecks.inputs(options.data))
         }
         let dataset = try Dataset(split: options.data.split())
         var results: [JSONValue] = []

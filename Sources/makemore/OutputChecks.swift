@@ -33,6 +33,14 @@ enum OutputChecks {
         }
     }
 
+    /// Checks the files `names` would take in the output directory `directory` (given with
+    /// `--flag`), when it exists already (a directory still to be created holds no input).
+    static func checkFiles(_ flag: String, in directory: String, _ names: [String], inputs: [String]) throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else { return }
+        try check(names.map { (flag, (directory as NSString).appendingPathComponent($0)) }, inputs: inputs)
+    }
+
     /// The files `data` reads (the word list, or the split directory's three files) plus `load`.
     static func inputs(_ data: DataOptions, load: String? = nil) -> [String] {
         let files = data.splitDirectory.map { directory in SplitName.allCases.map { (directory as NSString).appendingPathComponent("\($0.rawValue).txt") } }
