@@ -85,7 +85,7 @@ struct ParsedArguments: Sendable {
         guard let text = string(name) else { return nil }
         let digits = text.replacingOccurrences(of: "_", with: "")
         guard let value = Int(digits) else {
-            if !digits.isEmpty, digits.drop(while: { $0 == "-" || $0 == "+" }).allSatisfy { $0.isASCII && $0.isNumber } {
+            if !digits.isEmpty, digits.drop(while: { $0 == "-" || $0 == "+" }).allSatisfy({ $0.isASCII && $0.isNumber }) {
                 throw UsageError("option '--\(name)' is too large, got '\(text)'" + (range.upperBound < Int.max ? " (at most \(range.upperBound))" : ""))
             }
             throw UsageError("option '--\(name)' expects a whole number, got '\(text)'")
@@ -98,7 +98,7 @@ struct ParsedArguments: Sendable {
     func seed(_ name: String) throws -> UInt64? {
         guard let text = string(name) else { return nil }
         guard let value = UInt64(text) else {
-            if text.count > 1, text.allSatisfy { $0.isASCII && $0.isNumber } { throw UsageError("option '--\(name)' is too large (at most \(UInt64.max)), got '\(text)'") }
+            if text.count > 1, text.allSatisfy({ $0.isASCII && $0.isNumber }) { throw UsageError("option '--\(name)' is too large (at most \(UInt64.max)), got '\(text)'") }
             throw UsageError("option '--\(name)' expects a non-negative whole number, got '\(text)'")
         }
         return value
