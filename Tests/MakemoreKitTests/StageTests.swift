@@ -86,6 +86,20 @@ import Testing
         #expect(history.interrupted && history.steps == 10 && stage.step == history.best?.step)
     }
 
+    /// A window network takes diagnostics when asked: after the first step, every `every`
+    /// steps and after the last, as events and on the stage; other stages take none.
+    @Test func diagnosticsOfAWindowNetwork() throws {
+        let stage = try Stage(.mlp(MLPConfiguration()), dataset: Self.dataset(), seed: 5)
+        var training = Self.training
+        training.diagnosticsEvery = 5
+        var seen: [Int] = []
+        try stage.train(training) { if case .diagnostics(let snapshot) = $0 { seen.append(snapshot.step) } }
+        #expect(seen == [1, 5, 10, 12] && stage.diagnostics?.snapshots.map(\.step) == seen)
+        let rnn = try Stage(.rnn(SequenceModelConfiguration(embedding: 8, hidden: 8)), dataset: Self.dataset(), seed: 5)
+        try rnn.train(training)
+        #expect(rnn.diagnostics == nil)
+    }
+
     @Test func theAsyncStreamReportsEveryEventAndEndsWithTheHistory() async throws {
         let stage = try Stage(.rnn(SequenceModelConfiguration(embedding: 8, hidden: 8)), dataset: Self.dataset(), seed: 5)
         var steps = 0

@@ -13,6 +13,7 @@ final class CountBigramEngine: StageEngine {
     var trainedModel: any CheckpointableModel { model }
     var inference: any LanguageModel { model }
     var parameterCount: Int { model.counts.count }
+    var trains: Bool { false }
 
     func makeStep(_ training: TrainingConfiguration, using generator: inout RandomGenerator) throws -> TrainingStep {
         throw MakemoreError("the count bigram is fitted in closed form; it has no training step")

@@ -195,9 +195,7 @@ public final class Stage {
     /// The most tokens a sampled word may have, for sequence models (block size − 1).
     public var maximumWordLength: Int? { engine.inference.maximumWordLength }
     /// The training diagnostics of the last run of a window network, if it took any.
-    public var diagnostics: TrainingDiagnostics? {
-        (engine as? WindowNetworkEngine<MLP>)?.diagnostics ?? (engine as? WindowNetworkEngine<WaveNet>)?.diagnostics
-    }
+    public var diagnostics: TrainingDiagnostics? { engine.diagnostics }
 
     /// Trains the model as `training` says (the count bigram, fitted when built, ignores it) and
     /// returns the run's history; the model ends with the state the run selected (the best
@@ -216,7 +214,7 @@ public final class Stage {
         loop.divergence = (10 * Float(log(Double(dataset.vocabulary.size))), min(max(training.warmup, 100), training.steps))
         loop.onEvent = onEvent
         let history = try engine.train(training, loop: loop, using: &generator) ?? TrainingHistory()
-        if kind != .bigram {
+        if engine.trains {
             self.history = history
             self.training = training
             step += history.best?.step ?? history.steps
@@ -281,7 +279,7 @@ public final class Stage {
         let losses = Dictionary(uniqueKeysWithValues: try SplitName.allCases.map { ($0, try evaluate($0)?.checked(split: $0.rawValue)) })
         var report = StageReport(model: kind.rawValue, parameters: parameterCount, dataset: dataset, losses: losses,
                                  samples: try sample(count: samples, options: options))
-        if kind != .bigram {
+        if engine.trains {
             let history = history ?? TrainingHistory()
             report.record(history)
             if history.steps > 0, let training, training.batchSize != nil { report.sampling = training.sampling }

@@ -8,6 +8,10 @@ protocol StageEngine: AnyObject {
     var inference: any LanguageModel { get }
     /// Learned numbers of the trained model.
     var parameterCount: Int { get }
+    /// Whether the stage trains (all but the count bigram).
+    var trains: Bool { get }
+    /// The training diagnostics of the last run, for the stages that take them.
+    var diagnostics: TrainingDiagnostics? { get }
     /// The optimisation step `training` describes for this model (its optimizer, moving average
     /// and batches), drawing any new model copies from `generator`.
     func makeStep(_ training: TrainingConfiguration, using generator: inout RandomGenerator) throws -> TrainingStep
@@ -21,10 +25,11 @@ protocol StageEngine: AnyObject {
 }
 
 extension StageEngine {
-    var vocabularySize: Int { inference.vocabularySize }
+    var trains: Bool { true }
+    var diagnostics: TrainingDiagnostics? { nil }
 }
 
-/// A training loop's stop and moving average set up for `optimizer` as `training` asks.
+/// The moving average of `optimizer`'s parameters that `training` asks for, if any.
 func movingAverage(_ training: TrainingConfiguration, optimizer: Optimizer) -> ExponentialMovingAverage? {
     training.ema.map { ExponentialMovingAverage(parameters: optimizer.parameters, decay: $0) }
 }
