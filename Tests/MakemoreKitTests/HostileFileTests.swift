@@ -49,6 +49,16 @@ import Testing
         #expect(Self.kind(fifo) == S_IFIFO)
     }
 
+    @Test func aDescriptorLinkIsWrittenThroughTheProcesssOwnDescriptor() throws {
+        let pipe = Pipe()
+        try AtomicFile.write("first\n", to: "/dev/fd/\(pipe.fileHandleForWriting.fileDescriptor)")
+        try AtomicFile.write("second\n", to: "/proc/self/fd/\(pipe.fileHandleForWriting.fileDescriptor)")
+        try pipe.fileHandleForWriting.close()
+        #expect(String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) == "first\nsecond\n")
+        #expect(AtomicFile.descriptor(named: "/dev/stdout") == 1 && AtomicFile.descriptor(named: "/dev/stderr") == 2)
+        #expect(AtomicFile.descriptor(named: "/dev/null") == nil)
+    }
+
     @Test func aDirectoryOrAMissingDirectoryIsRefusedAndNothingIsLeftBehind() throws {
         let directory = try Self.directory()
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -9,8 +9,9 @@ import Foundation
 /// - a symbolic link: the file it points to (followed to the end) is replaced atomically, beside
 ///   itself, so the link survives and still points there.
 /// - a character device or a pipe (`/dev/stdout`, `/dev/null`, a FIFO), and any path under
-///   `/dev/` or `/proc/` (descriptor links such as `/dev/fd/1`): written through in place, never
-///   replaced; a failing device (`/dev/full`) is an error.
+///   `/dev/` or `/proc/` (descriptor links such as `/dev/fd/1`, written through this process's
+///   own descriptor): written through in place, never replaced; a failing device (`/dev/full`)
+///   is an error.
 /// - a directory, socket or block device: refused.
 ///
 /// Temporary files are registered with `TemporaryFiles` while they exist, so that an error,
@@ -74,8 +75,29 @@ public enum AtomicFile {
         }
     }
 
+    /// The descriptor a path names: `/dev/stdout` 1, `/dev/stderr` 2, `/dev/fd/N` and
+    /// `/proc/self/fd/N` N; nil for any other path.
+    static func descriptor(named path: String) -> Int32? {
+        switch path {
+        case "/dev/stdout": return STDOUT_FILENO
+        case "/dev/stderr": return STDERR_FILENO
+        default:
+            for prefix in ["/dev/fd/", "/proc/self/fd/"] where path.hasPrefix(prefix) {
+                if let number = Int32(path.dropFirst(prefix.count)), number >= 0 { return number }
+            }
+            return nil
+        }
+    }
+
     /// Writes all of `data` to the already existing device, pipe or descriptor link at `path`.
+    /// A descriptor link is written through the process's own descriptor, sharing its offset,
+    /// so `--log /dev/stdout` interleaves with the printed report instead of overwriting it.
     static func writeThrough(_ data: Data, to path: String) throws {
+        if let own = descriptor(named: path), fcntl(own, F_GETFD) != -1 {
+            fflush(nil)  // what was printed so far comes first
+            if let failure = writeAll(data, to: own) { throw MakemoreError("\(path): cannot be written (\(SystemError.text(failure)))") }
+            return
+        }
         let descriptor = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)
         guard descriptor >= 0 else { throw MakemoreError("\(path): cannot be written (\(SystemError.text(errno)))") }
         defer { close(descriptor) }
