@@ -185,6 +185,15 @@ enum TorchArchiveBuilder {
         #expect(message { _ = try TorchCheckpoint.read(path: "/nonexistent/model.pt") } == "/nonexistent/model.pt: no such file")
     }
 
+    /// A dict placed in a tuple is frozen: changing it afterwards (through the memo) is refused,
+    /// so the nesting depth recorded for the tuple stays true.
+    @Test func changingAContainedDictFails() {
+        var p = TorchArchiveBuilder.Pickle()
+        p.op("}"); p.bytes += [UInt8(ascii: "q"), 0, 0x85]  // d = {}; (d,)
+        p.bytes += [UInt8(ascii: "h"), 0]; p.string("k"); p.string("v"); p.op("s"); p.op(".")
+        #expect(message { _ = try decode(TorchArchiveBuilder.archive(pickle: p.bytes)) }.contains("changes a dict already inside another value"))
+    }
+
     /// Tuples nested deeper than any state dict needs are refused before they can exhaust the
     /// stack when released.
     @Test func deepNestingFails() {
