@@ -69,4 +69,78 @@ enum ModelTesting {
             #expect(Array(after.dropFirst(unaffected)) != Array(before.dropFirst(unaffected)))
         }
     }
+
+    /// Decoding a word token by token through a one-slot decoder gives the whole-word
+    /// log-probabilities at every step (within 1e-5); after a reset, and another word in between,
+    /// the slot starts over. The vocabulary must have at least 5 tokens.
+    static func expectIncrementalDecodingMatchesTheFullForward(_ model: some LanguageModel) {
+        let word: [Int32] = [4, 1, 1, 3, 2, 4, 2]
+        let v = model.vocabularySize
+        let full = model.nextTokenLogProbabilities(words: [word])
+        let decoder = model.makeBatchDecoder(capacity: 1)
+        for other in [[], [2, 2]] as [[Int32]] {
+            for (t, token) in ([Vocabulary.boundary] + word).enumerated() {
+                expectClose(decoder.append([token], to: [0]), Array(full[(t * v)..<((t + 1) * v)]))
+            }
+            decoder.reset(slot: 0)
+            for token in [Vocabulary.boundary] + other { _ = decoder.append([token], to: [0]) }
+            decoder.reset(slot: 0)
+        }
+    }
+
+    /// A decoder of 3 slots growing 4 words (slot s grows word s; when word 1 ends its slot is
+    /// reset and grows word 3, so the slots sit at different positions at every step, as in
+    /// batched sampling) gives each word's whole-word log-probabilities for every slot.
+    static func expectBatchDecoderMatchesTheFullForward(_ model: some LanguageModel) {
+        let words: [[Int32]] = [[4, 1, 1, 3, 2, 4, 2], [2], [3, 3, 1], [1, 4, 4, 2]]
+        let v = model.vocabularySize
+        let full = words.map { model.nextTokenLogProbabilities(words: [$0]) }
+        let decoder = model.makeBatchDecoder(capacity: 3)
+        var wordInSlot = [0, 1, 2], fed = [0, 0, 0]
+        while true {
+            let slots = (0..<3).filter { fed[$0] <= words[wordInSlot[$0]].count }.reversed().map { $0 }
+            if slots.isEmpty { break }
+            let tokens = slots.map { slot in fed[slot] == 0 ? Vocabulary.boundary : words[wordInSlot[slot]][fed[slot] - 1] }
+            let rows = decoder.append(tokens, to: slots)
+            for (row, slot) in slots.enumerated() {
+                let w = wordInSlot[slot], t = fed[slot]
+                expectClose(Array(rows[(row * v)..<((row + 1) * v)]), Array(full[w][(t * v)..<((t + 1) * v)]))
+                fed[slot] += 1
+                if w == 1 && fed[slot] > words[1].count {
+                    decoder.reset(slot: slot)
+                    (wordInSlot[slot], fed[slot]) = (3, 0)
+                }
+            }
+        }
+    }
+
+    /// A model seen only as a `LanguageModel` scoring whole words: sampled through the
+    /// rescoring decoder, one word at a time.
+    struct Rescored<Model: LanguageModel>: LanguageModel {
+        let model: Model
+        var vocabularySize: Int { model.vocabularySize }
+        var maximumWordLength: Int? { model.maximumWordLength }
+        func nextTokenLogProbabilities(words: [[Int32]]) -> [Float] { model.nextTokenLogProbabilities(words: words) }
+    }
+
+    /// Batched sampling keeps each word's semantics: a batch of one draws exactly the words of
+    /// whole-word rescoring one word at a time; larger batches are reproducible, keep the
+    /// prefix and the length limit, and reach it.
+    static func expectBatchedSamplingKeepsEachWordsSemantics(_ model: some LanguageModel) throws {
+        let limit = model.maximumWordLength ?? 64
+        for options in [SamplingOptions(), SamplingOptions(temperature: 0.7, topK: 3, prefix: [2, 3])] {
+            var single = options
+            single.batchSize = 1
+            var a = RandomGenerator(seed: 7), b = RandomGenerator(seed: 7)
+            let reference = try Sampler.generate(Rescored(model: model), count: 40, options: options, using: &a)
+            #expect(try Sampler.generate(model, count: 40, options: single, using: &b) == reference)
+            var batched = options
+            batched.batchSize = 16
+            var c = RandomGenerator(seed: 7), d = RandomGenerator(seed: 7)
+            let words = try Sampler.generate(model, count: 40, options: batched, using: &c)
+            #expect(try words == Sampler.generate(model, count: 40, options: batched, using: &d))
+            #expect(words.count == 40 && words.allSatisfy { $0.starts(with: options.prefix) && $0.count <= limit })
+            #expect(words.contains { $0.count == limit } && !words.allSatisfy { $0 == words[0] })
+        }
+    }
 }

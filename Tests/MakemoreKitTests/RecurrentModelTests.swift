@@ -64,16 +64,19 @@ import Testing
 
     @Test(arguments: [0, 1, 2])
     func incrementalDecodingMatchesTheFullForwardAtEveryStep(model index: Int) {
+        ModelTesting.expectIncrementalDecodingMatchesTheFullForward(Self.model(index))
+    }
+
+    @Test(arguments: [0, 1, 2])
+    func batchDecoderMatchesTheFullForwardForEverySlot(model index: Int) {
+        ModelTesting.expectBatchDecoderMatchesTheFullForward(Self.model(index))
+    }
+
+    @Test(arguments: [0, 1, 2])
+    func batchedSamplingKeepsEachWordsSemantics(model index: Int) throws {
         let model = Self.model(index)
-        let word: [Int32] = [4, 1, 1, 3, 2, 4, 2]
-        let full = model.nextTokenLogProbabilities(words: [word])
-        for other in [[], [2, 2]] as [[Int32]] {  // a different word in between starts the state over
-            for t in 0...word.count {
-                let kept = model.nextTokenLogProbabilities(after: Array(word.prefix(t)))
-                expectClose(kept, Array(full[(t * 5)..<((t + 1) * 5)]))
-            }
-            _ = model.nextTokenLogProbabilities(after: other)
-        }
+        #expect(model.defaultSamplingBatchSize == 1)
+        try ModelTesting.expectBatchedSamplingKeepsEachWordsSemantics(model)
     }
 
     @Test func wholeModelGradients() {

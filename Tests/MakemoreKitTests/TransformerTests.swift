@@ -48,77 +48,46 @@ import Testing
 
     @Test func keyValueCacheMatchesTheFullForwardAtEveryStep() {
         let model = Self.tinyModel(layers: 3)
-        let word: [Int32] = [4, 1, 1, 3, 2, 4, 2]
-        let full = model.nextTokenLogProbabilities(words: [word])
-        for other in [[], [2, 2]] as [[Int32]] {  // a different word in between resets the cache
-            for t in 0...word.count {
-                let cached = model.nextTokenLogProbabilities(after: Array(word.prefix(t)))
-                let reference = Array(full[(t * 5)..<((t + 1) * 5)])
-                #expect(zip(cached, reference).allSatisfy { abs($0 - $1) <= 1e-5 }, "step \(t): \(cached) vs \(reference)")
-            }
-            _ = model.nextTokenLogProbabilities(after: other)
-        }
-        // Asking again after the parameters changed recomputes instead of reusing stale keys.
-        let prefix = Array(word.prefix(3))
-        _ = model.nextTokenLogProbabilities(after: prefix)
+        ModelTesting.expectIncrementalDecodingMatchesTheFullForward(model)
+        // A decoder made after the parameters changed sees the new ones.
+        let word: [Int32] = [4, 1, 1]
         model.positionEmbedding.weight.copy(from: model.positionEmbedding.weight.values.map { $0 * 2 })
         let recomputed = Array(model.nextTokenLogProbabilities(words: [word])[15..<20])
-        let cached = model.nextTokenLogProbabilities(after: prefix)
-        #expect(zip(cached, recomputed).allSatisfy { abs($0 - $1) <= 1e-5 })
+        let decoder = model.makeBatchDecoder(capacity: 1)
+        let cached = ([Vocabulary.boundary] + word).map { decoder.append([$0], to: [0]) }.last!
+        expectClose(cached, recomputed)
     }
 
     @Test func batchDecoderMatchesTheFullForwardForEverySlot() {
-        let model = Self.tinyModel(layers: 3)
-        let words: [[Int32]] = [[4, 1, 1, 3, 2, 4, 2], [2], [3, 3, 1], [1, 4, 4, 2]]
-        let full = words.map { model.nextTokenLogProbabilities(words: [$0]) }
-        let decoder = model.makeBatchDecoder(capacity: 3)
-        // Slot s grows word s; when word 1 ends, its slot is reset and grows word 3. The slots
-        // therefore sit at different positions at every step, as in batched sampling.
-        var wordInSlot = [0, 1, 2], fed = [0, 0, 0]
-        while true {
-            let slots = (0..<3).filter { fed[$0] <= words[wordInSlot[$0]].count }.reversed().map { $0 }
-            if slots.isEmpty { break }
-            let tokens = slots.map { slot in fed[slot] == 0 ? Vocabulary.boundary : words[wordInSlot[slot]][fed[slot] - 1] }
-            let rows = decoder.append(tokens, to: slots)
-            for (row, slot) in slots.enumerated() {
-                let w = wordInSlot[slot], t = fed[slot]
-                expectClose(Array(rows[(row * 5)..<((row + 1) * 5)]), Array(full[w][(t * 5)..<((t + 1) * 5)]))
-                fed[slot] += 1
-                if w == 1 && fed[slot] > words[1].count {
-                    decoder.reset(slot: slot)
-                    (wordInSlot[slot], fed[slot]) = (3, 0)
-                }
-            }
-        }
-    }
-
-    /// The transformer seen only as a `LanguageModel`: sampled one word at a time.
-    struct OneWordAtATime: LanguageModel {
-        let model: Transformer
-        var vocabularySize: Int { model.vocabularySize }
-        var maximumWordLength: Int? { model.maximumWordLength }
-        func nextTokenLogProbabilities(words: [[Int32]]) -> [Float] { model.nextTokenLogProbabilities(words: words) }
-        func nextTokenLogProbabilities(after prefix: [Int32]) -> [Float] { model.nextTokenLogProbabilities(after: prefix) }
+        ModelTesting.expectBatchDecoderMatchesTheFullForward(Self.tinyModel(layers: 3))
     }
 
     @Test func batchedSamplingKeepsEachWordsSemantics() throws {
-        let model = Self.tinyModel(layers: 2)
-        for options in [SamplingOptions(), SamplingOptions(temperature: 0.7, topK: 3, prefix: [2, 3])] {
-            // A batch of one draws in the one-word-at-a-time order: the very same words.
-            var single = options
-            single.batchSize = 1
-            var a = RandomGenerator(seed: 7), b = RandomGenerator(seed: 7)
-            let reference = try Sampler.generate(OneWordAtATime(model: model), count: 40, options: options, using: &a)
-            #expect(try Sampler.generate(model, count: 40, options: single, using: &b) == reference)
-            // Larger batches: reproducible, prefixed, within the block size.
-            var batched = options
-            batched.batchSize = 16
-            var c = RandomGenerator(seed: 7), d = RandomGenerator(seed: 7)
-            let words = try Sampler.generate(model, count: 40, options: batched, using: &c)
-            #expect(try words == Sampler.generate(model, count: 40, options: batched, using: &d))
-            #expect(words.count == 40 && words.allSatisfy { $0.starts(with: options.prefix) && $0.count <= 7 })
-            #expect(words.contains { $0.count == 7 } && !words.allSatisfy { $0 == words[0] })
-        }
+        try ModelTesting.expectBatchedSamplingKeepsEachWordsSemantics(Self.tinyModel(layers: 2))
+    }
+
+    @Test func samplesInBatchesByDefaultAndDecodesInEvaluationMode() {
+        let model = Self.tinyModel(dropout: 0.5)
+        #expect(model.defaultSamplingBatchSize == 256)
+        let word: [Int32] = [2, 3]
+        let decoder = model.makeBatchDecoder(capacity: 1)
+        let decoded = ([Vocabulary.boundary] + word).map { decoder.append([$0], to: [0]) }.last!
+        #expect(model.modeDependentModules.allSatisfy { $0.isTraining })  // decoding left the mode alone
+        expectClose(decoded, Array(model.nextTokenLogProbabilities(words: [word]).suffix(5)))
+    }
+
+    @Test func setTrainingReachesEveryDropoutAndEvaluatingRestoresIt() {
+        let model = Self.tinyModel(dropout: 0.2, layers: 2)
+        let dropouts = model.modeDependentModules
+        #expect(dropouts.count == 1 + 3 * 2 && dropouts.allSatisfy { $0 is Dropout })  // drop; attn, resid, mlp per block
+        model.setTraining(false)
+        #expect(dropouts.allSatisfy { !$0.isTraining })
+        model.setTraining(true)
+        let inside = model.evaluating { dropouts.map(\.isTraining) }
+        #expect(inside.allSatisfy { !$0 } && dropouts.allSatisfy { $0.isTraining })
+        let batch = PackedSequences(words: [[1, 2, 3], [4, 4]])
+        #expect(model.evaluating { model.logits(batch).values } == model.evaluating { model.logits(batch).values })
+        #expect(Tensor.withoutGradient { model.logits(batch).values } != Tensor.withoutGradient { model.logits(batch).values })
     }
 
     @Test func wholeModelGradients() {

@@ -1,5 +1,6 @@
 /// What every stage's model offers the shared evaluator and sampler: next-token
-/// log-probabilities. A stage implements one of the two requirements below and inherits the rest.
+/// log-probabilities, for whole words and one step at a time. A stage implements
+/// `nextTokenLogProbabilities(words:)` (or a refinement below does) and inherits the rest.
 public protocol LanguageModel {
     /// Tokens in the vocabulary, boundary included.
     var vocabularySize: Int { get }
@@ -13,9 +14,16 @@ public protocol LanguageModel {
     /// (the boundary after the last character).
     func nextTokenLogProbabilities(words: [[Int32]]) -> [Float]
 
-    /// The log-probabilities of the token after `prefix` (a word's first tokens, no boundary):
-    /// what sampling asks for one step at a time.
+    /// The log-probabilities of the token after `prefix` (a word's first tokens, no boundary).
     func nextTokenLogProbabilities(after prefix: [Int32]) -> [Float]
+
+    /// A decoder with `capacity` empty slots, each holding up to `maximumWordLength + 1` tokens:
+    /// what `Sampler.generate` grows words with.
+    func makeBatchDecoder(capacity: Int) -> any BatchDecoder
+
+    /// Words `Sampler.generate` grows side by side unless told otherwise: more than 1 where one
+    /// step over many slots costs about as much as one step over a single one.
+    var defaultSamplingBatchSize: Int { get }
 }
 
 extension LanguageModel {
@@ -23,14 +31,12 @@ extension LanguageModel {
     public func nextTokenLogProbabilities(after prefix: [Int32]) -> [Float] {
         Array(nextTokenLogProbabilities(words: [prefix]).suffix(vocabularySize))
     }
-}
 
-/// A model that extends many sequences by one token in one pass (the transformer's batched
-/// key/value cache): `Sampler.generate` then grows a batch of words side by side, so each step
-/// is one matrix product over the batch instead of one matrix-vector product per word.
-public protocol BatchDecodingModel: LanguageModel {
-    /// A decoder with `capacity` empty slots, each holding up to `maximumWordLength + 1` tokens.
-    func makeBatchDecoder(capacity: Int) -> any BatchDecoder
+    /// Default: each slot's sequence scored anew by `nextTokenLogProbabilities(after:)`.
+    public func makeBatchDecoder(capacity: Int) -> any BatchDecoder { RescoringDecoder(model: self, capacity: capacity) }
+
+    /// Default: one word at a time.
+    public var defaultSamplingBatchSize: Int { 1 }
 }
 
 /// Sequences decoded side by side, one per slot. A slot starts empty: its first token is the

@@ -10,15 +10,16 @@ public struct SamplingOptions: Sendable {
     public var prefix: [Int32] = []
     /// Hard cap on a word's length in tokens, used when the model has no limit of its own.
     public var maximumLength: Int = 64
-    /// Words grown side by side by a `BatchDecodingModel` (1: one word after another).
-    public var batchSize: Int = 256
+    /// Words grown side by side (1: one word after another; nil: the model's
+    /// `defaultSamplingBatchSize`).
+    public var batchSize: Int? = nil
 
     /// The length cap for data whose longest word has `longestWord` tokens: twice that, at
     /// least 16 (room to make up longer words without looping forever).
     public static func lengthLimit(longestWord: Int) -> Int { max(2 * longestWord, 16) }
 
-    /// Defaults: temperature 1, no top-k, no prefix, at most 64 tokens, batches of 256 words.
-    public init(temperature: Double = 1, topK: Int? = nil, prefix: [Int32] = [], maximumLength: Int = 64, batchSize: Int = 256) {
+    /// Defaults: temperature 1, no top-k, no prefix, at most 64 tokens, the model's batch size.
+    public init(temperature: Double = 1, topK: Int? = nil, prefix: [Int32] = [], maximumLength: Int = 64, batchSize: Int? = nil) {
         self.temperature = temperature
         self.topK = topK
         self.prefix = prefix
@@ -32,10 +33,10 @@ public struct SamplingOptions: Sendable {
 public enum Sampler {
     /// Draws `count` words; each is returned as tokens without boundaries.
     ///
-    /// Draw order: a `BatchDecodingModel` grows up to `options.batchSize` words at once in slots;
-    /// each step draws one token for every slot whose word is past its prefix, in slot order, and
-    /// a finished word's slot takes the next word. Other models (and a batch of 1) draw word
-    /// after word, token after token. The same seed and batch size give the same words.
+    /// Draw order: up to `batchSize` words grow at once in the slots of the model's
+    /// `BatchDecoder`; each step draws one token for every slot whose word is past its prefix, in
+    /// slot order, and a finished word's slot takes the next word. A batch of 1 draws word after
+    /// word, token after token. The same seed and batch size give the same words.
     ///
     /// Throws a one-line `MakemoreError` when the model's probabilities are not numbers (NaN,
     /// or nothing left to draw): weights that overflow cannot be sampled.
@@ -43,37 +44,14 @@ public enum Sampler {
         _ model: some LanguageModel, count: Int, options: SamplingOptions = SamplingOptions(),
         using generator: inout RandomGenerator
     ) throws -> [[Int32]] {
-        precondition(count >= 0 && options.batchSize > 0, "need a non-negative count and a positive batch size")
-        if let model = model as? any BatchDecodingModel {
-            return try generateInBatches(model, count: count, options: options, using: &generator)
-        }
-        let limit = model.maximumWordLength ?? options.maximumLength
-        var words: [[Int32]] = []
-        var weights = [Float](repeating: 0, count: model.vocabularySize)
-        for _ in 0..<count {
-            var word = options.prefix
-            while word.count < limit {
-                let logProbabilities = model.nextTokenLogProbabilities(after: word)
-                try probabilities(logProbabilities, options: options, into: &weights)
-                let token = Int32(generator.categorical(weights))
-                if token == Vocabulary.boundary { break }
-                word.append(token)
-            }
-            words.append(word)
-        }
-        return words
-    }
-
-    /// Words grown side by side through one `BatchDecoder` (see `generate` for the draw order).
-    private static func generateInBatches(
-        _ model: some BatchDecodingModel, count: Int, options: SamplingOptions, using generator: inout RandomGenerator
-    ) throws -> [[Int32]] {
+        let batchSize = options.batchSize ?? model.defaultSamplingBatchSize
+        precondition(count >= 0 && batchSize > 0, "need a non-negative count and a positive batch size")
         let limit = model.maximumWordLength ?? options.maximumLength
         let v = model.vocabularySize
         var words = [[Int32]](repeating: options.prefix, count: count)
         guard count > 0, options.prefix.count < limit else { return words }
         let opening = [Vocabulary.boundary] + options.prefix  // fed before the first draw
-        let capacity = min(count, options.batchSize)
+        let capacity = min(count, batchSize)
         let decoder = model.makeBatchDecoder(capacity: capacity)
         var wordInSlot: [Int?] = Array(0..<capacity)  // nil once no word is left for the slot
         var fed = [Int](repeating: 0, count: capacity)  // slot → tokens of its sequence fed so far

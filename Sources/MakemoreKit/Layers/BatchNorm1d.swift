@@ -5,7 +5,7 @@
 /// (`weight`) and shifted by β (`bias`); the running statistics move towards the batch's with
 /// `momentum`: `running = (1 − momentum)·running + momentum·batch`, storing the *unbiased*
 /// variance. Evaluation: `y = (x − running_mean)/√(running_var + eps)·γ + β`.
-public final class BatchNorm1d: Layer {
+public final class BatchNorm1d: Layer, ModeDependent {
     /// γ, (C), initially 1.
     public let weight: Tensor
     /// β, (C), initially 0.
@@ -17,7 +17,7 @@ public final class BatchNorm1d: Layer {
     public let eps: Float
     public let momentum: Float
     /// Whether the batch statistics are used (and the running ones updated).
-    public private(set) var isTraining = true
+    public var isTraining = true
 
     /// A layer for `featureCount` channels.
     public init(featureCount: Int, eps: Float = 1e-5, momentum: Float = 0.1) {
@@ -50,7 +50,7 @@ public final class BatchNorm1d: Layer {
         return (scale, shift)
     }
 
-    public func namedParameters() -> [(name: String, tensor: Tensor)] { [("weight", weight), ("bias", bias)] }
-    public func namedBuffers() -> [(name: String, tensor: Tensor)] { [("running_mean", runningMean), ("running_var", runningVar)] }
-    public func setTraining(_ training: Bool) { isTraining = training }
+    public var children: ModuleChildren { [] }
+    public var ownParameters: [(name: String, tensor: Tensor)] { [("weight", weight), ("bias", bias)] }
+    public var ownBuffers: [(name: String, tensor: Tensor)] { [("running_mean", runningMean), ("running_var", runningVar)] }
 }

@@ -21,19 +21,28 @@ public final class BoWBlock: Module {
         causalMask = Tensor(shape: [1, t, t], values: (0..<(t * t)).map { $0 % t <= $0 / t ? 1 : 0 })
     }
 
-    /// x (N, C) packed, sequences delimited by `sequenceStarts` → (N, C)
-    public func callAsFunction(_ x: Tensor, sequenceStarts: [Int]) -> Tensor {
-        feedForward(causalBagOfWords(x, sequenceStarts: sequenceStarts))
+    /// x (N, C) → (N, C), its rows arranged as `rows` says: whole packed sequences, or the next
+    /// position of sequences whose earlier rows are summed in `RunningSums`.
+    public func callAsFunction(_ x: Tensor, _ rows: BagOfWordsRows) -> Tensor {
+        let mixed: Tensor  // x + cbow(x), (N, C)
+        switch rows {
+        case .packed(let sequenceStarts): mixed = causalBagOfWords(x, sequenceStarts: sequenceStarts)
+        case .running(let sums, let slots, let positions): mixed = sums.adding(x, slots: slots, positions: positions)
+        }
+        return mixed + project(expand(mixed).tanh())
     }
 
-    /// The residual MLP alone: x + c_proj(tanh(c_fc(x))), (N, C) → (N, C).
-    public func feedForward(_ x: Tensor) -> Tensor {
-        x + project(expand(x).tanh())
-    }
+    public var children: ModuleChildren { [("mlp.c_fc", expand), ("mlp.c_proj", project)] }
 
-    public func namedParameters() -> [(name: String, tensor: Tensor)] {
-        prefixed("mlp.c_fc", expand.namedParameters()) + prefixed("mlp.c_proj", project.namedParameters())
-    }
+    public var ownBuffers: [(name: String, tensor: Tensor)] { [("cbow.bias", causalMask)] }
+}
 
-    public func namedBuffers() -> [(name: String, tensor: Tensor)] { [("cbow.bias", causalMask)] }
+/// How the rows of a bag-of-words block's input are arranged.
+public enum BagOfWordsRows {
+    /// Whole sequences packed back to back, sequence i being rows `sequenceStarts[i] ..<
+    /// sequenceStarts[i + 1]`: training and scoring.
+    case packed(sequenceStarts: [Int])
+    /// Row i is position `positions[i]` of the sequence in slot `slots[i]` (distinct slots),
+    /// whose earlier rows are summed in the running sums: incremental decoding, no graph.
+    case running(RunningSums, slots: [Int], positions: [Int])
 }

@@ -13,5 +13,6 @@ public final class Embedding: Module {
         embedding(weight, indices: indices, shape: shape)
     }
 
-    public func namedParameters() -> [(name: String, tensor: Tensor)] { [("weight", weight)] }
+    public var children: ModuleChildren { [] }
+    public var ownParameters: [(name: String, tensor: Tensor)] { [("weight", weight)] }
 }

@@ -20,5 +20,5 @@ public final class FlattenConsecutive: Layer {
         return x.reshaped(t == count ? [b, c * count] : [b, t / count, c * count])
     }
 
-    public func namedParameters() -> [(name: String, tensor: Tensor)] { [] }
+    public var children: ModuleChildren { [] }
 }

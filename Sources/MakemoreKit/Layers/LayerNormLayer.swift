@@ -18,5 +18,6 @@ public final class LayerNorm: Layer {
     /// x: (…, C) → (…, C)
     public func callAsFunction(_ x: Tensor) -> Tensor { layerNorm(x, weight: weight, bias: bias, eps: eps) }
 
-    public func namedParameters() -> [(name: String, tensor: Tensor)] { [("weight", weight), ("bias", bias)] }
+    public var children: ModuleChildren { [] }
+    public var ownParameters: [(name: String, tensor: Tensor)] { [("weight", weight), ("bias", bias)] }
 }

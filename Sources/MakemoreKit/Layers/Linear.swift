@@ -42,7 +42,6 @@ public final class Linear: Layer {
     /// x: (…, in) → (…, out)
     public func callAsFunction(_ x: Tensor) -> Tensor { linear(x, weight: weight, bias: bias) }
 
-    public func namedParameters() -> [(name: String, tensor: Tensor)] {
-        [("weight", weight)] + (bias.map { [("bias", $0)] } ?? [])
-    }
+    public var children: ModuleChildren { [] }
+    public var ownParameters: [(name: String, tensor: Tensor)] { [("weight", weight)] + (bias.map { [("bias", $0)] } ?? []) }
 }

@@ -1,21 +1,46 @@
-/// A layer or model: named trainable parameters and buffers, and a train / eval mode.
+/// A module's sub-modules by name, in state-dict order.
+public typealias ModuleChildren = [(name: String, module: any Module)]
+
+/// A layer or model: a tree of modules, each declaring its children and its own tensors once.
+/// Named parameters, buffers, the state dict, the parameter count and the train / eval mode
+/// are derived from the tree.
 ///
 /// Names are dotted paths equal to PyTorch's state-dict keys (`layers.0.weight`,
-/// `layers.1.running_mean`), so checkpoints and diagnostics address tensors the same way.
+/// `layers.1.running_mean`): a module's own tensors first, then each child's under the
+/// child's name, as `nn.Module.named_parameters` orders them. A child's name is itself a dotted
+/// path where PyTorch nests a container (`transformer.wte`, `mlp.c_fc`).
 public protocol Module: AnyObject {
-    /// Trainable tensors by name, in state-dict order.
-    func namedParameters() -> [(name: String, tensor: Tensor)]
-    /// Non-trainable state by name (BatchNorm running statistics).
-    func namedBuffers() -> [(name: String, tensor: Tensor)]
-    /// Switches training-only behaviour (BatchNorm batch statistics, dropout) on or off.
-    func setTraining(_ training: Bool)
+    /// The sub-modules, by name, in state-dict order.
+    var children: ModuleChildren { get }
+    /// This module's own trainable tensors (not its children's), by name.
+    var ownParameters: [(name: String, tensor: Tensor)] { get }
+    /// This module's own non-trainable state (BatchNorm running statistics, stored masks), by name.
+    var ownBuffers: [(name: String, tensor: Tensor)] { get }
+}
+
+/// A module whose own computation differs between training and evaluation (BatchNorm's batch
+/// statistics, dropout's masks). `Module.setTraining` and `Module.evaluating` switch every one
+/// in a tree.
+public protocol ModeDependent: Module {
+    /// Whether the training behaviour is on.
+    var isTraining: Bool { get set }
 }
 
 extension Module {
-    /// No buffers by default.
-    public func namedBuffers() -> [(name: String, tensor: Tensor)] { [] }
-    /// No mode-dependent behaviour by default.
-    public func setTraining(_ training: Bool) {}
+    /// No own parameters by default.
+    public var ownParameters: [(name: String, tensor: Tensor)] { [] }
+    /// No own buffers by default.
+    public var ownBuffers: [(name: String, tensor: Tensor)] { [] }
+
+    /// Trainable tensors of the whole tree by dotted name, in state-dict order.
+    public func namedParameters() -> [(name: String, tensor: Tensor)] {
+        ownParameters + children.flatMap { prefixed($0.name, $0.module.namedParameters()) }
+    }
+
+    /// Non-trainable state of the whole tree by dotted name, in state-dict order.
+    public func namedBuffers() -> [(name: String, tensor: Tensor)] {
+        ownBuffers + children.flatMap { prefixed($0.name, $0.module.namedBuffers()) }
+    }
 
     /// The trainable tensors, for an optimizer.
     public var parameters: [Tensor] { namedParameters().map(\.tensor) }
@@ -25,6 +50,26 @@ extension Module {
 
     /// Parameters then buffers: everything a checkpoint stores.
     public func stateDict() -> [(name: String, tensor: Tensor)] { namedParameters() + namedBuffers() }
+
+    /// The mode-dependent modules of the tree (this one included), depth first.
+    public var modeDependentModules: [any ModeDependent] {
+        ((self as? any ModeDependent).map { [$0] } ?? []) + children.flatMap { $0.module.modeDependentModules }
+    }
+
+    /// Switches training-only behaviour (BatchNorm batch statistics, dropout) on or off in every
+    /// module of the tree, until switched again.
+    public func setTraining(_ training: Bool) {
+        for module in modeDependentModules { module.isTraining = training }
+    }
+
+    /// Runs `body` in evaluation mode (running statistics, no dropout) without recording a graph,
+    /// then puts every module back in the mode it had: what scoring and sampling run in.
+    public func evaluating<R>(_ body: () throws -> R) rethrows -> R {
+        let switched = modeDependentModules.filter(\.isTraining)
+        for module in switched { module.isTraining = false }
+        defer { for module in switched { module.isTraining = true } }
+        return try Tensor.withoutGradient(body)
+    }
 }
 
 /// A module that maps one tensor to another, composable in a `Sequential`.

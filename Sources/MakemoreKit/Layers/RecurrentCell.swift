@@ -25,7 +25,7 @@ public final class RNNCell: RecurrentCell {
         elmanRecurrence(inputs, weight: inputAndHidden.weight, bias: inputAndHidden.bias!, start: start, layout: layout)
     }
 
-    public func namedParameters() -> [(name: String, tensor: Tensor)] { prefixed("xh_to_h", inputAndHidden.namedParameters()) }
+    public var children: ModuleChildren { [("xh_to_h", inputAndHidden)] }
 }
 
 /// makemore.py's `GRUCell`: a reset gate r wipes channels of the previous state before the
@@ -56,8 +56,5 @@ public final class GRUCell: RecurrentCell {
                         start: start, layout: layout)
     }
 
-    public func namedParameters() -> [(name: String, tensor: Tensor)] {
-        prefixed("xh_to_z", update.namedParameters()) + prefixed("xh_to_r", reset.namedParameters())
-            + prefixed("xh_to_hbar", candidate.namedParameters())
-    }
+    public var children: ModuleChildren { [("xh_to_z", update), ("xh_to_r", reset), ("xh_to_hbar", candidate)] }
 }

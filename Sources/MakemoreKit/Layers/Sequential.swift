@@ -9,8 +9,6 @@ public final class Sequential: Layer {
     public var recordsOutputs = false
     /// Each layer's output of the last call, when `recordsOutputs` is set.
     public private(set) var lastOutputs: [Tensor] = []
-    /// Whether the layers run in training mode (set by `setTraining`).
-    public private(set) var isTraining = true
 
     /// The composition of `layers`.
     public init(_ layers: [any Layer]) { self.layers = layers }
@@ -25,16 +23,6 @@ public final class Sequential: Layer {
         return h
     }
 
-    public func namedParameters() -> [(name: String, tensor: Tensor)] {
-        layers.enumerated().flatMap { prefixed(String($0.offset), $0.element.namedParameters()) }
-    }
-
-    public func namedBuffers() -> [(name: String, tensor: Tensor)] {
-        layers.enumerated().flatMap { prefixed(String($0.offset), $0.element.namedBuffers()) }
-    }
-
-    public func setTraining(_ training: Bool) {
-        isTraining = training
-        layers.forEach { $0.setTraining(training) }
-    }
+    /// Layer `i` is named `i`, as in PyTorch's `nn.Sequential`.
+    public var children: ModuleChildren { layers.enumerated().map { (String($0.offset), $0.element) } }
 }

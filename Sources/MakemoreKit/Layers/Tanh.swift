@@ -4,5 +4,5 @@ public final class Tanh: Layer {
     public init() {}
     /// Element-wise tanh.
     public func callAsFunction(_ x: Tensor) -> Tensor { x.tanh() }
-    public func namedParameters() -> [(name: String, tensor: Tensor)] { [] }
+    public var children: ModuleChildren { [] }
 }

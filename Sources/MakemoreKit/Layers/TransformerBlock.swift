@@ -5,13 +5,15 @@ public final class MLPBlock: Layer {
     public let expansion: Linear
     /// 4C → C.
     public let projection: Linear
-    private let dropout: Dropout
+    /// On the output.
+    public let dropout: Dropout
 
-    /// The block over `channels` features (PyTorch default init).
-    public init(channels: Int, dropout: Dropout, using generator: inout RandomGenerator) {
+    /// The block over `channels` features (PyTorch default init), its dropout masks drawn from
+    /// `dropout`.
+    public init(channels: Int, dropout: (probability: Float, stream: RandomStream), using generator: inout RandomGenerator) {
         expansion = Linear(inputCount: channels, outputCount: 4 * channels, using: &generator)
         projection = Linear(inputCount: 4 * channels, outputCount: channels, using: &generator)
-        self.dropout = dropout
+        self.dropout = Dropout(probability: dropout.probability, stream: dropout.stream)
     }
 
     /// x: (N, C) → (N, C)
@@ -19,9 +21,7 @@ public final class MLPBlock: Layer {
         dropout(projection(expansion(x).gelu()))  // (N, 4C) inside
     }
 
-    public func namedParameters() -> [(name: String, tensor: Tensor)] {
-        prefixed("c_fc", expansion.namedParameters()) + prefixed("c_proj", projection.namedParameters())
-    }
+    public var children: ModuleChildren { [("c_fc", expansion), ("c_proj", projection), ("dropout", dropout)] }
 }
 
 /// One pre-norm transformer block: `x = x + attn(ln_1(x))`, then `x = x + mlp(ln_2(x))`.
@@ -35,23 +35,22 @@ public final class TransformerBlock: Module {
     /// `mlp`.
     public let mlp: MLPBlock
 
-    /// A block over `channels` features with `heads` attention heads, creating its layers in
-    /// makemore.py's order (ln_1, attn, ln_2, mlp).
-    public init(channels: Int, heads: Int, dropout: Dropout, using generator: inout RandomGenerator) {
+    /// A block over `channels` features with `heads` attention heads for sequences up to
+    /// `blockSize`, creating its layers in makemore.py's order (ln_1, attn, ln_2, mlp); every
+    /// dropout mask is drawn from `dropout`.
+    public init(channels: Int, heads: Int, blockSize: Int, dropout: (probability: Float, stream: RandomStream),
+                using generator: inout RandomGenerator) {
         attentionNorm = LayerNorm(channels: channels)
-        attention = CausalSelfAttention(channels: channels, heads: heads, dropout: dropout, using: &generator)
+        attention = CausalSelfAttention(channels: channels, heads: heads, blockSize: blockSize, dropout: dropout, using: &generator)
         mlpNorm = LayerNorm(channels: channels)
         mlp = MLPBlock(channels: channels, dropout: dropout, using: &generator)
     }
 
-    /// x: (N, C), the rows of the sequences starting at `sequenceStarts` → (N, C)
-    public func callAsFunction(_ x: Tensor, sequenceStarts: [Int]) -> Tensor {
-        let x = x + attention(attentionNorm(x), sequenceStarts: sequenceStarts)
+    /// x: (N, C) → (N, C), its rows arranged as `rows` says (see `CausalSelfAttention`)
+    public func callAsFunction(_ x: Tensor, _ rows: AttentionRows) -> Tensor {
+        let x = x + attention(attentionNorm(x), rows)
         return x + mlp(mlpNorm(x))
     }
 
-    public func namedParameters() -> [(name: String, tensor: Tensor)] {
-        prefixed("ln_1", attentionNorm.namedParameters()) + prefixed("attn", attention.namedParameters())
-            + prefixed("ln_2", mlpNorm.namedParameters()) + prefixed("mlp", mlp.namedParameters())
-    }
+    public var children: ModuleChildren { [("ln_1", attentionNorm), ("attn", attention), ("ln_2", mlpNorm), ("mlp", mlp)] }
 }

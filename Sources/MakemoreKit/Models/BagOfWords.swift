@@ -4,9 +4,9 @@
 /// state-dict keys.
 ///
 /// Batches run packed (`PackedSequences`): the average stays within each word, so no work is
-/// spent on padding. Sampling keeps the running sum of the prefix's embeddings, so a new token
-/// costs one position.
-public final class BagOfWords: Module, PackedSequenceModel {
+/// spent on padding. Sampling runs the same forward pass over the running sums of each word's
+/// embeddings, so a new token costs one position.
+public final class BagOfWords: IncrementalModel {
     /// The hyperparameters.
     public let configuration: SequenceModelConfiguration
     /// `wte`: (V, C).
@@ -17,7 +17,6 @@ public final class BagOfWords: Module, PackedSequenceModel {
     public let block: BoWBlock
     /// `lm_head`: C → V, with bias.
     public let head: Linear
-    private lazy var decoder = BagOfWordsDecoder(model: self)
 
     /// A model with PyTorch's default initialisation, layers created in makemore.py's order.
     public init(configuration c: SequenceModelConfiguration, using generator: inout RandomGenerator) {
@@ -31,62 +30,47 @@ public final class BagOfWords: Module, PackedSequenceModel {
     public var vocabularySize: Int { configuration.vocabularySize }
     public var maximumWordLength: Int? { configuration.blockSize - 1 }
 
+    public var children: ModuleChildren {
+        [("wte", tokenEmbedding), ("wpe", positionEmbedding), ("context_block", block), ("lm_head", head)]
+    }
+
     /// batch (N rows) → logits (N, V)
     public func logits(_ batch: PackedSequences) -> Tensor {
         precondition(batch.longest <= configuration.blockSize, "a sequence of \(batch.longest) exceeds block size \(configuration.blockSize)")
-        let n = batch.rows
-        let x = tokenEmbedding(batch.inputs, shape: [n]) + positionEmbedding(batch.positions, shape: [n])  // (N, C)
-        return head(block(x, sequenceStarts: batch.starts))  // (N, V)
+        return forward(batch.inputs, positions: batch.positions, .packed(sequenceStarts: batch.starts))
     }
 
-    /// Through the kept running sum: when `prefix` extends the previous call's prefix, only the
-    /// new positions are computed. Not thread-safe; the parameters must not change between
-    /// calls whose prefixes extend one another.
-    public func nextTokenLogProbabilities(after prefix: [Int32]) -> [Float] {
-        Tensor.withoutGradient { decoder.logProbabilities(after: prefix) }
+    /// Running sums for `capacity` sequences.
+    public func makeDecodingState(capacity: Int) -> BagOfWordsState {
+        BagOfWordsState(capacity: capacity, configuration: configuration)
     }
 
-    public func namedParameters() -> [(name: String, tensor: Tensor)] {
-        prefixed("wte", tokenEmbedding.namedParameters()) + prefixed("wpe", positionEmbedding.namedParameters())
-            + prefixed("context_block", block.namedParameters()) + prefixed("lm_head", head.namedParameters())
+    /// The same forward pass over the next position of each of `slots`: logits (R, V).
+    public func logits(appending tokens: [Int32], to slots: [Int], in state: BagOfWordsState) -> Tensor {
+        precondition(tokens.count == slots.count, "one token per slot")
+        let positions = state.positions.advance(slots)
+        return forward(tokens, positions: positions.map { Int32($0) }, .running(state.sums, slots: slots, positions: positions))
     }
 
-    public func namedBuffers() -> [(name: String, tensor: Tensor)] { prefixed("context_block", block.namedBuffers()) }
+    /// The one forward pass: tokens (N) at positions (N), arranged as `rows` says → logits (N, V)
+    private func forward(_ tokens: [Int32], positions: [Int32], _ rows: BagOfWordsRows) -> Tensor {
+        let n = tokens.count
+        let x = tokenEmbedding(tokens, shape: [n]) + positionEmbedding(positions, shape: [n])  // (N, C)
+        return head(block(x, rows))  // (N, V)
+    }
 }
 
-/// Incremental decoding: the sum of the embeddings (token + position) fed so far.
-final class BagOfWordsDecoder {
-    private unowned let model: BagOfWords
-    /// The tokens fed so far, boundary first.
-    private var tokens: [Int32] = []
-    /// Σ over the fed positions of wte[token] + wpe[position]: (C).
-    private var sum: [Float]
+/// The bag of words' decoding state: per slot, the sum of the embeddings fed so far.
+public final class BagOfWordsState: SlotState {
+    let sums: RunningSums
+    var positions: SlotPositions
 
-    init(model: BagOfWords) {
-        self.model = model
-        sum = [Float](repeating: 0, count: model.configuration.embedding)
+    init(capacity: Int, configuration c: SequenceModelConfiguration) {
+        sums = RunningSums(capacity: capacity, channels: c.embedding)
+        positions = SlotPositions(capacity: capacity, blockSize: c.blockSize)
     }
 
-    /// The log-probabilities after `[boundary] + prefix`, computing only positions not fed yet
-    /// when `prefix` extends the previous call's prefix.
-    func logProbabilities(after prefix: [Int32]) -> [Float] {
-        let wanted = [Vocabulary.boundary] + prefix
-        precondition(wanted.count <= model.configuration.blockSize, "prefix of \(prefix.count) tokens exceeds the block size")
-        if !(wanted.count > tokens.count && wanted.starts(with: tokens)) {
-            tokens.removeAll(keepingCapacity: true)
-            for c in sum.indices { sum[c] = 0 }
-        }
-        var x: [Float] = []
-        for token in wanted[tokens.count...] {
-            let t = tokens.count
-            tokens.append(token)
-            let e = (model.tokenEmbedding([token], shape: [1]) + model.positionEmbedding([Int32(t)], shape: [1])).values
-            for c in sum.indices { sum[c] += e[c] }
-            x = zip(e, sum).map { $0 + $1 / Float(t + 1) }  // x + cbow(x) at position t
-        }
-        let row = Tensor(shape: [1, x.count], values: x)
-        return model.head(model.block.feedForward(row)).logSoftmax().values
-    }
+    public func reset(slot: Int) { positions.reset(slot: slot) }
 }
 
 extension BagOfWords: TrainableModel {

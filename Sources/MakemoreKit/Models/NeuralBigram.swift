@@ -50,5 +50,7 @@ public final class NeuralBigram: TrainableModel, WindowLanguageModel {
         Tensor.withoutGradient { logits(contexts: contexts).logSoftmax().values }
     }
 
-    public func namedParameters() -> [(name: String, tensor: Tensor)] { [("logits", weight)] }
+    public var ownParameters: [(name: String, tensor: Tensor)] { [("logits", weight)] }
+
+    public var children: ModuleChildren { [] }
 }

@@ -1,16 +1,11 @@
 /// A whole-word model trained on packed batches (the transformer, RNN, GRU, bag of words): it
 /// supplies the logits of a packed batch; the loss and whole-word scoring are shared here.
-public protocol PackedSequenceModel: LanguageModel {
+public protocol PackedSequenceModel: Module, LanguageModel {
     /// batch (N packed rows) → logits (N, V)
     func logits(_ batch: PackedSequences) -> Tensor
-    /// Runs `body` in evaluation mode (no dropout) without recording a graph.
-    func evaluating<R>(_ body: () -> R) -> R
 }
 
 extension PackedSequenceModel {
-    /// No training-only behaviour by default: just no graph.
-    public func evaluating<R>(_ body: () -> R) -> R { Tensor.withoutGradient(body) }
-
     /// Mean cross-entropy of the batch's targets (padding ignored).
     public func loss(_ batch: PackedSequences) -> Tensor {
         crossEntropy(logits: logits(batch), targets: batch.targets, ignoreIndex: SequenceExamples.ignoreIndex)

@@ -4,9 +4,9 @@
 /// names are makemore.py's state-dict keys.
 ///
 /// A batch runs time step by time step over a `TimeMajorLayout` (sequences sorted by length,
-/// so each step covers only the words still running: no work on padding). Sampling keeps the
-/// hidden state of the prefix, one cell step per generated token.
-public final class RecurrentLanguageModel<Cell: RecurrentCell>: Module, PackedSequenceModel {
+/// so each step covers only the words still running: no work on padding). Sampling runs the
+/// same forward pass from each word's kept hidden state, one cell step per generated token.
+public final class RecurrentLanguageModel<Cell: RecurrentCell>: IncrementalModel {
     /// The hyperparameters.
     public let configuration: SequenceModelConfiguration
     /// `start`: the hidden state before the first token, (1, H), zeros at creation.
@@ -17,7 +17,6 @@ public final class RecurrentLanguageModel<Cell: RecurrentCell>: Module, PackedSe
     public let cell: Cell
     /// `lm_head`: H → V, with bias.
     public let head: Linear
-    private lazy var decoder = RecurrentDecoder(model: self)
 
     /// A model with PyTorch's default initialisation, layers created in makemore.py's order.
     public init(configuration c: SequenceModelConfiguration, using generator: inout RandomGenerator) {
@@ -31,25 +30,42 @@ public final class RecurrentLanguageModel<Cell: RecurrentCell>: Module, PackedSe
     public var vocabularySize: Int { configuration.vocabularySize }
     public var maximumWordLength: Int? { configuration.blockSize - 1 }
 
+    public var ownParameters: [(name: String, tensor: Tensor)] { [("start", start)] }
+
+    public var children: ModuleChildren { [("wte", tokenEmbedding), ("cell", cell), ("lm_head", head)] }
+
     /// batch (N rows) → logits (N, V), rows in the batch's order.
     public func logits(_ batch: PackedSequences) -> Tensor {
         precondition(batch.longest <= configuration.blockSize, "a sequence of \(batch.longest) exceeds block size \(configuration.blockSize)")
+        return forward(batch, from: start).logits
+    }
+
+    /// The hidden state of every slot at `start`.
+    public func makeDecodingState(capacity: Int) -> RecurrentState { RecurrentState(capacity: capacity, blockSize: configuration.blockSize) }
+
+    /// The same forward pass over one more token of each of `slots`, from the slot's hidden
+    /// state (the recurrence takes one starting state per run, so slot by slot): logits (R, V).
+    public func logits(appending tokens: [Int32], to slots: [Int], in state: RecurrentState) -> Tensor {
+        precondition(tokens.count == slots.count, "one token per slot")
+        _ = state.positions.advance(slots)
+        var rows: [Tensor] = []
+        for (token, slot) in zip(tokens, slots) {
+            var sequence = PackedSequences()
+            sequence.append(inputs: [token], targets: [token])
+            let (logits, hidden) = forward(sequence, from: state.hidden[slot] ?? start)  // (1, V), (1, H)
+            state.hidden[slot] = hidden
+            rows.append(logits)
+        }
+        return rows.count == 1 ? rows[0] : Tensor(shape: [rows.count, vocabularySize], values: rows.flatMap(\.values))
+    }
+
+    /// The one forward pass: batch (N rows), every sequence starting from the hidden state
+    /// `initial` (1, H) → logits (N, V) and hidden states (N, H), both in batch order.
+    private func forward(_ batch: PackedSequences, from initial: Tensor) -> (logits: Tensor, hidden: Tensor) {
         let layout = TimeMajorLayout(batch)
         let x = tokenEmbedding(layout.order.map { batch.inputs[Int($0)] }, shape: [layout.rows])  // (N, E) time-major
-        let hidden = cell(x, start: start, layout: layout)  // (N, H) time-major
-        return head(embedding(hidden, indices: layout.inverse))  // rows gathered back to batch order: (N, V)
-    }
-
-    /// Through the kept hidden state: when `prefix` extends the previous call's prefix (as it
-    /// does while sampling a word), only the new tokens run through the cell. Not thread-safe;
-    /// the parameters must not change between calls whose prefixes extend one another.
-    public func nextTokenLogProbabilities(after prefix: [Int32]) -> [Float] {
-        Tensor.withoutGradient { decoder.logProbabilities(after: prefix) }
-    }
-
-    public func namedParameters() -> [(name: String, tensor: Tensor)] {
-        [("start", start)] + prefixed("wte", tokenEmbedding.namedParameters()) + prefixed("cell", cell.namedParameters())
-            + prefixed("lm_head", head.namedParameters())
+        let hidden = embedding(cell(x, start: initial, layout: layout), indices: layout.inverse)  // gathered back to batch order: (N, H)
+        return (head(hidden), hidden)
     }
 }
 
@@ -58,36 +74,20 @@ public typealias RNN = RecurrentLanguageModel<RNNCell>
 /// makemore.py's `RNN(config, cell_type='gru')`: 28 315 parameters at its defaults.
 public typealias GRU = RecurrentLanguageModel<GRUCell>
 
-/// Incremental decoding: the hidden state after the tokens fed so far.
-final class RecurrentDecoder<Cell: RecurrentCell> {
-    private unowned let model: RecurrentLanguageModel<Cell>
-    /// The tokens fed so far, boundary first.
-    private var tokens: [Int32] = []
-    /// The hidden state after `tokens`: (1, H).
-    private var hidden: Tensor
+/// The recurrent models' decoding state: each slot's hidden state after the tokens fed so far.
+public final class RecurrentState: SlotState {
+    /// (1, H) per slot; nil at the learned `start`.
+    var hidden: [Tensor?]
+    var positions: SlotPositions
 
-    init(model: RecurrentLanguageModel<Cell>) {
-        self.model = model
-        hidden = model.start
+    init(capacity: Int, blockSize: Int) {
+        positions = SlotPositions(capacity: capacity, blockSize: blockSize)
+        hidden = Array(repeating: nil, count: capacity)
     }
 
-    /// The log-probabilities after `[boundary] + prefix`. When `prefix` extends the previous
-    /// call's prefix the kept state is advanced over the new tokens only; otherwise the state
-    /// starts over from `start`.
-    func logProbabilities(after prefix: [Int32]) -> [Float] {
-        let wanted = [Vocabulary.boundary] + prefix
-        precondition(wanted.count <= model.configuration.blockSize, "prefix of \(prefix.count) tokens exceeds the block size")
-        if !(wanted.count > tokens.count && wanted.starts(with: tokens)) {
-            tokens.removeAll(keepingCapacity: true)
-            hidden = model.start
-        }
-        let new = Array(wanted[tokens.count...])
-        var sequence = PackedSequences()
-        sequence.append(inputs: new, targets: new)
-        let states = model.cell(model.tokenEmbedding(new, shape: [new.count]), start: hidden, layout: TimeMajorLayout(sequence))  // (k, H)
-        hidden = states.rows((new.count - 1)..<new.count)
-        tokens = wanted
-        return model.head(hidden).logSoftmax().values
+    public func reset(slot: Int) {
+        positions.reset(slot: slot)
+        hidden[slot] = nil
     }
 }
 

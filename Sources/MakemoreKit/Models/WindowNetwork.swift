@@ -56,8 +56,8 @@ extension MLPConfiguration: WindowNetworkConfiguration {}
 extension WaveNetConfiguration: WindowNetworkConfiguration {}
 
 extension WindowNetwork {
-    /// Whether BatchNorm uses batch statistics (set by `setTraining`).
-    public var isTraining: Bool { layers.isTraining }
+    /// Whether BatchNorm uses batch statistics (set by `setTraining`); false without BatchNorm.
+    public var isTraining: Bool { modeDependentModules.contains { $0.isTraining } }
 
     /// contexts (N·k, row-major (N, k)) → logits (N, V)
     public func logits(contexts: [Int32]) -> Tensor { layers(input(contexts: contexts)) }
@@ -114,17 +114,8 @@ extension WindowNetwork {
     /// Scores in evaluation mode (running BatchNorm statistics), without a graph; the mode is
     /// restored afterwards, so periodic evaluation during training is safe.
     public func logProbabilities(contexts: [Int32]) -> [Float] {
-        let wasTraining = isTraining
-        setTraining(false)
-        defer { setTraining(wasTraining) }
-        return Tensor.withoutGradient { logits(contexts: contexts).logSoftmax().values }
+        evaluating { logits(contexts: contexts).logSoftmax().values }
     }
 
-    public func namedParameters() -> [(name: String, tensor: Tensor)] {
-        prefixed("embedding", embedding.namedParameters()) + prefixed("layers", layers.namedParameters())
-    }
-
-    public func namedBuffers() -> [(name: String, tensor: Tensor)] { prefixed("layers", layers.namedBuffers()) }
-
-    public func setTraining(_ training: Bool) { layers.setTraining(training) }
+    public var children: ModuleChildren { [("embedding", embedding), ("layers", layers)] }
 }
