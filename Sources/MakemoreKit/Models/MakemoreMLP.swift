@@ -49,10 +49,7 @@ public final class MakemoreMLP: Module, PackedSequenceModel {
         return head(hidden(x).tanh())  // (N, V)
     }
 
-    public func namedParameters() -> [(name: String, tensor: Tensor)] {
-        prefixed("wte", tokenEmbedding.namedParameters()) + prefixed("mlp.0", hidden.namedParameters())
-            + prefixed("mlp.2", head.namedParameters())
-    }
+    public var children: ModuleChildren { [("wte", tokenEmbedding), ("mlp.0", hidden), ("mlp.2", head)] }
 }
 
 extension MakemoreMLP: TrainableModel {
