@@ -64,6 +64,9 @@ enum SampleCommand: Subcommand {
         let longest = split.map { ($0.train + $0.val + $0.test).map(\.count).max() ?? 0 } ?? 32
         let sampling = SamplingOptions(temperature: options.temperature, topK: options.topK, prefix: prefix,
                                        maximumLength: SamplingOptions.lengthLimit(longestWord: longest))
+        if model.maximumWordLength == nil, prefix.count >= sampling.maximumLength {
+            throw UsageError("--prefix is \(prefix.count) characters; sampled words have at most \(sampling.maximumLength - 1) (twice the longest word, at least 16)")
+        }
         let words = try Sampler.generate(model, count: options.count, options: sampling, using: &generator).map { vocabulary.decode($0) }
         let sets = split.map { s in SplitName.allCases.map { (name: $0, words: Set(s[$0])) } }
         let tags = words.map { word -> String in

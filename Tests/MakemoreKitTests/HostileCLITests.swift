@@ -24,6 +24,8 @@ import Testing
         Row(name: "3 NaN weights", arguments: ["eval", "--load", "nan.safetensors"], status: 1, message: "holds a non-finite value (NaN)"),
         Row(name: "4 a model that cannot fit in memory", arguments: ["mlp", "--input", "toy.txt", "--hidden", "16384", "--layers", "64"], status: 1,
             message: "this run needs about"),
+        Row(name: "4 a vocabulary from the data too large for a V×V model", arguments: ["neural-bigram", "--input", "cjk.txt", "--val-fraction", "0", "--test-fraction", "0", "--steps", "1"], status: 1,
+            message: "this run needs about"),
         Row(name: "5 an output that is an input", arguments: ["mlp", "--input", "toy.txt", "--save", "toy.txt"], status: 64, message: "--save: toy.txt: is also an input"),
         Row(name: "5 split over its own input", arguments: ["split", "--input", "parts/train.txt", "--out", "parts"], status: 64,
             message: "is also an input"),
@@ -44,6 +46,8 @@ import Testing
             message: "--out: toy.txt: is a file, not a directory"),
         Row(name: "12 sample --prefix longer than the block", arguments: ["sample", "--load", "rnn.safetensors", "--prefix", "abcabcabc"], status: 64,
             message: "--prefix is 9 characters; at most"),
+        Row(name: "12 sample --prefix longer than any sampled word", arguments: ["sample", "--load", "mlp.safetensors", "--prefix", String(repeating: "ab", count: 20)],
+            status: 64, message: "--prefix is 40 characters; sampled words have at most"),
         Row(name: "12 stage --prefix with unknown characters", arguments: ["rnn", "--load", "rnn.safetensors", "--prefix", "k9"], status: 64,
             message: "prefix 'k9' contains 'k', which is not in the vocabulary"),
         Row(name: "12 sample --prefix with unknown characters", arguments: ["sample", "--load", "rnn.safetensors", "--prefix", "k9"], status: 64,
@@ -64,6 +68,8 @@ import Testing
         try write("toy.txt", words.joined(separator: "\n") + "\n")
         try write("long.txt", "abc\n" + String(repeating: "a", count: 2000) + "\n")
         try write("one.txt", "abc\n")
+        let ideographs = Array(0x4E00..<0x9FFF) + Array(0x20000..<0x2A6DF)  // 63 710 distinct characters: V² values need ~90 GiB
+        try write("cjk.txt", ideographs.compactMap(UnicodeScalar.init).map { String(Character($0)) }.joined(separator: "\n"))
         try write("tabs.txt", "abc\t3\ncab\t2\n")
         try write("old.safetensors", "an existing file that must survive")
         try FileManager.default.createDirectory(at: directory.appendingPathComponent("parts"), withIntermediateDirectories: true)
@@ -74,6 +80,7 @@ import Testing
         var mlp = MLPConfiguration(vocabularySize: vocabulary.size)
         (mlp.hiddenSize, mlp.embeddingDimensions) = (4, 2)
         let checkpoint = try Checkpoint(model: MLP(configuration: mlp, using: &generator), vocabulary: vocabulary, split: record, step: 1, valLoss: nil)
+        try checkpoint.write(to: directory.appendingPathComponent("mlp.safetensors").path)
         var badConfig = checkpoint
         badConfig.configuration = badConfig.configuration.replacingOccurrences(of: "\"hidden_size\":4", with: "\"hidden_size\":-5")
         try badConfig.write(to: directory.appendingPathComponent("bad-config.safetensors").path)

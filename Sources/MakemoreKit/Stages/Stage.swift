@@ -50,8 +50,10 @@ public final class Stage {
         switch configuration {
         case .bigram(let smoothing):
             guard smoothing >= 0 && smoothing.isFinite else { throw MakemoreError("smoothing must be finite and ≥ 0, got \(smoothing)") }
+            try MemoryEstimate(CountBigram.self, configuration: .init(smoothing: smoothing), vocabularySize: v, rowsPerStep: 0).check()
             engine = CountBigramEngine(smoothing: smoothing, dataset: dataset)
         case .neuralBigram(let l2):
+            try Stage.checkBuildable(NeuralBigram.self, NeuralBigram.Configuration(vocabularySize: v), vocabularySize: v)
             engine = NeuralBigramEngine(model: NeuralBigram(vocabularySize: v, using: &generator), l2: l2, dataset: dataset)
         case .mlp(let c):
             try Stage.checkBuildable(MLP.self, c, vocabularySize: v)
