@@ -87,7 +87,7 @@ enum StageRunner {
         switch try ModelFile.read(path: path) {
         case .checkpoint(let checkpoint):
             return try Stage(checkpoint: checkpoint, path: path, split: data.isExplicit ? data.split() : nil, seed: data.seed,
-                             expecting: request.kind)
+                             expecting: request.kind, settings: request.configuration)
         case .stateDict(let file):
             let dataset = try StateDictImport.dataset(data.split())
             let imported = try StateDictImport.model(file, path: path, heads: request.importHeads, dataset: dataset)

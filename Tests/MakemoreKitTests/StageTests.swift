@@ -52,6 +52,20 @@ import Testing
         }
     }
 
+    /// A checkpoint stores no l2 penalty: the settings given apply, else the stage's default.
+    @Test func aLoadedNeuralBigramTakesTheGivenPenalty() throws {
+        let dataset = try Self.dataset()
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("stage-\(UUID().uuidString).safetensors").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Stage(.neuralBigram(l2: 0.25), dataset: dataset, seed: 5).save(to: path)
+        func l2(_ settings: StageConfiguration?) throws -> Double? {
+            let report = try Stage(loading: path, split: dataset.split, settings: settings).report(samples: 0)
+            return report.extra.first { $0.0 == "l2" }?.1.doubleValue
+        }
+        #expect(try l2(.neuralBigram(l2: 0.5)) == 0.5)
+        #expect(try l2(nil) == Double(Float(0.01)))
+    }
+
     /// The same calls with the same seed give the same numbers; another seed others.
     @Test func aSeedFixesTheWholeRun() throws {
         let dataset = try Self.dataset()

@@ -89,8 +89,10 @@ public final class Stage {
     /// The model stored in `checkpoint` (read from `path`, which names it in errors), on
     /// `split` with the checkpoint's vocabulary, or on the split the checkpoint records. With
     /// `expecting`, a checkpoint of another stage is an error. `seed` starts the generator that
-    /// further training and sampling draw from.
-    public init(checkpoint: Checkpoint, path: String, split: DatasetSplit? = nil, seed: UInt64, expecting expected: StageKind? = nil) throws {
+    /// further training and sampling draw from. `settings` gives what a checkpoint does not
+    /// store (the neural bigram's l2 penalty); the stage's defaults apply otherwise.
+    public init(checkpoint: Checkpoint, path: String, split: DatasetSplit? = nil, seed: UInt64, expecting expected: StageKind? = nil,
+                settings: StageConfiguration? = nil) throws {
         guard let kind = StageKind(rawValue: checkpoint.kind) else {
             throw MakemoreError("\(path): unknown model kind '\(checkpoint.kind)' (known: \(StageKind.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
@@ -109,7 +111,8 @@ public final class Stage {
         switch kind {
         case .bigram: engine = CountBigramEngine(model: try checkpoint.restore(CountBigram.self, source: path))
         case .neuralBigram:
-            engine = NeuralBigramEngine(model: try checkpoint.restore(NeuralBigram.self, source: path), l2: 0.01, dataset: dataset)
+            let l2 = settings?.l2 ?? kind.defaultConfiguration.l2 ?? 0
+            engine = NeuralBigramEngine(model: try checkpoint.restore(NeuralBigram.self, source: path), l2: l2, dataset: dataset)
         case .mlp: engine = WindowNetworkEngine(model: try checkpoint.restore(MLP.self, source: path), dataset: dataset, configuration: StageConfiguration.mlp)
         case .wavenet: engine = WindowNetworkEngine(model: try checkpoint.restore(WaveNet.self, source: path), dataset: dataset, configuration: StageConfiguration.wavenet)
         case .bow: engine = try sequence(BagOfWords.self, StageConfiguration.bow)
@@ -120,9 +123,10 @@ public final class Stage {
         }
     }
 
-    /// The checkpoint at `path`; see `init(checkpoint:path:split:seed:expecting:)`.
-    public convenience init(loading path: String, split: DatasetSplit? = nil, seed: UInt64 = 42, expecting expected: StageKind? = nil) throws {
-        try self.init(checkpoint: Checkpoint.read(path: path), path: path, split: split, seed: seed, expecting: expected)
+    /// The checkpoint at `path`; see `init(checkpoint:path:split:seed:expecting:settings:)`.
+    public convenience init(loading path: String, split: DatasetSplit? = nil, seed: UInt64 = 42, expecting expected: StageKind? = nil,
+                            settings: StageConfiguration? = nil) throws {
+        try self.init(checkpoint: Checkpoint.read(path: path), path: path, split: split, seed: seed, expecting: expected, settings: settings)
     }
 
     /// The model of a bare state dict (makemore.py's `model.pt`, a parameters-only safetensors

@@ -15,6 +15,11 @@ public enum StageConfiguration: Codable, Equatable, Sendable {
     /// makemore.py's MLP: `n_embd`, `n_embd2` and the block size (its context).
     case makemoreMLP(SequenceModelConfiguration)
 
+    /// The neural bigram's l2 penalty (nil for the other stages).
+    var l2: Double? {
+        if case .neuralBigram(let l2) = self { l2 } else { nil }
+    }
+
     /// The stage this configures.
     public var kind: StageKind {
         switch self {
