@@ -26,6 +26,9 @@ import Testing
         let rnn = RNN(configuration: recurrent, using: &g), gru = GRU(configuration: recurrent, using: &g)
         let bow = BagOfWords(configuration: SequenceModelConfiguration(vocabularySize: 27, blockSize: 16), using: &g)
         #expect(rnn.parameterCount == 11_803 && gru.parameterCount == 28_315 && bow.parameterCount == 12_827)
+        for model in [rnn, gru, bow] as [any Module] {
+            #expect(model.parameters.map(ObjectIdentifier.init) == model.namedParameters().map { ObjectIdentifier($0.tensor) })
+        }
         #expect(rnn.namedParameters().map(\.name) == ["start", "wte.weight", "cell.xh_to_h.weight", "cell.xh_to_h.bias",
                                                       "lm_head.weight", "lm_head.bias"])
         #expect(gru.namedParameters().map(\.name) == ["start", "wte.weight", "cell.xh_to_z.weight", "cell.xh_to_z.bias",

@@ -20,6 +20,7 @@ import Testing
             + (0..<4).flatMap { i in block.map { "transformer.h.\(i).\($0)" } }
             + ["transformer.ln_f.weight", "transformer.ln_f.bias", "lm_head.weight"]
         #expect(model.namedParameters().map(\.name) == keys)
+        #expect(model.parameters.map(ObjectIdentifier.init) == model.namedParameters().map { ObjectIdentifier($0.tensor) })
         let shapes = Dictionary(uniqueKeysWithValues: model.namedParameters().map { ($0.name, $0.tensor.shape) })
         #expect(shapes["transformer.wpe.weight"] == [16, 64] && shapes["transformer.h.3.attn.c_attn.weight"] == [192, 64])
         #expect(shapes["transformer.h.0.mlp.c_proj.weight"] == [64, 256] && shapes["lm_head.weight"] == [27, 64])

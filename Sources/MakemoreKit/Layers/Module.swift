@@ -42,8 +42,18 @@ extension Module {
         ownBuffers + children.flatMap { prefixed($0.name, $0.module.namedBuffers()) }
     }
 
-    /// The trainable tensors, for an optimizer.
-    public var parameters: [Tensor] { namedParameters().map(\.tensor) }
+    /// The trainable tensors in state-dict order, for an optimizer (no names built: data
+    /// parallelism reads them every step).
+    public var parameters: [Tensor] {
+        var tensors: [Tensor] = []
+        appendParameters(to: &tensors)
+        return tensors
+    }
+
+    private func appendParameters(to tensors: inout [Tensor]) {
+        for (_, tensor) in ownParameters { tensors.append(tensor) }
+        for (_, child) in children { child.appendParameters(to: &tensors) }
+    }
 
     /// Number of trainable numbers.
     public var parameterCount: Int { namedParameters().reduce(0) { $0 + $1.tensor.count } }
