@@ -19,6 +19,15 @@ struct Option: Sendable {
         self.defaultValue = defaultValue
     }
 
+    /// The words after the subcommand that are not options (`makemore score WORD…`), shown in
+    /// the help as `value`. Without one, a subcommand rejects such words.
+    init(positional value: String, _ help: String) {
+        self.name = ""
+        self.value = value
+        self.help = help
+        self.defaultValue = nil
+    }
+
     /// A boolean flag.
     init(flag name: String, _ help: String) {
         self.name = name
@@ -33,6 +42,10 @@ struct Option: Sendable {
 /// the typed defaults its option table prints.
 struct ParsedArguments: Sendable {
     private var values: [String: String] = [:]
+    /// Every value of each option, in order, for options that may be repeated.
+    private var repeated: [String: [String]] = [:]
+    /// The words that are not options, for a subcommand with a positional option.
+    private(set) var positionals: [String] = []
     private var flags: Set<String> = []
 
     /// Parses `arguments` (after the subcommand name) against `options`.
@@ -43,7 +56,9 @@ struct ParsedArguments: Sendable {
             let argument = arguments[index]
             index += 1
             guard argument.hasPrefix("--"), argument.count > 2 else {
-                throw UsageError("unexpected argument '\(argument)'")
+                guard byName[""] != nil else { throw UsageError("unexpected argument '\(argument)'") }
+                positionals.append(argument)
+                continue
             }
             var name = String(argument.dropFirst(2))
             var inlineValue: String?
@@ -51,7 +66,7 @@ struct ParsedArguments: Sendable {
                 inlineValue = String(name[name.index(after: equals)...])
                 name = String(name[..<equals])
             }
-            guard let option = byName[name] else { throw UsageError("unknown option '--\(name)'") }
+            guard !name.isEmpty, let option = byName[name] else { throw UsageError("unknown option '--\(name)'") }
             if option.value == nil {
                 guard inlineValue == nil else { throw UsageError("option '--\(name)' takes no value") }
                 flags.insert(name)
@@ -59,6 +74,7 @@ struct ParsedArguments: Sendable {
             }
             if let inlineValue {
                 values[name] = inlineValue
+                repeated[name, default: []].append(inlineValue)
             } else {
                 guard index < arguments.count else { throw UsageError("option '--\(name)' needs a value (\(option.value ?? ""))") }
                 // A value that looks like an option is the next option, not this one's value.
@@ -66,6 +82,7 @@ struct ParsedArguments: Sendable {
                     throw UsageError("option '--\(name)' needs a value (\(option.value ?? "")), got the option '\(arguments[index])'; write ./\(arguments[index]) for a file of that name")
                 }
                 values[name] = arguments[index]
+                repeated[name, default: []].append(arguments[index])
                 index += 1
             }
         }
@@ -79,6 +96,9 @@ struct ParsedArguments: Sendable {
 
     /// The option's text, if given.
     func string(_ name: String) -> String? { values[name] }
+
+    /// Every value given for a repeatable option, in order (empty when not given).
+    func strings(_ name: String) -> [String] { repeated[name] ?? [] }
 
     /// An integer option, checked against `range`.
     func int(_ name: String, in range: ClosedRange<Int> = Int.min...Int.max) throws -> Int? {
@@ -137,7 +157,7 @@ struct ParsedArguments: Sendable {
 func helpText(command: String, summary: String, options: [Option]) -> String {
     var lines = ["USAGE: makemore \(command) [options]", "", summary, "", "OPTIONS:"]
     let rows = (options + [Option(flag: "help", "show this help")]).map { option -> (String, String) in
-        let left = "--\(option.name)" + (option.value.map { " \($0)" } ?? "")
+        let left = option.name.isEmpty ? option.value ?? "" : "--\(option.name)" + (option.value.map { " \($0)" } ?? "")
         let right = option.help + (option.defaultValue.map { " (default: \($0))" } ?? "")
         return (left, right)
     }

@@ -51,6 +51,7 @@ let subcommands: [CommandEntry] = [
     CommandEntry(CompareCommand.self),
     CommandEntry(SampleCommand.self),
     CommandEntry(EvalCommand.self),
+    CommandEntry(ScoreCommand.self),
     CommandEntry(SplitCommand.self),
     CommandEntry(MicrogradCommand.self),
 ]

@@ -29,24 +29,33 @@ public enum Evaluator {
     /// scored `wordsPerBatch` at a time. Returns nil for an empty split.
     public static func evaluate(_ model: some LanguageModel, words: [[Int32]], wordsPerBatch: Int = 512) -> NLLResult? {
         guard !words.isEmpty else { return nil }
-        let v = model.vocabularySize
         var total = 0.0
         var tokens = 0
-        var start = 0
-        while start < words.count {
-            let batch = Array(words[start..<min(start + wordsPerBatch, words.count)])
-            let logProbabilities = model.nextTokenLogProbabilities(words: batch)
-            var row = 0
-            for word in batch {
-                for target in word + [Vocabulary.boundary] {
-                    total -= Double(logProbabilities[row * v + Int(target)])
-                    row += 1
-                }
-            }
-            precondition(row * v == logProbabilities.count, "model returned \(logProbabilities.count / v) rows for \(row) predictions")
-            tokens += row
-            start += wordsPerBatch
+        forEachWord(of: model, words: words, wordsPerBatch: wordsPerBatch) { _, targetLogProbabilities in
+            for logProbability in targetLogProbabilities { total -= Double(logProbability) }
+            tokens += targetLogProbabilities.count
         }
         return NLLResult(totalNLL: total, tokens: tokens)
+    }
+
+    /// Scores `words` through `model.nextTokenLogProbabilities(words:)`, `wordsPerBatch` at a
+    /// time, and hands `body` each word's index with the log-probabilities of its n + 1 targets
+    /// (its characters, then the end boundary), word after word.
+    public static func forEachWord(of model: some LanguageModel, words: [[Int32]], wordsPerBatch: Int = 512,
+                                   _ body: (_ index: Int, _ targetLogProbabilities: [Float]) -> Void) {
+        let v = model.vocabularySize
+        var start = 0
+        while start < words.count {
+            let end = min(start + wordsPerBatch, words.count)
+            let logProbabilities = model.nextTokenLogProbabilities(words: Array(words[start..<end]))
+            var row = 0
+            for index in start..<end {
+                let targets = words[index] + [Vocabulary.boundary]
+                body(index, targets.enumerated().map { logProbabilities[(row + $0) * v + Int($1)] })
+                row += targets.count
+            }
+            precondition(row * v == logProbabilities.count, "model returned \(logProbabilities.count / v) rows for \(row) predictions")
+            start = end
+        }
     }
 }

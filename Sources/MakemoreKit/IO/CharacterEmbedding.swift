@@ -1,0 +1,33 @@
+/// The character embedding table of a model, found by its state-dict name: `embedding.weight`
+/// (MLP, WaveNet), `wte.weight` (makemore.py's MLP, BoW, RNN, GRU) or `transformer.wte.weight`.
+public struct CharacterEmbedding: Sendable {
+    /// The state-dict names a token embedding goes by, in the order they are looked for.
+    public static let names = ["embedding.weight", "wte.weight", "transformer.wte.weight"]
+
+    /// (vocabularySize, dimensions), row-major: row t is token t's vector.
+    public let table: [Float]
+    public let dimensions: Int
+
+    /// The embedding among `tensors` (name, shape, values), if one has a known name and
+    /// `vocabularySize` rows.
+    public init?(tensors: [(name: String, shape: [Int], values: [Float])], vocabularySize: Int) {
+        for name in Self.names {
+            if let tensor = tensors.first(where: { $0.name == name }), tensor.shape.count == 2, tensor.shape[0] == vocabularySize {
+                table = tensor.values
+                dimensions = tensor.shape[1]
+                return
+            }
+        }
+        return nil
+    }
+
+    /// The embedding of a checkpoint, if its model has one.
+    public init?(checkpoint: Checkpoint) {
+        self.init(tensors: checkpoint.tensors.map { ($0.name, $0.shape, $0.values) }, vocabularySize: checkpoint.vocabulary.size)
+    }
+
+    /// The embedding of a model, if it has one.
+    public init?(model: some Module, vocabularySize: Int) {
+        self.init(tensors: model.stateDict().map { ($0.name, $0.tensor.shape, $0.tensor.values) }, vocabularySize: vocabularySize)
+    }
+}
