@@ -4,7 +4,8 @@ import MakemoreKit
 enum MLPCommand: Subcommand {
     static let name = "mlp"
     static let summary = "stage 3: MLP over the previous --context characters (embedding, tanh blocks with BatchNorm)"
-    static let options = StageOptions.common + TrainingOptions.options(StageKind.mlp.defaultTraining) + modelOptions + DiagnosticsOptions.options
+    static let options = StageOptions.common + OutputOptions.embeddingOptions + TrainingOptions.options(StageKind.mlp.defaultTraining) + modelOptions
+        + DiagnosticsOptions.options
         + [Option("preset", value: "NAME", "makemore: makemore.py's MLP instead, as 'makemore makemore-mlp' (--embedding, --hidden are its n_embd, n_embd2)")]
 
     /// The options of the lectures' MLP that makemore.py's has no counterpart for.

@@ -62,6 +62,13 @@ struct OutputOptions {
     var save: String?
     var load: String?
     var json = false
+    /// `--plot-embedding`, on the stages whose model has a character embedding.
+    var plotEmbedding: String?
+
+    /// The option of the stages with a character embedding.
+    static let embeddingOptions: [Option] = [
+        Option("plot-embedding", value: "FILE.svg", "draw the character embedding: first two dimensions, or principal components when wider"),
+    ]
 
     static let options: [Option] = [
         Option("samples", value: "N", default: String(OutputOptions().samples), "names to sample after fitting"),
@@ -77,6 +84,7 @@ struct OutputOptions {
         save = arguments.string("save")
         load = arguments.string("load")
         json = arguments.flag("json")
+        plotEmbedding = arguments.string("plot-embedding")
     }
 }
 

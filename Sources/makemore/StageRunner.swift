@@ -61,6 +61,11 @@ enum StageRunner {
             if let directory = request.diagnostics?.plotDirectory { try stage.diagnostics?.writePlots(directory: directory) }
         }
         if let path = request.output.save { try stage.save(to: path) }
+        if let path = request.output.plotEmbedding {
+            guard let embedding = CharacterEmbedding(model: stage.model) else { throw MakemoreError("the \(request.kind.rawValue) model has no character embedding") }
+            try AtomicFile.write(EmbeddingChart(title: "character embedding of \(request.kind.rawValue)", table: embedding.table, dimensions: embedding.dimensions,
+                                                vocabulary: stage.dataset.vocabulary).svg(), to: path)
+        }
         var report = try stage.report(samples: request.output.samples, options: sampling)
         report.extra += request.extra
         report.seconds = (ContinuousClock.now - clock).seconds

@@ -7,7 +7,7 @@ enum WaveNetCommand: Subcommand {
     static let summary = "hierarchical MLP (WaveNet-style tree over --context characters, BatchNorm over batch and time)"
     static let options: [Option] = {
         let d = WaveNetConfiguration()
-        return StageOptions.common + TrainingOptions.options(StageKind.wavenet.defaultTraining) + [
+        return StageOptions.common + OutputOptions.embeddingOptions + TrainingOptions.options(StageKind.wavenet.defaultTraining) + [
             Option("context", value: "K", default: String(d.contextLength), "previous characters seen per prediction: a power of two (log2 K levels)"),
             Option("embedding", value: "D", default: String(d.embeddingDimensions), "dimensions of each character's embedding"),
             Option("hidden", value: "H", default: String(d.hiddenSize), "width of every level"),

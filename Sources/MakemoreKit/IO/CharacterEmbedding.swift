@@ -26,8 +26,8 @@ public struct CharacterEmbedding: Sendable {
         self.init(tensors: checkpoint.tensors.map { ($0.name, $0.shape, $0.values) }, vocabularySize: checkpoint.vocabulary.size)
     }
 
-    /// The embedding of a model, if it has one.
-    public init?(model: some Module, vocabularySize: Int) {
-        self.init(tensors: model.stateDict().map { ($0.name, $0.tensor.shape, $0.tensor.values) }, vocabularySize: vocabularySize)
+    /// The embedding of a stage's model, if it has one.
+    public init?(model: some CheckpointableModel) {
+        self.init(tensors: model.stateTensors().map { ($0.name, $0.shape, $0.values) }, vocabularySize: model.vocabularySize)
     }
 }
