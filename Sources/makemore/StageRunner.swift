@@ -51,8 +51,12 @@ enum StageRunner {
             let loaded = request.output.load != nil
             if loaded { configuration.steps = 0 } else { InterruptMonitor.shared.install() }
             let progress = ProgressReporter(total: configuration.steps, enabled: !training.quiet)
+            let showSamples = training.sampleEvery.map {
+                samplesWhileTraining(stage, every: $0, seed: request.data.seed, options: sampling, progress: progress, quiet: training.quiet)
+            }
             let history = try stage.train(configuration, interrupt: loaded ? nil : .shared) { event in
                 if case .diagnostics(let snapshot) = event { printError(snapshot.table) } else { progress.report(event) }
+                if case .step(let p) = event { showSamples?(p.step) }
             }
             if let log = training.log {
                 try AtomicFile.write(history.jsonLines(schedule: configuration.learningRateSchedule, learningRate: configuration.learningRate), to: log)
@@ -77,6 +81,19 @@ enum StageRunner {
         try OutputChecks.check([("save", request.output.save), ("log", request.training?.log), ("plot-loss", request.training?.plotLoss)] + more,
                                inputs: OutputChecks.inputs(request.data, load: request.output.load))
         try OutputChecks.checkDirectory("plot-diagnostics", request.diagnostics?.plotDirectory)
+    }
+
+    /// What `--sample-every N` does after each step: every N steps, 5 samples on stderr, tagged
+    /// `new` or `in train`, drawn from a stream of their own (seeded from `seed`).
+    private static func samplesWhileTraining(_ stage: Stage, every interval: Int, seed: UInt64, options: SamplingOptions?,
+                                             progress: ProgressReporter, quiet: Bool) -> (Int) -> Void {
+        let train = Set(stage.dataset.train.map { stage.dataset.vocabulary.decode($0) })
+        var generator = RandomGenerator(seed: seed ^ 0x5A4D_504C_4553)  // "SMPLES": apart from the run's stream
+        return { step in
+            guard step % interval == 0, let words = try? stage.sampleWhileTraining(count: 5, options: options, using: &generator) else { return }
+            let line = "step \(step) samples: " + words.map { "\($0) (\(train.contains($0) ? "in train" : "new"))" }.joined(separator: ", ")
+            if quiet { printError(line) } else { progress.note(line) }
+        }
     }
 
     /// A fresh stage on the requested data, or the `--load`ed one.

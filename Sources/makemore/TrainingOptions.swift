@@ -10,6 +10,8 @@ struct TrainingOptions {
     /// `--log`: one JSON line per step.
     var log: String?
     var quiet = false
+    /// `--sample-every N`: show a few samples every N steps on stderr.
+    var sampleEvery: Int?
 
     /// The options, their defaults printed from `d`.
     static func options(_ d: TrainingConfiguration) -> [Option] {
@@ -32,6 +34,7 @@ struct TrainingOptions {
             Option("plot-loss", value: "FILE.svg", "write the training curve (smoothed) and val losses as SVG"),
             Option("log", value: "FILE.jsonl", "write one JSON line per step: step, loss, lr, and val_loss where evaluated"),
             Option(flag: "quiet", "no progress on stderr"),
+            Option("sample-every", value: "N", "every N steps, show 5 samples on stderr, tagged new or in train (their own random stream: the run is unchanged)"),
         ]
     }
 
@@ -69,6 +72,7 @@ struct TrainingOptions {
         plotLoss = arguments.string("plot-loss")
         log = arguments.string("log")
         quiet = arguments.flag("quiet")
+        sampleEvery = try arguments.int("sample-every", in: 1...Int.max)
     }
 }
 

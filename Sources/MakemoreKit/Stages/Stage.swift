@@ -271,6 +271,15 @@ public final class Stage {
         return try Sampler.generate(engine.inference, count: count, options: options, using: &generator).map { dataset.vocabulary.decode($0) }
     }
 
+    /// `count` words from the model as it is now, drawn with `generator` instead of the stage's
+    /// own stream, so the run's numbers stay as they are: what `--sample-every` shows while
+    /// training, from inside a training event. Samples the model being trained (a window
+    /// network's BatchNorm unfolded, in evaluation mode), not the inference model.
+    public func sampleWhileTraining(count: Int, options: SamplingOptions? = nil, using generator: inout RandomGenerator) throws -> [String] {
+        let options = options ?? SamplingOptions(maximumLength: SamplingOptions.lengthLimit(longestWord: dataset.longestWord))
+        return try Sampler.generate(engine.trainedModel, count: count, options: options, using: &generator).map { dataset.vocabulary.decode($0) }
+    }
+
     /// Writes the model, its vocabulary, `source` and `step` as a checkpoint, atomically. Without
     /// a `source` the checkpoint records no data, and loading it needs the split given.
     public func save(to path: String) throws {
