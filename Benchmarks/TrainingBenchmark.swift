@@ -26,7 +26,7 @@ enum TrainingBenchmark {
         }
         sample(&report, "neural-bigram", bigram, dataset: dataset)
 
-        mlp(&report, "mlp (defaults: ctx 3, emb 10, hidden 200, BatchNorm)", dataset: dataset, layers: 1, hidden: 200)
+        mlp(&report, "mlp (--preset lecture: ctx 3, emb 10, hidden 200, BatchNorm)", dataset: dataset, layers: 1, hidden: 200)
         mlp(&report, "mlp deep (5 × hidden 100, BatchNorm)", dataset: dataset, layers: 5, hidden: 100)
         wavenet(&report, dataset: dataset)
         transformer(&report, dataset: dataset)

@@ -6,14 +6,21 @@ enum MLPCommand: Subcommand {
     static let summary = "stage 3: MLP over the previous --context characters (embedding, tanh blocks with BatchNorm)"
     static let options = StageOptions.common + OutputOptions.embeddingOptions + TrainingOptions.options(StageKind.mlp.defaultTraining) + modelOptions
         + DiagnosticsOptions.options
-        + [Option("preset", value: "NAME", "makemore: makemore.py's MLP instead, as 'makemore makemore-mlp' (--embedding, --hidden are its n_embd, n_embd2)")]
+        + [Option("preset", value: "NAME", "lecture: lecture 3's exact MLP and training (embedding 10, decay half-way, no moving average) | "
+                      + "makemore: makemore.py's MLP instead, as 'makemore makemore-mlp' (--embedding, --hidden are its n_embd, n_embd2)")]
 
     /// The options of the lectures' MLP that makemore.py's has no counterpart for.
     static let lectureOnly = ["context", "layers", "no-batchnorm", "bn-momentum", "init"] + DiagnosticsOptions.options.map(\.name)
 
+    /// The stage's default model (the lecture's with wider embeddings).
+    static var defaultConfiguration: MLPConfiguration {
+        guard case .mlp(let c) = StageKind.mlp.defaultConfiguration else { preconditionFailure("the mlp stage builds an MLP") }
+        return c
+    }
+
     /// The architecture options, shared with `lr-find mlp`.
     static let modelOptions: [Option] = {
-        let d = MLPConfiguration()
+        let d = defaultConfiguration
         return [
             Option("context", value: "K", default: String(d.contextLength), "previous characters seen per prediction"),
             Option("embedding", value: "D", default: String(d.embeddingDimensions), "dimensions of each character's embedding"),
@@ -28,9 +35,10 @@ enum MLPCommand: Subcommand {
         ]
     }()
 
-    /// The model the options describe.
-    static func configuration(_ arguments: ParsedArguments) throws -> MLPConfiguration {
-        var c = MLPConfiguration()
+    /// The model the options describe, over `base` (the stage's default model unless a preset
+    /// gives another).
+    static func configuration(_ arguments: ParsedArguments, base: MLPConfiguration = defaultConfiguration) throws -> MLPConfiguration {
+        var c = base
         c.contextLength = try arguments.int("context", in: 1...64) ?? c.contextLength
         c.embeddingDimensions = try arguments.int("embedding", in: 1...4096) ?? c.embeddingDimensions
         c.hiddenSize = try arguments.int("hidden", in: 1...16384) ?? c.hiddenSize
@@ -42,11 +50,20 @@ enum MLPCommand: Subcommand {
     }
 
     static func parse(_ arguments: ParsedArguments) throws -> StageRequest {
-        if try arguments.choice("preset", ["makemore"]) != nil {
+        switch try arguments.choice("preset", ["lecture", "makemore"]) {
+        case "makemore":
             if let option = lectureOnly.first(where: arguments.given) { throw UsageError("--preset makemore has no --\(option)") }
             return try MakemoreMLPCommand.parse(arguments)
+        case "lecture":
+            let lecture = StageKind.lectureMLP
+            guard case .mlp(let base) = lecture.configuration else { preconditionFailure("the lecture's MLP is an MLP") }
+            var request = try windowNetworkRequest(arguments, configuration: .mlp(configuration(arguments, base: base)),
+                                                   batchNorm: !arguments.flag("no-batchnorm"), defaults: lecture.training)
+            request.extra = [("preset", .string("lecture"))]
+            return request
+        default:
+            return try windowNetworkRequest(arguments, configuration: .mlp(configuration(arguments)), batchNorm: !arguments.flag("no-batchnorm"))
         }
-        return try windowNetworkRequest(arguments, configuration: .mlp(configuration(arguments)), batchNorm: !arguments.flag("no-batchnorm"))
     }
 
     static func run(_ request: StageRequest) throws {
@@ -54,11 +71,11 @@ enum MLPCommand: Subcommand {
     }
 }
 
-/// The request of a window-network stage (`mlp`, `wavenet`): its shared options read over the
-/// stage's default training.
+/// The request of a window-network stage (`mlp`, `wavenet`): its shared options read over
+/// `defaults` (the stage's default training unless a preset gives another).
 func windowNetworkRequest(_ arguments: ParsedArguments, configuration: StageConfiguration, batchNorm: Bool,
-                          calibrates: Bool? = nil) throws -> StageRequest {
-    var training = try TrainingOptions(arguments, defaults: configuration.kind.defaultTraining)
+                          calibrates: Bool? = nil, defaults: TrainingConfiguration? = nil) throws -> StageRequest {
+    var training = try TrainingOptions(arguments, defaults: defaults ?? configuration.kind.defaultTraining)
     if let calibrates { training.configuration.calibratesBatchNorm = calibrates }
     guard !batchNorm || training.configuration.batchSize.map({ $0 >= 2 }) ?? true else {
         throw UsageError("BatchNorm needs --batch-size 2 or more (or --no-batchnorm)")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import MakemoreKit
 
 /// Runs the built `makemore` binary (a dependency of this test target) as a user would.
 struct CLI {
@@ -170,6 +171,34 @@ struct CLI {
             #expect(object["ema_decay"] as? Double == (ema == "off" ? nil : 0.9))
             #expect(object["batch_norm_calibrated"] as? Bool == (ema != "off"))
         }
+    }
+
+    /// The MLP's defaults are the tuned recipe (15-dimensional embeddings, decay at 150 000, a
+    /// moving average); `--preset lecture` is lecture 3's exact setup, and flags still override it.
+    @Test func theMLPDefaultsAreTunedAndTheLecturePresetIsTheLecture() throws {
+        let training = StageKind.mlp.defaultTraining, lecture = StageKind.lectureMLP
+        #expect(training.decayAt == 150_000 && training.ema == 0.9999 && training.steps == 200_000 && training.learningRate == 0.1)
+        #expect(StageKind.mlp.defaultConfiguration == .mlp(MLPConfiguration(embeddingDimensions: 15)))
+        #expect(lecture.configuration == .mlp(MLPConfiguration()) && MLPConfiguration().embeddingDimensions == 10)
+        #expect(lecture.training.decayAt == nil && lecture.training.ema == nil && lecture.training.steps == 200_000)
+
+        let directory = try Self.toyDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var configurations: [String: [String: Any]] = [:]
+        for preset in ["none", "lecture"] {
+            let arguments = ["mlp", "--input", "toy.txt", "--steps", "30", "--hidden", "16", "--json", "--quiet", "--samples", "0"]
+                + (preset == "lecture" ? ["--preset", "lecture"] : [])
+            let result = try CLI.run(arguments, in: directory)
+            #expect(result.status == 0, "\(result.stderr)")
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+            configurations[preset] = object["configuration"] as? [String: Any]
+            #expect(object["ema_decay"] as? Double == (preset == "lecture" ? nil : 0.9999))
+            #expect((configurations[preset]?["hidden_size"] as? Int) == 16)
+        }
+        #expect(configurations["none"]?["embedding_dimensions"] as? Int == 15)
+        #expect(configurations["lecture"]?["embedding_dimensions"] as? Int == 10)
+        let conflict = try CLI.run(["mlp", "--preset", "makemore", "--context", "3"])
+        #expect(conflict.status == 64)
     }
 
     @Test func aRunReportsHowItsBatchesDrewExamples() throws {

@@ -38,8 +38,12 @@ public enum StageConfiguration: Codable, Equatable, Sendable {
 
 extension MLPConfiguration {
     /// The lecture's configuration (context 3, embedding 10, one hidden block of 200 with
-    /// BatchNorm); the vocabulary size is set from the data.
-    public init() { self.init(vocabularySize: 0) }
+    /// BatchNorm) with `embeddingDimensions` of its own if given; the vocabulary size is set from
+    /// the data.
+    public init(embeddingDimensions: Int = 10) {
+        self.init(vocabularySize: 0)
+        self.embeddingDimensions = embeddingDimensions
+    }
 }
 
 extension WaveNetConfiguration {
