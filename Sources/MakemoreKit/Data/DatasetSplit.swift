@@ -63,18 +63,4 @@ public struct DatasetSplit: Equatable, Sendable {
         guard !train.isEmpty else { throw MakemoreError("\(directory)/train.txt: contains no words") }
     }
 
-    /// Writes the three parts as `train.txt`, `val.txt`, `test.txt` (one word per line) into
-    /// `directory`, creating it if needed; each file is written atomically.
-    public func write(to directory: String) throws {
-        do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        } catch {
-            throw MakemoreError("\(directory): cannot create directory")
-        }
-        for name in SplitName.allCases {
-            let words = self[name]
-            let text = words.isEmpty ? "" : words.joined(separator: "\n") + "\n"
-            try AtomicFile.write(Data(text.utf8), to: (directory as NSString).appendingPathComponent("\(name.rawValue).txt"))
-        }
-    }
 }

@@ -124,6 +124,6 @@ public struct Checkpoint: Sendable {
             throw MakemoreError("\(source): the '\(kind)' configuration is malformed")
         }
         return try M.restore(configuration: configuration, vocabularySize: vocabulary.size,
-                             from: SafetensorsFile(tensors: tensors), source: source)
+                             from: tensors, source: source)
     }
 }

@@ -7,15 +7,15 @@ public protocol CheckpointableModel: LanguageModel, SendableMetatype {
     /// The hyperparameters that rebuild this model's shapes.
     var configuration: Configuration { get }
     /// Tensors by state-dict key, in state-dict order.
-    func stateTensors() -> [SafetensorsFile.Tensor]
+    func stateTensors() -> [StateTensor]
     /// Values in the state dict (parameters and buffers) of the model of `configuration` over
     /// `vocabularySize` tokens, computed without building it (see `ModelFootprint.swift`).
     static func stateElementCount(configuration: Configuration, vocabularySize: Int) -> Double
     /// Values kept per row of a training batch (window or token position): activations, their
     /// gradients and what backward saves, summed over the layers; an upper estimate.
     static func activationElementsPerRow(configuration: Configuration, vocabularySize: Int) -> Double
-    /// The model described by `configuration` with the tensors of `file` (validated first).
-    static func restore(configuration: Configuration, vocabularySize: Int, from file: SafetensorsFile, source: String) throws -> Self
+    /// The model described by `configuration` with the tensors of `state` (validated first).
+    static func restore(configuration: Configuration, vocabularySize: Int, from state: [StateTensor], source: String) throws -> Self
 }
 
 /// Hyperparameters whose values can be checked before a model is built from them: the one check
@@ -56,7 +56,7 @@ extension TrainableModel {
     /// Builds the model with a throw-away initialisation, loads every tensor, switches to eval.
     /// The configuration is validated and its size compared with the file's tensors first, so
     /// a hostile configuration never reaches an initialiser.
-    public static func restore(configuration: Configuration, vocabularySize: Int, from file: SafetensorsFile, source: String) throws -> Self {
+    public static func restore(configuration: Configuration, vocabularySize: Int, from state: [StateTensor], source: String) throws -> Self {
         var configuration = configuration
         configuration.vocabularySize = vocabularySize
         do {
@@ -65,13 +65,13 @@ extension TrainableModel {
             throw MakemoreError("\(source): \(error.message)")
         }
         let needed = stateElementCount(configuration: configuration, vocabularySize: vocabularySize)
-        let stored = file.tensors.reduce(0.0) { $0 + Double($1.values.count) }
+        let stored = state.reduce(0.0) { $0 + Double($1.values.count) }
         guard needed == stored else {
             throw MakemoreError("\(source): the tensors hold \(Int(stored)) values; its '\(kind)' configuration needs \(needed < 1e15 ? String(Int(needed)) : String(needed))")
         }
         var generator = RandomGenerator(seed: 0)
         let model = Self(configuration: configuration, vocabularySize: vocabularySize, using: &generator)
-        try model.loadState(from: file, source: source)
+        try model.loadState(from: state, source: source)
         model.setTraining(false)
         return model
     }

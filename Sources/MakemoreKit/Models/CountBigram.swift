@@ -71,13 +71,13 @@ public struct CountBigram: WindowLanguageModel, CheckpointableModel, Sendable {
     }
 
     /// The counts as one (V, V) tensor named `counts` (exact as F32 up to 2²⁴).
-    public func stateTensors() -> [SafetensorsFile.Tensor] {
-        [SafetensorsFile.Tensor(name: "counts", shape: [vocabularySize, vocabularySize], values: counts.map(Float.init))]
+    public func stateTensors() -> [StateTensor] {
+        [StateTensor(name: "counts", shape: [vocabularySize, vocabularySize], values: counts.map(Float.init))]
     }
 
     /// The model of the stored counts.
-    public static func restore(configuration: Configuration, vocabularySize v: Int, from file: SafetensorsFile, source: String) throws -> CountBigram {
-        guard let stored = file.tensor(named: "counts"), file.tensors.count == 1 else {
+    public static func restore(configuration: Configuration, vocabularySize v: Int, from state: [StateTensor], source: String) throws -> CountBigram {
+        guard let stored = state.first, stored.name == "counts", state.count == 1 else {
             throw MakemoreError("\(source): a bigram checkpoint holds exactly one tensor, 'counts'")
         }
         guard stored.shape == [v, v] else { throw MakemoreError("\(source): 'counts' has shape \(stored.shape), the vocabulary needs [\(v), \(v)]") }

@@ -12,22 +12,8 @@ import Foundation
 /// keys sorted, and the header padded with spaces to a multiple of 8 bytes, as the reference
 /// implementation does. Reading is described at `decode(_:name:)`.
 public struct SafetensorsFile: Equatable, Sendable {
-    /// One named tensor; `values` are row-major and `values.count` is the product of `shape`.
-    public struct Tensor: Equatable, Sendable {
-        /// The key in the header, e.g. `transformer.wte.weight`.
-        public var name: String
-        /// Dimension sizes, outermost first; `[]` is a scalar.
-        public var shape: [Int]
-        /// The elements, row-major.
-        public var values: [Float]
-
-        /// A tensor named `name`.
-        public init(name: String, shape: [Int], values: [Float]) {
-            self.name = name
-            self.shape = shape
-            self.values = values
-        }
-    }
+    /// One named tensor: a state-dict entry as plain values.
+    public typealias Tensor = StateTensor
 
     /// The tensors, in file order (header order when read, data order when written).
     public var tensors: [Tensor]
