@@ -20,7 +20,7 @@ func topLevelHelp() -> String {
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 guard let first = arguments.first else {
-    printError("makemore: missing subcommand\nRun 'makemore --help' for usage.")
+    printError("makemore: missing subcommand (see 'makemore --help')")
     exit(64)
 }
 if first == "--help" || first == "-h" || first == "help" {
@@ -32,7 +32,7 @@ if first == "--version" {
     exit(0)
 }
 guard let command = subcommands.first(where: { $0.name == first }) else {
-    printError("makemore: unknown subcommand '\(first)'\nRun 'makemore --help' for the list of subcommands.")
+    printError("makemore: unknown subcommand '\(first)' (see 'makemore --help')")
     exit(64)
 }
 var rest = Array(arguments.dropFirst())
@@ -43,7 +43,7 @@ if rest.contains("--help") || rest.contains("-h") {
 }
 if !command.stages.isEmpty {
     guard let first = rest.first, command.stages.contains(first) else {
-        printError("makemore \(command.name): the first argument must be a stage (\(command.stages.joined(separator: ", "))), as in 'makemore \(command.name) \(command.stages[0])'\nRun 'makemore \(command.name) --help' for usage.")
+        printError("makemore \(command.name): the first argument must be a stage (\(command.stages.joined(separator: ", "))), as in 'makemore \(command.name) \(command.stages[0])' (see 'makemore \(command.name) --help')")
         exit(64)
     }
     rest.removeFirst()
@@ -52,7 +52,7 @@ do {
     try command.run(ParsedArguments(arguments: rest, options: command.options))
     if InterruptMonitor.shared.isRequested { exit(130) }
 } catch let error as UsageError {
-    printError("makemore \(command.name): \(error.message)\nRun 'makemore \(command.name) --help' for usage.")
+    printError("makemore \(command.name): \(error.message) (see 'makemore \(command.name) --help')")
     exit(64)
 } catch let error as MakemoreError {
     printError("makemore \(command.name): error: \(error.message)")

@@ -41,8 +41,8 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         try Data("ann\nbob\ncy\nann\nbob\ncy\nann\nbob\ncy\nann\n".utf8).write(to: directory.appendingPathComponent("toy.txt"))
         let prefix = try CLI.run(["transformer", "--input", "toy.txt", "--prefix", "q", "--steps", "1"], in: directory)
-        // A usage error, as `sample --prefix q` is: the message and the --help hint.
-        #expect(prefix.status == 64 && prefix.stderr.split(separator: "\n").count == 2 && prefix.stderr.contains("prefix 'q'"))
+        // A usage error, as `sample --prefix q` is: one line, the message then the --help hint.
+        #expect(prefix.status == 64 && prefix.stderr.split(separator: "\n").count == 1 && prefix.stderr.contains("prefix 'q'"))
         let preset = try CLI.run(["transformer", "--input", "toy.txt", "--preset", "makemore", "--lr", "1"], in: directory)
         #expect(preset.status == 64 && preset.stderr.contains("--preset makemore fixes --lr"))
     }
