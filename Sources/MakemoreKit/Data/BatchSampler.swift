@@ -16,9 +16,9 @@ public struct BatchSampler: Sendable {
     /// With replacement, or pass by pass.
     public let order: BatchOrder
     /// The current pass's order (`epochs` only).
-    private var permutation: [Int]
+    private(set) var permutation: [Int]
     /// Rows of the current pass already drawn.
-    private var drawn: Int
+    private(set) var drawn: Int
 
     /// A sampler over rows `0..<count` (at least one).
     public init(count: Int, order: BatchOrder = .replacement) {
@@ -27,6 +27,17 @@ public struct BatchSampler: Sendable {
         self.order = order
         permutation = order == .epochs ? Array(0..<count) : []
         drawn = count
+    }
+
+    /// The sampler at `drawn` rows into the pass `permutation` (of all `count` rows, for
+    /// `epochs`; empty for `replacement`); nil for a position that is not one of this sampler's.
+    func continuing(permutation: [Int], drawn: Int) -> BatchSampler? {
+        guard (0...count).contains(drawn), permutation.count == self.permutation.count,
+              Set(permutation) == Set(self.permutation) else { return nil }
+        var sampler = self
+        sampler.permutation = permutation
+        sampler.drawn = drawn
+        return sampler
     }
 
     /// The next row. With `epochs`, a pass starts by shuffling all rows.

@@ -21,6 +21,22 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable {
         s0 = splitMix(); s1 = splitMix(); s2 = splitMix(); s3 = splitMix()
     }
 
+    /// The whole state, to continue the stream elsewhere: the four state words, then the bits
+    /// of the normal draw kept for the next call, if any.
+    public var state: [UInt64] { [s0, s1, s2, s3] + (spareNormal.map { [$0.bitPattern] } ?? []) }
+
+    /// The generator that continues from `state` (as `state` gives it); nil for words that are
+    /// no such state (the wrong count, all zero, a spare that is not a finite number).
+    public init?(state: [UInt64]) {
+        guard state.count == 4 || state.count == 5, state[0..<4].contains(where: { $0 != 0 }) else { return nil }
+        s0 = state[0]; s1 = state[1]; s2 = state[2]; s3 = state[3]
+        if state.count == 5 {
+            let spare = Double(bitPattern: state[4])
+            guard spare.isFinite else { return nil }
+            spareNormal = spare
+        }
+    }
+
     /// The next 64 random bits.
     public mutating func next() -> UInt64 {
         let result = rotl(s1 &* 5, 7) &* 9

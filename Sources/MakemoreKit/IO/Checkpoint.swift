@@ -38,7 +38,9 @@ public struct SplitRecord: Codable, Equatable, Sendable {
 /// (PyTorch key names and layouts) and whose `__metadata__` holds everything else needed to
 /// sample and evaluate — `format`, `model` (the stage), `config` (hyperparameters, JSON),
 /// `vocabulary` (the characters in index order after the boundary, JSON), `split` (JSON),
-/// `step` (steps trained) and `val_loss` when known.
+/// `step` (steps trained) and `val_loss` when known. A run that stopped early also stores its
+/// `TrainingState` (see `TrainingStateEncoding`) under `training_state.` keys, which the model
+/// and PyTorch's `load_state_dict` do not need.
 public struct Checkpoint: Sendable {
     /// The value of the `format` metadata key.
     public static let format = "makemore-swift/1"
@@ -50,8 +52,10 @@ public struct Checkpoint: Sendable {
     public var split: SplitRecord
     public var step: Int
     public var valLoss: Double?
-    /// The tensors, by state-dict key.
+    /// The model's tensors, by state-dict key.
     public var tensors: [SafetensorsFile.Tensor]
+    /// Where an unfinished run stopped, if the checkpoint records it.
+    public var trainingState: TrainingState?
 
     /// The checkpoint of `model`.
     public init<M: CheckpointableModel>(model: M, vocabulary: Vocabulary, split: SplitRecord, step: Int, valLoss: Double?) throws {
@@ -76,7 +80,8 @@ public struct Checkpoint: Sendable {
             "split": String(decoding: try encoder.encode(split), as: UTF8.self),
         ]
         if let valLoss { metadata["val_loss"] = String(valLoss) }
-        try SafetensorsFile(tensors: tensors, metadata: metadata).write(to: path)
+        if let trainingState { metadata.merge(try trainingState.metadata()) { _, state in state } }
+        try SafetensorsFile(tensors: tensors + (trainingState?.tensors ?? []), metadata: metadata).write(to: path)
     }
 
     /// Reads and validates the checkpoint at `path` (the tensors are checked against the model
@@ -114,7 +119,8 @@ public struct Checkpoint: Sendable {
             let value = bad.values.first { !$0.isFinite }!
             throw MakemoreError("\(path): tensor \(SafetensorsFile.quoted(bad.name)) holds a non-finite value (\(value.isNaN ? "NaN" : value > 0 ? "+inf" : "-inf"))")
         }
-        tensors = file.tensors
+        tensors = file.tensors.filter { !$0.name.hasPrefix(TrainingState.prefix) }
+        trainingState = try TrainingState(tensors: file.tensors, metadata: m, path: path)
     }
 
     /// The model of type `M` stored here; `source` names the file in errors.

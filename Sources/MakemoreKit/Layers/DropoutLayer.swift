@@ -7,7 +7,7 @@ public final class Dropout: Layer, ModeDependent {
     public let probability: Float
     /// Whether masks are drawn (training) or the input passes through (evaluation).
     public var isTraining = true
-    private let stream: RandomStream
+    let stream: RandomStream
 
     /// Dropout with `probability`, masks drawn from `stream`.
     public init(probability: Float, stream: RandomStream) {

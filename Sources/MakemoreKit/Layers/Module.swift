@@ -66,6 +66,14 @@ extension Module {
         ((self as? any ModeDependent).map { [$0] } ?? []) + children.flatMap { $0.module.modeDependentModules }
     }
 
+    /// The random streams the module's layers draw from while training (dropout masks), each
+    /// once, in module order: part of what continuing a run exactly needs.
+    public var randomStreams: [RandomStream] {
+        var seen = Set<ObjectIdentifier>()
+        return (((self as? Dropout).map { [$0.stream] } ?? []) + children.flatMap { $0.module.randomStreams })
+            .filter { seen.insert(ObjectIdentifier($0)).inserted }
+    }
+
     /// Switches training-only behaviour (BatchNorm batch statistics, dropout) on or off in every
     /// module of the tree, until switched again.
     public func setTraining(_ training: Bool) {

@@ -39,6 +39,7 @@ final class NeuralBigramEngine: StageEngine {
     func train(_ training: TrainingConfiguration, loop: TrainingLoop, using generator: inout RandomGenerator) throws -> TrainingHistory? {
         _ = measureInitialLoss()
         let step = try makeStep(training, using: &generator)
+        model.setTraining(true)  // a loaded model is in evaluation mode
         let model = model
         var loop = loop
         loop.keepBest = model

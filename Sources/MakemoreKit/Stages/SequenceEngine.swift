@@ -36,6 +36,7 @@ final class SequenceEngine<Model: PackedSequenceModel & TrainableModel>: StageEn
         let step = try makeStep(training, using: &generator)
         let model = model
         var loop = loop
+        model.setTraining(true)  // a loaded model is in evaluation mode
         loop.keepBest = model
         loop.evaluateEvery = training.evaluateEvery ?? max(1, min(500, training.steps / 10))
         return try loop.run(step, using: &generator, evaluate: { Evaluator.evaluate(model, words: self.dataset.val)?.nll })

@@ -27,6 +27,10 @@ public final class Stage {
     public private(set) var history: TrainingHistory?
     /// The configuration of the last training run, if any.
     public private(set) var training: TrainingConfiguration?
+    /// Where an unfinished run stopped (the last run, if it stopped before its last step, or
+    /// the loaded checkpoint's run): pass it to `train(_:resuming:…)` to continue that run
+    /// exactly. `save` stores it.
+    public private(set) var trainingState: TrainingState?
     private let engine: any StageEngine
     private let seed: UInt64
     private var generator: RandomGenerator
@@ -102,6 +106,7 @@ public final class Stage {
         source = checkpoint.split
         self.seed = seed
         step = checkpoint.step
+        trainingState = checkpoint.trainingState
         generator = RandomGenerator(seed: seed)
         func sequence<M: PackedSequenceModel & TrainableModel>(_ type: M.Type, _ wrap: @escaping (M.Configuration) -> StageConfiguration) throws -> any StageEngine {
             let model = try checkpoint.restore(M.self, source: path)
@@ -205,14 +210,20 @@ public final class Stage {
 
     /// Trains the model as `training` says (the count bigram, fitted when built, ignores it) and
     /// returns the run's history; the model ends with the state the run selected (the best
-    /// evaluation, the moving average). Stops cleanly after the current step when `interrupt`
-    /// reports Ctrl-C or the calling task is cancelled. `onEvent` sees the progress as it
-    /// happens. Throws if the loss diverges.
+    /// evaluation, the moving average). With `resuming` (a `trainingState`), continues that run
+    /// from its step to `training.steps` in total, exactly as if it had never stopped; `stopAt`
+    /// ends the run after that many steps while keeping the schedule of `training.steps`,
+    /// leaving `trainingState` to resume it. Stops cleanly after the current step (also
+    /// resumable) when `interrupt` reports Ctrl-C or the calling task is cancelled. `onEvent`
+    /// sees the progress as it happens. Throws if the loss diverges or `resuming` does not fit.
     @discardableResult
-    public func train(_ training: TrainingConfiguration, interrupt: InterruptMonitor? = nil,
-                      onEvent: ((TrainingEvent) -> Void)? = nil) throws -> TrainingHistory {
+    public func train(_ training: TrainingConfiguration, resuming state: TrainingState? = nil, stopAt: Int? = nil,
+                      interrupt: InterruptMonitor? = nil, onEvent: ((TrainingEvent) -> Void)? = nil) throws -> TrainingHistory {
         var loop = TrainingLoop(steps: training.steps, learningRate: training.learningRate, schedule: training.learningRateSchedule,
                                 evaluateEvery: training.evaluateEvery)
+        loop.stopAt = stopAt
+        loop.resuming = state
+        loop.configuration = training
         loop.shouldStop = { interrupt?.isRequested == true || Task.isCancelled }
         try memoryEstimate(training)?.check()
         // Ten times the uniform baseline, checked once the warm-up (at least 100 steps, and
@@ -223,7 +234,12 @@ public final class Stage {
         if engine.trains {
             self.history = history
             self.training = training
-            step += history.best?.step ?? history.steps
+            trainingState = history.resumable
+            if state == nil {
+                step += history.best?.step ?? history.steps
+            } else {
+                step = history.best?.step ?? history.startStep + history.steps
+            }
         }
         onEvent?(.finished(history))
         return history
@@ -280,12 +296,15 @@ public final class Stage {
         return try Sampler.generate(engine.trainedModel, count: count, options: options, using: &generator).map { dataset.vocabulary.decode($0) }
     }
 
-    /// Writes the model, its vocabulary, `source` and `step` as a checkpoint, atomically. Without
+    /// Writes the model, its vocabulary, `source`, `step` and any `trainingState` as a
+    /// checkpoint, atomically. Without
     /// a `source` the checkpoint records no data, and loading it needs the split given.
     public func save(to path: String) throws {
         let record = source ?? SplitRecord(input: nil, directory: nil, seed: seed, valFraction: 0, testFraction: 0)
-        try Checkpoint(model: engine.trainedModel, vocabulary: dataset.vocabulary, split: record, step: step,
-                       valLoss: engine.checkpointValidationLoss(after: history)).write(to: path)
+        var checkpoint = try Checkpoint(model: engine.trainedModel, vocabulary: dataset.vocabulary, split: record, step: step,
+                                        valLoss: engine.checkpointValidationLoss(after: history))
+        checkpoint.trainingState = trainingState
+        try checkpoint.write(to: path)
     }
 
     /// The stage's report: the losses of every split, `samples` sampled words (drawn with

@@ -55,6 +55,7 @@ final class WindowNetworkEngine<Model: WindowNetwork & TrainableModel>: StageEng
     func train(_ training: TrainingConfiguration, loop: TrainingLoop, using generator: inout RandomGenerator) throws -> TrainingHistory? {
         let step = try makeStep(training, using: &generator)
         _ = measureInitialLoss()
+        model.setTraining(true)  // a loaded model is in evaluation mode
         folded = nil
         let model = model
         let diagnostics = training.diagnosticsEvery.map {

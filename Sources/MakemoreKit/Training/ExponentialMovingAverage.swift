@@ -22,6 +22,18 @@ public final class ExponentialMovingAverage {
         averages = parameters.map { Tensor.zeros(shape: $0.shape) }
     }
 
+    /// The averages' current values.
+    var values: [[Float]] { averages.map(\.values) }
+
+    /// Continues after `count` steps with the averages `values`; false, with nothing changed,
+    /// when they are not of the parameters' sizes.
+    func restore(count: Int, values: [[Float]]) -> Bool {
+        guard count >= 0, values.count == averages.count, zip(values, averages).allSatisfy({ $0.count == $1.count }) else { return false }
+        self.count = count
+        for (saved, average) in zip(values, averages) { average.copy(from: saved) }
+        return true
+    }
+
     /// Folds in the parameters' current values (call after every update).
     public func accumulate() {
         let momentum = count == 0 ? 1 : Float(1 - decay)

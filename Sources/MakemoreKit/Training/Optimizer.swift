@@ -55,6 +55,24 @@ public final class Optimizer {
         second = parameters.map { needsSecond.contains(configuration.kind) ? Tensor.zeros(shape: [$0.count]) : nil }
     }
 
+    /// The per-parameter state: the first buffer (momentum, squared-gradient sum or average,
+    /// Adam's m) and Adam's v, of each parameter that has them.
+    var moments: (first: [[Float]?], second: [[Float]?]) { (first.map { $0?.values }, second.map { $0?.values }) }
+
+    /// Continues from `stepCount` steps with `moments` (as `moments` gives them); false, with
+    /// nothing changed, when they are not this optimizer's shapes.
+    func restore(stepCount: Int, moments: (first: [[Float]?], second: [[Float]?])) -> Bool {
+        func fits(_ saved: [[Float]?], _ buffers: [Tensor?]) -> Bool {
+            saved.count == buffers.count && zip(saved, buffers).allSatisfy { $0?.count == $1?.count }
+        }
+        guard stepCount >= 0, fits(moments.first, first), fits(moments.second, second) else { return false }
+        self.stepCount = stepCount
+        for (saved, buffer) in zip(moments.first + moments.second, first + second) {
+            if let saved, let buffer { buffer.copy(from: saved) }
+        }
+        return true
+    }
+
     /// Sets every parameter's gradient to zero.
     public func zeroGrad() { parameters.forEach { $0.zeroGrad() } }
 

@@ -55,6 +55,26 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
         self.diagnosticsEvery = diagnosticsEvery
     }
 
+    /// Throws, naming the key and its flag, for a value the CLI's flags would refuse (a
+    /// configuration read from a file is checked like one given on the command line).
+    public func validate() throws {
+        try requireValue(steps, in: 0...100_000_000, key: "steps", flag: "steps")
+        try requireValue(learningRate, in: 0...1e6, key: "learning_rate", flag: "lr")
+        try requireValue(optimizer.weightDecay, in: 0...1e6, key: "weight_decay", flag: "weight-decay")
+        try requireValue(optimizer.momentum, in: 0...0.999_999, key: "momentum", flag: "optimizer")
+        try requireValue(optimizer.beta1, in: 0...0.999_999, key: "beta1", flag: "optimizer")
+        try requireValue(optimizer.beta2, in: 0...0.999_999, key: "beta2", flag: "optimizer")
+        try requireValue(optimizer.alpha, in: 0...0.999_999, key: "alpha", flag: "optimizer")
+        try requireValue(optimizer.eps, in: Float.leastNormalMagnitude...1, key: "eps", flag: "optimizer")
+        try requireValue(decayAt ?? 0, in: 0...Int.max, key: "decay_at", flag: "decay-at")
+        try requireValue(warmup, in: 0...Int.max, key: "warmup", flag: "warmup")
+        try requireValue(batchSize ?? 1, in: 1...10_000_000, key: "batch_size", flag: "batch-size")
+        try requireValue(evaluateEvery ?? 1, in: 1...Int.max, key: "evaluate_every", flag: "eval-every")
+        try requireValue(ema ?? 0, in: 0...0.999_999_999, key: "ema", flag: "ema")
+        try requireValue(threads, in: 1...256, key: "threads", flag: "threads")
+        try requireValue(diagnosticsEvery ?? 1, in: 1...Int.max, key: "diagnostics_every", flag: "diagnose-every")
+    }
+
     /// The rate at every step of this run.
     public var learningRateSchedule: LearningRateSchedule {
         LearningRateSchedule(schedule, steps: steps, decayAt: decayAt, warmup: warmup)

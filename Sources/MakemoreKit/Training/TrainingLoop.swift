@@ -12,8 +12,13 @@ public struct TrainingHistory: Sendable {
     public var best: (step: Int, loss: Double)?
     /// The decay of the moving average of the weights the run evaluated and ended with, if any.
     public var emaDecay: Double?
+    /// Steps done before the run began (a resumed run's start); `losses[0]` is step `startStep + 1`.
+    public var startStep = 0
+    /// Where the run stopped, when it stopped before its last step (`stopAt`, Ctrl-C) and its
+    /// loop knew the model (`keepBest`): what continuing it exactly needs.
+    public var resumable: TrainingState?
 
-    /// Steps taken.
+    /// Steps taken in this run.
     public var steps: Int { losses.count }
 }
 
@@ -38,8 +43,17 @@ public struct TrainingLoop {
     /// Receives every step's progress and every evaluation.
     public var onEvent: ((TrainingEvent) -> Void)?
     /// When set, this model's state at the evaluation with the lowest validation loss is restored
-    /// at the end of the run (so what is reported and saved is the best model seen).
+    /// at the end of the run (so what is reported and saved is the best model seen), and a run
+    /// that stops early records this model's `TrainingState`.
     public var keepBest: (any Module)?
+    /// Stop after this many steps while keeping the schedule of `steps` (nil: run them all);
+    /// the run's `TrainingState` is then in its history, to resume later.
+    public var stopAt: Int?
+    /// Continue the run this state was captured from (on `keepBest`'s model), from its step;
+    /// its generator replaces the one given to `run`.
+    public var resuming: TrainingState?
+    /// The configuration recorded in a captured `TrainingState`.
+    public var configuration: TrainingConfiguration?
 
     /// A loop of `steps` steps at `learningRate` under `schedule`.
     public init(steps: Int, learningRate: Double, schedule: LearningRateSchedule = .constant, evaluateEvery: Int? = nil) {
@@ -54,7 +68,7 @@ public struct TrainingLoop {
     /// in place (training diagnostics); `evaluate()` returns the current validation loss, and
     /// sees the moving average of the weights when the step keeps one, which the run then ends
     /// with (or with the best state, if `keepBest` kept one). Throws on a NaN or infinite loss,
-    /// naming the step.
+    /// naming the step, and when `resuming` does not fit the model or the step.
     public func run(_ step: TrainingStep, using generator: inout RandomGenerator, beforeStep: ((Int) -> Void)? = nil,
                     afterStep: ((Int) -> Void)? = nil, evaluate: (() -> Double?)? = nil) throws -> TrainingHistory {
         let average = step.average
@@ -63,6 +77,26 @@ public struct TrainingLoop {
         history.losses.reserveCapacity(steps)
         var trainTime = Duration.zero
         var bestState: ParameterSnapshot?
+        var start = 0
+        if let resuming {
+            guard let model = keepBest else { throw MakemoreError("resuming a run needs its model") }
+            guard resuming.step < steps else {
+                throw MakemoreError("the run was already trained \(resuming.step) steps; ask for more than that to resume it")
+            }
+            try resuming.restore(into: model, trainingStep: step, generator: &generator)
+            if let best = resuming.best {
+                history.best = (best.step, best.loss)
+                if let weights = best.weights {
+                    guard let snapshot = ParameterSnapshot(values: weights, of: model) else {
+                        throw MakemoreError("the training state's best weights do not fit the model")
+                    }
+                    bestState = snapshot
+                }
+            }
+            start = resuming.step
+        }
+        history.startStep = start
+        let end = min(stopAt ?? steps, steps)
         func validate(after step: Int) {
             guard let evaluate else { return }
             average?.swap()
@@ -75,7 +109,7 @@ public struct TrainingLoop {
                 bestState = keepBest.map { ParameterSnapshot($0) }
             }
         }
-        for index in 0..<steps {
+        for index in start..<max(start, end) {
             if shouldStop?() == true {
                 history.interrupted = true
                 break
@@ -99,8 +133,13 @@ public struct TrainingLoop {
                 validate(after: index + 1)
             }
         }
-        if history.interrupted, history.steps > 0, history.evaluations.last?.step != history.steps {
-            validate(after: history.steps)
+        let done = start + history.steps
+        if done < steps, let model = keepBest, let configuration {
+            history.resumable = TrainingState(step: done, training: configuration, trainingStep: step, model: model,
+                                              best: history.best.map { ($0.step, $0.loss, bestState?.values) }, generator: generator)
+        }
+        if history.interrupted, history.steps > 0, history.evaluations.last?.step != done {
+            validate(after: done)
         }
         average?.swap()
         if let keepBest, let bestState { bestState.restore(into: keepBest) }
@@ -126,7 +165,8 @@ extension TrainingHistory {
     /// and the base `learningRate`), and `val_loss` on the steps that were evaluated.
     public func jsonLines(schedule: LearningRateSchedule, learningRate: Double) -> String {
         let validation = Dictionary(evaluations.map { ($0.step, $0.loss) }, uniquingKeysWith: { _, last in last })
-        return losses.enumerated().map { index, loss in
+        return losses.enumerated().map { offset, loss in
+            let index = startStep + offset
             var members: [(String, JSONValue)] = [("step", .integer(index + 1)), ("loss", .number(Double(loss))),
                                                   ("lr", .number(schedule.rate(at: index, base: learningRate)))]
             if let val = validation[index + 1] { members.append(("val_loss", .number(val))) }
@@ -137,7 +177,7 @@ extension TrainingHistory {
     /// The training curve (smoothed) and the validation losses of the run, titled `title`.
     public func lossChart(title: String) -> LineChart {
         let smoothed = LineChart.smoothed(losses.map(Double.init))
-        var series = [LineChart.Series(label: "train (smoothed)", points: smoothed.enumerated().map { (Double($0.offset + 1), $0.element) }, color: "#1f77b4")]
+        var series = [LineChart.Series(label: "train (smoothed)", points: smoothed.enumerated().map { (Double(startStep + $0.offset + 1), $0.element) }, color: "#1f77b4")]
         if !evaluations.isEmpty {
             series.append(LineChart.Series(label: "val", points: evaluations.map { (Double($0.step), $0.loss) }, color: "#d62728", markers: true))
         }

@@ -12,6 +12,17 @@ public final class TrainingStep {
     /// Updated after every step, if set.
     public let average: ExponentialMovingAverage?
     private let gradients: (inout RandomGenerator) -> Float
+    /// The batch sampler's place, for the steps that draw minibatches.
+    private var samplerCell: SamplerCell?
+
+    /// The random streams (dropout) of the step's own model copies, beyond the trained model's.
+    private(set) var replicaStreams: [RandomStream] = []
+
+    /// Where the minibatches are in their order (nil: the step draws none).
+    var sampler: BatchSampler? {
+        get { samplerCell?.sampler }
+        set { if let newValue { samplerCell?.sampler = newValue } }
+    }
 
     /// A step whose gradients and loss come from `gradients`.
     public init(optimizer: Optimizer, average: ExponentialMovingAverage? = nil, gradients: @escaping (inout RandomGenerator) -> Float) {
@@ -35,12 +46,13 @@ public final class TrainingStep {
     public convenience init(optimizer: Optimizer, average: ExponentialMovingAverage? = nil, windows examples: WindowExamples,
                             batchSize: Int?, order: BatchOrder = .replacement, loss: @escaping ([Int32], [Int32]) -> Tensor) {
         var contexts: [Int32] = [], targets: [Int32] = []
-        var sampler = BatchSampler(count: examples.count, order: order)
+        let cell = SamplerCell(BatchSampler(count: examples.count, order: order))
         self.init(optimizer: optimizer, average: average) { generator in
             guard let batchSize else { return loss(examples.contexts, examples.targets) }
-            examples.sampleBatch(size: batchSize, from: &sampler, using: &generator, contexts: &contexts, targets: &targets)
+            examples.sampleBatch(size: batchSize, from: &cell.sampler, using: &generator, contexts: &contexts, targets: &targets)
             return loss(contexts, targets)
         }
+        if batchSize != nil { samplerCell = cell }
     }
 
     /// A step on whole words of `examples`: `batchSize` words drawn in `order`, packed, split
@@ -51,13 +63,15 @@ public final class TrainingStep {
         batchSize: Int, order: BatchOrder = .replacement, parallel: DataParallel<Model>
     ) {
         var inputs: [Int32] = [], targets: [Int32] = []
-        var sampler = BatchSampler(count: examples.count, order: order)
+        let cell = SamplerCell(BatchSampler(count: examples.count, order: order))
         let copies = parallel.models.count
         self.init(optimizer: optimizer, average: average) { generator in
-            examples.sampleBatch(size: batchSize, from: &sampler, using: &generator, inputs: &inputs, targets: &targets)
+            examples.sampleBatch(size: batchSize, from: &cell.sampler, using: &generator, inputs: &inputs, targets: &targets)
             let shares = PackedSequences(paddedInputs: inputs, paddedTargets: targets, blockSize: examples.blockSize).split(into: copies)
             return parallel.gradients(counts: shares.map(\.rows)) { model, share in model.loss(shares[share]) }
         }
+        samplerCell = cell
+        replicaStreams = parallel.models.dropFirst().flatMap(\.randomStreams)
     }
 
     /// Takes the step at `learningRate` and returns its minibatch loss. A loss that is not
@@ -71,4 +85,11 @@ public final class TrainingStep {
         average?.accumulate()
         return loss
     }
+}
+
+/// The batch sampler a step's minibatch closure advances, shared with the step that exposes it.
+private final class SamplerCell {
+    var sampler: BatchSampler
+
+    init(_ sampler: BatchSampler) { self.sampler = sampler }
 }
