@@ -50,11 +50,12 @@ enum StageRunner {
             configuration.diagnosticsEvery = request.diagnostics?.every
             let loaded = request.output.load != nil
             if loaded { configuration.steps = 0 } else { InterruptMonitor.shared.install() }
+            let resuming = try resumedState(request, stage: stage, configuration: &configuration)
             let progress = ProgressReporter(total: configuration.steps, enabled: !training.quiet)
             let showSamples = training.sampleEvery.map {
                 samplesWhileTraining(stage, every: $0, seed: request.data.seed, options: sampling, progress: progress, quiet: training.quiet)
             }
-            let history = try stage.train(configuration, interrupt: loaded ? nil : .shared) { event in
+            let history = try stage.train(configuration, resuming: resuming, stopAt: training.stopAt, interrupt: loaded ? nil : .shared) { event in
                 if case .diagnostics(let snapshot) = event { printError(snapshot.table) } else { progress.report(event) }
                 if case .step(let p) = event { showSamples?(p.step) }
             }
@@ -76,8 +77,40 @@ enum StageRunner {
         return (stage, report)
     }
 
+    /// The run `--resume` continues exactly, its settings replacing the flags' (`--steps` may
+    /// change the total); nil, said on stderr, when the file holds weights only (a bare state
+    /// dict, a finished run) or the words differ from its run's (fine-tuning): a new run of the
+    /// flags' settings then starts from its weights.
+    private static func resumedState(_ request: StageRequest, stage: Stage, configuration: inout TrainingConfiguration) throws -> TrainingState? {
+        guard let training = request.training, let path = training.resume else { return nil }
+        guard let state = stage.trainingState else {
+            printError("\(path): no training state (a bare state dict, or a run that finished): training its weights with a new optimizer, schedule and batches")
+            return nil
+        }
+        if request.data.isExplicit && request.data.record != stage.source {
+            printError("\(path): other words than its run's: fine-tuning its weights with a new optimizer, schedule and batches")
+            return nil
+        }
+        if let flag = training.settingsGiven.first {
+            throw UsageError("--\(flag): a resumed run keeps the settings it was started with; only --steps and --stop-at apply")
+        }
+        let steps = training.stepsGiven ? configuration.steps : state.training.steps
+        guard steps > state.step else {
+            throw UsageError("--steps \(steps): \(path) was already trained \(state.step) steps; ask for more to resume it")
+        }
+        let diagnostics = configuration.diagnosticsEvery
+        configuration = state.training
+        configuration.steps = steps
+        configuration.diagnosticsEvery = diagnostics
+        return state
+    }
+
     /// Every output `request` names, checked before any data is loaded.
     static func checkOutputs(_ request: StageRequest, more: [(flag: String, path: String?)] = []) throws {
+        if request.output.load != nil && request.training?.resume != nil { throw UsageError("give either --load or --resume, not both") }
+        if request.training?.stopAt != nil && request.output.save == nil {
+            throw UsageError("--stop-at needs --save FILE to keep the state --resume continues from")
+        }
         try OutputChecks.check([("save", request.output.save), ("log", request.training?.log), ("plot-loss", request.training?.plotLoss)] + more,
                                inputs: OutputChecks.inputs(request.data, load: request.output.load))
         try OutputChecks.checkDirectory("plot-diagnostics", request.diagnostics?.plotDirectory)
@@ -99,7 +132,7 @@ enum StageRunner {
     /// A fresh stage on the requested data, or the `--load`ed one.
     private static func makeStage(_ request: StageRequest, dataset shared: Dataset?) throws -> Stage {
         let data = request.data
-        guard let path = request.output.load else {
+        guard let path = request.output.load ?? request.training?.resume else {
             let dataset = try shared ?? Dataset(split: data.split())
             if let blockSize = request.blockSize, blockSize <= dataset.longestWord {
                 throw UsageError("--block-size \(blockSize) is too small: the longest word has \(dataset.longestWord) characters (needs \(dataset.longestWord + 1))")

@@ -12,6 +12,15 @@ struct TrainingOptions {
     var quiet = false
     /// `--sample-every N`: show a few samples every N steps on stderr.
     var sampleEvery: Int?
+    /// `--resume`: the checkpoint or state dict whose training continues.
+    var resume: String?
+    /// `--stop-at`: stop after this many steps, keeping the schedule of `--steps`.
+    var stopAt: Int?
+    /// Whether `--steps` was given (a resumed run otherwise keeps its own).
+    var stepsGiven = false
+    /// The training options given besides `--steps`, `--stop-at` and the outputs (a resumed
+    /// run keeps the settings it was started with).
+    var settingsGiven: [String] = []
 
     /// The options, their defaults printed from `d`.
     static func options(_ d: TrainingConfiguration) -> [Option] {
@@ -35,6 +44,8 @@ struct TrainingOptions {
             Option("log", value: "FILE.jsonl", "write one JSON line per step: step, loss, lr, and val_loss where evaluated"),
             Option(flag: "quiet", "no progress on stderr"),
             Option("sample-every", value: "N", "every N steps, show 5 samples on stderr, tagged new or in train (their own random stream: the run is unchanged)"),
+            Option("resume", value: "FILE", "continue training FILE's model to --steps in total: exactly where its run stopped when FILE holds the run's state (--stop-at, Ctrl-C), else its weights only"),
+            Option("stop-at", value: "STEP", "stop after STEP steps, keeping the schedule of --steps; --save then stores the state --resume continues"),
         ]
     }
 
@@ -73,6 +84,11 @@ struct TrainingOptions {
         log = arguments.string("log")
         quiet = arguments.flag("quiet")
         sampleEvery = try arguments.int("sample-every", in: 1...Int.max)
+        resume = arguments.string("resume")
+        stopAt = try arguments.int("stop-at", in: 1...100_000_000)
+        stepsGiven = arguments.given("steps")
+        settingsGiven = ["lr", "optimizer", "schedule", "decay-at", "warmup", "weight-decay", "weight-decay-on", "batch-size", "sampling",
+                         "eval-every", "ema"].filter(arguments.given)
     }
 }
 

@@ -101,7 +101,14 @@ public final class Stage {
             throw MakemoreError("\(path): unknown model kind '\(checkpoint.kind)' (known: \(StageKind.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
         if let expected, expected != kind { throw MakemoreError("\(path): holds a '\(kind.rawValue)' model, not '\(expected.rawValue)'") }
-        let dataset = try Dataset(split: split ?? checkpoint.split.load(), vocabulary: checkpoint.vocabulary)
+        let words = try split ?? checkpoint.split.load()
+        let known = Set(checkpoint.vocabulary.characters)
+        let foreign = Set(SplitName.allCases.flatMap { words[$0].flatMap(Array.init) }).subtracting(known)
+        guard foreign.isEmpty else {
+            let listed = foreign.sorted().map { "'\($0)'" }.joined(separator: ", ")
+            throw MakemoreError("\(path): the words use \(listed), not in the model's vocabulary of \(known.count) characters")
+        }
+        let dataset = try Dataset(split: words, vocabulary: checkpoint.vocabulary)
         self.dataset = dataset
         source = checkpoint.split
         self.seed = seed
