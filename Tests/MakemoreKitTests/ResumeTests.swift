@@ -63,6 +63,26 @@ import Testing
         #expect(try resumed.sample(count: 6) == samples)
     }
 
+    /// A run stopped by Ctrl-C (evaluated once more where it stopped, for its report) resumes
+    /// as the run that never stopped.
+    @Test func anInterruptedRunResumesExactly() throws {
+        let dataset = try StageTests.dataset()
+        let run = Self.cases[1]
+        let whole = try Stage(run.configuration, dataset: dataset, seed: 7)
+        let one = try whole.train(run.training)
+        let stopped = try Stage(run.configuration, dataset: dataset, seed: 7)
+        let monitor = InterruptMonitor()
+        let half = try stopped.train(run.training, interrupt: monitor) { event in
+            if case .step(let progress) = event, progress.step == 7 { monitor.request() }
+        }
+        #expect(half.interrupted && half.evaluations.last?.step == 7)
+        let state = try #require(stopped.trainingState)
+        let rest = try stopped.train(run.training, resuming: state)
+        #expect(half.losses + rest.losses == one.losses)
+        #expect(rest.evaluations.map(\.loss) == one.evaluations.filter { $0.step > 7 }.map(\.loss))
+        #expect(try stopped.sample(count: 6) == whole.sample(count: 6))
+    }
+
     /// A state that does not fit the run is refused with a message, never a crash.
     @Test func aStateOfAnotherRunIsRefused() throws {
         let dataset = try StageTests.dataset()
