@@ -1,8 +1,13 @@
 /// An exponential moving average of parameters over training steps, the model evaluated and
 /// kept instead of the last step's (PyTorch: `AveragedModel` with `get_ema_multi_avg_fn`):
-/// after every step `average = decay·average + (1 − decay)·value`, starting from the first
-/// step's values. It smooths out the noise of minibatch updates, like a lower learning rate,
-/// without slowing training down.
+/// after every step `average = d·average + (1 − d)·value`, starting from the first step's
+/// values. It smooths out the noise of minibatch updates, like a lower learning rate, without
+/// slowing training down.
+///
+/// The kept weight `d` warms up as TensorFlow's `ExponentialMovingAverage(num_updates:)` does:
+/// after t earlier steps it is min(decay, (1 + t) / (10 + t)), so a run much shorter than
+/// 1 / (1 − decay) steps averages its own recent weights rather than mostly its first ones;
+/// long runs are unaffected (their early steps are forgotten either way).
 ///
 /// Only parameters are averaged; a model with BatchNorm needs its statistics recomputed for
 /// the averaged weights.
@@ -34,9 +39,12 @@ public final class ExponentialMovingAverage {
         return true
     }
 
+    /// The weight the average keeps at the next step: `decay`, warmed up over the first steps.
+    var keptWeight: Double { count == 0 ? 0 : min(decay, Double(1 + count) / Double(10 + count)) }
+
     /// Folds in the parameters' current values (call after every update).
     public func accumulate() {
-        let momentum = count == 0 ? 1 : Float(1 - decay)
+        let momentum = Float(1 - keptWeight)
         for (average, parameter) in zip(averages, parameters) { average.moveAverage(toward: parameter, momentum: momentum) }
         count += 1
     }
