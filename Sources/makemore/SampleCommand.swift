@@ -68,21 +68,18 @@ enum SampleCommand: Subcommand {
             throw UsageError("--prefix is \(prefix.count) characters; sampled words have at most \(sampling.maximumLength - 1) (twice the longest word, at least 16)")
         }
         let words = try Sampler.generate(model, count: options.count, options: sampling, using: &generator).map { vocabulary.decode($0) }
-        let sets = split.map { s in SplitName.allCases.map { (name: $0, words: Set(s[$0])) } }
-        let tags = words.map { word -> String in
-            guard let sets else { return "unknown" }
-            return sets.first { $0.words.contains(word) }.map { "in \($0.name.rawValue)" } ?? "new"
-        }
-        let newCount = tags.filter { $0 == "new" }.count
+        let tagger = split.map { SampleTagger(split: $0) }
+        let tags = words.map { word in tagger.map { $0.tag(word).description } ?? "unknown" }
+        let newCount = tags.filter { $0 == SampleTag.new.description }.count
         if options.json {
             let samples = zip(words, tags).map { JSONValue.object([("word", .string($0)), ("tag", .string($1))]) }
             print(JSONValue.object([("model", .string(loaded.kind)), ("samples", .array(samples)),
-                                    ("new", sets == nil ? .null : .integer(newCount))]).serialized)
+                                    ("new", tagger == nil ? .null : .integer(newCount))]).serialized)
             return
         }
         let shown = words.map(StageReport.shown)
         let width = shown.map(\.count).max() ?? 0
         for (word, tag) in zip(shown, tags) { print(word.padding(toLength: width + 2, withPad: " ", startingAt: 0) + tag) }
-        if sets != nil { print("\(newCount) of \(words.count) are new") }
+        if tagger != nil { print("\(newCount) of \(words.count) are new") }
     }
 }

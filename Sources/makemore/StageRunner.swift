@@ -24,7 +24,7 @@ struct StageRequest {
 }
 
 /// Runs a `StageRequest` through the library's `Stage`: build or load, train with progress on
-/// stderr, write the requested files, report.
+/// stderr, write the requested files (`Stage.write`), report.
 enum StageRunner {
     /// The stage and its report; `dataset`, when given, replaces the one `request.data` names
     /// (compare's shared split).
@@ -45,6 +45,7 @@ enum StageRunner {
             }
             sampling = options
         }
+        var trained: (history: TrainingHistory, configuration: TrainingConfiguration)?
         if let training = request.training {
             var configuration = training.configuration
             configuration.diagnosticsEvery = request.diagnostics?.every
@@ -59,18 +60,11 @@ enum StageRunner {
                 if case .diagnostics(let snapshot) = event { printError(snapshot.table) } else { progress.report(event) }
                 if case .step(let p) = event { showSamples?(p.step) }
             }
-            if let log = training.log {
-                try AtomicFile.write(history.jsonLines(schedule: configuration.learningRateSchedule, learningRate: configuration.learningRate), to: log)
-            }
-            if let path = training.plotLoss { try AtomicFile.write(history.lossChart(title: "\(request.kind.rawValue): loss").svg(), to: path) }
-            if let directory = request.diagnostics?.plotDirectory { try stage.diagnostics?.writePlots(directory: directory) }
+            trained = (history, configuration)
         }
-        if let path = request.output.save { try stage.save(to: path) }
-        if let path = request.output.plotEmbedding {
-            guard let embedding = CharacterEmbedding(model: stage.model) else { throw MakemoreError("the \(request.kind.rawValue) model has no character embedding") }
-            try AtomicFile.write(EmbeddingChart(title: "character embedding of \(request.kind.rawValue)", table: embedding.table, dimensions: embedding.dimensions,
-                                                vocabulary: stage.dataset.vocabulary).svg(), to: path)
-        }
+        try stage.write(StageOutputs(checkpoint: request.output.save, log: request.training?.log, lossPlot: request.training?.plotLoss,
+                                     diagnosticsPlots: request.diagnostics?.plotDirectory, embeddingPlot: request.output.plotEmbedding),
+                        training: trained)
         var report = try stage.report(samples: request.output.samples, options: sampling)
         report.extra += request.extra
         report.seconds = (ContinuousClock.now - clock).seconds
@@ -120,11 +114,11 @@ enum StageRunner {
     /// `new` or `in train`, drawn from a stream of their own (seeded from `seed`).
     private static func samplesWhileTraining(_ stage: Stage, every interval: Int, seed: UInt64, options: SamplingOptions?,
                                              progress: ProgressReporter, quiet: Bool) -> (Int) -> Void {
-        let train = Set(stage.dataset.train.map { stage.dataset.vocabulary.decode($0) })
+        let tagger = SampleTagger(split: stage.dataset.split, checking: [.train])
         var generator = RandomGenerator(seed: seed ^ 0x5A4D_504C_4553)  // "SMPLES": apart from the run's stream
         return { step in
             guard step % interval == 0, let words = try? stage.sampleWhileTraining(count: 5, options: options, using: &generator) else { return }
-            let line = "step \(step) samples: " + words.map { "\($0) (\(train.contains($0) ? "in train" : "new"))" }.joined(separator: ", ")
+            let line = "step \(step) samples: " + words.map { "\($0) (\(tagger.tag($0)))" }.joined(separator: ", ")
             if quiet { printError(line) } else { progress.note(line) }
         }
     }
