@@ -51,9 +51,6 @@ enum SampleCommand: Subcommand {
             throw UsageError(error.message)
         }
         let model = loaded.model
-        if let limit = model.maximumWordLength, prefix.count >= limit {
-            throw UsageError("--prefix is \(prefix.count) characters; at most \(limit - 1) fit block size \(limit + 1)")
-        }
         let split: DatasetSplit?
         do {
             split = try loaded.split()
@@ -64,8 +61,10 @@ enum SampleCommand: Subcommand {
         let longest = split.map { ($0.train + $0.val + $0.test).map(\.count).max() ?? 0 } ?? 32
         let sampling = SamplingOptions(temperature: options.temperature, topK: options.topK, prefix: prefix,
                                        maximumLength: SamplingOptions.lengthLimit(longestWord: longest))
-        if model.maximumWordLength == nil, prefix.count >= sampling.maximumLength {
-            throw UsageError("--prefix is \(prefix.count) characters; sampled words have at most \(sampling.maximumLength - 1) (twice the longest word, at least 16)")
+        do {
+            try sampling.checkPrefix(for: model)
+        } catch let error as MakemoreError {
+            throw UsageError(error.message)
         }
         let words = try Sampler.generate(model, count: options.count, options: sampling, using: &generator).map { vocabulary.decode($0) }
         let tagger = split.map { SampleTagger(split: $0) }

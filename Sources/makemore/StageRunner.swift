@@ -40,8 +40,10 @@ enum StageRunner {
             } catch let error as MakemoreError {
                 throw UsageError(error.message)
             }
-            if let limit = stage.maximumWordLength, options.prefix.count >= limit {
-                throw UsageError("--prefix is \(options.prefix.count) characters; at most \(limit - 1) fit block size \(limit + 1)")
+            do {
+                try options.checkPrefix(for: stage.inferenceModel)
+            } catch let error as MakemoreError {
+                throw UsageError(error.message)
             }
             sampling = options
         }
@@ -133,17 +135,10 @@ enum StageRunner {
             }
             return try Stage(request.configuration, dataset: dataset, seed: data.seed, source: data.record)
         }
-        switch try ModelFile.read(path: path) {
-        case .checkpoint(let checkpoint):
-            return try Stage(checkpoint: checkpoint, path: path, split: data.isExplicit ? data.split() : nil, seed: data.seed,
-                             expecting: request.kind, settings: request.configuration)
-        case .stateDict(let file):
-            let dataset = try StateDictImport.dataset(data.split())
-            let imported = try StateDictImport.model(file, path: path, heads: request.importHeads, dataset: dataset)
-            let kind = type(of: imported.model).kind
-            guard kind == request.kind.rawValue else { throw MakemoreError("\(path): holds a '\(kind)' state dict, not '\(request.kind.rawValue)'") }
-            return try Stage(importing: imported, path: path, dataset: dataset, seed: data.seed, source: data.record)
-        }
+        let (stage, note) = try Stage.load(modelFile: path, expecting: request.kind, words: { try data.split() }, wordsGiven: data.isExplicit,
+                                           seed: data.seed, settings: request.configuration, heads: request.importHeads, source: data.record)
+        if let note { printError("makemore: note: \(note)") }
+        return stage
     }
 
     /// Prints `report` as one JSON object or as text.

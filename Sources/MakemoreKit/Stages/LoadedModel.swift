@@ -1,0 +1,110 @@
+/// A model read from any file `--load`, `sample` and `eval` accept: this project's checkpoint,
+/// or a bare state dict (makemore.py's `model.pt`, a safetensors export without this project's
+/// metadata) read against given words, which supply the vocabulary such files do not store.
+public struct LoadedModel {
+    /// The stage's name (`transformer`, `makemore-mlp`, …).
+    public let kind: String
+    /// Steps trained, when the file records them (a bare state dict does not).
+    public let step: Int?
+    public let model: any LanguageModel
+    public let vocabulary: Vocabulary
+    /// The words to evaluate on and tag samples against: the given ones, else the split the
+    /// checkpoint records (which may no longer be readable).
+    public let split: () throws -> DatasetSplit
+    /// For a bare transformer: its head count and where the count came from, one sentence.
+    public let note: String?
+
+    /// Reads `path`. `words` gives the words the user named, if any; `heads` is the head count
+    /// to assume for a transformer whose file does not record it.
+    public init(path: String, words: (() throws -> DatasetSplit)?, heads: Int?) throws {
+        switch try ModelFile.read(path: path) {
+        case .checkpoint(let checkpoint):
+            kind = checkpoint.kind
+            step = checkpoint.step
+            model = try ModelRegistry.restore(checkpoint, source: path)
+            vocabulary = checkpoint.vocabulary
+            split = { try words?() ?? checkpoint.split.load() }
+            note = nil
+        case .stateDict(let file):
+            guard let words else {
+                throw MakemoreError("\(path): a bare state dict holds no vocabulary: give the words it models with --input FILE or --split-dir DIR")
+            }
+            let dataset = try Dataset(makemoreVocabularyOf: words())
+            let imported = try ImportedModel(stateDict: file, heads: heads, dataset: dataset, source: path)
+            kind = type(of: imported.model).kind
+            step = nil
+            model = imported.model
+            vocabulary = dataset.vocabulary
+            split = { dataset.split }
+            note = imported.headsNote(path: path)
+        }
+    }
+
+    /// Learned numbers (for the count bigram: its V×V counts).
+    public var parameterCount: Int { (model as? any Module)?.parameterCount ?? vocabulary.size * vocabulary.size }
+}
+
+extension Dataset {
+    /// `split` tokenised as makemore.py does for a model that stores no vocabulary: the sorted
+    /// distinct characters of all its words.
+    public init(makemoreVocabularyOf split: DatasetSplit) throws {
+        try self.init(split: split, vocabulary: Vocabulary(words: split.train + split.val + split.test))
+    }
+}
+
+extension ImportedModel {
+    /// The model of `file` for `dataset`'s words (an RNN's or GRU's block from the longest
+    /// word); the vocabulary sizes must agree.
+    public init(stateDict file: SafetensorsFile, heads: Int?, dataset: Dataset, source: String) throws {
+        try self.init(stateDict: file, heads: heads, blockSize: dataset.longestWord + 1, source: source)
+        guard model.vocabularySize == dataset.vocabulary.size else {
+            throw MakemoreError("\(source): the weights have \(model.vocabularySize) tokens, the vocabulary of the given words has \(dataset.vocabulary.size)")
+        }
+    }
+
+    /// For a transformer: how many heads it was built with and where that count came from.
+    public func headsNote(path: String) -> String? {
+        guard let heads else { return nil }
+        let origin = switch heads.source {
+        case .metadata: "the file's n_head"
+        case .caller: "--heads"
+        case .makemoreDefault: "makemore.py's default; give --heads N for another count"
+        }
+        return "\(path): \(heads.count) attention heads (\(origin))"
+    }
+}
+
+extension Stage {
+    /// A stage of kind `expected` from any model file: this project's checkpoint (on `words`
+    /// when `wordsGiven`, else on the split it records) or a bare state dict (on `words`, with
+    /// makemore.py's vocabulary rule). `settings` supplies what a checkpoint does not store;
+    /// the note is `LoadedModel.note`'s.
+    public static func load(modelFile path: String, expecting expected: StageKind, words: () throws -> DatasetSplit, wordsGiven: Bool,
+                            seed: UInt64, settings: StageConfiguration, heads: Int?, source: SplitRecord?) throws -> (stage: Stage, note: String?) {
+        switch try ModelFile.read(path: path) {
+        case .checkpoint(let checkpoint):
+            let stage = try Stage(checkpoint: checkpoint, path: path, split: wordsGiven ? words() : nil, seed: seed,
+                                  expecting: expected, settings: settings)
+            return (stage, nil)
+        case .stateDict(let file):
+            let dataset = try Dataset(makemoreVocabularyOf: words())
+            let imported = try ImportedModel(stateDict: file, heads: heads, dataset: dataset, source: path)
+            let kind = type(of: imported.model).kind
+            guard kind == expected.rawValue else { throw MakemoreError("\(path): holds a '\(kind)' state dict, not '\(expected.rawValue)'") }
+            return (try Stage(importing: imported, path: path, dataset: dataset, seed: seed, source: source), imported.headsNote(path: path))
+        }
+    }
+}
+
+extension SamplingOptions {
+    /// Throws unless the prefix leaves `model` room for one more token: a sequence model's
+    /// block, or the sampled-length cap of a window model.
+    public func checkPrefix(for model: any LanguageModel) throws {
+        if let limit = model.maximumWordLength, prefix.count >= limit {
+            throw MakemoreError("--prefix is \(prefix.count) characters; at most \(limit - 1) fit block size \(limit + 1)")
+        }
+        if model.maximumWordLength == nil, prefix.count >= maximumLength {
+            throw MakemoreError("--prefix is \(prefix.count) characters; sampled words have at most \(maximumLength - 1) (twice the longest word, at least 16)")
+        }
+    }
+}
