@@ -12,11 +12,15 @@ final class RescoringDecoder<Model: LanguageModel>: BatchDecoder {
     }
 
     func append(_ tokens: [Int32], to slots: [Int]) -> [Float] {
-        precondition(tokens.count == slots.count && Set(slots).count == slots.count, "one token for each of distinct slots")
-        return zip(tokens, slots).flatMap { token, slot in
+        precondition(tokens.count == slots.count, "one token per slot")
+        assert(Set(slots).count == slots.count, "one token for each of distinct slots")
+        var rows: [Float] = []
+        rows.reserveCapacity(slots.count * model.vocabularySize)
+        for (token, slot) in zip(tokens, slots) {
             self.tokens[slot].append(token)
-            return model.nextTokenLogProbabilities(after: Array(self.tokens[slot].dropFirst()))
+            rows += model.nextTokenLogProbabilities(after: Array(self.tokens[slot].dropFirst()))
         }
+        return rows
     }
 
     func reset(slot: Int) { tokens[slot].removeAll(keepingCapacity: true) }

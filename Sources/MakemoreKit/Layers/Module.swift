@@ -83,11 +83,17 @@ extension Module {
     /// Runs `body` in evaluation mode (running statistics, no dropout) without recording a graph,
     /// then puts every module back in the mode it had: what scoring and sampling run in.
     public func evaluating<R>(_ body: () throws -> R) rethrows -> R {
-        let switched = modeDependentModules.filter(\.isTraining)
-        for module in switched { module.isTraining = false }
-        defer { for module in switched { module.isTraining = true } }
-        return try Tensor.withoutGradient(body)
+        try MakemoreKit.evaluating(modeDependentModules, body)
     }
+}
+
+/// `body` with `modules` in evaluation mode and no graph recorded, each put back as it was: what
+/// `Module.evaluating` does, for callers that found a model's modules once (a decoder, every step).
+func evaluating<R>(_ modules: [any ModeDependent], _ body: () throws -> R) rethrows -> R {
+    let switched = modules.filter(\.isTraining)
+    for module in switched { module.isTraining = false }
+    defer { for module in switched { module.isTraining = true } }
+    return try Tensor.withoutGradient(body)
 }
 
 /// A module that maps one tensor to another, composable in a `Sequential`.

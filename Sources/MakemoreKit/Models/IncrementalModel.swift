@@ -31,14 +31,17 @@ extension IncrementalModel {
 final class IncrementalDecoder<Model: IncrementalModel>: BatchDecoder {
     private let model: Model
     private let state: Model.DecodingState
+    /// The model's dropouts and norms, found once: every step runs in evaluation mode.
+    private let modeDependentModules: [any ModeDependent]
 
     init(model: Model, state: Model.DecodingState) {
         self.model = model
         self.state = state
+        modeDependentModules = model.modeDependentModules
     }
 
     func append(_ tokens: [Int32], to slots: [Int]) -> [Float] {
-        model.evaluating { model.logits(appending: tokens, to: slots, in: state).logSoftmax().values }  // (R, V)
+        evaluating(modeDependentModules) { model.logits(appending: tokens, to: slots, in: state).logSoftmax().values }  // (R, V)
     }
 
     func reset(slot: Int) { state.reset(slot: slot) }
@@ -61,7 +64,7 @@ struct SlotPositions {
 
     /// The position each of `slots` (distinct) takes next; those slots then hold one more.
     mutating func advance(_ slots: [Int]) -> [Int] {
-        precondition(Set(slots).count == slots.count, "one token for each of distinct slots")
+        assert(Set(slots).count == slots.count, "one token for each of distinct slots")
         let positions = slots.map { lengths[$0] }
         precondition(positions.allSatisfy { $0 < blockSize }, "a sequence would exceed the block size \(blockSize)")
         for slot in slots { lengths[slot] += 1 }
