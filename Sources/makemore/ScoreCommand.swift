@@ -1,7 +1,8 @@
 import Foundation
 import MakemoreKit
 
-/// `makemore score WORD…`: how likely each word is under one or more checkpoints of any stage,
+/// `makemore score WORD…`: how likely each word is under one or more models of any stage
+/// (this project's checkpoints, makemore.py's `model.pt`, bare safetensors state dicts),
 /// prediction by prediction, through the evaluator's path (the notes' log-likelihood of single
 /// words). Several `--load`s give one column per model side by side.
 enum ScoreCommand: Subcommand {
@@ -9,18 +10,26 @@ enum ScoreCommand: Subcommand {
     struct Options {
         var words: [String] = []
         var loads: [String] = []
+        var input: String?
+        var splitDirectory: String?
+        var heads: Int?
         var plotProbabilities: String?
         var plotEmbedding: String?
+        var plotAttention: String?
         var json = false
     }
 
     static let name = "score"
-    static let summary = "how likely words are under checkpoints: each character's p and −ln p, total and mean NLL, percentile among the training words"
+    static let summary = "how likely words are under models of any stage: each character's p and −ln p, total and mean NLL, percentile among the training words"
     static let options: [Option] = [
         Option(positional: "WORD…", "words to score (one per line from stdin when none are given)"),
-        Option("load", value: "FILE", "checkpoint of any stage (required); repeat it for one column per model"),
+        Option("load", value: "FILE", "checkpoint of any stage, makemore.py model.pt or bare safetensors state dict (required); repeat it for one column per model"),
+        Option("input", value: "FILE", "the words the models were trained on, split as the stages split them: the percentiles' training words (and a bare state dict's vocabulary)"),
+        Option("split-dir", value: "DIR", "the same from DIR/train.txt, val.txt, test.txt"),
+        Option("heads", value: "N", "attention heads of a bare transformer state dict without n_head metadata (default: makemore.py's 4)"),
         Option("plot-probabilities", value: "FILE.svg", "per-character probability bars of the first word, one colour per model"),
-        Option("plot-embedding", value: "FILE.svg", "the first checkpoint's character embedding in 2-D (first two dimensions, or principal components when wider)"),
+        Option("plot-embedding", value: "FILE.svg", "the first model's character embedding in 2-D (first two dimensions, or principal components when wider)"),
+        Option("plot-attention", value: "FILE.svg", "the first model's attention over the first word, one heatmap per layer and head (transformer only)"),
         Option(flag: "json", "print one JSON object"),
     ]
 
@@ -28,43 +37,66 @@ enum ScoreCommand: Subcommand {
         var o = Options()
         o.words = arguments.positionals
         o.loads = arguments.strings("load")
+        o.input = arguments.string("input")
+        o.splitDirectory = arguments.string("split-dir")
+        o.heads = try arguments.int("heads", in: 1...64)
         o.plotProbabilities = arguments.string("plot-probabilities")
         o.plotEmbedding = arguments.string("plot-embedding")
+        o.plotAttention = arguments.string("plot-attention")
         o.json = arguments.flag("json")
         return o
     }
 
-    /// One checkpoint's scores of the words.
+    /// One model's scores of the words.
     private struct Column {
         let path: String
-        let checkpoint: Checkpoint
+        let loaded: LoadedModel
         let scores: [WordScore]
-        /// Percentiles among the training words, nil when the split cannot be loaded.
+        /// Percentiles among the training words, nil when there are no training words to read.
         let percentiles: [Double]?
 
-        var heading: String { "\(checkpoint.kind) (\(URL(fileURLWithPath: path).lastPathComponent))" }
+        var heading: String { "\(loaded.kind) (\(URL(fileURLWithPath: path).lastPathComponent))" }
     }
 
     static func run(_ options: Options) throws {
         guard !options.loads.isEmpty else { throw UsageError("missing --load FILE") }
+        let splitFiles = options.splitDirectory.map { directory in SplitName.allCases.map { (directory as NSString).appendingPathComponent("\($0.rawValue).txt") } }
+        try OutputChecks.check([("plot-probabilities", options.plotProbabilities), ("plot-embedding", options.plotEmbedding), ("plot-attention", options.plotAttention)],
+                               inputs: options.loads + (splitFiles ?? options.input.map { [$0] } ?? []))
         let fromStdin = options.words.isEmpty
         let words = fromStdin ? readWords() : options.words
         guard !words.isEmpty else { throw UsageError("no words to score: give them as arguments or one per line on stdin") }
-        let columns = try options.loads.map { try column(path: $0, words: words, fromStdin: fromStdin) }
+        let models = try options.loads.map { try LoadedModel(path: $0, input: options.input, splitDirectory: options.splitDirectory, heads: options.heads) }
+        let first = (path: options.loads[0], loaded: models[0])
+        let embedding = try options.plotEmbedding.map { _ in
+            guard let embedding = CharacterEmbedding(model: first.loaded.model) else {
+                throw MakemoreError("\(first.path): the \(first.loaded.kind) model has no character embedding to plot")
+            }
+            return embedding
+        }
+        let transformer = try options.plotAttention.map { _ in
+            guard let transformer = first.loaded.model as? Transformer else {
+                throw MakemoreError("\(first.path): --plot-attention needs a transformer; the \(first.loaded.kind) model has no attention")
+            }
+            return transformer
+        }
+        let columns = try zip(options.loads, models).map { try column(path: $0, loaded: $1, words: words, fromStdin: fromStdin) }
+        let heading = columns[0].heading
         if let path = options.plotProbabilities {
-            let first = columns[0].scores[0]
-            let symbols = (first.tokens + [Vocabulary.boundary]).map { columns[0].checkpoint.vocabulary.symbol(of: $0) }
+            let symbols = (columns[0].scores[0].tokens + [Vocabulary.boundary]).map { first.loaded.vocabulary.symbol(of: $0) }
             let chart = ProbabilityChart(title: "p of each character of '\(words[0])'", symbols: symbols,
                                          series: columns.map { ProbabilityChart.Series(label: $0.heading, probabilities: $0.scores[0].predictions.map(\.probability)) })
             try AtomicFile.write(chart.svg(), to: path)
         }
-        if let path = options.plotEmbedding {
-            let checkpoint = columns[0].checkpoint
-            guard let embedding = CharacterEmbedding(checkpoint: checkpoint) else {
-                throw MakemoreError("\(options.loads[0]): the \(checkpoint.kind) model has no character embedding to plot")
-            }
-            let chart = EmbeddingChart(title: "character embedding of \(columns[0].heading)", table: embedding.table,
-                                       dimensions: embedding.dimensions, vocabulary: checkpoint.vocabulary)
+        if let path = options.plotEmbedding, let embedding {
+            let chart = EmbeddingChart(title: "character embedding of \(heading)", table: embedding.table,
+                                       dimensions: embedding.dimensions, vocabulary: first.loaded.vocabulary)
+            try AtomicFile.write(chart.svg(), to: path)
+        }
+        if let path = options.plotAttention, let transformer {
+            let tokens = columns[0].scores[0].tokens
+            let chart = AttentionChart(title: "attention of \(heading) over '\(words[0])'", maps: transformer.attentionMaps(for: tokens),
+                                       labels: ([Vocabulary.boundary] + tokens).map { first.loaded.vocabulary.symbol(of: $0) })
             try AtomicFile.write(chart.svg(), to: path)
         }
         if options.json {
@@ -84,42 +116,35 @@ enum ScoreCommand: Subcommand {
         return words
     }
 
-    private static func column(path: String, words: [String], fromStdin: Bool) throws -> Column {
-        let checkpoint = try Checkpoint.read(path: path)
-        let model = try ModelRegistry.restore(checkpoint, source: path)
+    /// The words' scores under one model and their percentiles; a model without training words
+    /// to rank among gets one note on stderr and no percentiles.
+    private static func column(path: String, loaded: LoadedModel, words: [String], fromStdin: Bool) throws -> Column {
         let tokens = try words.map { word -> [Int32] in
-            let encoded: [Int32]
             do {
-                encoded = try checkpoint.vocabulary.encode(word, context: "\(path): word")
+                return try loaded.vocabulary.encode(word, context: "\(path): word")
             } catch let error as MakemoreError {
                 if fromStdin { throw error }
                 throw UsageError(error.message)
             }
-            if let limit = model.maximumWordLength, encoded.count > limit {
-                throw MakemoreError("\(path): word '\(word)' has \(encoded.count) characters; the \(checkpoint.kind) model reads at most \(limit)")
-            }
-            return encoded
         }
-        let scores = WordScore.score(model, words: tokens)
+        let scores = try loaded.score(tokens, source: path)
         var percentiles: [Double]?
         do {
-            let train = try Dataset(split: checkpoint.split.load(), vocabulary: checkpoint.vocabulary).train
-            let limit = model.maximumWordLength ?? Int.max
-            let reference = NLLDistribution(WordScore.score(model, words: train.filter { $0.count <= limit }))
+            let reference = try loaded.trainingNLLs()
             percentiles = scores.map { reference.percentile(of: $0.totalNLL) }
         } catch let error as MakemoreError {
             printError("makemore score: note: no percentiles for \(path) (\(error.message))")
         }
-        return Column(path: path, checkpoint: checkpoint, scores: scores, percentiles: percentiles)
+        return Column(path: path, loaded: loaded, scores: scores, percentiles: percentiles)
     }
 
     private static func json(words: [String], columns: [Column]) -> JSONValue {
-        let models = columns.map { JSONValue.object([("load", .string($0.path)), ("model", .string($0.checkpoint.kind)), ("step", .integer($0.checkpoint.step))]) }
+        let models = columns.map { JSONValue.object([("load", .string($0.path)), ("model", .string($0.loaded.kind)), ("step", $0.loaded.step.map(JSONValue.integer) ?? .null)]) }
         let entries = words.indices.map { w -> JSONValue in
             .object([("word", .string(words[w])), ("scores", .array(columns.map { column in
                 let score = column.scores[w]
                 let predictions = score.predictions.map { p in
-                    JSONValue.object([("character", .string(column.checkpoint.vocabulary.symbol(of: p.token))),
+                    JSONValue.object([("character", .string(column.loaded.vocabulary.symbol(of: p.token))),
                                       ("probability", .number(p.probability)), ("nll", .number(p.nll))])
                 }
                 return .object([("predictions", .array(predictions)), ("total_nll", .number(score.totalNLL)),
@@ -139,7 +164,7 @@ enum ScoreCommand: Subcommand {
             if w > 0 { print("") }
             emit(pad(word, first) + columns.map { pad($0.heading, cell) }.joined())
             emit(pad("", first) + columns.map { _ in pad("p        −ln p", cell) }.joined())
-            let vocabulary = columns[0].checkpoint.vocabulary
+            let vocabulary = columns[0].loaded.vocabulary
             for (k, token) in (columns[0].scores[w].tokens + [Vocabulary.boundary]).enumerated() {
                 let symbol = vocabulary.symbol(of: token)
                 let row = columns.map { column -> String in

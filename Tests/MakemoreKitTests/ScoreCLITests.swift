@@ -106,6 +106,110 @@ import Testing
         #expect(try CLI.run(["bigram", "--input", "toy.txt", "--plot-embedding", "b.svg"], in: directory).status == 64)
     }
 
+    /// makemore.py's files score like this project's checkpoints: a word's predictions from
+    /// `model.pt` equal those from the same weights in `params.safetensors`, and the test words'
+    /// totals add up to `makemore eval`'s test NLL × tokens; percentiles rank among --split-dir's
+    /// training words.
+    @Test(arguments: GoldenFixture.types)
+    func stateDictsScoreLikeEval(type: String) throws {
+        let directory = try PyTorchCLITests.fixtureSplit()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let words = try GoldenFixture.expected(type).words
+        let given = ["--split-dir", directory.path] + (type == "transformer" ? ["--heads", "2"] : [])
+        let scored = try CLI.run(["score"] + words + ["--load", GoldenFixture.path(type, "model.pt"), "--load", GoldenFixture.path(type, "params.safetensors"), "--json"] + given)
+        #expect(scored.status == 0, "\(scored.stderr)")
+        let json = try JSONParser.parse(scored.stdout)
+        let kinds = ["bigram": "neural-bigram", "mlp": "makemore-mlp"]
+        #expect(json["models"]?.arrayValue?.map { $0["model"]?.stringValue } == [kinds[type] ?? type, kinds[type] ?? type])
+        #expect(json["models"]?.arrayValue?.allSatisfy { $0["step"] == .null } == true)
+        var total = 0.0, predictions = 0
+        for word in try #require(json["words"]?.arrayValue) {
+            let scores = try #require(word["scores"]?.arrayValue)
+            let nlls = scores.map { $0["predictions"]?.arrayValue?.compactMap { $0["nll"]?.doubleValue } }
+            #expect(nlls[0] == nlls[1] && scores[0]["total_nll"] == scores[1]["total_nll"])
+            #expect(try #require(scores[0]["percentile"]?.doubleValue) >= 0)
+            total += try #require(scores[0]["total_nll"]?.doubleValue)
+            predictions += try #require(nlls[0]).count
+        }
+        let evaluated = try CLI.run(["eval", "--load", GoldenFixture.path(type, "model.pt"), "--split", "test", "--json"] + given)
+        let report = try JSONParser.parse(evaluated.stdout)
+        let nll = try #require(report["loss"]?["test"]?.doubleValue), tokens = try #require(report["tokens"]?["test"]?.intValue)
+        #expect(predictions == tokens)
+        #expect(abs(total - nll * Double(tokens)) < 1e-9 * total)
+    }
+
+    /// Embeddings of imported models are drawn too, makemore.py's MLP without its `<BLANK>` row.
+    @Test func importedModelsPlotTheirEmbedding() throws {
+        let directory = try PyTorchCLITests.fixtureSplit()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for type in ["mlp", "transformer"] {
+            let picture = directory.appendingPathComponent("\(type).svg")
+            let result = try CLI.run(["score", "emma", "--load", GoldenFixture.path(type, "model.pt"), "--split-dir", directory.path,
+                                      "--heads", "2", "--plot-embedding", picture.path])
+            #expect(result.status == 0, "\(result.stderr)")
+            let svg = try String(contentsOf: picture, encoding: .utf8)
+            #expect(svg.split(separator: "\n").filter { $0.hasPrefix("<circle") }.count == 27 + 3)  // 27 tokens, 3 legend dots
+        }
+    }
+
+    /// One heatmap per layer and head over the first word's positions (the start as "."): the
+    /// lower triangle's cells, nothing above it.
+    @Test func plotsAttentionOfTransformers() throws {
+        let directory = try Self.fixture.get()
+        let toy = try run(["anna", "bob", "--load", "transformer.safetensors", "--plot-attention", "a.svg"])
+        #expect(toy.status == 0, "\(toy.stderr)")
+        let svg = try String(contentsOf: directory.appendingPathComponent("a.svg"), encoding: .utf8)
+        #expect(svg.contains(">layer 1 · head 1</text>") && svg.contains(">layer 1 · head 2</text>") && !svg.contains(">layer 2"))
+        #expect(svg.contains("over &apos;anna&apos;") || svg.contains("over 'anna'"))
+        #expect(svg.components(separatedBy: "<rect").count - 1 == 1 + 2 * (1 + 15) + 5)  // background, 2 × (frame + 5·6/2 cells), legend
+        #expect(svg.contains("font-size=\"11\" text-anchor=\"middle\" fill=\"#222222\">.</text>"))
+        let imported = try CLI.run(["score", "isabella", "--load", GoldenFixture.path("transformer", "model.pt"), "--heads", "2",
+                                    "--split-dir", try PyTorchCLITests.fixtureSplit().path, "--plot-attention", directory.appendingPathComponent("m.svg").path])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let grid = try String(contentsOf: directory.appendingPathComponent("m.svg"), encoding: .utf8)
+        #expect(["layer 1 · head 1", "layer 1 · head 2", "layer 2 · head 1", "layer 2 · head 2"].allSatisfy { grid.contains(">\($0)</text>") })
+        #expect(grid.components(separatedBy: "<rect").count - 1 == 1 + 4 * (1 + 45) + 5)  // 9 positions: 45 cells
+    }
+
+    /// A model without attention fails after loading (its kind is in the file), in one line,
+    /// writing nothing; so does a corrupt file.
+    @Test func plotAttentionNeedsATransformerAndCorruptFilesFailInOneLine() throws {
+        let directory = try Self.fixture.get()
+        let mlp = try run(["anna", "--load", "mlp.safetensors", "--plot-attention", "none.svg"])
+        #expect(mlp.status == 1 && mlp.stdout.isEmpty && mlp.stderr.split(separator: "\n").count == 1)
+        #expect(mlp.stderr.contains("mlp.safetensors: --plot-attention needs a transformer; the mlp model has no attention"), "\(mlp.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("none.svg").path))
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: GoldenFixture.path("transformer", "model.pt")))
+        try bytes.prefix(bytes.count / 2).write(to: directory.appendingPathComponent("truncated.pt"))
+        let checkpoint = try Data(contentsOf: directory.appendingPathComponent("mlp.safetensors"))
+        try checkpoint.prefix(checkpoint.count - 5).write(to: directory.appendingPathComponent("truncated.safetensors"))
+        for name in ["truncated.pt", "truncated.safetensors"] {
+            let result = try run(["anna", "--load", name, "--input", "toy.txt"])
+            #expect(result.status == 1 && result.stdout.isEmpty, "\(result.stderr)")
+            #expect(result.stderr.split(separator: "\n").count == 1 && result.stderr.contains(name), "\(result.stderr)")
+        }
+    }
+
+    /// Without training words to rank among (the checkpoint's word list is gone) the percentile
+    /// is left out with one note per model; --input supplies them again.
+    @Test func percentilesNeedTrainingWords() throws {
+        let directory = try Self.fixture.get()
+        try FileManager.default.copyItem(at: directory.appendingPathComponent("toy.txt"), to: directory.appendingPathComponent("gone.txt"))
+        let trained = try CLI.run(["bigram", "--input", "gone.txt", "--save", "gone.safetensors", "--samples", "0"], in: directory)
+        #expect(trained.status == 0, "\(trained.stderr)")
+        try FileManager.default.removeItem(at: directory.appendingPathComponent("gone.txt"))
+        let missing = try run(["anna", "bob", "--load", "gone.safetensors", "--json"])
+        #expect(missing.status == 0, "\(missing.stderr)")
+        #expect(missing.stderr.split(separator: "\n").count == 1 && missing.stderr.contains("note: no percentiles for gone.safetensors"), "\(missing.stderr)")
+        #expect(try JSONParser.parse(missing.stdout)["words"]?.arrayValue?.allSatisfy { $0["scores"]?.arrayValue?.first?["percentile"] == .null } == true)
+        let text = try run(["anna", "--load", "gone.safetensors"])
+        #expect(text.stdout.split(separator: "\n").contains { $0.hasPrefix("  percentile") && $0.hasSuffix("—") })
+        let given = try run(["anna", "--load", "gone.safetensors", "--input", "toy.txt", "--json"])
+        #expect(given.status == 0 && given.stderr.isEmpty, "\(given.stderr)")
+        let percentile = try #require(try JSONParser.parse(given.stdout)["words"]?.arrayValue?.first?["scores"]?.arrayValue?.first?["percentile"]?.doubleValue)
+        #expect(percentile >= 0 && percentile <= 100)
+    }
+
     @Test(arguments: [[String](), ["anna"], ["anna", "--load"], ["Zed", "--load", "mlp.safetensors"], ["--bogus", "--load", "mlp.safetensors"]])
     func usageErrorsExit64(arguments: [String]) throws {
         let result = try run(arguments, input: "")

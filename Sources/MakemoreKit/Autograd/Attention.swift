@@ -48,3 +48,16 @@ func causalSelfAttentionLastRows(cache: Tensor, slots: [Int], positions: [Int], 
                              scale: 1 / Float(headSize).squareRoot())
     return out
 }
+
+/// The attention probabilities of one sequence: `qkv` `[T, 3C]` → `[heads, T, T]`, row t of head h
+/// being softmax(q_t·kᵀ/√hs) over positions 0...t and exactly 0 beyond — the matrix the fused
+/// op multiplies v by but does not keep, recomputed by the same kernel steps, for pictures of
+/// where each position looks. Inference only: the result records no graph.
+public func causalAttentionProbabilities(qkv: Tensor, heads: Int) -> Tensor {
+    precondition(qkv.shape.count == 2 && qkv.shape[1] % (3 * heads) == 0,
+                 "qkv must be [T, 3C] with C divisible by \(heads) heads, got \(qkv.shape)")
+    let length = qkv.shape[0], headSize = qkv.shape[1] / 3 / heads
+    let probabilities = Tensor(uninitializedShape: [heads, length, length])
+    attentionProbabilitiesForward(probabilities.data, qkv.data, length, heads, headSize, scale: 1 / Float(headSize).squareRoot())
+    return probabilities
+}

@@ -17,7 +17,7 @@ public enum CountHeatmap {
                 let count = counts[i * v + j]
                 let shade = maximum > 0 ? (Double(count) / maximum).squareRoot() : 0
                 let x = margin + j * cell, y = margin + i * cell
-                svg.rect(x: x, y: y, width: cell, height: cell, fill: blue(shade))
+                svg.rect(x: x, y: y, width: cell, height: cell, fill: SVGDocument.blue(shade))
                 let ink = shade > 0.5 ? "#ffffff" : "#555555"
                 let pair = escapeXML(vocabulary.symbol(of: Int32(i)) + vocabulary.symbol(of: Int32(j)))
                 svg.text(pair, x: Double(x + cell / 2), y: Double(y + 14), size: 9, fill: ink)
@@ -25,12 +25,5 @@ public enum CountHeatmap {
             }
         }
         return svg.rendered()
-    }
-
-    /// White (0) to deep blue (1).
-    private static func blue(_ t: Double) -> String {
-        let from = (247.0, 251.0, 255.0), to = (8.0, 48.0, 107.0)
-        func mix(_ a: Double, _ b: Double) -> Int { Int((a + (b - a) * t).rounded()) }
-        return "rgb(\(mix(from.0, to.0)),\(mix(from.1, to.1)),\(mix(from.2, to.2)))"
     }
 }

@@ -55,6 +55,13 @@ public struct SVGDocument {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// The heatmaps' shade for t in 0...1: white (0) to deep blue (1).
+    static func blue(_ t: Double) -> String {
+        let from = (247.0, 251.0, 255.0), to = (8.0, 48.0, 107.0)
+        func mix(_ a: Double, _ b: Double) -> Int { Int((a + (b - a) * t).rounded()) }
+        return "rgb(\(mix(from.0, to.0)),\(mix(from.1, to.1)),\(mix(from.2, to.2)))"
+    }
+
     private func format(_ value: Double) -> String { String(format: "%.1f", value) }
 }
 

@@ -9,11 +9,13 @@ public struct CharacterEmbedding: Sendable {
     public let dimensions: Int
 
     /// The embedding among `tensors` (name, shape, values), if one has a known name and
-    /// `vocabularySize` rows.
+    /// `vocabularySize` rows, or one more (makemore.py's MLP keeps its `<BLANK>` token last,
+    /// which is no character and is left out).
     public init?(tensors: [(name: String, shape: [Int], values: [Float])], vocabularySize: Int) {
         for name in Self.names {
-            if let tensor = tensors.first(where: { $0.name == name }), tensor.shape.count == 2, tensor.shape[0] == vocabularySize {
-                table = tensor.values
+            if let tensor = tensors.first(where: { $0.name == name }), tensor.shape.count == 2,
+               tensor.shape[0] == vocabularySize || tensor.shape[0] == vocabularySize + 1 {
+                table = Array(tensor.values.prefix(vocabularySize * tensor.shape[1]))
                 dimensions = tensor.shape[1]
                 return
             }
@@ -21,13 +23,10 @@ public struct CharacterEmbedding: Sendable {
         return nil
     }
 
-    /// The embedding of a checkpoint, if its model has one.
-    public init?(checkpoint: Checkpoint) {
-        self.init(tensors: checkpoint.tensors.map { ($0.name, $0.shape, $0.values) }, vocabularySize: checkpoint.vocabulary.size)
-    }
-
-    /// The embedding of a stage's model, if it has one.
-    public init?(model: some CheckpointableModel) {
+    /// The embedding of a model of any stage — trained, restored from a checkpoint or imported
+    /// from a state dict — if it has one.
+    public init?(model: any LanguageModel) {
+        guard let model = model as? any CheckpointableModel else { return nil }
         self.init(tensors: model.stateTensors().map { ($0.name, $0.shape, $0.values) }, vocabularySize: model.vocabularySize)
     }
 }

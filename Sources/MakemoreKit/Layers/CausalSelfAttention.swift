@@ -50,6 +50,13 @@ public final class CausalSelfAttention: Module {
         return residualDropout(projection(y))
     }
 
+    /// Where each position of one whole sequence looks: x (T, C) → the attention probabilities
+    /// (heads, T, T) that `callAsFunction` weighs the values by (before any dropout), from the
+    /// same q and k.
+    public func probabilities(_ x: Tensor) -> Tensor {
+        causalAttentionProbabilities(qkv: attention(x), heads: heads)  // (T, 3C) inside
+    }
+
     public var children: ModuleChildren {
         [("c_attn", attention), ("c_proj", projection), ("attn_dropout", attentionDropout), ("resid_dropout", residualDropout)]
     }

@@ -127,11 +127,15 @@ public final class Transformer: IncrementalModel {
         }
     }
 
-    /// The one forward pass: tokens (N) at positions (N), arranged as `rows` says → logits (N, V)
-    private func forward(_ tokens: [Int32], positions: [Int32], _ rows: Rows) -> Tensor {
+    /// The one forward pass: tokens (N) at positions (N), arranged as `rows` says → logits (N, V);
+    /// `beforeBlock` sees each block's input (N, C), for looking inside.
+    func forward(_ tokens: [Int32], positions: [Int32], _ rows: Rows, beforeBlock: ((_ layer: Int, _ x: Tensor) -> Void)? = nil) -> Tensor {
         let n = tokens.count
         var x = dropout(tokenEmbedding(tokens, shape: [n]) + positionEmbedding(positions, shape: [n]))  // (N, C)
-        for (layer, block) in blocks.enumerated() { x = block(x, rows.attention(layer: layer)) }
+        for (layer, block) in blocks.enumerated() {
+            beforeBlock?(layer, x)
+            x = block(x, rows.attention(layer: layer))
+        }
         return head(finalNorm(x))  // (N, V)
     }
 }

@@ -49,6 +49,43 @@ func attentionLastRowsForward(
     }
 }
 
+/// probabilities[NH, T, T] of one sequence qkv[T, 3C]: row t of head h is softmax_j(scale·q_t·k_j)
+/// over j ≤ t and exactly 0 over j > t — the matrix `attentionForward` uses row by row but never
+/// stores, computed by the same steps (`exponentiatedScores`, then the same 1 / Σ).
+func attentionProbabilitiesForward(
+    _ probabilities: UnsafeMutablePointer<Float>, _ qkv: UnsafePointer<Float>, _ T: Int, _ NH: Int, _ HS: Int, scale: Float
+) {
+    let C = NH &* HS, C3 = 3 &* C
+    probabilities.update(repeating: 0, count: NH &* T &* T)
+    for h in 0..<NH {
+        let q0 = qkv + h &* HS, k0 = q0 + C
+        for t in 0..<T {
+            let p = probabilities + (h &* T &+ t) &* T
+            let (_, sum) = exponentiatedScores(p, q0 + t &* C3, k0, t, C3, HS, scale)
+            let inverse = Float(1 / sum)
+            for j in 0...t { p[j] *= inverse }
+        }
+    }
+}
+
+/// p[j] = exp(scale·q·k_j − m) for j ≤ t with k_j = k0 + j·C3 and m the largest score: one
+/// attention row's unnormalised probabilities; returns m and their sum Σ_j p[j].
+@inline(__always)
+private func exponentiatedScores(
+    _ p: UnsafeMutablePointer<Float>, _ q: UnsafePointer<Float>, _ k0: UnsafePointer<Float>,
+    _ t: Int, _ C3: Int, _ HS: Int, _ scale: Float
+) -> (maximum: Float, sum: Double) {
+    var m = -Float.infinity
+    for j in 0...t {
+        let score = scale * dot(q, k0 + j &* C3, HS)
+        p[j] = score
+        m = max(m, score)
+    }
+    for j in 0...t { p[j] -= m }
+    VectorMath.exp(p, p, count: t &+ 1)
+    return (m, sumForward(p, t &+ 1))
+}
+
 /// o[HS] = Σ_{j ≤ t} softmax_j(scale·q·k_j)·m_j·v_j with k_j = k0 + j·C3, v_j = v0 + j·C3 (one
 /// head, one position; m_j = dropout's factor for (row, j), 1 without); returns the scores'
 /// log-sum-exp. p[t + 1] is scratch.
@@ -58,15 +95,7 @@ private func attendRow(
     _ v0: UnsafePointer<Float>, _ t: Int, _ C3: Int, _ HS: Int, _ scale: Float, _ p: UnsafeMutablePointer<Float>,
     _ dropout: HashedDropoutMask?, _ row: Int
 ) -> Float {
-    var m = -Float.infinity
-    for j in 0...t {
-        let score = scale * dot(q, k0 + j &* C3, HS)
-        p[j] = score
-        m = max(m, score)
-    }
-    for j in 0...t { p[j] -= m }
-    VectorMath.exp(p, p, count: t &+ 1)
-    let sum = sumForward(p, t &+ 1)
+    let (m, sum) = exponentiatedScores(p, q, k0, t, C3, HS, scale)
     let inverse = Float(1 / sum)
     o.update(repeating: 0, count: HS)
     for j in 0...t { axpy(o, v0 + j &* C3, p[j] * inverse * (dropout?.factor(row: row, key: j) ?? 1), HS) }
