@@ -76,3 +76,17 @@ func medianSeconds(repetitions: Int = 7, minimumRun: Duration = .milliseconds(5)
     return samples[samples.count / 2]
 }
 
+
+/// Mean wall time of one call of `body`, called back to back for about `duration` after one
+/// warm-up call.
+func meanSeconds(runningFor duration: Duration, _ body: () -> Void) -> Double {
+    let clock = ContinuousClock()
+    body()
+    let start = clock.now
+    var calls = 0
+    while clock.now - start < duration {
+        body()
+        calls += 1
+    }
+    return (clock.now - start).seconds / Double(calls)
+}

@@ -46,9 +46,36 @@ enum MatmulBenchmark {
         measure(.nt, "attention q·kᵀ nt", batch: 128, m: 16, n: 16, k: 16, accumulate: false, into: &report)
         // y = att·v: att (B·nh, T, T), v (B·nh, T, hs) → y (B·nh, T, hs)
         measure(.nn, "attention att·v nn", batch: 128, m: 16, n: 16, k: 16, accumulate: false, into: &report)
+        fmaPeak(into: &report)
         // Not a model shape: the smallest square-ish product big enough for `Matmul` to split.
         measure(.nn, "threading reference nn", batch: 1, m: 512, n: 256, k: 256, accumulate: false, into: &report)
     }
+
+    /// The core's ceiling, measured like the products above: sixteen independent chains of
+    /// 16-lane fused multiply-adds (two per cycle at four cycles' latency need at least eight),
+    /// nothing loaded or stored. A kernel's GFLOP/s over this row is how close it is to the peak.
+    static func fmaPeak(into report: inout BenchmarkReport) {
+        typealias V = SIMD16<Float>
+        let iterations = 100_000
+        let x = V(repeating: 0.999_999), y = V(repeating: 1e-7)
+        let seconds = medianSeconds {
+            var a0 = V(), a1 = V(), a2 = V(), a3 = V(), a4 = V(), a5 = V(), a6 = V(), a7 = V()
+            var a8 = V(), a9 = V(), a10 = V(), a11 = V(), a12 = V(), a13 = V(), a14 = V(), a15 = V()
+            for _ in 0..<iterations {
+                a0.addProduct(a0, x); a1.addProduct(a1, x); a2.addProduct(a2, x); a3.addProduct(a3, x)
+                a4.addProduct(a4, x); a5.addProduct(a5, x); a6.addProduct(a6, x); a7.addProduct(a7, x)
+                a8.addProduct(a8, y); a9.addProduct(a9, y); a10.addProduct(a10, y); a11.addProduct(a11, y)
+                a12.addProduct(a12, y); a13.addProduct(a13, y); a14.addProduct(a14, y); a15.addProduct(a15, y)
+            }
+            fmaSink += a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11 + a12 + a13 + a14 + a15
+        }
+        let flops = Double(iterations * 16 * 16 * 2)
+        report.add(section: section, name: "FMA peak (16 chains, registers only)",
+                   shape: "\(iterations)×16 FMA", metrics: [("µs 1T", seconds * 1e6), ("GFLOP/s 1T", flops / seconds / 1e9)])
+    }
+
+    /// Where the FMA loop's results go, so the optimiser cannot drop the loop.
+    nonisolated(unsafe) static var fmaSink = SIMD16<Float>()
 
     enum Variant { case nn, nt, tn }
 

@@ -5,6 +5,12 @@ import MakemoreKit
 /// default configuration, and names sampled per second, on names.txt's real split.
 enum TrainingBenchmark {
     static let section = "training"
+    /// Only rows whose name contains this text run (`--filter`).
+    nonisolated(unsafe) static var filter: String?
+    /// Each step row repeats its step for this long instead of the median protocol (`--run-for`).
+    nonisolated(unsafe) static var runFor: Duration?
+
+    static func selected(_ name: String) -> Bool { filter.map { name.contains($0) } ?? true }
 
     static func run(into report: inout BenchmarkReport) {
         guard let words = try? WordList.load(path: "names.txt"),
@@ -118,13 +124,16 @@ enum TrainingBenchmark {
 
     /// Records the median time of one `body` call as ms/step.
     static func step(_ report: inout BenchmarkReport, _ name: String, shape: String, _ body: () -> Void) {
-        let seconds = medianSeconds(repetitions: 5, minimumRun: .milliseconds(200), body)
+        guard selected(name) else { return }
+        let seconds = runFor.map { meanSeconds(runningFor: $0, body) }
+            ?? medianSeconds(repetitions: 5, minimumRun: .milliseconds(200), body)
         report.add(section: section, name: name, shape: shape, metrics: [("ms/step", seconds * 1000), ("steps/s", 1 / seconds)])
     }
 
     /// Records how many names per second `model` samples, and their mean length: a model that
     /// rarely ends its words samples fewer, longer names per second.
     static func sample(_ report: inout BenchmarkReport, _ name: String, _ model: some LanguageModel, dataset: Dataset) {
+        guard selected("\(name) sampling") else { return }
         var generator = RandomGenerator(seed: 1)
         let count = 2000
         var characters = 0

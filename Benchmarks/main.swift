@@ -1,7 +1,10 @@
 import Foundation
 
-/// `makemore-bench [--only SECTION] [--json FILE]`: runs the benchmark sections (all, or the one
-/// named), prints a table per section and, with `--json`, writes every row to FILE.
+/// `makemore-bench [--only SECTION] [--filter TEXT] [--run-for SECONDS] [--json FILE]`: runs the
+/// benchmark sections (all, or the one named), prints a table per section and, with `--json`,
+/// writes every row to FILE. `--filter` keeps the training rows whose name contains TEXT;
+/// `--run-for` repeats each kept training step for SECONDS, so a sampling profiler run around
+/// the process (`perf record -e cpu-clock`) sees almost nothing but that step.
 /// A new section is one more entry in `sections`.
 let sections: [(name: String, run: (inout BenchmarkReport) -> Void)] = [
     (MatmulBenchmark.section, MatmulBenchmark.run),
@@ -15,8 +18,15 @@ while let argument = arguments.popFirst() {
     switch argument {
     case "--only": only = arguments.popFirst()
     case "--json": jsonPath = arguments.popFirst()
+    case "--filter": TrainingBenchmark.filter = arguments.popFirst()
+    case "--run-for":
+        guard let text = arguments.popFirst(), let seconds = Double(text), seconds > 0, seconds <= 3600 else {
+            FileHandle.standardError.write(Data("--run-for takes seconds in (0, 3600]\n".utf8))
+            exit(2)
+        }
+        TrainingBenchmark.runFor = .milliseconds(Int(seconds * 1000))
     default:
-        FileHandle.standardError.write(Data("usage: makemore-bench [--only SECTION] [--json FILE]\n".utf8))
+        FileHandle.standardError.write(Data("usage: makemore-bench [--only SECTION] [--filter TEXT] [--run-for SECONDS] [--json FILE]\n".utf8))
         exit(2)
     }
 }
