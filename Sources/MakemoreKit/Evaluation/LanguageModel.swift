@@ -70,6 +70,12 @@ extension WindowLanguageModel {
         logProbabilities(contexts: WindowExamples(words: words, contextLength: contextLength).contexts)
     }
 
+    /// Default: each slot's window kept and scored by `logProbabilities(contexts:)`, all the
+    /// slots of a step in one call.
+    public func makeBatchDecoder(capacity: Int) -> any BatchDecoder {
+        WindowDecoder(contextLength: contextLength, capacity: capacity) { logProbabilities(contexts: $0) }
+    }
+
     /// Scores the one window that ends `prefix`.
     public func nextTokenLogProbabilities(after prefix: [Int32]) -> [Float] {
         let padding = max(0, contextLength - prefix.count)

@@ -117,5 +117,13 @@ extension WindowNetwork {
         evaluating { logits(contexts: contexts).logSoftmax().values }
     }
 
+    /// A `WindowDecoder` that finds the mode-dependent modules once, not at every step.
+    public func makeBatchDecoder(capacity: Int) -> any BatchDecoder {
+        let modules = modeDependentModules
+        return WindowDecoder(contextLength: contextLength, capacity: capacity) { [self] contexts in
+            MakemoreKit.evaluating(modules) { logits(contexts: contexts).logSoftmax().values }
+        }
+    }
+
     public var children: ModuleChildren { [("embedding", embedding), ("layers", layers)] }
 }
