@@ -115,4 +115,25 @@ import Testing
         let s = Float(3.5).squareRoot()
         expectClose(r.output.values, [2 * (1 - 3) / s, 4, 2 * (2 - 3) / s, 4, 0, 6, 2 * 3 / s, 6])
     }
+
+    /// 19 channels (the kernel works in blocks of eight, then a partial one): every channel's
+    /// statistics and outputs equal a plain per-channel computation in Double.
+    @Test func batchNormStatisticsOfManyChannels() {
+        let (rows, channels) = (7, 19)
+        let x = randomTensor([rows, channels], seed: 11)
+        let gamma = randomTensor([channels], seed: 12), beta = randomTensor([channels], seed: 13)
+        let r = batchNorm(x, gamma: gamma, beta: beta)
+        let values = x.values.map(Double.init)
+        for c in 0..<channels {
+            let column = (0..<rows).map { values[$0 * channels + c] }
+            let mean = column.reduce(0, +) / Double(rows)
+            let variance = column.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(rows)
+            #expect(abs(Double(r.mean.values[c]) - mean) < 1e-6)
+            #expect(abs(Double(r.variance.values[c]) - variance) < 1e-6)
+            for (row, value) in column.enumerated() {
+                let expected = (value - mean) / (variance + 1e-5).squareRoot() * Double(gamma.values[c]) + Double(beta.values[c])
+                #expect(abs(Double(r.output.values[row * channels + c]) - expected) < 1e-5)
+            }
+        }
+    }
 }

@@ -45,60 +45,88 @@ func layerNormBackward(
 }
 
 /// out[N, C] = (inp − mean)·rstd·gamma + beta per channel, statistics over the N rows;
-/// writes mean[C], variance[C] (biased, /N) and caches rstd[C] = 1/√(variance + eps)
+/// writes mean[C], variance[C] (biased, /N) and caches rstd[C] = 1/√(variance + eps).
+/// Eight channels at a time, each block's sums in registers (`Double`); every channel's sums
+/// still run over the rows in order, so the blocking does not change a bit.
 func batchNormForward(
     _ out: UnsafeMutablePointer<Float>, _ mean: UnsafeMutablePointer<Float>,
     _ variance: UnsafeMutablePointer<Float>, _ rstd: UnsafeMutablePointer<Float>,
     _ inp: UnsafePointer<Float>, _ gamma: UnsafePointer<Float>, _ beta: UnsafePointer<Float>,
     _ N: Int, _ C: Int, eps: Float
 ) {
-    var acc = [Double](repeating: 0, count: C)
-    acc.withUnsafeMutableBufferPointer { a in
-        for r in 0..<N { let x = inp + r &* C; for c in 0..<C { a[c] += Double(x[c]) } }
-        for c in 0..<C { mean[c] = Float(a[c] / Double(N)); a[c] = 0 }
+    let n = Double(N)
+    for c in stride(from: 0, to: C, by: 8) {
+        let lanes = min(8, C &- c)
+        var sum = SIMD8<Double>()
+        for r in 0..<N { sum += SIMD8<Double>(channelBlock(inp, r &* C &+ c, lanes)) }
+        let m = SIMD8<Float>(sum / n)
+        var squares = SIMD8<Double>()
         for r in 0..<N {
-            let x = inp + r &* C
-            for c in 0..<C { let d = Double(x[c] - mean[c]); a[c] += d * d }
+            let d = SIMD8<Double>(channelBlock(inp, r &* C &+ c, lanes) - m)
+            squares += d * d
         }
-        for c in 0..<C {
-            variance[c] = Float(a[c] / Double(N))
-            rstd[c] = 1 / (variance[c] + eps).squareRoot()
+        let v = SIMD8<Float>(squares / n)
+        var s = SIMD8<Float>()
+        for i in 0..<lanes { s[i] = 1 / (v[i] + eps).squareRoot() }
+        storeChannelBlock(m, mean, c, lanes)
+        storeChannelBlock(v, variance, c, lanes)
+        storeChannelBlock(s, rstd, c, lanes)
+        let g = channelBlock(gamma, c, lanes), b = channelBlock(beta, c, lanes)
+        for r in 0..<N {
+            let x = channelBlock(inp, r &* C &+ c, lanes)
+            storeChannelBlock((x - m) * s * g + b, out, r &* C &+ c, lanes)
         }
-    }
-    for r in 0..<N {
-        let x = inp + r &* C, y = out + r &* C
-        for c in 0..<C { y[c] = (x[c] - mean[c]) * rstd[c] * gamma[c] + beta[c] }
     }
 }
 
 /// With x̂ = (inp − mean)·rstd: dgamma += Σ_rows dout·x̂;  dbeta += Σ_rows dout;
 /// dinp += gamma·rstd/N · (N·dout − Σ_rows dout − x̂·Σ_rows dout·x̂)
+/// Eight channels at a time, as `batchNormForward`.
 func batchNormBackward(
     _ dinp: UnsafeMutablePointer<Float>?, _ dgamma: UnsafeMutablePointer<Float>?,
     _ dbeta: UnsafeMutablePointer<Float>?, _ dout: UnsafePointer<Float>, _ inp: UnsafePointer<Float>,
     _ gamma: UnsafePointer<Float>, _ mean: UnsafePointer<Float>, _ rstd: UnsafePointer<Float>,
     _ N: Int, _ C: Int
 ) {
-    var sums = [Double](repeating: 0, count: 2 &* C)  // Σ dout, then Σ dout·x̂
-    sums.withUnsafeMutableBufferPointer { s in
-        let sdy = s.baseAddress!, sdyx = sdy + C
+    let n = Float(N)
+    for c in stride(from: 0, to: C, by: 8) {
+        let lanes = min(8, C &- c)
+        let m = channelBlock(mean, c, lanes), s = channelBlock(rstd, c, lanes)
+        var sdy = SIMD8<Double>(), sdyx = SIMD8<Double>()
         for r in 0..<N {
-            let x = inp + r &* C, dy = dout + r &* C
-            for c in 0..<C {
-                sdy[c] += Double(dy[c])
-                sdyx[c] += Double(dy[c] * (x[c] - mean[c]) * rstd[c])
-            }
+            let x = channelBlock(inp, r &* C &+ c, lanes), dy = channelBlock(dout, r &* C &+ c, lanes)
+            sdy += SIMD8<Double>(dy)
+            sdyx += SIMD8<Double>(dy * (x - m) * s)
         }
-        if let dgamma { for c in 0..<C { dgamma[c] += Float(sdyx[c]) } }
-        if let dbeta { for c in 0..<C { dbeta[c] += Float(sdy[c]) } }
-        guard let dinp else { return }
-        let n = Float(N)
+        let sumDy = SIMD8<Float>(sdy), sumDyXhat = SIMD8<Float>(sdyx)
+        if let dgamma { storeChannelBlock(channelBlock(dgamma, c, lanes) + sumDyXhat, dgamma, c, lanes) }
+        if let dbeta { storeChannelBlock(channelBlock(dbeta, c, lanes) + sumDy, dbeta, c, lanes) }
+        guard let dinp else { continue }
+        let g = channelBlock(gamma, c, lanes)
         for r in 0..<N {
-            let x = inp + r &* C, dy = dout + r &* C, dx = dinp + r &* C
-            for c in 0..<C {
-                let xhat = (x[c] - mean[c]) * rstd[c]
-                dx[c] += gamma[c] * rstd[c] / n * (n * dy[c] - Float(sdy[c]) - xhat * Float(sdyx[c]))
-            }
+            let o = r &* C &+ c
+            let x = channelBlock(inp, o, lanes), dy = channelBlock(dout, o, lanes)
+            let xhat = (x - m) * s
+            storeChannelBlock(channelBlock(dinp, o, lanes) + g * s / n * (n * dy - sumDy - xhat * sumDyXhat), dinp, o, lanes)
         }
+    }
+}
+
+/// `p[i ..< i + lanes]` (lanes ≤ 8) in the first lanes of a vector, zeros after.
+@inline(__always)
+private func channelBlock(_ p: UnsafePointer<Float>, _ i: Int, _ lanes: Int) -> SIMD8<Float> {
+    if lanes == 8 { return UnsafeRawPointer(p + i).loadUnaligned(as: SIMD8<Float>.self) }
+    var v = SIMD8<Float>()
+    for lane in 0..<lanes { v[lane] = p[i &+ lane] }
+    return v
+}
+
+/// Stores the first `lanes` (≤ 8) lanes of `v` at `p + i`.
+@inline(__always)
+private func storeChannelBlock(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>, _ i: Int, _ lanes: Int) {
+    if lanes == 8 {
+        UnsafeMutableRawPointer(p + i).storeBytes(of: v, as: SIMD8<Float>.self)
+    } else {
+        for lane in 0..<lanes { p[i &+ lane] = v[lane] }
     }
 }
