@@ -58,16 +58,27 @@ struct MatmulProblem {
                             rows: tileHeight, panel, depth: depth,
                             edgeTile, ldc: width, accumulate: false)
                         for r in 0..<tileHeight {
-                            let source = edgeTile + r * width, target = cTile + r * n
-                            if add {
-                                for j in 0..<columns { target[j] += source[j] }
-                            } else {
-                                for j in 0..<columns { target[j] = source[j] }
-                            }
+                            copyEdgeRow(from: edgeTile + r * width, to: cTile + r * n, columns: columns, add: add)
                         }
                     }
                 }
             }
+        }
+    }
+
+    /// `target[0..<columns] (+)= source[0..<columns]` for a partial panel's row (`columns` < 32):
+    /// the first 16 columns as one vector when there are that many, the rest one by one.
+    @inline(__always)
+    private func copyEdgeRow(from source: UnsafePointer<Float>, to target: UnsafeMutablePointer<Float>, columns: Int, add: Bool) {
+        var j = 0
+        if columns >= 16 {
+            store(add ? load(target, 0) + load(source, 0) : load(source, 0), target, 0)
+            j = 16
+        }
+        if add {
+            while j < columns { target[j] += source[j]; j &+= 1 }
+        } else {
+            while j < columns { target[j] = source[j]; j &+= 1 }
         }
     }
 
@@ -88,8 +99,7 @@ struct MatmulProblem {
             }
         } else if bColumnStride == 1 {
             for p in 0..<depth {
-                let source = origin + p &* bDepthStride, target = panel + p &* width
-                for j in 0..<columns { target[j] = source[j] }
+                copyEdgeRow(from: origin + p &* bDepthStride, to: panel + p &* width, columns: columns, add: false)
             }
             zeroColumns(panel, from: columns, depth: depth)
         } else {
