@@ -120,12 +120,26 @@ func geluForward(
     _ out: UnsafeMutablePointer<Float>, _ cache: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>,
     _ n: Int
 ) {
-    for i in 0..<n {
-        let x = inp[i]
-        cache[i] = geluScale * (x + 0.044715 * x * x * x)
+    // One pass, 16 lanes at a time; the tail through one zero-padded vector.
+    @inline(__always) func gelu(_ x: SIMD16<Float>) -> (out: SIMD16<Float>, t: SIMD16<Float>) {
+        let t = VectorMath.tanh(geluScale * (x + 0.044715 * x * x * x))
+        return (0.5 * x * (1 + t), t)
     }
-    VectorMath.tanh(cache, cache, count: n)
-    for i in 0..<n { out[i] = 0.5 * inp[i] * (1 + cache[i]) }
+    var i = 0
+    while i &+ 16 <= n {
+        let (y, t) = gelu(load(inp, i))
+        store(t, cache, i)
+        store(y, out, i)
+        i &+= 16
+    }
+    guard i < n else { return }
+    var x = SIMD16<Float>()
+    for lane in 0..<(n &- i) { x[lane] = inp[i &+ lane] }
+    let (y, t) = gelu(x)
+    for lane in 0..<(n &- i) {
+        cache[i &+ lane] = t[lane]
+        out[i &+ lane] = y[lane]
+    }
 }
 
 /// dinp[n] += dout · (0.5(1 + t) + 0.5x(1 − t²)·√(2/π)(1 + 3·0.044715x²)),  t = cache
