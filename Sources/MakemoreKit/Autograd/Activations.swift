@@ -22,4 +22,14 @@ extension Tensor {
         }
         return out
     }
+
+    /// `max(x, 0)`. Backward: ∂x += ∂out where out > 0 (the subgradient at 0 is 0).
+    public func relu() -> Tensor {
+        let out = Tensor(uninitializedShape: shape)
+        reluForward(out.data, data, count)
+        out.record(inputs: [self]) { [self] out in
+            reluBackward(gradData, out.data, out.gradData, count)
+        }
+        return out
+    }
 }

@@ -1,14 +1,9 @@
 import Foundation
 @testable import MakemoreKit
 
-/// Element-wise non-linearities the models do not use, for reference computations in tests
+/// An element-wise non-linearity the models do not use, for reference computations in tests
 /// (makemore.py's GRU step, gradient checks).
 extension Tensor {
-    /// `max(x, 0)`. Backward: ∂x += ∂out where out > 0 (the subgradient at 0 is 0).
-    func relu() -> Tensor {
-        elementwise { max($0, 0) } derivative: { _, y in y > 0 ? 1 : 0 }
-    }
-
     /// `σ(x) = 1/(1 + e^−x)`, in Double. Backward: ∂x += out·(1 − out)·∂out.
     func sigmoid() -> Tensor {
         elementwise { Float(1 / (1 + Foundation.exp(-Double($0)))) } derivative: { _, y in y * (1 - y) }

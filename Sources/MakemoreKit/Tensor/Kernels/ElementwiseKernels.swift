@@ -153,3 +153,15 @@ func geluBackward(
         dinp[i] += dout[i] * (0.5 * (1 + t) + 0.5 * x * (1 - t * t) * du)
     }
 }
+
+/// out[n] = max(inp[n], 0)
+func reluForward(_ out: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>, _ n: Int) {
+    for i in 0..<n { out[i] = max(inp[i], 0) }
+}
+
+/// dinp[n] += dout where out > 0 (the subgradient at 0 is 0)
+func reluBackward(
+    _ dinp: UnsafeMutablePointer<Float>, _ out: UnsafePointer<Float>, _ dout: UnsafePointer<Float>, _ n: Int
+) {
+    for i in 0..<n where out[i] > 0 { dinp[i] += dout[i] }
+}
