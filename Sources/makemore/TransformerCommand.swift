@@ -12,12 +12,14 @@ enum TransformerCommand: Subcommand {
             Option("heads", value: "N", default: String(d.heads), "attention heads per block"),
             Option("embedding", value: "N", default: String(d.embedding), "channels of the residual stream (divisible by --heads)"),
             Option("dropout", value: "P", default: String(d.dropout), "dropout while training, as nanoGPT's: on the embeddings, the attention probabilities and the residual branches"),
+            Option("positions", value: "KIND", default: d.positions.rawValue, "position encoding: learned (makemore.py's wpe table) | sinusoidal (fixed sin/cos, no parameters)"),
+            Option("activation", value: "NAME", default: d.activation.rawValue, "non-linearity of each block's MLP: gelu (makemore.py's, tanh approximation) | relu"),
         ])
     }()
 
     /// The options `--preset makemore` fixes, as its error message names them.
     static let makemorePreset: [(option: String, value: String)] = [
-        ("layers", "4"), ("heads", "4"), ("embedding", "64"), ("dropout", "0"), ("optimizer", "adamw"),
+        ("layers", "4"), ("heads", "4"), ("embedding", "64"), ("dropout", "0"), ("positions", "learned"), ("activation", "gelu"), ("optimizer", "adamw"),
         ("lr", "5e-4"), ("schedule", "constant"), ("warmup", "0"), ("weight-decay", "0.01"), ("weight-decay-on", "all"), ("ema", "off"), ("batch-size", "32"), ("sampling", "replacement"),
     ]
 
@@ -34,6 +36,8 @@ enum TransformerCommand: Subcommand {
             c.heads = try arguments.int("heads", in: 1...64) ?? c.heads
             c.embedding = try arguments.int("embedding", in: 1...4096) ?? c.embedding
             c.dropout = try arguments.double("dropout", in: 0...0.9) ?? c.dropout
+            c.positions = try arguments.choice("positions", TransformerConfiguration.Positions.self) ?? c.positions
+            c.activation = try arguments.choice("activation", MLPBlock.Activation.self) ?? c.activation
             if preset != nil { c = TransformerConfiguration(blockSize: blockSize) }  // makemore.py's sizes, no dropout
             guard c.embedding % c.heads == 0 else { throw UsageError("--embedding \(c.embedding) must be divisible by --heads \(c.heads)") }
             return .transformer(c)

@@ -11,7 +11,11 @@ import Testing
     static func recomputedMaps(_ model: Transformer, word: [Int32]) -> [[[[Float]]]] {
         let tokens = [Vocabulary.boundary] + word, t = tokens.count, c = model.configuration.embedding
         let heads = model.configuration.heads, hs = c / heads
-        let wte = model.tokenEmbedding.weight.values, wpe = model.positionEmbedding.weight.values
+        let wte = model.tokenEmbedding.weight.values
+        let wpe = switch model.positionEncoding {
+        case .learned(let table): table.weight.values
+        case .sinusoidal(let table): table.values
+        }
         var x = Tensor(shape: [t, c], values: tokens.enumerated().flatMap { position, token in
             (0..<c).map { wte[Int(token) * c + $0] + wpe[position * c + $0] }
         })
@@ -49,6 +53,13 @@ import Testing
         }
         let expected = recomputedMaps(model, word: word)
         expectClose(maps.joined().joined().flatMap { $0 }, expected.joined().joined().flatMap { $0 })
+    }
+
+    @Test func sinusoidalReLUTransformerMapsEqualTheRecomputation() {
+        var g = RandomGenerator(seed: 8)
+        let configuration = TransformerConfiguration(vocabularySize: 5, blockSize: 8, layers: 2, heads: 2, embedding: 8,
+                                                     positions: .sinusoidal, activation: .relu)
+        Self.check(Transformer(configuration: configuration, using: &g), word: [4, 2, 2, 1])
     }
 
     @Test func toyTransformerMapsEqualTheRecomputation() {

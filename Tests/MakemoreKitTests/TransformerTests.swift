@@ -52,7 +52,8 @@ import Testing
         ModelTesting.expectIncrementalDecodingMatchesTheFullForward(model)
         // A decoder made after the parameters changed sees the new ones.
         let word: [Int32] = [4, 1, 1]
-        model.positionEmbedding.weight.copy(from: model.positionEmbedding.weight.values.map { $0 * 2 })
+        guard case .learned(let positions) = model.positionEncoding else { Issue.record("learned positions expected"); return }
+        positions.weight.copy(from: positions.weight.values.map { $0 * 2 })
         let recomputed = Array(model.nextTokenLogProbabilities(words: [word])[15..<20])
         let decoder = model.makeBatchDecoder(capacity: 1)
         let cached = ([Vocabulary.boundary] + word).map { decoder.append([$0], to: [0]) }.last!

@@ -14,6 +14,10 @@
 ///
 /// The causal-mask buffers (`transformer.h.N.attn.bias`, `context_block.cbow.bias`) are
 /// optional, since exporters often keep parameters only; when present they must be the mask.
+/// A transformer without `transformer.wpe.weight` is read as one with sinusoidal positions
+/// (its block size then taken from the causal masks, or else from the words, as an RNN's); a
+/// state dict cannot tell ReLU from
+/// GELU, so the MLPs are makemore.py's GELU.
 public struct ImportedModel {
     /// Where the head count of an imported transformer came from (no shape records it).
     public enum HeadCountSource: String, Sendable {
@@ -34,18 +38,36 @@ public struct ImportedModel {
     public let model: any TrainableModel
     /// The transformer's head count and where it came from; nil for other models.
     public let heads: (count: Int, source: HeadCountSource)?
+    /// Whether the model is a transformer read as having sinusoidal positions, its state dict
+    /// having no `transformer.wpe.weight`.
+    public let sinusoidalPositions: Bool
 
     /// Rebuilds the model of the bare state dict `file`. `heads` is used for a transformer when
     /// the file has no `n_head` metadata (else makemore.py's 4); `blockSize` is the sequence
-    /// length of an RNN or GRU, whose weights do not fix one (the data's longest word + 1).
+    /// length of an RNN or GRU, or of a transformer with sinusoidal positions, whose weights do
+    /// not fix one (the data's longest word + 1).
     /// Throws a one-line error naming `source` for an unknown key set, a missing, unexpected or
     /// misshapen tensor, a buffer that is not the causal mask, or a non-finite weight.
     public init(stateDict file: SafetensorsFile, heads: Int? = nil, blockSize: Int? = nil, source: String) throws {
         let reader = ShapeReader(file: file, source: source)
         var headCount: (count: Int, source: HeadCountSource)? = nil
+        var sinusoidal = false
         let model: any TrainableModel
         if file.tensor(named: "transformer.wte.weight") != nil {
-            let wte = try reader.shape("transformer.wte.weight", rank: 2), wpe = try reader.shape("transformer.wpe.weight", rank: 2)
+            let wte = try reader.shape("transformer.wte.weight", rank: 2)
+            let positionCount: Int
+            if file.tensor(named: "transformer.wpe.weight") != nil {
+                positionCount = try reader.shape("transformer.wpe.weight", rank: 2)[0]
+            } else {
+                if file.tensor(named: "transformer.h.0.attn.bias") != nil {
+                    positionCount = try reader.shape("transformer.h.0.attn.bias", rank: 4)[3]
+                } else if let blockSize {
+                    positionCount = blockSize
+                } else {
+                    throw MakemoreError("\(source): a transformer state dict without 'transformer.wpe.weight' (sinusoidal positions) or causal masks does not record its block size: give the words it models")
+                }
+                sinusoidal = true
+            }
             let layers = (0...).prefix { file.tensor(named: "transformer.h.\($0).ln_1.weight") != nil }.count
             if let text = file.metadata["n_head"] {
                 guard let count = Int(text), count > 0 else { throw MakemoreError("\(source): metadata n_head '\(text)' is not a positive whole number") }
@@ -60,8 +82,9 @@ public struct ImportedModel {
                 throw MakemoreError("\(source): cannot build a transformer of \(layers) layers, \(wte[1]) channels and \(count) heads")
             }
             for layer in 0..<layers { try reader.expect("transformer.h.\(layer).mlp.c_fc.weight", shape: [4 * wte[1], wte[1]]) }
-            let configuration = TransformerConfiguration(vocabularySize: wte[0], blockSize: try reader.blockSize(wpe[0]),
-                                                         layers: layers, heads: count, embedding: wte[1])
+            let configuration = TransformerConfiguration(vocabularySize: wte[0], blockSize: try reader.blockSize(positionCount),
+                                                         layers: layers, heads: count, embedding: wte[1],
+                                                         positions: sinusoidal ? .sinusoidal : .learned)
             model = try ImportedModel.build(Transformer.self, configuration, file, source)
         } else if file.tensor(named: "context_block.mlp.c_fc.weight") != nil {
             let wte = try reader.shape("wte.weight", rank: 2), wpe = try reader.shape("wpe.weight", rank: 2)
@@ -99,6 +122,7 @@ public struct ImportedModel {
         }
         self.model = model
         self.heads = headCount
+        sinusoidalPositions = sinusoidal
     }
 
     /// The model of `configuration` (validated first) with the tensors of `file`, the causal

@@ -1,24 +1,44 @@
-/// The transformer's feed-forward part: `c_fc` expands C → 4C, GELU (tanh approximation),
-/// `c_proj` projects back to C, then residual dropout.
+/// The transformer's feed-forward part: `c_fc` expands C → 4C, the activation (GELU, tanh
+/// approximation, as makemore.py; or ReLU), `c_proj` projects back to C, then residual dropout.
 public final class MLPBlock: Layer {
+    /// The non-linearity between the two projections.
+    public enum Activation: String, Codable, CaseIterable, Sendable {
+        /// GELU, tanh approximation: makemore.py's and GPT-2's.
+        case gelu
+        /// max(x, 0), as in the notes' MLP.
+        case relu
+
+        /// x with the non-linearity applied element by element
+        public func callAsFunction(_ x: Tensor) -> Tensor {
+            switch self {
+            case .gelu: x.gelu()
+            case .relu: x.relu()
+            }
+        }
+    }
+
     /// C → 4C.
     public let expansion: Linear
+    /// Between the projections.
+    public let activation: Activation
     /// 4C → C.
     public let projection: Linear
     /// On the output.
     public let dropout: Dropout
 
-    /// The block over `channels` features (PyTorch default init), its dropout masks drawn from
-    /// `dropout`.
-    public init(channels: Int, dropout: (probability: Float, stream: RandomStream), using generator: inout RandomGenerator) {
+    /// The block over `channels` features with `activation` (PyTorch default init), its dropout
+    /// masks drawn from `dropout`.
+    public init(channels: Int, activation: Activation, dropout: (probability: Float, stream: RandomStream),
+                using generator: inout RandomGenerator) {
         expansion = Linear(inputCount: channels, outputCount: 4 * channels, using: &generator)
+        self.activation = activation
         projection = Linear(inputCount: 4 * channels, outputCount: channels, using: &generator)
         self.dropout = Dropout(probability: dropout.probability, stream: dropout.stream)
     }
 
     /// x: (N, C) → (N, C)
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        dropout(projection(expansion(x).gelu()))  // (N, 4C) inside
+        dropout(projection(activation(expansion(x))))  // (N, 4C) inside
     }
 
     public var children: ModuleChildren { [("c_fc", expansion), ("c_proj", projection), ("dropout", dropout)] }
@@ -36,14 +56,14 @@ public final class TransformerBlock: Module {
     public let mlp: MLPBlock
 
     /// A block over `channels` features with `heads` attention heads for sequences up to
-    /// `blockSize`, creating its layers in makemore.py's order (ln_1, attn, ln_2, mlp); every
-    /// dropout mask is drawn from `dropout`.
-    public init(channels: Int, heads: Int, blockSize: Int, dropout: (probability: Float, stream: RandomStream),
-                using generator: inout RandomGenerator) {
+    /// `blockSize` and `activation` in its MLP, creating its layers in makemore.py's order (ln_1,
+    /// attn, ln_2, mlp); every dropout mask is drawn from `dropout`.
+    public init(channels: Int, heads: Int, blockSize: Int, activation: MLPBlock.Activation,
+                dropout: (probability: Float, stream: RandomStream), using generator: inout RandomGenerator) {
         attentionNorm = LayerNorm(channels: channels)
         attention = CausalSelfAttention(channels: channels, heads: heads, blockSize: blockSize, dropout: dropout, using: &generator)
         mlpNorm = LayerNorm(channels: channels)
-        mlp = MLPBlock(channels: channels, dropout: dropout, using: &generator)
+        mlp = MLPBlock(channels: channels, activation: activation, dropout: dropout, using: &generator)
     }
 
     /// x: (N, C) → (N, C), its rows arranged as `rows` says (see `CausalSelfAttention`)

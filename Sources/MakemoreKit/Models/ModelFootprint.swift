@@ -97,7 +97,8 @@ extension Transformer {
         let channels = c.embedding.real, t = c.blockSize.real
         let block = 4 * channels + linear(channels, 3 * channels) + linear(channels, channels)
             + linear(channels, 4 * channels) + linear(4 * channels, channels) + t * t
-        return (v.real + t) * channels + c.layers.real * block + 2 * channels + linear(channels, v.real, bias: false)
+        let positions = c.positions == .learned ? t : 0  // the sinusoidal table is no state
+        return (v.real + positions) * channels + c.layers.real * block + 2 * channels + linear(channels, v.real, bias: false)
     }
 
     public static func activationElementsPerRow(configuration c: TransformerConfiguration, vocabularySize v: Int) -> Double {

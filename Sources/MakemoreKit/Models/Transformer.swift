@@ -1,5 +1,17 @@
 /// The hyperparameters of a `Transformer`; encoded with makemore.py's snake_case names.
+/// `positions` and `activation`, which makemore.py does not have, are written only when they
+/// differ from its learned positions and GELU, and read as those when absent: the configuration
+/// of a makemore.py model stays makemore.py's, and files written before the two fields existed
+/// read as what they are.
 public struct TransformerConfiguration: ModelConfiguration, Sendable, Equatable {
+    /// How positions enter the residual stream.
+    public enum Positions: String, Codable, CaseIterable, Sendable {
+        /// A trained (blockSize, C) table, `transformer.wpe` (makemore.py's).
+        case learned
+        /// The fixed sin/cos table (`PositionEncoding.sinusoidalTable`): no parameters.
+        case sinusoidal
+    }
+
     /// Tokens in the vocabulary, boundary included.
     public var vocabularySize: Int
     /// Positions per sequence: the longest word + 1.
@@ -13,15 +25,23 @@ public struct TransformerConfiguration: ModelConfiguration, Sendable, Equatable 
     /// Dropout probability while training, nanoGPT's: on the embeddings, the attention
     /// probabilities and each residual branch.
     public var dropout: Double
+    /// Learned (makemore.py's) or sinusoidal positions.
+    public var positions: Positions
+    /// The non-linearity of each block's MLP: GELU (makemore.py's) or ReLU.
+    public var activation: MLPBlock.Activation
 
-    /// A configuration; the defaults are makemore.py's (4 layers, 4 heads, 64 channels, no dropout).
-    public init(vocabularySize: Int, blockSize: Int, layers: Int = 4, heads: Int = 4, embedding: Int = 64, dropout: Double = 0) {
+    /// A configuration; the defaults are makemore.py's (4 layers, 4 heads, 64 channels, no
+    /// dropout, learned positions, GELU).
+    public init(vocabularySize: Int, blockSize: Int, layers: Int = 4, heads: Int = 4, embedding: Int = 64, dropout: Double = 0,
+                positions: Positions = .learned, activation: MLPBlock.Activation = .gelu) {
         self.vocabularySize = vocabularySize
         self.blockSize = blockSize
         self.layers = layers
         self.heads = heads
         self.embedding = embedding
         self.dropout = dropout
+        self.positions = positions
+        self.activation = activation
     }
 
     /// The block size is bounded by what attention dropout's mask hash covers.
@@ -37,13 +57,38 @@ public struct TransformerConfiguration: ModelConfiguration, Sendable, Equatable 
 
     enum CodingKeys: String, CodingKey {
         case vocabularySize = "vocab_size", blockSize = "block_size", layers = "n_layer", heads = "n_head"
-        case embedding = "n_embd", dropout
+        case embedding = "n_embd", dropout, positions, activation
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(vocabularySize: try container.decode(Int.self, forKey: .vocabularySize),
+                  blockSize: try container.decode(Int.self, forKey: .blockSize),
+                  layers: try container.decode(Int.self, forKey: .layers),
+                  heads: try container.decode(Int.self, forKey: .heads),
+                  embedding: try container.decode(Int.self, forKey: .embedding),
+                  dropout: try container.decode(Double.self, forKey: .dropout),
+                  positions: try container.decodeIfPresent(Positions.self, forKey: .positions) ?? .learned,
+                  activation: try container.decodeIfPresent(MLPBlock.Activation.self, forKey: .activation) ?? .gelu)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(vocabularySize, forKey: .vocabularySize)
+        try container.encode(blockSize, forKey: .blockSize)
+        try container.encode(layers, forKey: .layers)
+        try container.encode(heads, forKey: .heads)
+        try container.encode(embedding, forKey: .embedding)
+        try container.encode(dropout, forKey: .dropout)
+        if positions != .learned { try container.encode(positions, forKey: .positions) }
+        if activation != .gelu { try container.encode(activation, forKey: .activation) }
     }
 }
 
-/// Stage 4: the GPT-style transformer of makemore.py. Token plus learned position embedding,
-/// `layers` pre-norm blocks (causal self-attention, then a GELU MLP), a final LayerNorm and a
-/// bias-free `lm_head`. Parameter names are makemore.py's state-dict keys.
+/// Stage 4: the GPT-style transformer of makemore.py. Token plus position embedding (learned,
+/// or the fixed sinusoidal table), `layers` pre-norm blocks (causal self-attention, then a GELU
+/// or ReLU MLP), a final LayerNorm and a bias-free `lm_head`. Parameter names are makemore.py's
+/// state-dict keys; sinusoidal positions have none (no `transformer.wpe.weight`).
 ///
 /// Sequences run packed (`PackedSequences`): rows of all words back to back, attention kept
 /// within each word, so no work is spent on padding. Sampling runs the same forward pass over a
@@ -53,8 +98,8 @@ public final class Transformer: IncrementalModel {
     public let configuration: TransformerConfiguration
     /// `transformer.wte`: (V, C).
     public let tokenEmbedding: Embedding
-    /// `transformer.wpe`: (blockSize, C).
-    public let positionEmbedding: Embedding
+    /// `transformer.wpe`, (blockSize, C), when positions are learned; else the sinusoidal table.
+    public let positionEncoding: PositionEncoding
     /// `transformer.drop`, on the embeddings.
     public let dropout: Dropout
     /// `transformer.h`.
@@ -72,10 +117,14 @@ public final class Transformer: IncrementalModel {
         let masks = (probability: Float(c.dropout), stream: RandomStream(seed: generator.next()))
         dropout = Dropout(probability: masks.probability, stream: masks.stream)
         tokenEmbedding = Embedding(count: c.vocabularySize, dimensions: c.embedding, using: &generator)
-        positionEmbedding = Embedding(count: c.blockSize, dimensions: c.embedding, using: &generator)
+        positionEncoding = switch c.positions {
+        case .learned: .learned(Embedding(count: c.blockSize, dimensions: c.embedding, using: &generator))
+        case .sinusoidal: .sinusoidal(PositionEncoding.sinusoidalTable(positions: c.blockSize, channels: c.embedding))
+        }
         var blocks: [TransformerBlock] = []
         for _ in 0..<c.layers {
-            blocks.append(TransformerBlock(channels: c.embedding, heads: c.heads, blockSize: c.blockSize, dropout: masks, using: &generator))
+            blocks.append(TransformerBlock(channels: c.embedding, heads: c.heads, blockSize: c.blockSize, activation: c.activation,
+                                           dropout: masks, using: &generator))
         }
         self.blocks = blocks
         finalNorm = LayerNorm(channels: c.embedding)
@@ -88,7 +137,9 @@ public final class Transformer: IncrementalModel {
     public var defaultSamplingBatchSize: Int { 256 }
 
     public var children: ModuleChildren {
-        [("transformer.wte", tokenEmbedding), ("transformer.wpe", positionEmbedding), ("transformer.drop", dropout)]
+        var embeddings: ModuleChildren = [("transformer.wte", tokenEmbedding)]
+        if case .learned(let table) = positionEncoding { embeddings.append(("transformer.wpe", table)) }
+        return embeddings + [("transformer.drop", dropout)]
             + blocks.enumerated().map { ("transformer.h.\($0.offset)", $0.element) }
             + [("transformer.ln_f", finalNorm), ("lm_head", head)]
     }
@@ -131,7 +182,7 @@ public final class Transformer: IncrementalModel {
     /// `beforeBlock` sees each block's input (N, C), for looking inside.
     func forward(_ tokens: [Int32], positions: [Int32], _ rows: Rows, beforeBlock: ((_ layer: Int, _ x: Tensor) -> Void)? = nil) -> Tensor {
         let n = tokens.count
-        var x = dropout(tokenEmbedding(tokens, shape: [n]) + positionEmbedding(positions, shape: [n]))  // (N, C)
+        var x = dropout(tokenEmbedding(tokens, shape: [n]) + positionEncoding(positions, shape: [n]))  // (N, C)
         for (layer, block) in blocks.enumerated() {
             beforeBlock?(layer, x)
             x = block(x, rows.attention(layer: layer))

@@ -62,7 +62,8 @@ extension ImportedModel {
         }
     }
 
-    /// For a transformer: how many heads it was built with and where that count came from.
+    /// For a transformer: how many heads it was built with and where that count came from, and
+    /// whether its positions were read as sinusoidal.
     public func headsNote(path: String) -> String? {
         guard let heads else { return nil }
         let origin = switch heads.source {
@@ -70,7 +71,8 @@ extension ImportedModel {
         case .caller: "--heads"
         case .makemoreDefault: "makemore.py's default; give --heads N for another count"
         }
-        return "\(path): \(heads.count) attention heads (\(origin))"
+        let positions = sinusoidalPositions ? ", sinusoidal positions (no transformer.wpe.weight)" : ""
+        return "\(path): \(heads.count) attention heads (\(origin))\(positions)"
     }
 }
 
