@@ -44,6 +44,25 @@ import Testing
         expectClose(fusedGradient, qkv.gradValues!)
     }
 
+    /// Rows longer than one 16-lane vector (the kernel exponentiates a row in whole vectors):
+    /// sequences of 37, 16 and 17 positions, with and without dropout.
+    @Test func longSequencesMatchTheComposition() {
+        let heads = 2, starts = [0, 37, 53, 70]
+        let qkv = randomTensor([70, 3 * 4], seed: 8)
+        for dropout in [nil, AttentionDropout(probability: 0.2, seed: 5)] {
+            let fused = causalSelfAttention(qkv: qkv, heads: heads, sequenceStarts: starts, dropout: dropout)
+            let weights = randomTensor(fused.shape, seed: 9, requiresGrad: false)
+            qkv.zeroGrad()
+            (fused * weights).sum().backward()
+            let fusedGradient = qkv.gradValues!
+            qkv.zeroGrad()
+            let composed = Self.composedAttention(qkv, starts: starts, heads: heads, dropout: dropout)
+            (composed * weights).sum().backward()
+            expectClose(fused.values, composed.values)
+            expectClose(fusedGradient, qkv.gradValues!)
+        }
+    }
+
     @Test func dropoutMatchesTheMaskedComposition() {
         let heads = 2, dropout = AttentionDropout(probability: 0.3, seed: 11)
         let qkv = randomTensor([8, 3 * 6], seed: 3)

@@ -57,19 +57,22 @@ func attentionProbabilitiesForward(
 ) {
     let C = NH &* HS, C3 = 3 &* C
     probabilities.update(repeating: 0, count: NH &* T &* T)
-    for h in 0..<NH {
-        let q0 = qkv + h &* HS, k0 = q0 + C
-        for t in 0..<T {
-            let p = probabilities + (h &* T &+ t) &* T
-            let (_, sum) = exponentiatedScores(p, q0 + t &* C3, k0, t, C3, HS, scale)
-            let inverse = Float(1 / sum)
-            for j in 0...t { p[j] *= inverse }
+    withScoreRow([0, T]) { scores in
+        for h in 0..<NH {
+            let q0 = qkv + h &* HS, k0 = q0 + C
+            for t in 0..<T {
+                let p = probabilities + (h &* T &+ t) &* T
+                let (_, sum) = exponentiatedScores(scores, q0 + t &* C3, k0, t, C3, HS, scale)
+                let inverse = Float(1 / sum)
+                for j in 0...t { p[j] = scores[j] * inverse }
+            }
         }
     }
 }
 
 /// p[j] = exp(scale·q·k_j − m) for j ≤ t with k_j = k0 + j·C3 and m the largest score: one
-/// attention row's unnormalised probabilities; returns m and their sum Σ_j p[j].
+/// attention row's unnormalised probabilities; returns m and their sum Σ_j p[j]. p is a
+/// scratch row from `withScoreRow`.
 @inline(__always)
 private func exponentiatedScores(
     _ p: UnsafeMutablePointer<Float>, _ q: UnsafePointer<Float>, _ k0: UnsafePointer<Float>,
@@ -82,7 +85,7 @@ private func exponentiatedScores(
         m = max(m, score)
     }
     for j in 0...t { p[j] -= m }
-    VectorMath.exp(p, p, count: t &+ 1)
+    exponentiateRow(p, count: t &+ 1)
     return (m, sumForward(p, t &+ 1))
 }
 
@@ -126,7 +129,7 @@ func attentionBackward(
                     let row = (first &+ t) &* NH &+ h
                     let l = lse[row]
                     for j in 0...t { p[j] = scale * dot(q, k0 + j &* C3, HS) - l }
-                    VectorMath.exp(p, p, count: t &+ 1)
+                    exponentiateRow(p, count: t &+ 1)
                     for j in 0...t {
                         let m = dropout?.factor(row: row, key: j) ?? 1
                         let dp = m * dot(dy, v0 + j &* C3, HS)
@@ -165,11 +168,29 @@ struct HashedDropoutMask {
     }
 }
 
-/// Runs `body` with a scratch row as long as the longest sequence.
+/// Runs `body` with a zeroed scratch row as long as the longest sequence, rounded up to whole
+/// 16-lane vectors (for `exponentiateRow`).
 private func withScoreRow(_ starts: [Int], _ body: (UnsafeMutablePointer<Float>) -> Void) {
     var longest = 1
     for s in 0..<max(0, starts.count - 1) { longest = max(longest, starts[s + 1] - starts[s]) }
-    let row = UnsafeMutablePointer<Float>.allocate(capacity: longest)
+    let capacity = (longest + 15) / 16 * 16
+    let row = UnsafeMutablePointer<Float>.allocate(capacity: capacity)
+    row.initialize(repeating: 0, count: capacity)
     defer { row.deallocate() }
     body(row)
+}
+
+/// p[j] = exp(p[j]) for j < count, in whole vectors of a scratch row from `withScoreRow`: an
+/// attention row is shorter than a vector at these block sizes, and `VectorMath.exp`'s tail
+/// (built lane by lane) cost more than the exponentials. Lanes past `count` become 1 and are
+/// never read.
+@inline(__always)
+private func exponentiateRow(_ p: UnsafeMutablePointer<Float>, count: Int) {
+    let lane = SIMD16<Int32>(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
+    var i = 0
+    while i < count {
+        let live = lane .< SIMD16<Int32>(repeating: Int32(truncatingIfNeeded: count &- i))
+        store(VectorMath.exp(load(p, i).replacing(with: 0, where: .!live)), p, i)
+        i &+= 16
+    }
 }
