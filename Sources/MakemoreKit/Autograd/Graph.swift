@@ -22,7 +22,8 @@ extension Tensor {
     /// runs) and must accumulate into the gradients of the inputs that require one.
     func record(inputs: [Tensor], backward: @escaping (Tensor) -> Void) {
         guard Tensor.isRecording else { return }
-        let tracked = inputs.filter(\.requiresGrad)
+        // Usually every input is tracked: keep the array as it is rather than filter a copy.
+        let tracked = inputs.allSatisfy(\.requiresGrad) ? inputs : inputs.filter(\.requiresGrad)
         guard !tracked.isEmpty else { return }
         requiresGrad = true
         parents = tracked
