@@ -144,8 +144,8 @@ import Testing
         let g = randomTensor([4], seed: 1), b = randomTensor([4], seed: 2)
         check.expectCorrect([randomTensor([6, 4], seed: 3), g, b]) { batchNorm($0[0], gamma: $0[1], beta: $0[2]).output }
         check.expectCorrect([randomTensor([2, 3, 4], seed: 4), g, b]) { batchNorm($0[0], gamma: $0[1], beta: $0[2]).output }
-        // 19 channels: two whole blocks of the kernel's eight and a partial one.
-        let g19 = randomTensor([19], seed: 5), b19 = randomTensor([19], seed: 6)
-        check.expectCorrect([randomTensor([5, 19], seed: 7), g19, b19]) { batchNorm($0[0], gamma: $0[1], beta: $0[2]).output }
+        // 37 channels: one whole group of the kernel's 32 and a group with a partial block.
+        let g37 = randomTensor([37], seed: 5), b37 = randomTensor([37], seed: 6)
+        check.expectCorrect([randomTensor([5, 37], seed: 7), g37, b37]) { batchNorm($0[0], gamma: $0[1], beta: $0[2]).output }
     }
 }

@@ -46,8 +46,9 @@ func layerNormBackward(
 
 /// out[N, C] = (inp − mean)·rstd·gamma + beta per channel, statistics over the N rows;
 /// writes mean[C], variance[C] (biased, /N) and caches rstd[C] = 1/√(variance + eps).
-/// Eight channels at a time, each block's sums in registers (`Double`); every channel's sums
-/// still run over the rows in order, so the blocking does not change a bit.
+/// 32 channels at a time, as four 8-lane `Double` sums in registers (four independent chains of
+/// additions down the rows); each channel's sums still run over the rows in order, so the
+/// blocking does not change a bit.
 func batchNormForward(
     _ out: UnsafeMutablePointer<Float>, _ mean: UnsafeMutablePointer<Float>,
     _ variance: UnsafeMutablePointer<Float>, _ rstd: UnsafeMutablePointer<Float>,
@@ -55,33 +56,28 @@ func batchNormForward(
     _ N: Int, _ C: Int, eps: Float
 ) {
     let n = Double(N)
-    for c in stride(from: 0, to: C, by: 8) {
-        let lanes = min(8, C &- c)
-        var sum = SIMD8<Double>()
-        for r in 0..<N { sum += SIMD8<Double>(channelBlock(inp, r &* C &+ c, lanes)) }
-        let m = SIMD8<Float>(sum / n)
-        var squares = SIMD8<Double>()
+    for c in stride(from: 0, to: C, by: 32) {
+        let lanes = ChannelGroup(channels: C &- c)
+        var sums = lanes.zeros
+        for r in 0..<N { lanes.add(inp + (r &* C &+ c), to: &sums) { SIMD8<Double>($0) } }
+        let m = lanes.floats(sums, dividedBy: n)
+        lanes.store(m, mean + c)
+        sums = lanes.zeros
         for r in 0..<N {
-            let d = SIMD8<Double>(channelBlock(inp, r &* C &+ c, lanes) - m)
-            squares += d * d
+            lanes.add(inp + (r &* C &+ c), to: &sums, minus: m) { d in let e = SIMD8<Double>(d); return e * e }
         }
-        let v = SIMD8<Float>(squares / n)
-        var s = SIMD8<Float>()
-        for i in 0..<lanes { s[i] = 1 / (v[i] + eps).squareRoot() }
-        storeChannelBlock(m, mean, c, lanes)
-        storeChannelBlock(v, variance, c, lanes)
-        storeChannelBlock(s, rstd, c, lanes)
-        let g = channelBlock(gamma, c, lanes), b = channelBlock(beta, c, lanes)
-        for r in 0..<N {
-            let x = channelBlock(inp, r &* C &+ c, lanes)
-            storeChannelBlock((x - m) * s * g + b, out, r &* C &+ c, lanes)
-        }
+        lanes.store(lanes.floats(sums, dividedBy: n), variance + c)
+    }
+    for c in 0..<C { rstd[c] = 1 / (variance[c] + eps).squareRoot() }
+    for r in 0..<N {
+        let x = inp + r &* C, y = out + r &* C
+        for c in 0..<C { y[c] = (x[c] - mean[c]) * rstd[c] * gamma[c] + beta[c] }
     }
 }
 
 /// With x̂ = (inp − mean)·rstd: dgamma += Σ_rows dout·x̂;  dbeta += Σ_rows dout;
 /// dinp += gamma·rstd/N · (N·dout − Σ_rows dout − x̂·Σ_rows dout·x̂)
-/// Eight channels at a time, as `batchNormForward`.
+/// The sums 32 channels at a time, as `batchNormForward`.
 func batchNormBackward(
     _ dinp: UnsafeMutablePointer<Float>?, _ dgamma: UnsafeMutablePointer<Float>?,
     _ dbeta: UnsafeMutablePointer<Float>?, _ dout: UnsafePointer<Float>, _ inp: UnsafePointer<Float>,
@@ -89,26 +85,97 @@ func batchNormBackward(
     _ N: Int, _ C: Int
 ) {
     let n = Float(N)
-    for c in stride(from: 0, to: C, by: 8) {
-        let lanes = min(8, C &- c)
-        let m = channelBlock(mean, c, lanes), s = channelBlock(rstd, c, lanes)
-        var sdy = SIMD8<Double>(), sdyx = SIMD8<Double>()
-        for r in 0..<N {
-            let x = channelBlock(inp, r &* C &+ c, lanes), dy = channelBlock(dout, r &* C &+ c, lanes)
-            sdy += SIMD8<Double>(dy)
-            sdyx += SIMD8<Double>(dy * (x - m) * s)
+    withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 &* C) { totals in
+        let sumDy = totals.baseAddress!, sumDyXhat = sumDy + C
+        for c in stride(from: 0, to: C, by: 32) {
+            let lanes = ChannelGroup(channels: C &- c)
+            var dySums = lanes.zeros, dyXhatSums = lanes.zeros
+            for r in 0..<N {
+                let o = r &* C &+ c
+                lanes.add(dout + o, to: &dySums) { SIMD8<Double>($0) }
+                lanes.add(dout + o, times: inp + o, mean + c, rstd + c, to: &dyXhatSums)
+            }
+            lanes.store(lanes.floats(dySums), sumDy + c)
+            lanes.store(lanes.floats(dyXhatSums), sumDyXhat + c)
         }
-        let sumDy = SIMD8<Float>(sdy), sumDyXhat = SIMD8<Float>(sdyx)
-        if let dgamma { storeChannelBlock(channelBlock(dgamma, c, lanes) + sumDyXhat, dgamma, c, lanes) }
-        if let dbeta { storeChannelBlock(channelBlock(dbeta, c, lanes) + sumDy, dbeta, c, lanes) }
-        guard let dinp else { continue }
-        let g = channelBlock(gamma, c, lanes)
+        if let dgamma { for c in 0..<C { dgamma[c] += sumDyXhat[c] } }
+        if let dbeta { for c in 0..<C { dbeta[c] += sumDy[c] } }
+        guard let dinp else { return }
         for r in 0..<N {
-            let o = r &* C &+ c
-            let x = channelBlock(inp, o, lanes), dy = channelBlock(dout, o, lanes)
-            let xhat = (x - m) * s
-            storeChannelBlock(channelBlock(dinp, o, lanes) + g * s / n * (n * dy - sumDy - xhat * sumDyXhat), dinp, o, lanes)
+            let x = inp + r &* C, dy = dout + r &* C, dx = dinp + r &* C
+            for c in 0..<C {
+                let xhat = (x[c] - mean[c]) * rstd[c]
+                dx[c] += gamma[c] * rstd[c] / n * (n * dy[c] - sumDy[c] - xhat * sumDyXhat[c])
+            }
         }
+    }
+}
+
+/// Up to 32 consecutive channels of BatchNorm's statistics, as four 8-lane blocks whose sums
+/// (one `SIMD8<Double>` each) are independent, so a row's four additions overlap.
+private struct ChannelGroup {
+    typealias Sums = (SIMD8<Double>, SIMD8<Double>, SIMD8<Double>, SIMD8<Double>)
+    typealias Blocks = (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>)
+    /// Channels in each block (8, or fewer in the last block of a row, or 0).
+    let l0: Int, l1: Int, l2: Int, l3: Int
+
+    init(channels: Int) {
+        l0 = min(8, channels)
+        l1 = max(0, min(8, channels &- 8))
+        l2 = max(0, min(8, channels &- 16))
+        l3 = max(0, min(8, channels &- 24))
+    }
+
+    var zeros: Sums { (.zero, .zero, .zero, .zero) }
+
+    /// sums += f(p[block]) for each block.
+    @inline(__always)
+    func add(_ p: UnsafePointer<Float>, to sums: inout Sums, _ f: (SIMD8<Float>) -> SIMD8<Double>) {
+        sums.0 += f(channelBlock(p, 0, l0))
+        if l1 > 0 { sums.1 += f(channelBlock(p, 8, l1)) }
+        if l2 > 0 { sums.2 += f(channelBlock(p, 16, l2)) }
+        if l3 > 0 { sums.3 += f(channelBlock(p, 24, l3)) }
+    }
+
+    /// sums += f(p[block] − m[block]) for each block.
+    @inline(__always)
+    func add(_ p: UnsafePointer<Float>, to sums: inout Sums, minus m: Blocks, _ f: (SIMD8<Float>) -> SIMD8<Double>) {
+        sums.0 += f(channelBlock(p, 0, l0) - m.0)
+        if l1 > 0 { sums.1 += f(channelBlock(p, 8, l1) - m.1) }
+        if l2 > 0 { sums.2 += f(channelBlock(p, 16, l2) - m.2) }
+        if l3 > 0 { sums.3 += f(channelBlock(p, 24, l3) - m.3) }
+    }
+
+    /// sums += Double(dy·(x − mean)·rstd) for each block.
+    @inline(__always)
+    func add(_ dy: UnsafePointer<Float>, times x: UnsafePointer<Float>, _ mean: UnsafePointer<Float>,
+             _ rstd: UnsafePointer<Float>, to sums: inout Sums) {
+        @inline(__always) func term(_ o: Int, _ lanes: Int) -> SIMD8<Double> {
+            SIMD8<Double>(channelBlock(dy, o, lanes) * (channelBlock(x, o, lanes) - channelBlock(mean, o, lanes))
+                          * channelBlock(rstd, o, lanes))
+        }
+        sums.0 += term(0, l0)
+        if l1 > 0 { sums.1 += term(8, l1) }
+        if l2 > 0 { sums.2 += term(16, l2) }
+        if l3 > 0 { sums.3 += term(24, l3) }
+    }
+
+    /// Float(sums), block by block.
+    func floats(_ sums: Sums) -> Blocks {
+        (SIMD8<Float>(sums.0), SIMD8<Float>(sums.1), SIMD8<Float>(sums.2), SIMD8<Float>(sums.3))
+    }
+
+    /// Float(sums / divisor), block by block.
+    func floats(_ sums: Sums, dividedBy divisor: Double) -> Blocks {
+        (SIMD8<Float>(sums.0 / divisor), SIMD8<Float>(sums.1 / divisor), SIMD8<Float>(sums.2 / divisor), SIMD8<Float>(sums.3 / divisor))
+    }
+
+    /// Stores the group's channels of `blocks` at `p`.
+    func store(_ blocks: Blocks, _ p: UnsafeMutablePointer<Float>) {
+        storeChannelBlock(blocks.0, p, 0, l0)
+        storeChannelBlock(blocks.1, p, 8, l1)
+        storeChannelBlock(blocks.2, p, 16, l2)
+        storeChannelBlock(blocks.3, p, 24, l3)
     }
 }
 
