@@ -86,17 +86,19 @@ enum TrainingBenchmark {
         }
         sample(&report, "transformer", model, dataset: dataset)
 
-        // `makemore transformer`'s defaults: dropout 0.1 (attention too), decay on matrices only,
-        // moving average 0.999, batches pass by pass.
-        var tuned = configuration
-        tuned.dropout = 0.1
+        // `makemore transformer`'s defaults (`StageKind.transformer`): its model, optimizer, batch,
+        // batch order and moving average.
+        guard case .transformer(var tuned) = StageKind.transformer.defaultConfiguration else { return }
+        tuned.vocabularySize = configuration.vocabularySize
+        tuned.blockSize = blockSize
+        let defaults = StageKind.transformer.defaultTraining
         let models = (0..<threads).map { _ in Transformer(configuration: tuned, using: &generator) }
-        var adamW = makemoreAdamW
-        adamW.weightDecay = 0.1
-        adamW.decaysMatricesOnly = true
-        parallelStep(&report, "transformer defaults, \(threads) thread\(threads == 1 ? "" : "s")", shape: "48 words, block \(blockSize), dropout, EMA",
-                     models: models, optimizer: Optimizer(parameters: models[0].parameters, configuration: adamW), learningRate: 3e-3,
-                     examples: examples, words: 48, order: .epochs, average: ExponentialMovingAverage(parameters: models[0].parameters, decay: 0.999))
+        let average = defaults.ema.map { ExponentialMovingAverage(parameters: models[0].parameters, decay: $0) }
+        parallelStep(&report, "transformer defaults, \(threads) thread\(threads == 1 ? "" : "s")",
+                     shape: "\(defaults.batchSize ?? 0) words, block \(blockSize), dropout \(tuned.dropout), EMA",
+                     models: models, optimizer: Optimizer(parameters: models[0].parameters, configuration: defaults.optimizer),
+                     learningRate: defaults.learningRate, examples: examples, words: defaults.batchSize ?? 48,
+                     order: defaults.sampling, average: average)
     }
 
     /// makemore.py's optimizer: AdamW, betas (0.9, 0.99), weight decay 0.01 on every parameter.

@@ -31,7 +31,8 @@ enum TransformerCommand: Subcommand {
             }
         }
         var request = try SequenceCommand.request(.transformer, arguments) { blockSize in
-            var c = TransformerConfiguration(dropout: 0.1, blockSize: blockSize)
+            guard case .transformer(var c) = StageKind.transformer.defaultConfiguration else { preconditionFailure("a transformer stage builds a transformer") }
+            c.blockSize = blockSize
             c.layers = try arguments.int("layers", in: 1...64) ?? c.layers
             c.heads = try arguments.int("heads", in: 1...64) ?? c.heads
             c.embedding = try arguments.int("embedding", in: 1...4096) ?? c.embedding
