@@ -43,8 +43,11 @@ enum OutputChecks {
 
     /// The files `data` reads (the word list, or the split directory's three files) plus `load`.
     static func inputs(_ data: DataOptions, load: String? = nil) -> [String] {
-        let files = data.splitDirectory.map { directory in SplitName.allCases.map { (directory as NSString).appendingPathComponent("\($0.rawValue).txt") } }
-            ?? [data.input]
-        return files + (load.map { [$0] } ?? [])
+        inputs(input: data.input, splitDirectory: data.splitDirectory) + (load.map { [$0] } ?? [])
+    }
+
+    /// The words' files: the split directory's three, else the word list `input` if any.
+    static func inputs(input: String?, splitDirectory: String?) -> [String] {
+        splitDirectory.map { directory in SplitName.allCases.map { $0.path(in: directory) } } ?? input.map { [$0] } ?? []
     }
 }

@@ -60,9 +60,8 @@ enum ScoreCommand: Subcommand {
 
     static func run(_ options: Options) throws {
         guard !options.loads.isEmpty else { throw UsageError("missing --load FILE") }
-        let splitFiles = options.splitDirectory.map { directory in SplitName.allCases.map { (directory as NSString).appendingPathComponent("\($0.rawValue).txt") } }
         try OutputChecks.check([("plot-probabilities", options.plotProbabilities), ("plot-embedding", options.plotEmbedding), ("plot-attention", options.plotAttention)],
-                               inputs: options.loads + (splitFiles ?? options.input.map { [$0] } ?? []))
+                               inputs: options.loads + OutputChecks.inputs(input: options.input, splitDirectory: options.splitDirectory))
         let fromStdin = options.words.isEmpty
         let words = fromStdin ? readWords() : options.words
         guard !words.isEmpty else { throw UsageError("no words to score: give them as arguments or one per line on stdin") }

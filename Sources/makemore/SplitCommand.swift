@@ -23,7 +23,7 @@ enum SplitCommand: Subcommand {
     static func run(_ options: Options) throws {
         let directory = options.out
         try OutputChecks.checkDirectory("out", directory)
-        try OutputChecks.checkFiles("out", in: directory, SplitName.allCases.map { "\($0.rawValue).txt" }, inputs: OutputChecks.inputs(options.data))
+        try OutputChecks.checkFiles("out", in: directory, SplitName.allCases.map(\.fileName), inputs: OutputChecks.inputs(options.data))
         let split = try options.data.split()
         try split.write(to: directory)
         let sizes = SplitName.allCases.map { ($0.rawValue, JSONValue.integer(split[$0].count)) }

@@ -3,6 +3,12 @@ import Foundation
 /// Which part of the data a word belongs to.
 public enum SplitName: String, CaseIterable, Sendable {
     case train, val, test
+
+    /// This part's word list in a split directory: `train.txt`, `val.txt` or `test.txt`.
+    public var fileName: String { "\(rawValue).txt" }
+
+    /// The path of this part's word list in `directory`.
+    public func path(in directory: String) -> String { (directory as NSString).appendingPathComponent(fileName) }
 }
 
 /// Words divided into train / validation / test, by word.
@@ -57,10 +63,10 @@ public struct DatasetSplit: Equatable, Sendable {
     /// Reads `train.txt`, `val.txt` and `test.txt` from `directory`; val and test may be empty.
     public init(directory: String) throws {
         func part(_ name: SplitName) throws -> [String] {
-            try WordList.load(path: (directory as NSString).appendingPathComponent("\(name.rawValue).txt"), allowingEmpty: true)
+            try WordList.load(path: name.path(in: directory), allowingEmpty: true)
         }
         self.init(train: try part(.train), val: try part(.val), test: try part(.test))
-        guard !train.isEmpty else { throw MakemoreError("\(directory)/train.txt: contains no words") }
+        guard !train.isEmpty else { throw MakemoreError("\(SplitName.train.path(in: directory)): contains no words") }
     }
 
 }

@@ -13,7 +13,7 @@ extension DatasetSplit {
         for name in SplitName.allCases {
             let words = self[name]
             let text = words.isEmpty ? "" : words.joined(separator: "\n") + "\n"
-            try AtomicFile.write(Data(text.utf8), to: (directory as NSString).appendingPathComponent("\(name.rawValue).txt"))
+            try AtomicFile.write(Data(text.utf8), to: name.path(in: directory))
         }
     }
 }
