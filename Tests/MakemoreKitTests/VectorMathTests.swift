@@ -108,3 +108,22 @@ import Testing
         #expect(special[0] == 0 && special[1] == 1 && special[2] == 2 && special[7] == 3 && special[8] == 4)
     }
 }
+
+@Suite struct PartialVectorTests {
+    /// A tail of every length loads into the first lanes with zeros after, and stores back
+    /// without touching the floats past it.
+    @Test func loadsAndStoresOnlyTheTail() {
+        let source: [Float] = (1...16).map(Float.init)
+        for count in 0...16 {
+            let v16: SIMD16<Float> = source.withUnsafeBufferPointer { loadPartial($0.baseAddress!, count) }
+            #expect((0..<16).allSatisfy { v16[$0] == ($0 < count ? source[$0] : 0) })
+            var target = [Float](repeating: -1, count: 17)
+            target.withUnsafeMutableBufferPointer { storePartial(v16, $0.baseAddress!, count) }
+            #expect(target == Array(source.prefix(count)) + Array(repeating: -1, count: 17 - count))
+        }
+        for count in 0...8 {
+            let v8: SIMD8<Float> = source.withUnsafeBufferPointer { loadPartial($0.baseAddress! + 3, count) }
+            #expect((0..<8).allSatisfy { v8[$0] == ($0 < count ? source[3 + $0] : 0) })
+        }
+    }
+}

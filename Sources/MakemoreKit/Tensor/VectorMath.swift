@@ -118,12 +118,8 @@ public enum VectorMath {
             store(f(load(x, i)), y, i)
             i &+= 16
         }
-        let rest = count &- i
-        guard rest > 0 else { return }
-        var v = Vector()
-        for lane in 0..<rest { v[lane] = x[i &+ lane] }
-        let result = f(v)
-        for lane in 0..<rest { y[i &+ lane] = result[lane] }
+        guard i < count else { return }
+        storePartial(f(loadPartial(x + i, count &- i)), y + i, count &- i)
     }
 }
 
@@ -156,6 +152,21 @@ func load(_ p: UnsafePointer<Float>, _ i: Int) -> SIMD16<Float> {
 @inline(__always)
 func store(_ x: SIMD16<Float>, _ p: UnsafeMutablePointer<Float>, _ i: Int) {
     UnsafeMutableRawPointer(p + i).storeBytes(of: x, as: SIMD16<Float>.self)
+}
+
+/// The `count` floats at `p` (at most a vector's lanes) in a vector's first lanes, zeros after:
+/// the tail of a buffer that is not a whole number of vectors, without reading past it.
+@inline(__always)
+func loadPartial<V: SIMD>(_ p: UnsafePointer<Float>, _ count: Int) -> V where V.Scalar == Float {
+    var v = V()
+    for lane in 0..<count { v[lane] = p[lane] }
+    return v
+}
+
+/// Stores the first `count` lanes of `v` (at most its lanes) at `p`, writing nothing after them.
+@inline(__always)
+func storePartial<V: SIMD>(_ v: V, _ p: UnsafeMutablePointer<Float>, _ count: Int) where V.Scalar == Float {
+    for lane in 0..<count { p[lane] = v[lane] }
 }
 
 /// Σ a[n]·b[n], 16 lanes at a time

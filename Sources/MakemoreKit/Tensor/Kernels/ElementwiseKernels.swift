@@ -133,13 +133,9 @@ func geluForward(
         i &+= 16
     }
     guard i < n else { return }
-    var x = SIMD16<Float>()
-    for lane in 0..<(n &- i) { x[lane] = inp[i &+ lane] }
-    let (y, t) = gelu(x)
-    for lane in 0..<(n &- i) {
-        cache[i &+ lane] = t[lane]
-        out[i &+ lane] = y[lane]
-    }
+    let (y, t) = gelu(loadPartial(inp + i, n &- i))
+    storePartial(t, cache + i, n &- i)
+    storePartial(y, out + i, n &- i)
 }
 
 /// dinp[n] += dout · (0.5(1 + t) + 0.5x(1 − t²)·√(2/π)(1 + 3·0.044715x²)),  t = cache

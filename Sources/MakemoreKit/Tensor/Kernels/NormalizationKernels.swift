@@ -182,10 +182,7 @@ private struct ChannelGroup {
 /// `p[i ..< i + lanes]` (lanes ≤ 8) in the first lanes of a vector, zeros after.
 @inline(__always)
 private func channelBlock(_ p: UnsafePointer<Float>, _ i: Int, _ lanes: Int) -> SIMD8<Float> {
-    if lanes == 8 { return UnsafeRawPointer(p + i).loadUnaligned(as: SIMD8<Float>.self) }
-    var v = SIMD8<Float>()
-    for lane in 0..<lanes { v[lane] = p[i &+ lane] }
-    return v
+    lanes == 8 ? UnsafeRawPointer(p + i).loadUnaligned(as: SIMD8<Float>.self) : loadPartial(p + i, lanes)
 }
 
 /// Stores the first `lanes` (≤ 8) lanes of `v` at `p + i`.
@@ -194,6 +191,6 @@ private func storeChannelBlock(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Floa
     if lanes == 8 {
         UnsafeMutableRawPointer(p + i).storeBytes(of: v, as: SIMD8<Float>.self)
     } else {
-        for lane in 0..<lanes { p[i &+ lane] = v[lane] }
+        storePartial(v, p + i, lanes)
     }
 }
