@@ -92,12 +92,13 @@ enum TrainingBenchmark {
         tuned.vocabularySize = configuration.vocabularySize
         tuned.blockSize = blockSize
         let defaults = StageKind.transformer.defaultTraining
+        guard let words = defaults.batchSize else { return }
         let models = (0..<threads).map { _ in Transformer(configuration: tuned, using: &generator) }
         let average = defaults.ema.map { ExponentialMovingAverage(parameters: models[0].parameters, decay: $0) }
         parallelStep(&report, "transformer defaults, \(threads) thread\(threads == 1 ? "" : "s")",
-                     shape: "\(defaults.batchSize ?? 0) words, block \(blockSize), dropout \(tuned.dropout), EMA",
+                     shape: "\(words) words, block \(blockSize), dropout \(tuned.dropout), EMA",
                      models: models, optimizer: Optimizer(parameters: models[0].parameters, configuration: defaults.optimizer),
-                     learningRate: defaults.learningRate, examples: examples, words: defaults.batchSize ?? 48,
+                     learningRate: defaults.learningRate, examples: examples, words: words,
                      order: defaults.sampling, average: average)
     }
 

@@ -16,8 +16,7 @@
 /// optional, since exporters often keep parameters only; when present they must be the mask.
 /// A transformer without `transformer.wpe.weight` is read as one with sinusoidal positions
 /// (its block size then taken from the causal masks, or else from the words, as an RNN's); a
-/// state dict cannot tell ReLU from
-/// GELU, so the MLPs are makemore.py's GELU.
+/// state dict cannot tell ReLU from GELU, so the MLPs are makemore.py's GELU.
 public struct ImportedModel {
     /// Where the head count of an imported transformer came from (no shape records it).
     public enum HeadCountSource: String, Sendable {

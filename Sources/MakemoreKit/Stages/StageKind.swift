@@ -31,18 +31,18 @@ public enum StageKind: String, CaseIterable, Codable, Sendable {
     /// (decay 0.9999): with 15-dimensional embeddings, val 2.0948 / 2.0866 / 2.0922 under seeds
     /// 42 / 7 / 8 where the lecture's setup (`lectureMLP`) gives 2.1161 at seed 42.
     ///
-    /// The whole-word stages use makemore.py's AdamW betas (0.9, 0.99) and weight decay on batches
-    /// of words: rnn, gru and bow at lr 3e-3 cosine, which beat makemore.py's 5e-4 constant at 20
-    /// 000 steps for every one of them (val 2.064 vs 2.080 RNN, 2.013 vs 2.036 GRU, 2.162 vs 2.185
-    /// BoW), each run to where its val loss stopped improving (the GRU overfits past ~20 000). The
-    /// transformer trains for about a minute and a half on two cores, without dropout but with
-    /// decoupled weight decay 0.3 on its matrices, AdamW lr 4e-3 cosine, batches of 48 words pass
-    /// by pass and a moving average of the weights (val 1.9120 / 1.9037 / 1.9134 under seeds 42 /
-    /// 7 / 8; dropout 0.1, decay 0.1 and lr 3e-3 gave a mean of 1.9127 in 10 % more time).
-    /// `threads` is one per core where a second core measurably helps (the transformer; gru 0.535
-    /// → 0.408 ms/step; rnn and bow gain nothing). makemore.py's MLP trains as makemore.py trains
-    /// it: AdamW lr 5e-4 constant, betas (0.9, 0.99), weight decay 0.01, batches of 32 words drawn
-    /// with replacement.
+    /// The whole-word stages use makemore.py's AdamW betas (0.9, 0.99) and weight decay on
+    /// batches of words: rnn, gru and bow at lr 3e-3 cosine, which beat makemore.py's 5e-4
+    /// constant at 20 000 steps for every one of them (val 2.064 vs 2.080 RNN, 2.013 vs 2.036
+    /// GRU, 2.162 vs 2.185 BoW), each run to where its val loss stopped improving (the GRU
+    /// overfits past ~20 000). The transformer trains for about a minute and a half on two
+    /// cores, without dropout but with decoupled weight decay 0.3 on its matrices, AdamW lr 4e-3
+    /// cosine, batches of 48 words pass by pass and a moving average of the weights (val 1.9120
+    /// / 1.9037 / 1.9134 under seeds 42 / 7 / 8; dropout 0.1, decay 0.1 and lr 3e-3 gave a mean
+    /// of 1.9127 in about 10 % more time). `threads` is one per core where a second core
+    /// measurably helps (the transformer; gru 0.535 → 0.408 ms/step; rnn and bow gain nothing).
+    /// makemore.py's MLP trains as makemore.py trains it: AdamW lr 5e-4 constant, betas (0.9,
+    /// 0.99), weight decay 0.01, batches of 32 words drawn with replacement.
     public var defaultTraining: TrainingConfiguration {
         let cores = ProcessInfo.processInfo.activeProcessorCount
         var adamW = OptimizerConfiguration(kind: .adamw, weightDecay: 0.01)

@@ -1,5 +1,6 @@
-// The SIMD helpers of the kernels, all 16 lanes of `Float` at a time: transcendental functions
-// (`VectorMath`), and loads, stores, dot products, axpy and sums over flat buffers.
+// The SIMD helpers of the kernels, 16 lanes of `Float` at a time: transcendental functions
+// (`VectorMath`), and loads, stores (whole vectors, and the partial vector of a tail), dot
+// products, axpy and sums over flat buffers.
 
 /// Element-wise transcendental functions over flat buffers, 16 lanes at a time. `x` and `y` may
 /// be the same buffer. Accuracy (tested against libm in `Double`): `exp` within 2e-7 relative,
