@@ -4,9 +4,9 @@ import MakemoreKit
 /// `makemore sample`: new words from a checkpoint, each tagged by where it occurs in the split.
 enum SampleCommand: Subcommand {
     static let name = "sample"
-    static let summary = "sample words from a checkpoint or a PyTorch state dict, tagged new / in train / in val / in test"
+    static let summary = "sample words from a checkpoint, a PyTorch state dict or an ensemble of several, tagged new / in train / in val / in test"
     static let options: [Option] = [
-        Option("load", value: "FILE", "checkpoint, makemore.py model.pt or bare safetensors state dict to sample from (required)"),
+        Option("load", value: "FILE", "checkpoint, makemore.py model.pt or bare safetensors state dict to sample from (required); repeat it for an ensemble"),
         Option("input", value: "FILE", "word list giving a bare state dict its vocabulary (and the words samples are tagged against)"),
         Option("split-dir", value: "DIR", "as --input, from DIR/train.txt, val.txt, test.txt"),
         Option("heads", value: "N", "attention heads of a bare transformer state dict without n_head metadata (default: makemore.py's 4)"),
@@ -16,10 +16,10 @@ enum SampleCommand: Subcommand {
         Option("prefix", value: "TEXT", "every word starts with these characters"),
         Option("seed", value: "N", default: "42", "sampling seed"),
         Option(flag: "json", "print one JSON object"),
-    ]
+    ] + ModelSelection.options
 
     struct Options {
-        var load: String
+        var models: ModelSelection
         var input: String?
         var splitDirectory: String?
         var heads: Int?
@@ -32,17 +32,15 @@ enum SampleCommand: Subcommand {
     }
 
     static func parse(_ arguments: ParsedArguments) throws -> Options {
-        guard let path = arguments.string("load") else { throw UsageError("missing --load FILE") }
-        return Options(load: path, input: arguments.string("input"), splitDirectory: arguments.string("split-dir"),
+        return Options(models: try ModelSelection(arguments), input: arguments.string("input"), splitDirectory: arguments.string("split-dir"),
                        heads: try arguments.int("heads", in: 1...64), count: try arguments.int("count", in: 0...10_000_000) ?? 10,
                        temperature: try arguments.double("temperature", in: 1e-6...1e6) ?? 1, topK: try arguments.int("top-k", in: 1...Int.max),
                        prefix: arguments.string("prefix") ?? "", seed: try arguments.seed("seed") ?? 42, json: arguments.flag("json"))
     }
 
     static func run(_ options: Options) throws {
-        let path = options.load
         var generator = RandomGenerator(seed: options.seed)
-        let loaded = try LoadedModel(path: path, input: options.input, splitDirectory: options.splitDirectory, heads: options.heads)
+        let (loaded, ensemble) = try options.models.load(input: options.input, splitDirectory: options.splitDirectory, heads: options.heads)
         let vocabulary = loaded.vocabulary
         let prefix: [Int32]
         do {
@@ -73,9 +71,10 @@ enum SampleCommand: Subcommand {
         if options.json {
             let samples = zip(words, tags).map { JSONValue.object([("word", .string($0)), ("tag", .string($1))]) }
             print(JSONValue.object([("model", .string(loaded.kind)), ("samples", .array(samples)),
-                                    ("new", tagger == nil ? .null : .integer(newCount))]).serialized)
+                                    ("new", tagger == nil ? .null : .integer(newCount))] + (ensemble.map { [("ensemble", $0.json)] } ?? [])).serialized)
             return
         }
+        if let ensemble { printError(ensemble.text) }
         let shown = words.map(StageReport.shown)
         let width = shown.map(\.count).max() ?? 0
         for (word, tag) in zip(shown, tags) { print(word.padding(toLength: width + 2, withPad: " ", startingAt: 0) + tag) }

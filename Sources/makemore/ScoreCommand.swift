@@ -9,7 +9,7 @@ enum ScoreCommand: Subcommand {
     /// What to score and where to write the pictures, read once from the command line.
     struct Options {
         var words: [String] = []
-        var loads: [String] = []
+        var models: ModelSelection?
         var input: String?
         var splitDirectory: String?
         var heads: Int?
@@ -23,7 +23,7 @@ enum ScoreCommand: Subcommand {
     static let summary = "how likely words are under models of any stage: each character's p and −ln p, total and mean NLL, percentile among the training words"
     static let options: [Option] = [
         Option(positional: "WORD…", "words to score (one per line from stdin when none are given)"),
-        Option("load", value: "FILE", "checkpoint of any stage, makemore.py model.pt or bare safetensors state dict (required); repeat it for one column per model"),
+        Option("load", value: "FILE", "checkpoint of any stage, makemore.py model.pt or bare safetensors state dict (required); repeat it for one column per model (and --ensemble for one more: their ensemble)"),
         Option("input", value: "FILE", "the words the models were trained on, split as the stages split them: the percentiles' training words (and a bare state dict's vocabulary)"),
         Option("split-dir", value: "DIR", "the same from DIR/train.txt, val.txt, test.txt"),
         Option("heads", value: "N", "attention heads of a bare transformer state dict without n_head metadata (default: makemore.py's 4)"),
@@ -31,12 +31,12 @@ enum ScoreCommand: Subcommand {
         Option("plot-embedding", value: "FILE.svg", "the first model's character embedding in 2-D (first two dimensions, or principal components when wider)"),
         Option("plot-attention", value: "FILE.svg", "the first model's attention over the first word, one heatmap per layer and head (transformer only)"),
         Option(flag: "json", "print one JSON object"),
-    ]
+    ] + ModelSelection.options
 
     static func parse(_ arguments: ParsedArguments) throws -> Options {
         var o = Options()
         o.words = arguments.positionals
-        o.loads = arguments.strings("load")
+        o.models = try ModelSelection(arguments, several: nil)
         o.input = arguments.string("input")
         o.splitDirectory = arguments.string("split-dir")
         o.heads = try arguments.int("heads", in: 1...64)
@@ -59,14 +59,16 @@ enum ScoreCommand: Subcommand {
     }
 
     static func run(_ options: Options) throws {
-        guard !options.loads.isEmpty else { throw UsageError("missing --load FILE") }
+        guard let selection = options.models else { throw UsageError("missing --load FILE") }
         try OutputChecks.check([("plot-probabilities", options.plotProbabilities), ("plot-embedding", options.plotEmbedding), ("plot-attention", options.plotAttention)],
-                               inputs: options.loads + OutputChecks.inputs(input: options.input, splitDirectory: options.splitDirectory))
+                               inputs: selection.loads + OutputChecks.inputs(input: options.input, splitDirectory: options.splitDirectory))
         let fromStdin = options.words.isEmpty
         let words = fromStdin ? readWords() : options.words
         guard !words.isEmpty else { throw UsageError("no words to score: give them as arguments or one per line on stdin") }
-        let models = try options.loads.map { try LoadedModel(path: $0, input: options.input, splitDirectory: options.splitDirectory, heads: options.heads) }
-        let first = (path: options.loads[0], loaded: models[0])
+        var models = try selection.loadEach(input: options.input, splitDirectory: options.splitDirectory, heads: options.heads)
+        let ensemble = try selection.ensemble(of: models)
+        if let ensemble { models.append((path: ensemble.ensemble.combination.rawValue, loaded: ensemble.loaded)) }
+        let first = models[0]
         let embedding = try options.plotEmbedding.map { _ in
             guard let embedding = CharacterEmbedding(model: first.loaded.model) else {
                 throw MakemoreError("\(first.path): the \(first.loaded.kind) model has no character embedding to plot")
@@ -79,7 +81,7 @@ enum ScoreCommand: Subcommand {
             }
             return transformer
         }
-        let columns = try zip(options.loads, models).map { try column(path: $0, loaded: $1, words: words, fromStdin: fromStdin) }
+        let columns = try models.map { try column(path: $0.path, loaded: $0.loaded, words: words, fromStdin: fromStdin) }
         let heading = columns[0].heading
         if let path = options.plotProbabilities {
             let symbols = (columns[0].scores[0].tokens + [Vocabulary.boundary]).map { first.loaded.vocabulary.symbol(of: $0) }
@@ -99,8 +101,9 @@ enum ScoreCommand: Subcommand {
             try AtomicFile.write(chart.svg(), to: path)
         }
         if options.json {
-            print(json(words: words, columns: columns).serialized)
+            print(json(words: words, columns: columns, ensemble: ensemble).serialized)
         } else {
+            if let ensemble { print(ensemble.text + "\n") }
             printTable(words: words, columns: columns)
         }
     }
@@ -137,7 +140,7 @@ enum ScoreCommand: Subcommand {
         return Column(path: path, loaded: loaded, scores: scores, percentiles: percentiles)
     }
 
-    private static func json(words: [String], columns: [Column]) -> JSONValue {
+    private static func json(words: [String], columns: [Column], ensemble: LoadedEnsemble?) -> JSONValue {
         let models = columns.map { JSONValue.object([("load", .string($0.path)), ("model", .string($0.loaded.kind)), ("step", $0.loaded.step.map(JSONValue.integer) ?? .null)]) }
         let entries = words.indices.map { w -> JSONValue in
             .object([("word", .string(words[w])), ("scores", .array(columns.map { column in
@@ -150,7 +153,7 @@ enum ScoreCommand: Subcommand {
                                 ("mean_nll", .number(score.meanNLL)), ("percentile", .number(column.percentiles?[w]))])
             }))])
         }
-        return .object([("models", .array(models)), ("words", .array(entries))])
+        return .object([("models", .array(models)), ("words", .array(entries))] + (ensemble.map { [("ensemble", $0.json)] } ?? []))
     }
 
     /// Per word: a row per prediction (p and −ln p under each model), then the totals.

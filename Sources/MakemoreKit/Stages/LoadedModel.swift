@@ -41,7 +41,9 @@ public struct LoadedModel {
     }
 
     /// Learned numbers (for the count bigram: its V×V counts).
-    public var parameterCount: Int { (model as? any Module)?.parameterCount ?? vocabulary.size * vocabulary.size }
+    public var parameterCount: Int {
+        (model as? Ensemble)?.parameterCount ?? (model as? any Module)?.parameterCount ?? vocabulary.size * vocabulary.size
+    }
 }
 
 extension Dataset {
