@@ -1,7 +1,25 @@
+import MakemoreKit
+
 /// A mistake in the command line: printed as one line plus a hint to `--help`, exit 64.
 struct UsageError: Error {
     let message: String
     init(_ message: String) { self.message = message }
+}
+
+/// The library's declaration of the value an option sets: its range, and its name in the
+/// library's errors (mapped back to the option's flag when reported).
+enum OptionLimit: Sendable {
+    case int(Limit<Int>)
+    case real(Limit<Double>)
+    case float(Limit<Float>)
+
+    var name: String {
+        switch self {
+        case .int(let limit): limit.name
+        case .real(let limit): limit.name
+        case .float(let limit): limit.name
+        }
+    }
 }
 
 /// One `--long-option` of a subcommand: a flag when `value` is nil, otherwise it takes a value.
@@ -10,6 +28,8 @@ struct Option: Sendable {
     let value: String?
     let help: String
     let defaultValue: String?
+    /// The library value the option sets, when the library declares its range.
+    var limit: OptionLimit?
 
     /// An option taking a value, shown as `--name VALUE`.
     init(_ name: String, value: String, default defaultValue: String? = nil, _ help: String) {
@@ -17,6 +37,29 @@ struct Option: Sendable {
         self.value = value
         self.help = help
         self.defaultValue = defaultValue
+    }
+
+    /// An option setting the library value `limit` declares: parsed against its range, and
+    /// named by this flag in the library's errors about it.
+    init(_ name: String, value: String, limit: Limit<Int>, default defaultValue: String? = nil, _ help: String) {
+        self.init(name, value: value, default: defaultValue, help)
+        self.limit = .int(limit)
+    }
+
+    init(_ name: String, value: String, limit: Limit<Double>, default defaultValue: String? = nil, _ help: String) {
+        self.init(name, value: value, default: defaultValue, help)
+        self.limit = .real(limit)
+    }
+
+    init(_ name: String, value: String, limit: Limit<Float>, default defaultValue: String? = nil, _ help: String) {
+        self.init(name, value: value, default: defaultValue, help)
+        self.limit = .float(limit)
+    }
+
+    /// Whether this option sets the library value called `valueName`: the one its limit
+    /// declares, or the option's own name, also in snake case (`top-k` sets `top_k`).
+    func sets(_ valueName: String) -> Bool {
+        !name.isEmpty && (limit?.name == valueName || [name, name.replacingOccurrences(of: "-", with: "_")].contains(valueName))
     }
 
     /// The words after the subcommand that are not options (`makemore score WORD…`), shown in
@@ -41,6 +84,7 @@ struct Option: Sendable {
 /// option not given: each subcommand reads them once into its typed options, falling back to
 /// the typed defaults its option table prints.
 struct ParsedArguments: Sendable {
+    private let options: [String: Option]
     private var values: [String: String] = [:]
     /// Every value of each option, in order, for options that may be repeated.
     private var repeated: [String: [String]] = [:]
@@ -51,6 +95,7 @@ struct ParsedArguments: Sendable {
     /// Parses `arguments` (after the subcommand name) against `options`.
     init(arguments: [String], options: [Option]) throws {
         let byName = Dictionary(options.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        self.options = byName
         var index = 0
         while index < arguments.count {
             let argument = arguments[index]
@@ -100,8 +145,27 @@ struct ParsedArguments: Sendable {
     /// Every value given for a repeatable option, in order (empty when not given).
     func strings(_ name: String) -> [String] { repeated[name] ?? [] }
 
+    /// An integer option, checked against its declared limit.
+    func int(_ name: String) throws -> Int? {
+        guard case .int(let limit) = options[name]?.limit else { return try int(name, in: Int.min...Int.max) }
+        return try int(name, in: Int.min...Int.max).map { try limit.check($0) }
+    }
+
+    /// A real option, finite and checked against its declared limit.
+    func double(_ name: String) throws -> Double? {
+        let value = try double(name, in: -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude)
+        switch options[name]?.limit {
+        case .real(let limit): return try value.map { try limit.check($0) }
+        case .float(let limit): return try value.map { Double(try limit.check(Float($0))) }
+        default: return value
+        }
+    }
+
+    /// A real option of a `Float` value, checked against its declared limit.
+    func float(_ name: String) throws -> Float? { try double(name).map(Float.init) }
+
     /// An integer option, checked against `range`.
-    func int(_ name: String, in range: ClosedRange<Int> = Int.min...Int.max) throws -> Int? {
+    func int(_ name: String, in range: ClosedRange<Int>) throws -> Int? {
         guard let text = string(name) else { return nil }
         let digits = text.replacingOccurrences(of: "_", with: "")
         guard let value = Int(digits) else {
@@ -125,7 +189,7 @@ struct ParsedArguments: Sendable {
     }
 
     /// A real option, finite and checked against `range`.
-    func double(_ name: String, in range: ClosedRange<Double> = -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude) throws -> Double? {
+    func double(_ name: String, in range: ClosedRange<Double>) throws -> Double? {
         guard let text = string(name) else { return nil }
         guard let value = Double(text), value.isFinite else {
             throw UsageError("option '--\(name)' expects a number, got '\(text)'")

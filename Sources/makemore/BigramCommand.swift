@@ -6,7 +6,7 @@ enum BigramCommand: Subcommand {
     static let name = "bigram"
     static let summary = "stage 1: count-based bigram (closed-form maximum likelihood with smoothing)"
     static let options = StageOptions.common + [
-        Option("smoothing", value: "S", default: "1", "pseudo-count added to every pair (0: unseen pairs get probability 0)"),
+        Option("smoothing", value: "S", limit: CountBigram.Configuration.smoothingLimit, default: "1", "pseudo-count added to every pair (0: unseen pairs get probability 0)"),
         Option("plot", value: "FILE.svg", "write the count matrix as an SVG heatmap"),
         Option(flag: "show-counts", "print the 20 most frequent pairs"),
         Option(flag: "quiet", "accepted as every stage does (counting shows no progress)"),
@@ -19,7 +19,7 @@ enum BigramCommand: Subcommand {
     }
 
     static func parse(_ arguments: ParsedArguments) throws -> Options {
-        let smoothing = try arguments.double("smoothing", in: 0...1e9) ?? 1
+        let smoothing = try arguments.double("smoothing") ?? 1
         let request = StageRequest(data: try DataOptions(arguments), output: try OutputOptions(arguments), configuration: .bigram(smoothing: smoothing))
         return Options(request: request, plot: arguments.string("plot"), showsCounts: arguments.flag("show-counts"))
     }

@@ -91,7 +91,7 @@ enum CompareCommand: Subcommand {
             do {
                 try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
             } catch {
-                throw MakemoreError("\(out): cannot create the directory (\(SystemError.describe(error)))")
+                throw MakemoreError.file(path: out, reason: "cannot create the directory (\(SystemError.describe(error)))")
             }
             try AtomicFile.write(table + "\n\n" + sampleLines(results).map { "- " + $0 }.joined(separator: "\n") + "\n", to: out + "/compare.md")
             try AtomicFile.write(summary.serialized + "\n", to: out + "/compare.json")

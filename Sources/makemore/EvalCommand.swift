@@ -9,7 +9,7 @@ enum EvalCommand: Subcommand {
         Option("split", value: "NAME", default: "all", "train | val | test | all"),
         Option("input", value: "FILE", "evaluate on FILE's words, split as the stages split them (needed for a bare state dict: its vocabulary)"),
         Option("split-dir", value: "DIR", "evaluate on DIR/train.txt, val.txt, test.txt instead of the recorded split"),
-        Option("heads", value: "N", "attention heads of a bare transformer state dict without n_head metadata (default: makemore.py's 4)"),
+        Option("heads", value: "N", limit: TransformerConfiguration.Limits.heads, "attention heads of a bare transformer state dict without n_head metadata (default: makemore.py's 4)"),
         Option(flag: "json", "print one JSON object: loss, perplexity, bits_per_character, tokens and split (words) by split name (and ensemble: its members)"),
     ] + ModelSelection.options
 
@@ -25,7 +25,7 @@ enum EvalCommand: Subcommand {
     static func parse(_ arguments: ParsedArguments) throws -> Options {
         let which = try arguments.choice("split", ["train", "val", "test", "all"]) ?? "all"
         return Options(models: try ModelSelection(arguments), splits: SplitName(rawValue: which).map { [$0] } ?? SplitName.allCases, input: arguments.string("input"),
-                       splitDirectory: arguments.string("split-dir"), heads: try arguments.int("heads", in: 1...64), json: arguments.flag("json"))
+                       splitDirectory: arguments.string("split-dir"), heads: try arguments.int("heads"), json: arguments.flag("json"))
     }
 
     static func run(_ options: Options) throws {

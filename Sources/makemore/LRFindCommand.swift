@@ -8,9 +8,9 @@ enum LRFindCommand: Subcommand {
     static let stages = ["mlp"]
     static let options = StageOptions.common.filter { !["samples", "save", "load"].contains($0.name) }
         + [
-            Option("lr-min", value: "RATE", default: "0.001", "first learning rate of the sweep"),
-            Option("lr-max", value: "RATE", default: "1", "last learning rate of the sweep"),
-            Option("sweep-steps", value: "N", default: "1000", "steps of the sweep, one minibatch per rate"),
+            Option("lr-min", value: "RATE", limit: LearningRateFinder.Limits.minimum, default: "0.001", "first learning rate of the sweep"),
+            Option("lr-max", value: "RATE", limit: LearningRateFinder.Limits.maximum, default: "1", "last learning rate of the sweep"),
+            Option("sweep-steps", value: "N", limit: LearningRateFinder.Limits.steps, default: "1000", "steps of the sweep, one minibatch per rate"),
             Option("plot", value: "FILE.svg", "write loss against learning rate (log scale) as SVG"),
             Option("optimizer", value: "NAME", default: "sgd", OptimizerKind.allCases.map(\.rawValue).joined(separator: " | ")),
             Option("batch-size", value: "N", default: "32", "examples per step"),
@@ -27,9 +27,8 @@ enum LRFindCommand: Subcommand {
     }
 
     static func parse(_ arguments: ParsedArguments) throws -> Options {
-        let low = try arguments.double("lr-min", in: 1e-12...1e6) ?? 1e-3, high = try arguments.double("lr-max", in: 1e-12...1e6) ?? 1
-        guard high > low else { throw UsageError("--lr-max must be above --lr-min (got \(high) ≤ \(low))") }
-        let finder = LearningRateFinder(minimum: low, maximum: high, steps: try arguments.int("sweep-steps", in: 2...10_000_000) ?? 1000)
+        let low = try arguments.double("lr-min") ?? 1e-3, high = try arguments.double("lr-max") ?? 1
+        let finder = try LearningRateFinder(minimum: low, maximum: high, steps: try arguments.int("sweep-steps") ?? 1000)
         let training = TrainingConfiguration(steps: finder.steps, learningRate: low,
                                              optimizer: OptimizerConfiguration(kind: try arguments.choice("optimizer", OptimizerKind.self) ?? .sgd),
                                              batchSize: try arguments.int("batch-size", in: 2...10_000_000) ?? 32)

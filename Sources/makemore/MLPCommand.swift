@@ -22,12 +22,12 @@ enum MLPCommand: Subcommand {
     static let modelOptions: [Option] = {
         let d = defaultConfiguration
         return [
-            Option("context", value: "K", default: String(d.contextLength), "previous characters seen per prediction"),
-            Option("embedding", value: "D", default: String(d.embeddingDimensions), "dimensions of each character's embedding"),
-            Option("hidden", value: "H", default: String(d.hiddenSize), "width of every hidden layer"),
-            Option("layers", value: "L", default: String(d.hiddenLayers), "hidden blocks (Linear → BatchNorm → tanh)"),
+            Option("context", value: "K", limit: MLPConfiguration.Limits.contextLength, default: String(d.contextLength), "previous characters seen per prediction"),
+            Option("embedding", value: "D", limit: MLPConfiguration.Limits.embeddingDimensions, default: String(d.embeddingDimensions), "dimensions of each character's embedding"),
+            Option("hidden", value: "H", limit: MLPConfiguration.Limits.hiddenSize, default: String(d.hiddenSize), "width of every hidden layer"),
+            Option("layers", value: "L", limit: MLPConfiguration.Limits.hiddenLayers, default: String(d.hiddenLayers), "hidden blocks (Linear → BatchNorm → tanh)"),
             Option(flag: "no-batchnorm", "hidden blocks are Linear with bias → tanh"),
-            Option("bn-momentum", value: "M", default: String(d.batchNormMomentum),
+            Option("bn-momentum", value: "M", limit: MLPConfiguration.Limits.batchNormMomentum, default: String(d.batchNormMomentum),
                    "how far BatchNorm's running statistics move per batch (the lecture's own: 0.001)"),
             Option("init", value: "NAME", default: d.initialization.rawValue,
                    MLPConfiguration.Initialization.allCases.map(\.rawValue).joined(separator: " | ")
@@ -39,12 +39,12 @@ enum MLPCommand: Subcommand {
     /// gives another).
     static func configuration(_ arguments: ParsedArguments, base: MLPConfiguration = defaultConfiguration) throws -> MLPConfiguration {
         var c = base
-        c.contextLength = try arguments.int("context", in: 1...64) ?? c.contextLength
-        c.embeddingDimensions = try arguments.int("embedding", in: 1...4096) ?? c.embeddingDimensions
-        c.hiddenSize = try arguments.int("hidden", in: 1...16384) ?? c.hiddenSize
-        c.hiddenLayers = try arguments.int("layers", in: 1...64) ?? c.hiddenLayers
+        c.contextLength = try arguments.int("context") ?? c.contextLength
+        c.embeddingDimensions = try arguments.int("embedding") ?? c.embeddingDimensions
+        c.hiddenSize = try arguments.int("hidden") ?? c.hiddenSize
+        c.hiddenLayers = try arguments.int("layers") ?? c.hiddenLayers
         c.batchNorm = !arguments.flag("no-batchnorm")
-        c.batchNormMomentum = try arguments.double("bn-momentum", in: 0...1).map(Float.init) ?? c.batchNormMomentum
+        c.batchNormMomentum = try arguments.float("bn-momentum") ?? c.batchNormMomentum
         c.initialization = try arguments.choice("init", MLPConfiguration.Initialization.self) ?? c.initialization
         return c
     }

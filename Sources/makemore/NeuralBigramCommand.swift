@@ -5,11 +5,11 @@ enum NeuralBigramCommand: Subcommand {
     static let name = "neural-bigram"
     static let summary = "stage 2: neural bigram (one V×V weight matrix, softmax, gradient descent)"
     static let options = StageOptions.common + TrainingOptions.options(StageKind.neuralBigram.defaultTraining)
-        + [Option("l2", value: "L", default: "0.01", "penalty l2·mean(W²) on the weights (0 turns it off)")]
+        + [Option("l2", value: "L", limit: StageConfiguration.l2Limit, default: "0.01", "penalty l2·mean(W²) on the weights (0 turns it off)")]
 
     static func parse(_ arguments: ParsedArguments) throws -> StageRequest {
         StageRequest(data: try DataOptions(arguments), output: try OutputOptions(arguments),
-                     configuration: .neuralBigram(l2: try arguments.double("l2", in: 0...1e6) ?? 0.01),
+                     configuration: .neuralBigram(l2: try arguments.double("l2") ?? 0.01),
                      training: try TrainingOptions(arguments, defaults: StageKind.neuralBigram.defaultTraining))
     }
 

@@ -4,19 +4,15 @@ import MakemoreKit
 /// The output paths of a command, checked before any data is loaded so that a run that could
 /// not write its result fails at once and writes nothing (exit 64, one line naming the flag).
 enum OutputChecks {
-    /// Throws a `UsageError` for the first `(flag, path)` output that cannot be written or is
-    /// one of `inputs`; nil paths (options not given) are skipped.
+    /// Throws `MakemoreError.invalidOutput` for the first `(flag, path)` output that cannot be
+    /// written or is one of `inputs`; nil paths (options not given) are skipped.
     static func check(_ outputs: [(flag: String, path: String?)], inputs: [String]) throws {
         for case let (flag, path?) in outputs {
-            do {
-                try OutputPath.validate(path, inputs: inputs)
-            } catch let error as MakemoreError {
-                throw UsageError("--\(flag): \(error.message)")
-            }
+            try OutputPath.validate(path, name: flag, inputs: inputs)
         }
     }
 
-    /// Throws a `UsageError` unless the directory `path` (given with `--flag`) exists or can be
+    /// Throws `MakemoreError.invalidOutput` unless the directory `path` (given with `--flag`) exists or can be
     /// created: its nearest existing ancestor must be a writable directory.
     static func checkDirectory(_ flag: String, _ path: String?) throws {
         guard var directory = path else { return }
@@ -26,11 +22,7 @@ enum OutputChecks {
             if parent.isEmpty || parent == directory { directory = "."; break }
             directory = parent
         }
-        do {
-            try OutputPath.validateDirectory(directory, for: directory == path ? nil : path)
-        } catch let error as MakemoreError {
-            throw UsageError("--\(flag): \(error.message)")
-        }
+        try OutputPath.validateDirectory(directory, for: directory == path ? nil : path, name: flag)
     }
 
     /// Checks the files `names` would take in the output directory `directory` (given with

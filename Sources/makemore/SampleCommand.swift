@@ -9,10 +9,10 @@ enum SampleCommand: Subcommand {
         Option("load", value: "FILE", "checkpoint, makemore.py model.pt or bare safetensors state dict to sample from (required); repeat it for an ensemble"),
         Option("input", value: "FILE", "word list giving a bare state dict its vocabulary (and the words samples are tagged against)"),
         Option("split-dir", value: "DIR", "as --input, from DIR/train.txt, val.txt, test.txt"),
-        Option("heads", value: "N", "attention heads of a bare transformer state dict without n_head metadata (default: makemore.py's 4)"),
-        Option("count", value: "N", default: "10", "words to sample"),
-        Option("temperature", value: "T", default: "1", "divide log-probabilities by T (< 1 sharper, > 1 flatter)"),
-        Option("top-k", value: "K", "sample only among the K most likely tokens"),
+        Option("heads", value: "N", limit: TransformerConfiguration.Limits.heads, "attention heads of a bare transformer state dict without n_head metadata (default: makemore.py's 4)"),
+        Option("count", value: "N", limit: SamplingOptions.Limits.count, default: "10", "words to sample"),
+        Option("temperature", value: "T", limit: SamplingOptions.Limits.temperature, default: "1", "divide log-probabilities by T (< 1 sharper, > 1 flatter)"),
+        Option("top-k", value: "K", limit: SamplingOptions.Limits.topK, "sample only among the K most likely tokens"),
         Option("prefix", value: "TEXT", "every word starts with these characters"),
         Option("seed", value: "N", default: "42", "sampling seed"),
         Option(flag: "json", "print one JSON object"),
@@ -33,8 +33,8 @@ enum SampleCommand: Subcommand {
 
     static func parse(_ arguments: ParsedArguments) throws -> Options {
         return Options(models: try ModelSelection(arguments), input: arguments.string("input"), splitDirectory: arguments.string("split-dir"),
-                       heads: try arguments.int("heads", in: 1...64), count: try arguments.int("count", in: 0...10_000_000) ?? 10,
-                       temperature: try arguments.double("temperature", in: 1e-6...1e6) ?? 1, topK: try arguments.int("top-k", in: 1...Int.max),
+                       heads: try arguments.int("heads"), count: try arguments.int("count") ?? 10,
+                       temperature: try arguments.double("temperature") ?? 1, topK: try arguments.int("top-k"),
                        prefix: arguments.string("prefix") ?? "", seed: try arguments.seed("seed") ?? 42, json: arguments.flag("json"))
     }
 
@@ -42,28 +42,19 @@ enum SampleCommand: Subcommand {
         var generator = RandomGenerator(seed: options.seed)
         let (loaded, ensemble) = try options.models.load(input: options.input, splitDirectory: options.splitDirectory, heads: options.heads)
         let vocabulary = loaded.vocabulary
-        let prefix: [Int32]
-        do {
-            prefix = try vocabulary.encode(options.prefix, context: "prefix")
-        } catch let error as MakemoreError {
-            throw UsageError(error.message)
-        }
+        let prefix = try vocabulary.encode(options.prefix, context: "prefix")
         let model = loaded.model
         let split: DatasetSplit?
         do {
             split = try loaded.split()
         } catch let error as MakemoreError {
-            printError("makemore sample: note: cannot tag samples (\(error.message))")
+            printError("makemore sample: note: cannot tag samples (\(error))")
             split = nil
         }
         let longest = split.map { ($0.train + $0.val + $0.test).map(\.count).max() ?? 0 } ?? 32
         let sampling = SamplingOptions(temperature: options.temperature, topK: options.topK, prefix: prefix,
                                        maximumLength: SamplingOptions.lengthLimit(longestWord: longest))
-        do {
-            try sampling.checkPrefix(for: model)
-        } catch let error as MakemoreError {
-            throw UsageError(error.message)
-        }
+        try sampling.checkPrefix(for: model)
         let words = try Sampler.generate(model, count: options.count, options: sampling, using: &generator).map { vocabulary.decode($0) }
         let tagger = split.map { SampleTagger(split: $0) }
         let tags = words.map { word in tagger.map { $0.tag(word).description } ?? "unknown" }

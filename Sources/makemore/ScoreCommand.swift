@@ -26,7 +26,7 @@ enum ScoreCommand: Subcommand {
         Option("load", value: "FILE", "checkpoint of any stage, makemore.py model.pt or bare safetensors state dict (required); repeat it for one column per model (and --ensemble for one more: their ensemble)"),
         Option("input", value: "FILE", "the words the models were trained on, split as the stages split them: the percentiles' training words (and a bare state dict's vocabulary)"),
         Option("split-dir", value: "DIR", "the same from DIR/train.txt, val.txt, test.txt"),
-        Option("heads", value: "N", "attention heads of a bare transformer state dict without n_head metadata (default: makemore.py's 4)"),
+        Option("heads", value: "N", limit: TransformerConfiguration.Limits.heads, "attention heads of a bare transformer state dict without n_head metadata (default: makemore.py's 4)"),
         Option("plot-probabilities", value: "FILE.svg", "per-character probability bars of the first word, one colour per model"),
         Option("plot-embedding", value: "FILE.svg", "the first model's character embedding in 2-D (first two dimensions, or principal components when wider)"),
         Option("plot-attention", value: "FILE.svg", "the first model's attention over the first word, one heatmap per layer and head (transformer only)"),
@@ -39,7 +39,7 @@ enum ScoreCommand: Subcommand {
         o.models = try ModelSelection(arguments, several: nil)
         o.input = arguments.string("input")
         o.splitDirectory = arguments.string("split-dir")
-        o.heads = try arguments.int("heads", in: 1...64)
+        o.heads = try arguments.int("heads")
         o.plotProbabilities = arguments.string("plot-probabilities")
         o.plotEmbedding = arguments.string("plot-embedding")
         o.plotAttention = arguments.string("plot-attention")
@@ -71,13 +71,13 @@ enum ScoreCommand: Subcommand {
         let first = models[0]
         let embedding = try options.plotEmbedding.map { _ in
             guard let embedding = CharacterEmbedding(model: first.loaded.model) else {
-                throw MakemoreError("\(first.path): the \(first.loaded.kind) model has no character embedding to plot")
+                throw MakemoreError.file(path: first.path, reason: "the \(first.loaded.kind) model has no character embedding to plot")
             }
             return embedding
         }
         let transformer = try options.plotAttention.map { _ in
             guard let transformer = first.loaded.model as? Transformer else {
-                throw MakemoreError("\(first.path): --plot-attention needs a transformer; the \(first.loaded.kind) model has no attention")
+                throw MakemoreError.file(path: first.path, reason: "--plot-attention needs a transformer; the \(first.loaded.kind) model has no attention")
             }
             return transformer
         }
@@ -121,13 +121,8 @@ enum ScoreCommand: Subcommand {
     /// The words' scores under one model and their percentiles; a model without training words
     /// to rank among gets one note on stderr and no percentiles.
     private static func column(path: String, loaded: LoadedModel, words: [String], fromStdin: Bool) throws -> Column {
-        let tokens = try words.map { word -> [Int32] in
-            do {
-                return try loaded.vocabulary.encode(word, context: "\(path): word")
-            } catch let error as MakemoreError {
-                if fromStdin { throw error }
-                throw UsageError(error.message)
-            }
+        let tokens = try words.map { word in
+            try loaded.vocabulary.encode(word, context: "word", source: fromStdin ? WordList.displayName(WordList.standardInput) : nil)
         }
         let scores = try loaded.score(tokens, source: path)
         var percentiles: [Double]?
@@ -135,7 +130,7 @@ enum ScoreCommand: Subcommand {
             let reference = try loaded.trainingNLLs()
             percentiles = scores.map { reference.percentile(of: $0.totalNLL) }
         } catch let error as MakemoreError {
-            printError("makemore score: note: no percentiles for \(path) (\(error.message))")
+            printError("makemore score: note: no percentiles for \(path) (\(error))")
         }
         return Column(path: path, loaded: loaded, scores: scores, percentiles: percentiles)
     }

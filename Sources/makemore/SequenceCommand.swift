@@ -7,10 +7,10 @@ enum SequenceCommand {
     static func options(_ kind: StageKind, sizes: [Option]) -> [Option] {
         let d = kind.defaultTraining
         return StageOptions.common + OutputOptions.embeddingOptions + TrainingOptions.options(d) + sizes + [
-            Option("block-size", value: "N", "positions per sequence, the longest word sampled + 1 (default: longest word + 1)"),
-            Option("threads", value: "N", default: String(d.threads), "model copies a training step's batch is split across (cores: one per core)"),
-            Option("temperature", value: "T", default: "1", "sampling temperature"),
-            Option("top-k", value: "K", "sample only among the K most likely tokens"),
+            Option("block-size", value: "N", limit: SequenceModelConfiguration.Limits.blockSize, "positions per sequence, the longest word sampled + 1 (default: longest word + 1)"),
+            Option("threads", value: "N", limit: TrainingConfiguration.Limits.threads, default: String(d.threads), "model copies a training step's batch is split across (cores: one per core)"),
+            Option("temperature", value: "T", limit: SamplingOptions.Limits.temperature, default: "1", "sampling temperature"),
+            Option("top-k", value: "K", limit: SamplingOptions.Limits.topK, "sample only among the K most likely tokens"),
             Option("prefix", value: "TEXT", "start every sample with TEXT"),
         ]
     }
@@ -20,12 +20,12 @@ enum SequenceCommand {
     static func request(_ kind: StageKind, _ arguments: ParsedArguments, configure: (Int) throws -> StageConfiguration) throws -> StageRequest {
         var training = try TrainingOptions(arguments, defaults: kind.defaultTraining)
         guard training.configuration.batchSize != nil else { throw UsageError("--batch-size must be a number of words") }
-        training.configuration.threads = try arguments.int("threads", in: 1...256) ?? training.configuration.threads
-        let blockSize = try arguments.int("block-size", in: 2...4096)
+        training.configuration.threads = try arguments.int("threads") ?? training.configuration.threads
+        let blockSize = try arguments.int("block-size")
         var request = StageRequest(data: try DataOptions(arguments), output: try OutputOptions(arguments),
                                    configuration: try configure(blockSize ?? 0), training: training, blockSize: blockSize)
-        request.temperature = try arguments.double("temperature", in: 1e-6...1e6) ?? request.temperature
-        request.topK = try arguments.int("top-k", in: 1...Int.max)
+        request.temperature = try arguments.double("temperature") ?? request.temperature
+        request.topK = try arguments.int("top-k")
         request.prefix = arguments.string("prefix") ?? ""
         return request
     }
@@ -41,16 +41,16 @@ enum SmallSequenceCommand {
     static func options(_ kind: StageKind, hidden: String) -> [Option] {
         let d = SequenceModelConfiguration()
         return SequenceCommand.options(kind, sizes: [
-            Option("embedding", value: "N", default: String(d.embedding), "channels of the embeddings (n_embd)"),
-            Option("hidden", value: "N", default: String(d.hidden), hidden + " (n_embd2)"),
+            Option("embedding", value: "N", limit: SequenceModelConfiguration.Limits.embedding, default: String(d.embedding), "channels of the embeddings (n_embd)"),
+            Option("hidden", value: "N", limit: SequenceModelConfiguration.Limits.hidden, default: String(d.hidden), hidden + " (n_embd2)"),
         ])
     }
 
     static func request(_ kind: StageKind, _ arguments: ParsedArguments, _ wrap: (SequenceModelConfiguration) -> StageConfiguration) throws -> StageRequest {
         try SequenceCommand.request(kind, arguments) { blockSize in
             let d = SequenceModelConfiguration()
-            return wrap(SequenceModelConfiguration(embedding: try arguments.int("embedding", in: 1...4096) ?? d.embedding,
-                                                   hidden: try arguments.int("hidden", in: 1...4096) ?? d.hidden, blockSize: blockSize))
+            return wrap(SequenceModelConfiguration(embedding: try arguments.int("embedding") ?? d.embedding,
+                                                   hidden: try arguments.int("hidden") ?? d.hidden, blockSize: blockSize))
         }
     }
 }

@@ -34,17 +34,8 @@ enum StageRunner {
         let stage = try makeStage(request, dataset: dataset)
         var sampling: SamplingOptions?
         if request.kind.isSequenceModel {
-            let options: SamplingOptions
-            do {
-                options = try stage.samplingOptions(temperature: request.temperature, topK: request.topK, prefix: request.prefix)
-            } catch let error as MakemoreError {
-                throw UsageError(error.message)
-            }
-            do {
-                try options.checkPrefix(for: stage.inferenceModel)
-            } catch let error as MakemoreError {
-                throw UsageError(error.message)
-            }
+            let options = try stage.samplingOptions(temperature: request.temperature, topK: request.topK, prefix: request.prefix)
+            try options.checkPrefix(for: stage.inferenceModel)
             sampling = options
         }
         var trained: (history: TrainingHistory, configuration: TrainingConfiguration)?

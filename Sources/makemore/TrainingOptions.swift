@@ -25,58 +25,56 @@ struct TrainingOptions {
     /// The options, their defaults printed from `d`.
     static func options(_ d: TrainingConfiguration) -> [Option] {
         [
-            Option("steps", value: "N", default: String(d.steps), "optimisation steps"),
-            Option("lr", value: "RATE", default: String(d.learningRate), "base learning rate"),
+            Option("steps", value: "N", limit: TrainingConfiguration.Limits.steps, default: String(d.steps), "optimisation steps"),
+            Option("lr", value: "RATE", limit: TrainingConfiguration.Limits.learningRate, default: String(d.learningRate), "base learning rate"),
             Option("optimizer", value: "NAME", default: d.optimizer.kind.rawValue, OptimizerKind.allCases.map(\.rawValue).joined(separator: " | ")),
             Option("schedule", value: "NAME", default: d.schedule.rawValue, "learning-rate schedule: constant | step (×0.1 half-way, or at --decay-at) | cosine"),
-            Option("decay-at", value: "STEP", default: d.decayAt.map(String.init), "step at which the step schedule multiplies the rate by 0.1"),
-            Option("warmup", value: "N", default: String(d.warmup), "warm-up steps of the cosine schedule"),
-            Option("weight-decay", value: "L", default: String(d.optimizer.weightDecay), "weight decay (AdamW: decoupled; others: L2 added to the gradient)"),
+            Option("decay-at", value: "STEP", limit: TrainingConfiguration.Limits.decayAt, default: d.decayAt.map(String.init), "step at which the step schedule multiplies the rate by 0.1"),
+            Option("warmup", value: "N", limit: TrainingConfiguration.Limits.warmup, default: String(d.warmup), "warm-up steps of the cosine schedule"),
+            Option("weight-decay", value: "L", limit: TrainingConfiguration.Limits.weightDecay, default: String(d.optimizer.weightDecay), "weight decay (AdamW: decoupled; others: L2 added to the gradient)"),
             Option("weight-decay-on", value: "WHAT", default: d.optimizer.decaysMatricesOnly ? "matrices" : "all",
                    "what --weight-decay applies to: all (every parameter) | matrices (weights and embeddings, not biases or norm gains)"),
-            Option("batch-size", value: "N", default: d.batchSize.map(String.init) ?? "full", "examples per step (full: the whole training set)"),
+            Option("batch-size", value: "N", limit: TrainingConfiguration.Limits.batchSize, default: d.batchSize.map(String.init) ?? "full", "examples per step (full: the whole training set)"),
             Option("sampling", value: "ORDER", default: d.sampling.rawValue,
                    "how batches draw examples: replacement (independent draws, makemore.py) | epochs (each example once per shuffled pass)"),
-            Option("eval-every", value: "N", default: d.evaluateEvery.map(String.init), "evaluate the val loss every N steps and keep the best state"),
-            Option("ema", value: "DECAY|off", default: d.ema.map { String($0) },
+            Option("eval-every", value: "N", limit: TrainingConfiguration.Limits.evaluateEvery, default: d.evaluateEvery.map(String.init), "evaluate the val loss every N steps and keep the best state"),
+            Option("ema", value: "DECAY|off", limit: TrainingConfiguration.Limits.ema, default: d.ema.map { String($0) },
                    "evaluate and keep an exponential moving average of the weights, updated every step (e.g. 0.999)"),
             Option("plot-loss", value: "FILE.svg", "write the training curve (smoothed) and val losses as SVG"),
             Option("log", value: "FILE.jsonl", "write one JSON line per step: step, loss, lr, and val_loss where evaluated"),
             Option(flag: "quiet", "no progress on stderr"),
             Option("sample-every", value: "N", "every N steps, show 5 samples on stderr, tagged new or in train (their own random stream: the run is unchanged)"),
             Option("resume", value: "FILE", "continue training FILE's model to --steps in total: exactly where its run stopped when FILE holds the run's state (--stop-at, Ctrl-C), else its weights only"),
-            Option("stop-at", value: "STEP", "stop after STEP steps, keeping the schedule of --steps; --save then stores the state --resume continues"),
+            Option("stop-at", value: "STEP", limit: TrainingConfiguration.Limits.stopAt, "stop after STEP steps, keeping the schedule of --steps; --save then stores the state --resume continues"),
         ]
     }
 
     /// The options given over the stage's defaults `d`; a changed optimizer keeps `d`'s betas.
     init(_ arguments: ParsedArguments, defaults d: TrainingConfiguration) throws {
         var c = d
-        c.steps = try arguments.int("steps", in: 0...100_000_000) ?? d.steps
-        c.learningRate = try arguments.double("lr", in: 0...1e6) ?? d.learningRate
+        c.steps = try arguments.int("steps") ?? d.steps
+        c.learningRate = try arguments.double("lr") ?? d.learningRate
         if let kind = try arguments.choice("optimizer", OptimizerKind.self), kind != d.optimizer.kind {
             c.optimizer = OptimizerConfiguration(kind: kind)
             c.optimizer.beta1 = d.optimizer.beta1
             c.optimizer.beta2 = d.optimizer.beta2
         }
-        c.optimizer.weightDecay = try arguments.double("weight-decay", in: 0...1e6).map(Float.init) ?? d.optimizer.weightDecay
+        c.optimizer.weightDecay = try arguments.float("weight-decay") ?? d.optimizer.weightDecay
         c.optimizer.decaysMatricesOnly = try arguments.choice("weight-decay-on", ["all", "matrices"]).map { $0 == "matrices" } ?? d.optimizer.decaysMatricesOnly
         c.schedule = try arguments.choice("schedule", LearningRateSchedule.Kind.self) ?? d.schedule
-        c.decayAt = try arguments.int("decay-at", in: 0...Int.max) ?? d.decayAt
-        c.warmup = try arguments.int("warmup", in: 0...Int.max) ?? d.warmup
+        c.decayAt = try arguments.int("decay-at") ?? d.decayAt
+        c.warmup = try arguments.int("warmup") ?? d.warmup
         if let batch = arguments.string("batch-size") {
-            c.batchSize = batch == "full" ? nil : try arguments.int("batch-size", in: 1...10_000_000)
+            c.batchSize = batch == "full" ? nil : try arguments.int("batch-size")
         }
         c.sampling = try arguments.choice("sampling", BatchOrder.self) ?? d.sampling
-        c.evaluateEvery = try arguments.int("eval-every", in: 1...Int.max) ?? d.evaluateEvery
+        c.evaluateEvery = try arguments.int("eval-every") ?? d.evaluateEvery
         if let text = arguments.string("ema") {
             if text == "off" {
                 c.ema = nil
             } else {
-                guard let decay = Double(text), (0..<1).contains(decay) else {
-                    throw UsageError("option '--ema' expects a decay in [0, 1) or 'off', got '\(text)'")
-                }
-                c.ema = decay
+                guard let decay = Double(text) else { throw UsageError("option '--ema' expects a decay in [0, 1) or 'off', got '\(text)'") }
+                c.ema = try TrainingConfiguration.Limits.ema.check(decay)
             }
         }
         configuration = c
@@ -85,7 +83,7 @@ struct TrainingOptions {
         quiet = arguments.flag("quiet")
         sampleEvery = try arguments.int("sample-every", in: 1...Int.max)
         resume = arguments.string("resume")
-        stopAt = try arguments.int("stop-at", in: 1...100_000_000)
+        stopAt = try arguments.int("stop-at")
         stepsGiven = arguments.given("steps")
         settingsGiven = ["lr", "optimizer", "schedule", "decay-at", "warmup", "weight-decay", "weight-decay-on", "batch-size", "sampling",
                          "eval-every", "ema"].filter(arguments.given)
@@ -101,14 +99,14 @@ struct DiagnosticsOptions {
 
     static let options = [
         Option(flag: "diagnose", "print per-layer activation, gradient and update:data statistics on stderr (and in --json)"),
-        Option("diagnose-every", value: "N", "diagnose after the first step, every N steps and after the last (default: steps/10)"),
+        Option("diagnose-every", value: "N", limit: TrainingConfiguration.Limits.diagnosticsEvery, "diagnose after the first step, every N steps and after the last (default: steps/10)"),
         Option("plot-diagnostics", value: "DIR", "with the diagnostics, write SVG histograms per layer and the update:data ratio over time to DIR"),
     ]
 
     init(_ arguments: ParsedArguments, steps: Int) throws {
         plotDirectory = arguments.string("plot-diagnostics")
         if arguments.flag("diagnose") || plotDirectory != nil || arguments.given("diagnose-every") {
-            every = try arguments.int("diagnose-every", in: 1...Int.max) ?? max(1, steps / 10)
+            every = try arguments.int("diagnose-every") ?? max(1, steps / 10)
         }
     }
 }

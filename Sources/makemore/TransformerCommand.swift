@@ -8,10 +8,10 @@ enum TransformerCommand: Subcommand {
         guard case .transformer(let d) = StageKind.transformer.defaultConfiguration else { return [] }
         return SequenceCommand.options(.transformer, sizes: [
             Option("preset", value: "NAME", "makemore: makemore.py's defaults exactly (4 layers, 4 heads, n_embd 64, AdamW lr 5e-4 constant, wd 0.01 on every parameter, batch 32, batches drawn with replacement, no dropout, no moving average)"),
-            Option("layers", value: "N", default: String(d.layers), "transformer blocks"),
-            Option("heads", value: "N", default: String(d.heads), "attention heads per block"),
-            Option("embedding", value: "N", default: String(d.embedding), "channels of the residual stream (divisible by --heads)"),
-            Option("dropout", value: "P", default: String(d.dropout), "dropout while training, as nanoGPT's: on the embeddings, the attention probabilities and the residual branches"),
+            Option("layers", value: "N", limit: TransformerConfiguration.Limits.layers, default: String(d.layers), "transformer blocks"),
+            Option("heads", value: "N", limit: TransformerConfiguration.Limits.heads, default: String(d.heads), "attention heads per block"),
+            Option("embedding", value: "N", limit: TransformerConfiguration.Limits.embedding, default: String(d.embedding), "channels of the residual stream (divisible by --heads)"),
+            Option("dropout", value: "P", limit: TransformerConfiguration.Limits.dropout, default: String(d.dropout), "dropout while training, as nanoGPT's: on the embeddings, the attention probabilities and the residual branches"),
             Option("positions", value: "KIND", default: d.positions.rawValue, "position encoding: learned (makemore.py's wpe table) | sinusoidal (fixed sin/cos, no parameters)"),
             Option("activation", value: "NAME", default: d.activation.rawValue, "non-linearity of each block's MLP: gelu (makemore.py's, tanh approximation) | relu"),
         ])
@@ -33,10 +33,10 @@ enum TransformerCommand: Subcommand {
         var request = try SequenceCommand.request(.transformer, arguments) { blockSize in
             guard case .transformer(var c) = StageKind.transformer.defaultConfiguration else { preconditionFailure("a transformer stage builds a transformer") }
             c.blockSize = blockSize
-            c.layers = try arguments.int("layers", in: 1...64) ?? c.layers
-            c.heads = try arguments.int("heads", in: 1...64) ?? c.heads
-            c.embedding = try arguments.int("embedding", in: 1...4096) ?? c.embedding
-            c.dropout = try arguments.double("dropout", in: 0...0.9) ?? c.dropout
+            c.layers = try arguments.int("layers") ?? c.layers
+            c.heads = try arguments.int("heads") ?? c.heads
+            c.embedding = try arguments.int("embedding") ?? c.embedding
+            c.dropout = try arguments.double("dropout") ?? c.dropout
             c.positions = try arguments.choice("positions", TransformerConfiguration.Positions.self) ?? c.positions
             c.activation = try arguments.choice("activation", MLPBlock.Activation.self) ?? c.activation
             if preset != nil { c = TransformerConfiguration(blockSize: blockSize) }  // makemore.py's sizes, no dropout
@@ -54,7 +54,7 @@ enum TransformerCommand: Subcommand {
             training.configuration.sampling = .replacement
             request.training = training
         }
-        if arguments.given("heads") { request.importHeads = try arguments.int("heads", in: 1...64) }
+        if arguments.given("heads") { request.importHeads = try arguments.int("heads") }
         request.extra = [("preset", .string(preset ?? "none"))]
         return request
     }

@@ -48,14 +48,19 @@ if !command.stages.isEmpty {
     }
     rest.removeFirst()
 }
+func usageError(_ message: String) -> Never {
+    printError("makemore \(command.name): \(message) (see 'makemore \(command.name) --help')")
+    exit(64)
+}
 do {
     try command.run(ParsedArguments(arguments: rest, options: command.options))
     if InterruptMonitor.shared.isRequested { exit(130) }
 } catch let error as UsageError {
-    printError("makemore \(command.name): \(error.message) (see 'makemore \(command.name) --help')")
-    exit(64)
+    usageError(error.message)
 } catch let error as MakemoreError {
-    printError("makemore \(command.name): error: \(error.message)")
+    let line = ErrorReport(options: command.options).line(error)
+    if ErrorReport.isUsage(error) { usageError(line) }
+    printError("makemore \(command.name): error: \(line)")
     exit(1)
 } catch {
     printError("makemore \(command.name): error: \(SystemError.describe(error))")

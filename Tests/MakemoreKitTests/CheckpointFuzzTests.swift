@@ -48,7 +48,7 @@ import Testing
             _ = try Sampler.generate(model, count: 3, options: SamplingOptions(maximumLength: 8), using: &generator)
             return nil
         } catch let error as MakemoreError {
-            return error.message
+            return error.description
         } catch {
             return "not a MakemoreError: \(error)"
         }
@@ -75,13 +75,13 @@ import Testing
         let path = directory.appendingPathComponent("m.safetensors").path
         try Self.tinyCheckpoints()[2].write(to: path)
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
-        for (value, message) in [("0", "context_length (--context) must be in 1...64, got 0"),
-                                 ("-5", "context_length (--context) must be in 1...64, got -5")] {
+        for (value, message) in [("0", "context_length must be in 1...64, got 0"),
+                                 ("-5", "context_length must be in 1...64, got -5")] {
             let edited = try Self.metadataEdited(data) { $0["config"] = Self.settingJSON($0["config"]!, key: "context_length", to: value) }
             #expect(Self.load(edited, at: path) == "\(path): \(message)")
         }
-        for (value, message) in [("1000000000000", "hidden_size (--hidden) must be in 1...16384, got 1000000000000"),
-                                 ("-5", "hidden_size (--hidden) must be in 1...16384, got -5")] {
+        for (value, message) in [("1000000000000", "hidden_size must be in 1...16384, got 1000000000000"),
+                                 ("-5", "hidden_size must be in 1...16384, got -5")] {
             let edited = try Self.metadataEdited(data) { $0["config"] = Self.settingJSON($0["config"]!, key: "hidden_size", to: value) }
             #expect(Self.load(edited, at: path) == "\(path): \(message)")
         }

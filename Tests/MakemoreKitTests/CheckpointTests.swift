@@ -92,11 +92,11 @@ import Testing
         let model = NeuralBigram(vocabularySize: 4, using: &generator)
         let before = model.weight.values
         let wrongShape = SafetensorsFile(tensors: [.init(name: "logits", shape: [3, 3], values: Array(repeating: 0, count: 9))])
-        #expect(throws: MakemoreError("f: tensor 'logits' has shape [3, 3], the model needs [4, 4]")) { try model.loadState(from: wrongShape, source: "f") }
+        #expect(throws: MakemoreError.file(path: "f", reason: "tensor 'logits' has shape [3, 3], the model needs [4, 4]")) { try model.loadState(from: wrongShape, source: "f") }
         let extra = SafetensorsFile(tensors: [.init(name: "logits", shape: [4, 4], values: Array(repeating: 0, count: 16)),
                                               .init(name: "bias", shape: [1], values: [0])])
-        #expect(throws: MakemoreError("f: unexpected tensor 'bias' for this model")) { try model.loadState(from: extra, source: "f") }
-        #expect(throws: MakemoreError("f: missing tensor 'logits'")) { try model.loadState(from: SafetensorsFile(), source: "f") }
+        #expect(throws: MakemoreError.file(path: "f", reason: "unexpected tensor 'bias' for this model")) { try model.loadState(from: extra, source: "f") }
+        #expect(throws: MakemoreError.file(path: "f", reason: "missing tensor 'logits'")) { try model.loadState(from: SafetensorsFile(), source: "f") }
         #expect(model.weight.values == before)
     }
 
@@ -104,7 +104,7 @@ import Testing
         let path = temporaryPath()
         defer { try? FileManager.default.removeItem(atPath: path) }
         try SafetensorsFile(tensors: [.init(name: "x", shape: [1], values: [1])]).write(to: path)
-        #expect(throws: MakemoreError("\(path): not a makemore checkpoint (no 'format' in __metadata__)")) { try Checkpoint.read(path: path) }
+        #expect(throws: MakemoreError.file(path: path, reason: "not a makemore checkpoint (no 'format' in __metadata__)")) { try Checkpoint.read(path: path) }
         var generator = RandomGenerator(seed: 1)
         let model = NeuralBigram(vocabularySize: vocabulary.size, using: &generator)
         var checkpoint = try Checkpoint(model: model, vocabulary: vocabulary, split: record, step: 1, valLoss: nil)

@@ -15,7 +15,7 @@ import Testing
     }
 
     @Test func invalidUTF8NamesTheLine() {
-        #expect(throws: MakemoreError("t.txt: line 2 is not valid UTF-8")) {
+        #expect(throws: MakemoreError.file(path: "t.txt", reason: "line 2 is not valid UTF-8")) {
             try parse(Array("ok\n".utf8) + [0x61, 0xFF, 0x62] + Array("\nfine".utf8))
         }
     }
@@ -27,9 +27,9 @@ import Testing
         for (name, content, message) in [("empty.txt", "", "is empty"), ("blank.txt", " \n\r\n\t\n", "contains no words (only blank lines)")] {
             let path = directory.appendingPathComponent(name).path
             try Data(content.utf8).write(to: URL(fileURLWithPath: path))
-            #expect(throws: MakemoreError("\(path): \(message)")) { try WordList.load(path: path) }
+            #expect(throws: MakemoreError.file(path: path, reason: "\(message)")) { try WordList.load(path: path) }
         }
-        #expect(throws: MakemoreError("/no/such/file.txt: no such file")) { try WordList.load(path: "/no/such/file.txt") }
+        #expect(throws: MakemoreError.file(path: "/no/such/file.txt", reason: "no such file")) { try WordList.load(path: "/no/such/file.txt") }
     }
 }
 
@@ -59,7 +59,7 @@ import Testing
 
     @Test func unknownCharacterIsAClearError() {
         let vocabulary = Vocabulary(words: ["abc"])
-        #expect(throws: MakemoreError("prefix 'abz' contains 'z', which is not in the vocabulary")) {
+        #expect(throws: MakemoreError.outsideVocabulary(name: "prefix", text: "abz", character: "z")) {
             try vocabulary.encode("abz", context: "prefix")
         }
     }

@@ -57,8 +57,8 @@ import Testing
 }
 
 @Suite struct LearningRateFinderTests {
-    @Test func ratesGrowExponentiallyBetweenTheBounds() {
-        let finder = LearningRateFinder(minimum: 1e-3, maximum: 1, steps: 4)
+    @Test func ratesGrowExponentiallyBetweenTheBounds() throws {
+        let finder = try LearningRateFinder(minimum: 1e-3, maximum: 1, steps: 4)
         expectClose((0..<4).map { Float(finder.rate(at: $0)) }, [1e-3, 1e-2, 1e-1, 1], tolerance: 1e-6)
     }
 
@@ -67,7 +67,7 @@ import Testing
     /// minimum lags a little behind the edge and a tenth of it is a safe rate.
     @Test func aQuadraticSweepStopsAtDivergenceAndSuggestsBelowTheEdge() throws {
         let w = Tensor(shape: [1], values: [1], requiresGrad: true)
-        let finder = LearningRateFinder(minimum: 1e-3, maximum: 100, steps: 200)
+        let finder = try LearningRateFinder(minimum: 1e-3, maximum: 100, steps: 200)
         let sweep = finder.run(optimizer: Optimizer(parameters: [w], configuration: OptimizerConfiguration(kind: .sgd))) { _ in (w * w).sum() }
         #expect(sweep.rates.count < 200)
         let minimum = try #require(sweep.minimumRate)

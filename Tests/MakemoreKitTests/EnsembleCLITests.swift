@@ -23,7 +23,7 @@ import Testing
                           ["bigram", "--input", "words.txt", "--seed", "7", "--save", "split7.safetensors"],
                           ["bigram", "--input", "other.txt", "--save", "other.safetensors"]] {
             let result = try CLI.run(arguments + ["--samples", "0"], in: directory)
-            guard result.status == 0 else { throw MakemoreError("fixture \(arguments) failed: \(result.stderr)") }
+            guard result.status == 0 else { throw MakemoreError.mismatch("fixture \(arguments) failed: \(result.stderr)") }
         }
         return directory
     }

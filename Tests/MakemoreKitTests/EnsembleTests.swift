@@ -179,7 +179,7 @@ import Testing
             try LoadedEnsemble(models: [("a.safetensors", Self.loaded(members[0], split: Self.split)),
                                         ("b.safetensors", Self.loaded(members[1], characters: "abcdf", split: Self.split))], combination: .mixture, weights: nil)
         }
-        #expect(vocabularies?.message.hasPrefix("a.safetensors and b.safetensors have different vocabularies") == true)
+        #expect(vocabularies?.description.hasPrefix("a.safetensors and b.safetensors have different vocabularies") == true)
         var moved = Self.split
         moved.val.swapAt(0, 1)
         moved.train.append(moved.val.removeLast())
@@ -187,7 +187,7 @@ import Testing
             try LoadedEnsemble(models: [("a.safetensors", Self.loaded(members[0], split: Self.split)),
                                         ("b.safetensors", Self.loaded(members[1], split: moved))], combination: .product, weights: [1, 1])
         }
-        #expect(splits?.message == "a.safetensors and b.safetensors were trained on different splits (their train words differ); an ensemble's models must share one split")
+        #expect(splits?.description == "a.safetensors and b.safetensors were trained on different splits (their train words differ); an ensemble's models must share one split")
         var shuffled = Self.split
         shuffled.val.reverse()
         _ = try LoadedEnsemble(models: [("a", Self.loaded(members[0], split: Self.split)), ("b", Self.loaded(members[1], split: shuffled))],

@@ -36,7 +36,7 @@ import Testing
     @Test func devicesAndPipesAreWrittenThroughNeverReplaced() throws {
         try AtomicFile.write("discarded", to: "/dev/null")
         #expect(Self.kind("/dev/null") == S_IFCHR)
-        #expect(throws: MakemoreError("/dev/full: cannot be written (\(SystemError.text(ENOSPC)))")) { try AtomicFile.write("x", to: "/dev/full") }
+        #expect(throws: MakemoreError.file(path: "/dev/full", reason: "cannot be written (\(SystemError.text(ENOSPC)))")) { try AtomicFile.write("x", to: "/dev/full") }
         #expect(Self.kind("/dev/full") == S_IFCHR)
 
         let directory = try Self.directory()
@@ -62,11 +62,11 @@ import Testing
     @Test func aDirectoryOrAMissingDirectoryIsRefusedAndNothingIsLeftBehind() throws {
         let directory = try Self.directory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        #expect(throws: MakemoreError("\(directory.path): is a directory")) { try AtomicFile.write("x", to: directory.path) }
+        #expect(throws: MakemoreError.file(path: directory.path, reason: "is a directory")) { try AtomicFile.write("x", to: directory.path) }
         let missing = directory.appendingPathComponent("no/such/dir/out.txt").path
         #expect(throws: MakemoreError.self) { try AtomicFile.write("x", to: missing) }
-        #expect(throws: MakemoreError("\(missing): the directory \(directory.path)/no/such/dir does not exist")) { try OutputPath.validate(missing) }
-        #expect(throws: MakemoreError("\(directory.path): is a directory")) { try OutputPath.validate(directory.path) }
+        #expect(throws: MakemoreError.invalidOutput(name: "output", path: missing, reason: "the directory \(directory.path)/no/such/dir does not exist")) { try OutputPath.validate(missing) }
+        #expect(throws: MakemoreError.invalidOutput(name: "output", path: directory.path, reason: "is a directory")) { try OutputPath.validate(directory.path) }
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
         #expect(TemporaryFiles.paths.isEmpty)
     }
@@ -101,8 +101,8 @@ import Testing
         try AtomicFile.write("ann\n", to: input)
         let link = directory.appendingPathComponent("alias.txt").path
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: input)
-        #expect(throws: MakemoreError("\(input): is also an input; write the output elsewhere")) { try OutputPath.validate(input, inputs: [input]) }
-        #expect(throws: MakemoreError("\(link): is the same file as the input \(input); write the output elsewhere")) {
+        #expect(throws: MakemoreError.invalidOutput(name: "output", path: input, reason: "is also an input; write the output elsewhere")) { try OutputPath.validate(input, inputs: [input]) }
+        #expect(throws: MakemoreError.invalidOutput(name: "output", path: link, reason: "is the same file as the input \(input); write the output elsewhere")) {
             try OutputPath.validate(link, inputs: [input])
         }
         try OutputPath.validate(directory.appendingPathComponent("model.safetensors").path, inputs: [input])
@@ -119,16 +119,16 @@ import Testing
         let writer = Thread { FileHandle(forWritingAtPath: fifo)?.write(Data("ann\nbob\n".utf8)) }
         writer.start()
         #expect(try WordList.load(path: fifo) == ["ann", "bob"])
-        #expect(throws: MakemoreError("/dev/null: is empty")) { try WordList.load(path: "/dev/null") }
+        #expect(throws: MakemoreError.file(path: "/dev/null", reason: "is empty")) { try WordList.load(path: "/dev/null") }
         #expect(WordList.displayName("-") == "standard input")
     }
 
     @Test func innerSpacesStayButTabsAndControlCharactersAreRefusedByLine() throws {
         #expect(try WordList.parse(Data("mary ann\n  jo \n".utf8), name: "w") == ["mary ann", "jo"])
-        #expect(throws: MakemoreError("w: line 2 contains a tab inside a word (one word per line; spaces are allowed, tabs and control characters are not)")) {
+        #expect(throws: MakemoreError.file(path: "w", reason: "line 2 contains a tab inside a word (one word per line; spaces are allowed, tabs and control characters are not)")) {
             try WordList.parse(Data("ann\nemma\t12\n".utf8), name: "w")
         }
-        #expect(throws: MakemoreError("w: line 1 contains the control character U+0007 inside a word (one word per line; spaces are allowed, tabs and control characters are not)")) {
+        #expect(throws: MakemoreError.file(path: "w", reason: "line 1 contains the control character U+0007 inside a word (one word per line; spaces are allowed, tabs and control characters are not)")) {
             try WordList.parse(Data("a\u{07}b\n".utf8), name: "w")
         }
     }
@@ -137,13 +137,13 @@ import Testing
         let limit = WordList.maximumWordLength
         let longest = String(repeating: "a", count: limit)
         #expect(try WordList.parse(Data((longest + "\n").utf8), name: "w") == [longest])
-        #expect(throws: MakemoreError("w: line 3 is a word of \(limit + 1) characters; the limit is \(limit)")) {
+        #expect(throws: MakemoreError.file(path: "w", reason: "line 3 is a word of \(limit + 1) characters; the limit is \(limit)")) {
             try WordList.parse(Data(("a\n\n" + longest + "b\n").utf8), name: "w")
         }
     }
 
     @Test func tooFewWordsNamesTheList() {
-        #expect(throws: MakemoreError("tiny.txt: too few words to train on: 1 word leaves the training split empty with val 0.1 and test 0.1")) {
+        #expect(throws: MakemoreError.file(path: "tiny.txt", reason: "too few words to train on: 1 word leaves the training split empty with val 0.1 and test 0.1")) {
             try DatasetSplit(shuffling: ["ann"], seed: 1, valFraction: 0.1, testFraction: 0.1, source: "tiny.txt")
         }
     }

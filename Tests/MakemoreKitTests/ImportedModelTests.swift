@@ -14,7 +14,7 @@ import Testing
             _ = try ImportedModel(stateDict: file, heads: heads, blockSize: blockSize, source: "x")
             Issue.record("no error")
         } catch let error as MakemoreError {
-            return error.message
+            return error.description
         } catch {
             Issue.record("not a MakemoreError: \(error)")
         }
@@ -115,6 +115,6 @@ import Testing
         try Checkpoint(model: model, vocabulary: Vocabulary(words: ["ab"]), split: record, step: 1, valLoss: nil).write(to: path)
         guard case .checkpoint(let checkpoint) = try ModelFile.read(path: path) else { Issue.record("not read as a checkpoint"); return }
         #expect(checkpoint.kind == "neural-bigram")
-        #expect(throws: MakemoreError("/nonexistent.pt: no such file")) { try ModelFile.read(path: "/nonexistent.pt") }
+        #expect(throws: MakemoreError.file(path: "/nonexistent.pt", reason: "no such file")) { try ModelFile.read(path: "/nonexistent.pt") }
     }
 }

@@ -72,25 +72,25 @@ private let two: [UInt8] = [0x00, 0x00, 0x00, 0x40]
         #expect(loaded == original)
         #expect(loaded.tensor(named: "w")?.values == [1, 2, 3])
         #expect(loaded.tensor(named: "missing") == nil)
-        #expect(throws: MakemoreError("\(directory.path): is a directory, not a safetensors file")) {
+        #expect(throws: MakemoreError.file(path: directory.path, reason: "is a directory, not a safetensors file")) {
             try SafetensorsFile.read(path: directory.path)
         }
-        #expect(throws: MakemoreError("/no/such/file.safetensors: no such file")) {
+        #expect(throws: MakemoreError.file(path: "/no/such/file.safetensors", reason: "no such file")) {
             try SafetensorsFile.read(path: "/no/such/file.safetensors")
         }
     }
 
     @Test func writerRejectsInconsistentTensors() {
-        #expect(throws: MakemoreError("out: cannot encode: tensor \"a\" has 3 values but shape [2]")) {
+        #expect(throws: MakemoreError.inFile(path: "out", .unsupported("cannot encode: tensor \"a\" has 3 values but shape [2]"))) {
             try SafetensorsFile(tensors: [.init(name: "a", shape: [2], values: [1, 2, 3])]).write(to: "out")
         }
-        #expect(throws: MakemoreError("cannot encode: tensor \"a\" has 0 values but shape [-1, 0]")) {
+        #expect(throws: MakemoreError.unsupported("cannot encode: tensor \"a\" has 0 values but shape [-1, 0]")) {
             try SafetensorsFile(tensors: [.init(name: "a", shape: [-1, 0], values: [])]).encoded()
         }
-        #expect(throws: MakemoreError("cannot encode: two tensors named \"a\"")) {
+        #expect(throws: MakemoreError.unsupported("cannot encode: two tensors named \"a\"")) {
             try SafetensorsFile(tensors: [.init(name: "a", shape: [], values: [1]), .init(name: "a", shape: [], values: [1])]).encoded()
         }
-        #expect(throws: MakemoreError("cannot encode: the tensor name \"__metadata__\" is reserved")) {
+        #expect(throws: MakemoreError.unsupported("cannot encode: the tensor name \"__metadata__\" is reserved")) {
             try SafetensorsFile(tensors: [.init(name: "__metadata__", shape: [], values: [1])]).encoded()
         }
     }
@@ -196,7 +196,7 @@ private let two: [UInt8] = [0x00, 0x00, 0x00, 0x40]
 
     @Test(arguments: corruptFiles)
     func corruptFileGivesAOneLineError(data: Data, message: String) {
-        #expect(throws: MakemoreError("t: \(message)")) { try SafetensorsFile.decode(data, name: "t") }
+        #expect(throws: MakemoreError.file(path: "t", reason: "\(message)")) { try SafetensorsFile.decode(data, name: "t") }
     }
 
     private static let validFile: Data = {

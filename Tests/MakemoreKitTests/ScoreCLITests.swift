@@ -16,7 +16,7 @@ import Testing
                           ["transformer", "--input", "toy.txt", "--steps", "5", "--layers", "1", "--heads", "2", "--embedding", "8",
                            "--save", "transformer.safetensors", "--samples", "0", "--quiet"]] {
             let result = try CLI.run(arguments, in: directory)
-            guard result.status == 0 else { throw MakemoreError("fixture \(arguments[0]) failed: \(result.stderr)") }
+            guard result.status == 0 else { throw MakemoreError.mismatch("fixture \(arguments[0]) failed: \(result.stderr)") }
         }
         return directory
     }

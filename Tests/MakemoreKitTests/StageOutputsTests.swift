@@ -52,7 +52,7 @@ import Testing
         let folder = try Self.directory()
         defer { try? FileManager.default.removeItem(at: folder) }
         let stage = try Stage(.bigram(), dataset: StageTests.dataset(), seed: 5)
-        #expect(throws: MakemoreError("the bigram model has no character embedding")) {
+        #expect(throws: MakemoreError.unsupported("the bigram model has no character embedding")) {
             try stage.write(StageOutputs(embeddingPlot: folder.appendingPathComponent("e.svg").path), training: nil)
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)

@@ -85,8 +85,8 @@ enum TorchArchiveBuilder {
             try body()
             Issue.record("no error")
         } catch let error as MakemoreError {
-            #expect(!error.message.contains("\n"))
-            return error.message
+            #expect(!error.description.contains("\n"))
+            return error.description
         } catch {
             Issue.record("not a MakemoreError: \(error)")
         }

@@ -43,7 +43,9 @@ public struct DatasetSplit: Equatable, Sendable {
     /// word list's name, starts the message of a split too small to train on.
     public init(shuffling words: [String], seed: UInt64, valFraction: Double, testFraction: Double, source: String? = nil) throws {
         guard (0..<1).contains(valFraction), (0..<1).contains(testFraction), valFraction + testFraction < 1 else {
-            throw MakemoreError("split fractions must be in [0, 1) and val + test must be below 1 (got val \(valFraction), test \(testFraction))")
+            guard (0..<1).contains(valFraction) else { throw MakemoreError.invalidValue(name: "val_fraction", rule: "in [0, 1)", value: "\(valFraction)") }
+            guard (0..<1).contains(testFraction) else { throw MakemoreError.invalidValue(name: "test_fraction", rule: "in [0, 1)", value: "\(testFraction)") }
+            throw MakemoreError.invalidValue(name: "val_fraction + test_fraction", rule: "below 1", value: "\(valFraction + testFraction)")
         }
         var shuffled = words
         var generator = RandomGenerator(seed: seed)
@@ -56,7 +58,8 @@ public struct DatasetSplit: Equatable, Sendable {
             test: Array(shuffled[valEnd...]))
         guard !train.isEmpty else {
             let count = words.count == 1 ? "1 word leaves" : "\(words.count) words leave"
-            throw MakemoreError((source.map { "\($0): " } ?? "") + "too few words to train on: \(count) the training split empty with val \(valFraction) and test \(testFraction)")
+            let reason = "too few words to train on: \(count) the training split empty with val \(valFraction) and test \(testFraction)"
+            throw source.map { MakemoreError.file(path: $0, reason: reason) } ?? MakemoreError.mismatch(reason)
         }
     }
 
@@ -66,7 +69,7 @@ public struct DatasetSplit: Equatable, Sendable {
             try WordList.load(path: name.path(in: directory), allowingEmpty: true)
         }
         self.init(train: try part(.train), val: try part(.val), test: try part(.test))
-        guard !train.isEmpty else { throw MakemoreError("\(SplitName.train.path(in: directory)): contains no words") }
+        guard !train.isEmpty else { throw MakemoreError.file(path: SplitName.train.path(in: directory), reason: "contains no words") }
     }
 
 }

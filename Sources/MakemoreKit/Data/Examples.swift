@@ -75,7 +75,7 @@ public struct SequenceExamples: Sendable {
         var targets = [Int32](repeating: SequenceExamples.ignoreIndex, count: words.count * blockSize)
         for (w, word) in words.enumerated() {
             guard word.count + 1 <= blockSize else {
-                throw MakemoreError("a word of \(word.count) characters does not fit block size \(blockSize) (needs \(word.count + 1))")
+                throw MakemoreError.mismatch("a word of \(word.count) characters does not fit block size \(blockSize) (needs \(word.count + 1))")
             }
             let base = w * blockSize
             for (i, token) in word.enumerated() {

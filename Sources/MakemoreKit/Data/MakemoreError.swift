@@ -1,10 +1,74 @@
-/// A runtime error with a one-line message for the user (the CLI prints it and exits 1).
-public struct MakemoreError: Error, CustomStringConvertible, Equatable {
-    /// The message, one line, naming the file or value at fault.
-    public let message: String
+import Foundation
 
-    /// Wraps `message`.
-    public init(_ message: String) { self.message = message }
+/// What went wrong, as a case a program can act on: an argument out of its range, a file that
+/// cannot be used, a model that does not fit the words or the machine, a run that diverged.
+/// `description` is one line for a person. Messages name values (`learning_rate`, `prefix`)
+/// and files, never command-line flags: a front end maps a value's `name` to its own spelling.
+public enum MakemoreError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// An argument or configuration value that breaks its rule: `name` is the value's name (a
+    /// `Limit`'s, e.g. `n_embd`, `learning_rate`, `count`), `rule` what it must be, read after
+    /// "must be" (`in 1...4096`, `1 or more`, `a power of two (2, 4, 8, 16, …)`), and `value`
+    /// the value given, as text.
+    case invalidValue(name: String, rule: String, value: String)
+    /// The text given as `name` (a prefix, a word) holds `character`, which the vocabulary
+    /// lacks.
+    case outsideVocabulary(name: String, text: String, character: Character)
+    /// The output `name` (as its caller calls it: `checkpoint`, `log`) at `path` cannot be
+    /// written or would replace an input; found before any work is done.
+    case invalidOutput(name: String, path: String, reason: String)
+    /// A file that cannot be read, written or decoded: its path and the reason.
+    case file(path: String, reason: String)
+    /// `error` found in the content of the file at `path` (a configuration value out of range
+    /// in a checkpoint, words that do not fit a loaded model).
+    indirect case inFile(path: String, MakemoreError)
+    /// A model, its weights or a saved training state that do not fit the words or each other
+    /// (another vocabulary, a block size the words do not fit, moments of another size).
+    case mismatch(String)
+    /// `what` (a run, an ensemble) needs about `needed` bytes, made of `parts` (as text), but
+    /// only `available` exist; refused before allocating.
+    case insufficientMemory(what: String, needed: Double, available: Double, parts: String)
+    /// The training loss became NaN or infinite (`limit` nil), or rose above `limit`, ten times
+    /// the uniform ln V, at `step`.
+    case diverged(step: Int, loss: Float, limit: Float?)
+    /// A model's probabilities or losses are not numbers (NaN or overflow): `what` names them.
+    case notANumber(String)
+    /// An operation this model or stage does not have (a training step of the count bigram, the
+    /// embedding of a model without one).
+    case unsupported(String)
 
-    public var description: String { message }
+    public var description: String {
+        switch self {
+        case .invalidValue(let name, let rule, let value): return "\(name) must be \(rule), got \(value)"
+        case .outsideVocabulary(let name, let text, let character):
+            return "\(name) '\(text)' contains '\(character)', which is not in the vocabulary"
+        case .invalidOutput(_, let path, let reason), .file(let path, let reason): return path.isEmpty ? reason : "\(path): \(reason)"
+        case .inFile(let path, let error): return "\(path): \(error)"
+        case .mismatch(let what), .notANumber(let what), .unsupported(let what): return what
+        case .insufficientMemory(let what, let needed, let available, let parts):
+            return "\(what) needs about \(Self.gib(needed)) (\(parts)) but the machine has \(Self.gib(available))"
+        case .diverged(let step, let loss, let limit):
+            guard let limit else { return "training diverged at step \(step) (loss \(loss.isNaN ? "NaN" : "infinite")); try a lower learning rate" }
+            return "training diverged at step \(step) (loss \(Self.short(loss)), far above \(Self.short(limit)), ten times the uniform ln V); "
+                + "try a lower learning rate"
+        }
+    }
+
+    /// Bytes in GiB with one decimal.
+    static func gib(_ bytes: Double) -> String {
+        bytes < 1e20 ? String(format: "%.1f GiB", bytes / 1_073_741_824) : "more than 10^11 GiB"
+    }
+
+    /// Four significant digits (`%.4g`).
+    private static func short(_ value: Float) -> String { String(format: "%.4g", Double(value)) }
+}
+
+extension MakemoreError {
+    /// `body`'s result; a `MakemoreError` it throws is placed in the file at `path` (`inFile`).
+    static func within<T>(file path: String, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as MakemoreError {
+            throw MakemoreError.inFile(path: path, error)
+        }
+    }
 }

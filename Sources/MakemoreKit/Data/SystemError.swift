@@ -9,7 +9,7 @@ public enum SystemError {
     /// `error` as one line: a `MakemoreError`'s message, the POSIX reason behind a Foundation
     /// error, or the error's localized description with line breaks folded.
     public static func describe(_ error: any Error) -> String {
-        if let error = error as? MakemoreError { return error.message }
+        if let error = error as? MakemoreError { return error.description }
         let nsError = error as NSError
         if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
             return text(Int32(underlying.code))

@@ -35,13 +35,15 @@ public struct Vocabulary: Equatable, Sendable {
     /// The token of `character`, or nil if the vocabulary does not know it.
     public func token(of character: Character) -> Int32? { indexOf[character] }
 
-    /// The tokens of `word` (no boundaries); throws a one-line error naming the unknown character.
-    public func encode(_ word: String, context: String = "word") throws -> [Int32] {
+    /// The tokens of `word` (no boundaries); throws `MakemoreError.outsideVocabulary` naming
+    /// the text as `context` and the unknown character, placed in the file `source` if given.
+    public func encode(_ word: String, context: String = "word", source: String? = nil) throws -> [Int32] {
         var tokens: [Int32] = []
         tokens.reserveCapacity(word.count)
         for c in word {
             guard let t = indexOf[c] else {
-                throw MakemoreError("\(context) '\(word)' contains '\(c)', which is not in the vocabulary")
+                let error = MakemoreError.outsideVocabulary(name: context, text: word, character: c)
+                throw source.map { MakemoreError.inFile(path: $0, error) } ?? error
             }
             tokens.append(t)
         }

@@ -24,9 +24,9 @@ public enum WordList {
     public static func load(path: String, allowingEmpty: Bool = false) throws -> [String] {
         let name = displayName(path)
         let data = try read(path)
-        guard allowingEmpty || !data.isEmpty else { throw MakemoreError("\(name): is empty") }
+        guard allowingEmpty || !data.isEmpty else { throw MakemoreError.file(path: name, reason: "is empty") }
         let words = try parse(data, name: name)
-        guard allowingEmpty || !words.isEmpty else { throw MakemoreError("\(name): contains no words (only blank lines)") }
+        guard allowingEmpty || !words.isEmpty else { throw MakemoreError.file(path: name, reason: "contains no words (only blank lines)") }
         return words
     }
 
@@ -38,11 +38,11 @@ public enum WordList {
         if path == standardInput { return try readAll(FileHandle.standardInput, name: displayName(path)) }
         var info = stat()
         guard stat(path, &info) == 0 else {
-            throw MakemoreError(errno == ENOENT ? "\(path): no such file" : "\(path): cannot be read (\(SystemError.text(errno)))")
+            throw MakemoreError.file(path: path, reason: errno == ENOENT ? "no such file" : "cannot be read (\(SystemError.text(errno)))")
         }
-        guard info.st_mode & S_IFMT != S_IFDIR else { throw MakemoreError("\(path): is a directory, not a word list") }
+        guard info.st_mode & S_IFMT != S_IFDIR else { throw MakemoreError.file(path: path, reason: "is a directory, not a word list") }
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw MakemoreError("\(path): cannot be read (\(SystemError.text(errno)))") }
+        guard descriptor >= 0 else { throw MakemoreError.file(path: path, reason: "cannot be read (\(SystemError.text(errno)))") }
         return try readAll(FileHandle(fileDescriptor: descriptor, closeOnDealloc: true), name: path)
     }
 
@@ -50,7 +50,7 @@ public enum WordList {
         do {
             return try handle.readToEnd() ?? Data()
         } catch {
-            throw MakemoreError("\(name): cannot be read (\(SystemError.describe(error)))")
+            throw MakemoreError.file(path: name, reason: "cannot be read (\(SystemError.describe(error)))")
         }
     }
 
@@ -63,17 +63,17 @@ public enum WordList {
         for line in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
             lineNumber += 1
             guard let text = String(validating: line, as: UTF8.self) else {
-                throw MakemoreError("\(name): line \(lineNumber) is not valid UTF-8")
+                throw MakemoreError.file(path: name, reason: "line \(lineNumber) is not valid UTF-8")
             }
             let word = text.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !word.isEmpty else { continue }
             if let control = word.unicodeScalars.first(where: { $0.properties.generalCategory == .control }) {
                 let what = control == "\t" ? "a tab" : String(format: "the control character U+%04X", control.value)
-                throw MakemoreError("\(name): line \(lineNumber) contains \(what) inside a word (one word per line; spaces are allowed, tabs and control characters are not)")
+                throw MakemoreError.file(path: name, reason: "line \(lineNumber) contains \(what) inside a word (one word per line; spaces are allowed, tabs and control characters are not)")
             }
             let length = word.count
             guard length <= maximumWordLength else {
-                throw MakemoreError("\(name): line \(lineNumber) is a word of \(length) characters; the limit is \(maximumWordLength)")
+                throw MakemoreError.file(path: name, reason: "line \(lineNumber) is a word of \(length) characters; the limit is \(maximumWordLength)")
             }
             words.append(word)
         }

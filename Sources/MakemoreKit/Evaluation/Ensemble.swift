@@ -33,18 +33,18 @@ public struct Ensemble: LanguageModel {
     /// Combines `members` (at least one, all with the same vocabulary size) with `weights`
     /// (one per member, finite and ≥ 0, not all 0), which are divided by their sum.
     public init(members: [any LanguageModel], weights: [Double], combination: Combination = .mixture) throws {
-        guard let first = members.first else { throw MakemoreError("an ensemble needs at least one model") }
+        guard let first = members.first else { throw MakemoreError.invalidValue(name: "members", rule: "1 or more models", value: "0") }
         if let odd = members.firstIndex(where: { $0.vocabularySize != first.vocabularySize }) {
-            throw MakemoreError("ensemble member 1 has \(first.vocabularySize) tokens, member \(odd + 1) has \(members[odd].vocabularySize): an ensemble needs one vocabulary")
+            throw MakemoreError.mismatch("ensemble member 1 has \(first.vocabularySize) tokens, member \(odd + 1) has \(members[odd].vocabularySize): an ensemble needs one vocabulary")
         }
         guard weights.count == members.count else {
-            throw MakemoreError("\(weights.count) ensemble weights for \(members.count) models: give one weight per model")
+            throw MakemoreError.invalidValue(name: "weights", rule: "one weight per model (\(members.count))", value: "\(weights.count) weights")
         }
         if let bad = weights.first(where: { !$0.isFinite || $0 < 0 }) {
-            throw MakemoreError("ensemble weight \(bad) is not a finite number ≥ 0")
+            throw MakemoreError.invalidValue(name: "weights", rule: "finite numbers ≥ 0", value: "\(bad)")
         }
         let total = weights.reduce(0, +)
-        guard total > 0 && total.isFinite else { throw MakemoreError("the ensemble weights sum to \(total); at least one must be positive") }
+        guard total > 0 && total.isFinite else { throw MakemoreError.invalidValue(name: "weights", rule: "of a positive sum", value: "weights summing to \(total)") }
         self.members = members
         let normalised = weights.map { $0 / total }
         self.weights = normalised

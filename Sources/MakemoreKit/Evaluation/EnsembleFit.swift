@@ -40,7 +40,7 @@ public struct EnsembleFit: Sendable {
     /// Fits `combination` weights for `members` on `words` (tokens, no boundaries), scored
     /// `wordsPerBatch` words at a time as the evaluator scores them.
     public init(members: [any LanguageModel], combination: Ensemble.Combination, words: [[Int32]], wordsPerBatch: Int = 512) throws {
-        guard !words.isEmpty else { throw MakemoreError("no words to fit the ensemble weights on (the validation split is empty)") }
+        guard !words.isEmpty else { throw MakemoreError.mismatch("no words to fit the ensemble weights on (the validation split is empty)") }
         _ = try Ensemble(members: members, weights: members.map { _ in 1 }, combination: combination)
         let scores = MemberScores(members: members, words: words, wordsPerBatch: wordsPerBatch, keepRows: combination == .product)
         let all = Array(members.indices)

@@ -18,7 +18,7 @@ public struct NLLResult: Equatable, Sendable {
     /// model's weights overflow). +∞, a token of probability 0, is an answer, not an error.
     public func checked(split: String) throws -> NLLResult {
         guard nll.isNaN else { return self }
-        throw MakemoreError("the model's NLL on \(split) is not a number (its probabilities overflow); the weights are unusable")
+        throw MakemoreError.notANumber("the model's NLL on \(split) is not a number (its probabilities overflow); the weights are unusable")
     }
 }
 

@@ -18,6 +18,33 @@ public struct SamplingOptions: Sendable {
     /// least 16 (room to make up longer words without looping forever).
     public static func lengthLimit(longestWord: Int) -> Int { max(2 * longestWord, 16) }
 
+    /// The range of each value (and of the number of words drawn); `Sampler.generate` checks
+    /// them and the flags parse against them.
+    public enum Limits {
+        public static let temperature = Limit<Double>("temperature", 1e-6...1e6)
+        public static let topK = Limit("top_k", 1...Int.max)
+        public static let maximumLength = Limit("maximum_length", 1...1_000_000)
+        public static let batchSize = Limit("sampling_batch_size", 1...1_000_000)
+        /// Words drawn in one call.
+        public static let count = Limit("count", 0...10_000_000)
+    }
+
+    /// Throws unless every value lies in its `Limits` range.
+    public func validate() throws {
+        try Limits.temperature.check(temperature)
+        if let topK { try Limits.topK.check(topK) }
+        try Limits.maximumLength.check(maximumLength)
+        if let batchSize { try Limits.batchSize.check(batchSize) }
+    }
+
+    /// Throws unless every prefix token is a character of a vocabulary of `vocabularySize`
+    /// tokens (1..<V: the boundary 0 is not a character).
+    public func checkTokens(vocabularySize: Int) throws {
+        if let bad = prefix.first(where: { $0 < 1 || Int($0) >= vocabularySize }) {
+            throw MakemoreError.invalidValue(name: "prefix", rule: "tokens in 1...\(vocabularySize - 1)", value: "token \(bad)")
+        }
+    }
+
     /// Defaults: temperature 1, no top-k, no prefix, at most 64 tokens, the model's batch size.
     public init(temperature: Double = 1, topK: Int? = nil, prefix: [Int32] = [], maximumLength: Int = 64, batchSize: Int? = nil) {
         self.temperature = temperature
@@ -44,8 +71,10 @@ public enum Sampler {
         _ model: some LanguageModel, count: Int, options: SamplingOptions = SamplingOptions(),
         using generator: inout RandomGenerator
     ) throws -> [[Int32]] {
+        try SamplingOptions.Limits.count.check(count)
+        try options.validate()
+        try options.checkTokens(vocabularySize: model.vocabularySize)
         let batchSize = options.batchSize ?? model.defaultSamplingBatchSize
-        precondition(count >= 0 && batchSize > 0, "need a non-negative count and a positive batch size")
         let limit = model.maximumWordLength ?? options.maximumLength
         let v = model.vocabularySize
         var words = [[Int32]](repeating: options.prefix, count: count)
@@ -99,7 +128,7 @@ public enum Sampler {
         }
         let total = weights.reduce(0, +)
         guard total > 0 && total.isFinite else {
-            throw MakemoreError("the model's next-token probabilities are not numbers (NaN or overflow); its weights cannot be sampled")
+            throw MakemoreError.notANumber("the model's next-token probabilities are not numbers (NaN or overflow); its weights cannot be sampled")
         }
     }
 }

@@ -40,15 +40,15 @@ public enum AtomicFile {
         case file(target: String, mode: mode_t?)
 
         init(_ path: String) throws {
-            guard !path.isEmpty else { throw MakemoreError("an output path is empty") }
+            guard !path.isEmpty else { throw MakemoreError.file(path: path, reason: "an output path is empty") }
             var info = stat()
             guard stat(path, &info) == 0 else {
-                guard errno == ENOENT else { throw MakemoreError("\(path): cannot be written (\(SystemError.text(errno)))") }
+                guard errno == ENOENT else { throw MakemoreError.file(path: path, reason: "cannot be written (\(SystemError.text(errno)))") }
                 self = .file(target: try Destination.resolvingLinks(path), mode: nil)
                 return
             }
             switch info.st_mode & S_IFMT {
-            case S_IFDIR: throw MakemoreError("\(path): is a directory")
+            case S_IFDIR: throw MakemoreError.file(path: path, reason: "is a directory")
             case S_IFCHR, S_IFIFO: self = .stream
             case S_IFREG:
                 if path.hasPrefix("/dev/") || path.hasPrefix("/proc/") {
@@ -56,7 +56,7 @@ public enum AtomicFile {
                 } else {
                     self = .file(target: try Destination.resolvingLinks(path), mode: info.st_mode & 0o7777)
                 }
-            default: throw MakemoreError("\(path): is not a regular file, device or pipe")
+            default: throw MakemoreError.file(path: path, reason: "is not a regular file, device or pipe")
             }
         }
 
@@ -71,7 +71,7 @@ public enum AtomicFile {
                 let link = String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
                 current = link.hasPrefix("/") ? link : ((current as NSString).deletingLastPathComponent as NSString).appendingPathComponent(link)
             }
-            throw MakemoreError("\(path): too many levels of symbolic links")
+            throw MakemoreError.file(path: path, reason: "too many levels of symbolic links")
         }
     }
 
@@ -95,13 +95,13 @@ public enum AtomicFile {
     static func writeThrough(_ data: Data, to path: String) throws {
         if let own = descriptor(named: path), fcntl(own, F_GETFD) != -1 {
             fflush(nil)  // what was printed so far comes first
-            if let failure = writeAll(data, to: own) { throw MakemoreError("\(path): cannot be written (\(SystemError.text(failure)))") }
+            if let failure = writeAll(data, to: own) { throw MakemoreError.file(path: path, reason: "cannot be written (\(SystemError.text(failure)))") }
             return
         }
         let descriptor = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)
-        guard descriptor >= 0 else { throw MakemoreError("\(path): cannot be written (\(SystemError.text(errno)))") }
+        guard descriptor >= 0 else { throw MakemoreError.file(path: path, reason: "cannot be written (\(SystemError.text(errno)))") }
         defer { close(descriptor) }
-        if let failure = writeAll(data, to: descriptor) { throw MakemoreError("\(path): cannot be written (\(SystemError.text(failure)))") }
+        if let failure = writeAll(data, to: descriptor) { throw MakemoreError.file(path: path, reason: "cannot be written (\(SystemError.text(failure)))") }
     }
 
     /// Writes `data` to a temporary file beside `target`, then renames it over `target`.
@@ -114,7 +114,7 @@ public enum AtomicFile {
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode ?? 0o666)
         guard descriptor >= 0 else {
             let failure = errno
-            throw MakemoreError("\(path): cannot be written (\(directory): \(SystemError.text(failure)))")
+            throw MakemoreError.file(path: path, reason: "cannot be written (\(directory): \(SystemError.text(failure)))")
         }
         var failure = writeAll(data, to: descriptor)
         if failure == nil, let mode, fchmod(descriptor, mode) != 0 { failure = errno }
@@ -122,7 +122,7 @@ public enum AtomicFile {
         if failure == nil, rename(temporary, target) != 0 { failure = errno }
         if let failure {
             unlink(temporary)
-            throw MakemoreError("\(path): cannot be written (\(SystemError.text(failure)))")
+            throw MakemoreError.file(path: path, reason: "cannot be written (\(SystemError.text(failure)))")
         }
     }
 

@@ -3,38 +3,43 @@ import Foundation
 /// Checks made on an output path before any work starts, so that a run which cannot write its
 /// result fails at once (and writes nothing) instead of after training.
 public enum OutputPath {
-    /// Throws a one-line `MakemoreError` naming `path` unless `AtomicFile.write` can write it:
-    /// its directory must exist and be writable, it must not be a directory, socket or block
+    /// Throws `MakemoreError.invalidOutput` naming `path` unless `AtomicFile.write` can write
+    /// it: its directory must exist and be writable, it must not be a directory, socket or block
     /// device, and it must not be the same file (device and inode, links followed) as any of
-    /// `inputs` — so a run never replaces the data it reads.
-    public static func validate(_ path: String, inputs: [String] = []) throws {
-        let destination = try AtomicFile.Destination(path)
+    /// `inputs` — so a run never replaces the data it reads. `name` names the output in the
+    /// error.
+    public static func validate(_ path: String, name: String = "output", inputs: [String] = []) throws {
+        let destination: AtomicFile.Destination
+        do {
+            destination = try AtomicFile.Destination(path)
+        } catch MakemoreError.file(let path, let reason) {
+            throw MakemoreError.invalidOutput(name: name, path: path, reason: reason)
+        }
         if let input = inputs.first(where: { sameFile($0, path) }) {
-            throw MakemoreError(input == path ? "\(path): is also an input; write the output elsewhere"
-                                              : "\(path): is the same file as the input \(input); write the output elsewhere")
+            throw MakemoreError.invalidOutput(name: name, path: path, reason: input == path ? "is also an input; write the output elsewhere"
+                                                                                : "is the same file as the input \(input); write the output elsewhere")
         }
         switch destination {
         case .stream:
-            guard access(path, W_OK) == 0 else { throw MakemoreError("\(path): cannot be written (\(SystemError.text(errno)))") }
+            guard access(path, W_OK) == 0 else { throw MakemoreError.invalidOutput(name: name, path: path, reason: "cannot be written (\(SystemError.text(errno)))") }
         case .file(let target, _):
-            try validateDirectory((target as NSString).deletingLastPathComponent, for: path)
+            try validateDirectory((target as NSString).deletingLastPathComponent, for: path, name: name)
         }
     }
 
     /// Throws unless `directory` exists, is a directory and is writable; `path` (default: the
-    /// directory itself) names the output in the message.
-    public static func validateDirectory(_ directory: String, for path: String? = nil) throws {
-        let name = path ?? directory
+    /// directory itself) names the output in the message, `name` in the error.
+    public static func validateDirectory(_ directory: String, for path: String? = nil, name: String = "output") throws {
         let directory = directory.isEmpty ? "." : directory
         var info = stat()
         guard stat(directory, &info) == 0 else {
-            throw MakemoreError(path == nil ? "\(directory): no such directory" : "\(name): the directory \(directory) does not exist")
+            throw MakemoreError.invalidOutput(name: name, path: path ?? directory, reason: path == nil ? "no such directory" : "the directory \(directory) does not exist")
         }
         guard info.st_mode & S_IFMT == S_IFDIR else {
-            throw MakemoreError(path == nil ? "\(directory): is not a directory" : "\(name): \(directory) is not a directory")
+            throw MakemoreError.invalidOutput(name: name, path: path ?? directory, reason: path == nil ? "is not a directory" : "\(directory) is not a directory")
         }
         guard access(directory, W_OK | X_OK) == 0 else {
-            throw MakemoreError(path == nil ? "\(directory): is not writable" : "\(name): the directory \(directory) is not writable")
+            throw MakemoreError.invalidOutput(name: name, path: path ?? directory, reason: path == nil ? "is not writable" : "the directory \(directory) is not writable")
         }
     }
 

@@ -35,21 +35,16 @@ public struct SafetensorsFile: Equatable, Sendable {
     public static func read(path: String) throws -> SafetensorsFile {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw MakemoreError("\(path): no such file")
+            throw MakemoreError.file(path: path, reason: "no such file")
         }
-        guard !isDirectory.boolValue else { throw MakemoreError("\(path): is a directory, not a safetensors file") }
-        guard let data = FileManager.default.contents(atPath: path) else { throw MakemoreError("\(path): cannot be read") }
+        guard !isDirectory.boolValue else { throw MakemoreError.file(path: path, reason: "is a directory, not a safetensors file") }
+        guard let data = FileManager.default.contents(atPath: path) else { throw MakemoreError.file(path: path, reason: "cannot be read") }
         return try decode(data, name: path)
     }
 
     /// Writes the file atomically to `path`; throws a one-line `MakemoreError` naming the file.
     public func write(to path: String) throws {
-        let data: Data
-        do {
-            data = try encoded()
-        } catch let error as MakemoreError {
-            throw MakemoreError("\(path): \(error.message)")
-        }
+        let data = try MakemoreError.within(file: path) { try encoded() }
         try AtomicFile.write(data, to: path)
     }
 
@@ -66,11 +61,11 @@ public struct SafetensorsFile: Equatable, Sendable {
         for tensor in tensors {
             let name = SafetensorsFile.quoted(tensor.name)
             guard names.insert(tensor.name).inserted else {
-                throw MakemoreError(tensor.name == SafetensorsFile.metadataKey
+                throw MakemoreError.unsupported(tensor.name == SafetensorsFile.metadataKey
                     ? "cannot encode: the tensor name \(name) is reserved" : "cannot encode: two tensors named \(name)")
             }
             guard SafetensorsFile.elementCount(tensor.shape) == tensor.values.count else {
-                throw MakemoreError("cannot encode: tensor \(name) has \(tensor.values.count) values but shape \(tensor.shape)")
+                throw MakemoreError.unsupported("cannot encode: tensor \(name) has \(tensor.values.count) values but shape \(tensor.shape)")
             }
             let end = offset + tensor.values.count * MemoryLayout<Float>.size
             header.append((tensor.name, .object([

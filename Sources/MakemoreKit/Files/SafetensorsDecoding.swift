@@ -21,7 +21,7 @@ extension SafetensorsFile {
     ///
     /// Tensors are returned in header order.
     public static func decode(_ data: Data, name: String) throws -> SafetensorsFile {
-        func failure(_ what: String) -> MakemoreError { MakemoreError("\(name): \(what)") }
+        func failure(_ what: String) -> MakemoreError { MakemoreError.file(path: name, reason: "\(what)") }
         let bytes = [UInt8](data)
         guard bytes.count >= 8 else {
             throw failure("not a safetensors file (\(bytes.count) bytes, too short for the 8-byte header length)")

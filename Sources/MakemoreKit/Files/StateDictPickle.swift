@@ -34,15 +34,15 @@ struct StateDictPickle {
         var machine = Machine(bytes: bytes, name: name)
         let result = try machine.run()
         guard case .dictionary(let dictionary) = result, dictionary.isOrdered else {
-            throw MakemoreError("\(name): the pickle does not hold an OrderedDict state dict")
+            throw MakemoreError.file(path: name, reason: "the pickle does not hold an OrderedDict state dict")
         }
         var entries: [(name: String, tensor: TensorRecord)] = []
         var seen: Set<String> = []
         for (key, value) in dictionary.items {
             guard case .string(let key) = key, case .tensor(let tensor) = value else {
-                throw MakemoreError("\(name): a state dict entry is not a name and a tensor")
+                throw MakemoreError.file(path: name, reason: "a state dict entry is not a name and a tensor")
             }
-            guard seen.insert(key).inserted else { throw MakemoreError("\(name): the state dict names \(SafetensorsFile.quoted(key)) twice") }
+            guard seen.insert(key).inserted else { throw MakemoreError.file(path: name, reason: "the state dict names \(SafetensorsFile.quoted(key)) twice") }
             entries.append((key, tensor))
         }
         self.entries = entries
@@ -145,7 +145,7 @@ private struct Machine {
         position = bytes.startIndex
     }
 
-    func failure(_ what: String) -> MakemoreError { MakemoreError("\(name): \(what)") }
+    func failure(_ what: String) -> MakemoreError { MakemoreError.file(path: name, reason: "\(what)") }
 
     mutating func run() throws -> Value {
         while true {

@@ -18,16 +18,16 @@ public enum TorchCheckpoint {
     /// Reads and validates the file at `path`; throws a one-line `MakemoreError` naming it.
     public static func read(path: String) throws -> SafetensorsFile {
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw MakemoreError("\(path): no such file") }
-        guard !isDirectory.boolValue else { throw MakemoreError("\(path): is a directory, not a model.pt file") }
-        guard let data = FileManager.default.contents(atPath: path) else { throw MakemoreError("\(path): cannot be read") }
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw MakemoreError.file(path: path, reason: "no such file") }
+        guard !isDirectory.boolValue else { throw MakemoreError.file(path: path, reason: "is a directory, not a model.pt file") }
+        guard let data = FileManager.default.contents(atPath: path) else { throw MakemoreError.file(path: path, reason: "cannot be read") }
         return try decode([UInt8](data), name: path)
     }
 
     /// The state dict in the bytes of a `torch.save` archive, tensors in the pickle's order,
     /// no metadata; `name` labels errors.
     public static func decode(_ bytes: [UInt8], name: String) throws -> SafetensorsFile {
-        func failure(_ what: String) -> MakemoreError { MakemoreError("\(name): \(what)") }
+        func failure(_ what: String) -> MakemoreError { MakemoreError.file(path: name, reason: "\(what)") }
         let archive = try ZipArchive(bytes: bytes, name: name)
         let pickles = archive.names.filter { $0.hasSuffix("/data.pkl") && $0.split(separator: "/", omittingEmptySubsequences: false).count == 2 }
         guard pickles.count == 1, let pickle = pickles.first, let pickleRange = archive.entries[pickle] else {

@@ -15,7 +15,7 @@ struct ZipArchive {
 
     /// The directory of `bytes`; `name` labels errors.
     init(bytes: [UInt8], name: String) throws {
-        func failure(_ what: String) -> MakemoreError { MakemoreError("\(name): \(what)") }
+        func failure(_ what: String) -> MakemoreError { MakemoreError.file(path: name, reason: "\(what)") }
         func integer(_ offset: Int, _ size: Int) -> Int {
             (0..<size).reduce(0) { $0 | Int(bytes[offset + $1]) << (8 * $1) }
         }

@@ -28,7 +28,7 @@ public struct SplitRecord: Codable, Equatable, Sendable {
     /// The split again, read from the recorded file or directory.
     public func load() throws -> DatasetSplit {
         if let directory { return try DatasetSplit(directory: directory) }
-        guard let input else { throw MakemoreError("the checkpoint records no input file or split directory") }
+        guard let input else { throw MakemoreError.mismatch("the checkpoint records no input file or split directory") }
         return try DatasetSplit(shuffling: try WordList.load(path: input), seed: seed, valFraction: valFraction, testFraction: testFraction,
                                 source: WordList.displayName(input))
     }
@@ -98,17 +98,17 @@ public struct Checkpoint: Sendable {
     public init(file: SafetensorsFile, path: String) throws {
         let m = file.metadata
         func field(_ key: String) throws -> String {
-            guard let value = m[key] else { throw MakemoreError("\(path): not a makemore checkpoint (no '\(key)' in __metadata__)") }
+            guard let value = m[key] else { throw MakemoreError.file(path: path, reason: "not a makemore checkpoint (no '\(key)' in __metadata__)") }
             return value
         }
-        guard try field("format") == Checkpoint.format else { throw MakemoreError("\(path): unknown checkpoint format '\(m["format"] ?? "")'") }
+        guard try field("format") == Checkpoint.format else { throw MakemoreError.file(path: path, reason: "unknown checkpoint format '\(m["format"] ?? "")'") }
         guard let characters = (try? JSONParser.parse(try field("vocabulary")))?.arrayValue?.compactMap(\.stringValue),
               characters.allSatisfy({ $0.count == 1 }), Set(characters).count == characters.count
-        else { throw MakemoreError("\(path): the vocabulary metadata is not a list of distinct single characters") }
+        else { throw MakemoreError.file(path: path, reason: "the vocabulary metadata is not a list of distinct single characters") }
         guard let split = try? JSONDecoder().decode(SplitRecord.self, from: Data(try field("split").utf8)) else {
-            throw MakemoreError("\(path): the split metadata is malformed")
+            throw MakemoreError.file(path: path, reason: "the split metadata is malformed")
         }
-        guard let step = Int(try field("step")), step >= 0 else { throw MakemoreError("\(path): the step metadata is not a whole number") }
+        guard let step = Int(try field("step")), step >= 0 else { throw MakemoreError.file(path: path, reason: "the step metadata is not a whole number") }
         kind = try field("model")
         configuration = try field("config")
         vocabulary = Vocabulary(characters: characters.map { Character($0) })
@@ -117,7 +117,7 @@ public struct Checkpoint: Sendable {
         valLoss = m["val_loss"].flatMap(Double.init)
         if let bad = file.tensors.first(where: { !$0.values.allSatisfy(\.isFinite) }) {
             let value = bad.values.first { !$0.isFinite }!
-            throw MakemoreError("\(path): tensor \(SafetensorsFile.quoted(bad.name)) holds a non-finite value (\(value.isNaN ? "NaN" : value > 0 ? "+inf" : "-inf"))")
+            throw MakemoreError.file(path: path, reason: "tensor \(SafetensorsFile.quoted(bad.name)) holds a non-finite value (\(value.isNaN ? "NaN" : value > 0 ? "+inf" : "-inf"))")
         }
         tensors = file.tensors.filter { !$0.name.hasPrefix(TrainingState.prefix) }
         trainingState = try TrainingState(tensors: file.tensors, metadata: m, path: path)
@@ -125,9 +125,9 @@ public struct Checkpoint: Sendable {
 
     /// The model of type `M` stored here; `source` names the file in errors.
     public func restore<M: CheckpointableModel>(_ type: M.Type, source: String) throws -> M {
-        guard kind == M.kind else { throw MakemoreError("\(source): holds a '\(kind)' model, not '\(M.kind)'") }
+        guard kind == M.kind else { throw MakemoreError.file(path: source, reason: "holds a '\(kind)' model, not '\(M.kind)'") }
         guard let configuration = try? JSONDecoder().decode(M.Configuration.self, from: Data(configuration.utf8)) else {
-            throw MakemoreError("\(source): the '\(kind)' configuration is malformed")
+            throw MakemoreError.file(path: source, reason: "the '\(kind)' configuration is malformed")
         }
         return try M.restore(configuration: configuration, vocabularySize: vocabulary.size,
                              from: tensors, source: source)

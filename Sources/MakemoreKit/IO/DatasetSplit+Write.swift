@@ -8,7 +8,7 @@ extension DatasetSplit {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
-            throw MakemoreError("\(directory): cannot create directory")
+            throw MakemoreError.file(path: directory, reason: "cannot create directory")
         }
         for name in SplitName.allCases {
             let words = self[name]

@@ -63,13 +63,13 @@ public struct ImportedModel {
                 } else if let blockSize {
                     positionCount = blockSize
                 } else {
-                    throw MakemoreError("\(source): a transformer state dict without 'transformer.wpe.weight' (sinusoidal positions) or causal masks does not record its block size: give the words it models")
+                    throw MakemoreError.file(path: source, reason: "a transformer state dict without 'transformer.wpe.weight' (sinusoidal positions) or causal masks does not record its block size: give the words it models")
                 }
                 sinusoidal = true
             }
             let layers = (0...).prefix { file.tensor(named: "transformer.h.\($0).ln_1.weight") != nil }.count
             if let text = file.metadata["n_head"] {
-                guard let count = Int(text), count > 0 else { throw MakemoreError("\(source): metadata n_head '\(text)' is not a positive whole number") }
+                guard let count = Int(text), count > 0 else { throw MakemoreError.file(path: source, reason: "metadata n_head '\(text)' is not a positive whole number") }
                 headCount = (count, .metadata)
             } else if let heads {
                 headCount = (heads, .caller)
@@ -78,7 +78,7 @@ public struct ImportedModel {
             }
             let count = headCount!.count
             guard layers > 0, count > 0, wte[1] % count == 0 else {
-                throw MakemoreError("\(source): cannot build a transformer of \(layers) layers, \(wte[1]) channels and \(count) heads")
+                throw MakemoreError.file(path: source, reason: "cannot build a transformer of \(layers) layers, \(wte[1]) channels and \(count) heads")
             }
             for layer in 0..<layers { try reader.expect("transformer.h.\(layer).mlp.c_fc.weight", shape: [4 * wte[1], wte[1]]) }
             let configuration = TransformerConfiguration(vocabularySize: wte[0], blockSize: try reader.blockSize(positionCount),
@@ -96,7 +96,7 @@ public struct ImportedModel {
             let cell = file.tensor(named: "cell.xh_to_z.weight") != nil ? "cell.xh_to_z.weight" : "cell.xh_to_h.weight"
             try reader.expect(cell, shape: [start[1], wte[1] + start[1]])
             guard let blockSize else {
-                throw MakemoreError("\(source): an RNN or GRU state dict does not record its block size: give the words it models")
+                throw MakemoreError.file(path: source, reason: "an RNN or GRU state dict does not record its block size: give the words it models")
             }
             let configuration = SequenceModelConfiguration(vocabularySize: wte[0], blockSize: try reader.blockSize(blockSize),
                                                            embedding: wte[1], hidden: start[1])
@@ -107,7 +107,7 @@ public struct ImportedModel {
             let wte = try reader.shape("wte.weight", rank: 2), hidden = try reader.shape("mlp.0.weight", rank: 2)
             let head = try reader.shape("mlp.2.weight", rank: 2)
             guard wte[1] > 0, hidden[1] % wte[1] == 0, wte[0] == head[0] + 1 else {
-                throw MakemoreError("\(source): 'mlp.0.weight' \(hidden) and 'mlp.2.weight' \(head) do not fit 'wte.weight' \(wte) of makemore.py's MLP")
+                throw MakemoreError.file(path: source, reason: "'mlp.0.weight' \(hidden) and 'mlp.2.weight' \(head) do not fit 'wte.weight' \(wte) of makemore.py's MLP")
             }
             let configuration = SequenceModelConfiguration(vocabularySize: head[0], blockSize: try reader.blockSize(hidden[1] / wte[1]),
                                                            embedding: wte[1], hidden: hidden[0])
@@ -117,7 +117,7 @@ public struct ImportedModel {
             model = try ImportedModel.build(NeuralBigram.self, NeuralBigram.Configuration(vocabularySize: logits[0]), file, source)
         } else {
             let keys = file.tensors.prefix(4).map { SafetensorsFile.quoted($0.name) }.joined(separator: ", ")
-            throw MakemoreError("\(source): not the state dict of a makemore.py model (keys \(keys)\(file.tensors.count > 4 ? ", …" : ""))")
+            throw MakemoreError.file(path: source, reason: "not the state dict of a makemore.py model (keys \(keys)\(file.tensors.count > 4 ? ", …" : ""))")
         }
         self.model = model
         self.heads = headCount
@@ -128,26 +128,22 @@ public struct ImportedModel {
     /// masks it lacks filled in; the tensors must be finite.
     private static func build<M: TrainableModel>(_ type: M.Type, _ configuration: M.Configuration, _ file: SafetensorsFile,
                                                  _ source: String) throws -> M {
-        do {
-            try configuration.validate()
-        } catch let error as MakemoreError {
-            throw MakemoreError("\(source): \(error.message)")
-        }
+        try MakemoreError.within(file: source) { try configuration.validate() }
         var generator = RandomGenerator(seed: 0)
         let model = M(configuration: configuration, using: &generator)
         var complete = file
         for (name, buffer) in model.namedBuffers() {
             if let stored = file.tensor(named: name) {
                 guard stored.shape == buffer.shape else {
-                    throw MakemoreError("\(source): tensor '\(name)' has shape \(stored.shape), the model needs \(buffer.shape)")
+                    throw MakemoreError.file(path: source, reason: "tensor '\(name)' has shape \(stored.shape), the model needs \(buffer.shape)")
                 }
-                guard stored.values == buffer.values else { throw MakemoreError("\(source): tensor '\(name)' is not the causal mask") }
+                guard stored.values == buffer.values else { throw MakemoreError.file(path: source, reason: "tensor '\(name)' is not the causal mask") }
             } else {
                 complete.tensors.append(SafetensorsFile.Tensor(name: name, shape: buffer.shape, values: buffer.values))
             }
         }
         if let bad = file.tensors.first(where: { !$0.values.allSatisfy(\.isFinite) }) {
-            throw MakemoreError("\(source): tensor '\(bad.name)' holds a value that is not finite")
+            throw MakemoreError.file(path: source, reason: "tensor '\(bad.name)' holds a value that is not finite")
         }
         try model.loadState(from: complete, source: source)
         model.setTraining(false)
@@ -162,9 +158,9 @@ private struct ShapeReader {
 
     /// The shape of tensor `name`, which must exist with `rank` positive dimensions.
     func shape(_ name: String, rank: Int) throws -> [Int] {
-        guard let tensor = file.tensor(named: name) else { throw MakemoreError("\(source): missing tensor '\(name)'") }
+        guard let tensor = file.tensor(named: name) else { throw MakemoreError.file(path: source, reason: "missing tensor '\(name)'") }
         guard tensor.shape.count == rank, tensor.shape.allSatisfy({ $0 > 0 }) else {
-            throw MakemoreError("\(source): tensor '\(name)' has shape \(tensor.shape), expected \(rank) positive dimensions")
+            throw MakemoreError.file(path: source, reason: "tensor '\(name)' has shape \(tensor.shape), expected \(rank) positive dimensions")
         }
         return tensor.shape
     }
@@ -172,16 +168,16 @@ private struct ShapeReader {
     /// Checks that tensor `name` exists with exactly `shape` (so that the model built from the
     /// shapes is no larger than the file's data).
     func expect(_ name: String, shape expected: [Int]) throws {
-        guard let tensor = file.tensor(named: name) else { throw MakemoreError("\(source): missing tensor '\(name)'") }
+        guard let tensor = file.tensor(named: name) else { throw MakemoreError.file(path: source, reason: "missing tensor '\(name)'") }
         guard tensor.shape == expected else {
-            throw MakemoreError("\(source): tensor '\(name)' has shape \(tensor.shape), the model needs \(expected)")
+            throw MakemoreError.file(path: source, reason: "tensor '\(name)' has shape \(tensor.shape), the model needs \(expected)")
         }
     }
 
     /// `blockSize`, checked to lie in 1…`ImportedModel.maximumBlockSize`.
     func blockSize(_ blockSize: Int) throws -> Int {
         guard (1...ImportedModel.maximumBlockSize).contains(blockSize) else {
-            throw MakemoreError("\(source): block size \(blockSize) is outside 1…\(ImportedModel.maximumBlockSize)")
+            throw MakemoreError.file(path: source, reason: "block size \(blockSize) is outside 1…\(ImportedModel.maximumBlockSize)")
         }
         return blockSize
     }

@@ -14,9 +14,9 @@ public enum ModelFile {
     /// `MakemoreError` naming the file.
     public static func read(path: String) throws -> ModelFile {
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw MakemoreError("\(path): no such file") }
-        guard !isDirectory.boolValue else { throw MakemoreError("\(path): is a directory, not a model file") }
-        guard let data = FileManager.default.contents(atPath: path) else { throw MakemoreError("\(path): cannot be read") }
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw MakemoreError.file(path: path, reason: "no such file") }
+        guard !isDirectory.boolValue else { throw MakemoreError.file(path: path, reason: "is a directory, not a model file") }
+        guard let data = FileManager.default.contents(atPath: path) else { throw MakemoreError.file(path: path, reason: "cannot be read") }
         if TorchCheckpoint.isArchive(data) { return .stateDict(try TorchCheckpoint.decode([UInt8](data), name: path)) }
         let file = try SafetensorsFile.decode(data, name: path)
         return Checkpoint.isCheckpoint(file) ? .checkpoint(try Checkpoint(file: file, path: path)) : .stateDict(file)

@@ -49,11 +49,11 @@ extension TrainingState {
     init?(tensors: [SafetensorsFile.Tensor], metadata: [String: String], path: String) throws {
         guard let stepText = metadata[Self.prefix + "step"] else {
             if let stray = tensors.first(where: { $0.name.hasPrefix(Self.prefix) }) {
-                throw MakemoreError("\(path): tensor '\(stray.name)' without the training state's metadata")
+                throw MakemoreError.file(path: path, reason: "tensor '\(stray.name)' without the training state's metadata")
             }
             return nil
         }
-        func fail(_ what: String) -> MakemoreError { MakemoreError("\(path): the training state's \(what) is malformed") }
+        func fail(_ what: String) -> MakemoreError { MakemoreError.file(path: path, reason: "the training state's \(what) is malformed") }
         func count(_ key: String) throws -> Int {
             guard let text = metadata[Self.prefix + key], let value = Int(text), value >= 0 else { throw fail(key) }
             return value
@@ -65,7 +65,7 @@ extension TrainingState {
         guard let step = Int(stepText), step >= 0 else { throw fail("step") }
         guard let text = metadata[Self.prefix + "training"],
               let training = try? JSONDecoder().decode(TrainingConfiguration.self, from: Data(text.utf8)) else { throw fail("training") }
-        do { try training.validate() } catch let error as MakemoreError { throw MakemoreError("\(path): training state: \(error.message)") }
+        try MakemoreError.within(file: path) { try training.validate() }
         var byName = [String: [Float]]()
         for tensor in tensors where tensor.name.hasPrefix(Self.prefix) { byName[tensor.name] = tensor.values }
         var used = Set<String>()
@@ -109,7 +109,7 @@ extension TrainingState {
         let streams = streamText.isEmpty ? [] : streamText.split(separator: ";", omittingEmptySubsequences: false).map { words(String($0)) }
         guard !streams.contains(where: { $0 == nil }) else { throw fail("streams") }
         if let stray = byName.keys.sorted().first(where: { !used.contains($0) }) {
-            throw MakemoreError("\(path): unexpected training-state tensor '\(stray)'")
+            throw MakemoreError.file(path: path, reason: "unexpected training-state tensor '\(stray)'")
         }
         self.init(step: step, training: training, weights: weights, optimizerStep: try count("optimizer_step"), moments: moments,
                   average: average, best: best, sampler: sampler, generator: generator, streams: streams.compactMap { $0 })

@@ -13,13 +13,13 @@ extension Module {
         let expected = stateDict()
         let expectedNames = Set(expected.map(\.name))
         if let extra = state.first(where: { !expectedNames.contains($0.name) }) {
-            throw MakemoreError("\(source): unexpected tensor '\(extra.name)' for this model")
+            throw MakemoreError.file(path: source, reason: "unexpected tensor '\(extra.name)' for this model")
         }
         var matched: [(Tensor, [Float])] = []
         for (name, tensor) in expected {
-            guard let stored = state.first(where: { $0.name == name }) else { throw MakemoreError("\(source): missing tensor '\(name)'") }
+            guard let stored = state.first(where: { $0.name == name }) else { throw MakemoreError.file(path: source, reason: "missing tensor '\(name)'") }
             guard stored.shape == tensor.shape else {
-                throw MakemoreError("\(source): tensor '\(name)' has shape \(stored.shape), the model needs \(tensor.shape)")
+                throw MakemoreError.file(path: source, reason: "tensor '\(name)' has shape \(stored.shape), the model needs \(tensor.shape)")
             }
             matched.append((tensor, stored.values))
         }

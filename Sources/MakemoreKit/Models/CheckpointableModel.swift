@@ -21,16 +21,9 @@ public protocol CheckpointableModel: LanguageModel, SendableMetatype {
 /// Hyperparameters whose values can be checked before a model is built from them: the one check
 /// for both the command-line flags and a checkpoint's `config` metadata.
 public protocol CheckableConfiguration: Codable {
-    /// Throws a one-line `MakemoreError` naming the first value out of range by its checkpoint
-    /// key and its flag (`hidden_size (--hidden) must be in 1...16384, got -5`).
+    /// Throws `MakemoreError.invalidValue` naming the first value out of range by its checkpoint
+    /// key (`hidden_size must be in 1...16384, got -5`).
     func validate() throws
-}
-
-/// Throws unless `value` lies in `range`; `key` is the checkpoint key, `flag` the option.
-func requireValue<T: Comparable>(_ value: T, in range: ClosedRange<T>, key: String, flag: String) throws {
-    guard range.contains(value) else {
-        throw MakemoreError("\(key) (--\(flag)) must be in \(range.lowerBound)...\(range.upperBound), got \(value)")
-    }
 }
 
 /// The hyperparameters of a trainable model; the vocabulary size is set from the data.
@@ -59,15 +52,11 @@ extension TrainableModel {
     public static func restore(configuration: Configuration, vocabularySize: Int, from state: [StateTensor], source: String) throws -> Self {
         var configuration = configuration
         configuration.vocabularySize = vocabularySize
-        do {
-            try configuration.validate()
-        } catch let error as MakemoreError {
-            throw MakemoreError("\(source): \(error.message)")
-        }
+        try MakemoreError.within(file: source) { try configuration.validate() }
         let needed = stateElementCount(configuration: configuration, vocabularySize: vocabularySize)
         let stored = state.reduce(0.0) { $0 + Double($1.values.count) }
         guard needed == stored else {
-            throw MakemoreError("\(source): the tensors hold \(Int(stored)) values; its '\(kind)' configuration needs \(needed < 1e15 ? String(Int(needed)) : String(needed))")
+            throw MakemoreError.file(path: source, reason: "the tensors hold \(Int(stored)) values; its '\(kind)' configuration needs \(needed < 1e15 ? String(Int(needed)) : String(needed))")
         }
         var generator = RandomGenerator(seed: 0)
         let model = Self(configuration: configuration, vocabularySize: vocabularySize, using: &generator)

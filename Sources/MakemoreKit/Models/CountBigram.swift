@@ -11,7 +11,10 @@ public struct CountBigram: WindowLanguageModel, CheckpointableModel, Sendable {
     public struct Configuration: CheckableConfiguration, Sendable {
         public var smoothing: Double
 
-        public func validate() throws { try requireValue(smoothing, in: 0...1e9, key: "smoothing", flag: "smoothing") }
+        /// The smoothing's range.
+        public static let smoothingLimit = Limit<Double>("smoothing", 0...1e9)
+
+        public func validate() throws { try Self.smoothingLimit.check(smoothing) }
     }
 
     public static let kind = "bigram"
@@ -78,13 +81,13 @@ public struct CountBigram: WindowLanguageModel, CheckpointableModel, Sendable {
     /// The model of the stored counts.
     public static func restore(configuration: Configuration, vocabularySize v: Int, from state: [StateTensor], source: String) throws -> CountBigram {
         guard let stored = state.first, stored.name == "counts", state.count == 1 else {
-            throw MakemoreError("\(source): a bigram checkpoint holds exactly one tensor, 'counts'")
+            throw MakemoreError.file(path: source, reason: "a bigram checkpoint holds exactly one tensor, 'counts'")
         }
-        guard stored.shape == [v, v] else { throw MakemoreError("\(source): 'counts' has shape \(stored.shape), the vocabulary needs [\(v), \(v)]") }
+        guard stored.shape == [v, v] else { throw MakemoreError.file(path: source, reason: "'counts' has shape \(stored.shape), the vocabulary needs [\(v), \(v)]") }
         guard stored.values.allSatisfy({ $0 >= 0 && $0 == $0.rounded() && $0 < 16_777_216 }) else {
-            throw MakemoreError("\(source): 'counts' must hold non-negative whole numbers")
+            throw MakemoreError.file(path: source, reason: "'counts' must hold non-negative whole numbers")
         }
-        do { try configuration.validate() } catch let error as MakemoreError { throw MakemoreError("\(source): \(error.message)") }
+        try MakemoreError.within(file: source) { try configuration.validate() }
         return CountBigram(counts: stored.values.map { Int($0) }, vocabularySize: v, smoothing: configuration.smoothing)
     }
 

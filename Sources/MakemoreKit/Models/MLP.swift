@@ -33,13 +33,23 @@ public struct MLPConfiguration: ModelConfiguration, Equatable, Sendable {
     /// The lecture's configuration over `vocabularySize` tokens.
     public init(vocabularySize: Int) { self.vocabularySize = vocabularySize }
 
+    /// The range of each value, by checkpoint key; `validate` and the flags check against them.
+    public enum Limits {
+        public static let vocabularySize = Limit.vocabularySize("vocabulary_size")
+        public static let contextLength = Limit.count64("context_length")
+        public static let embeddingDimensions = Limit.width("embedding_dimensions")
+        public static let hiddenSize = Limit.hiddenWidth("hidden_size")
+        public static let hiddenLayers = Limit.count64("hidden_layers")
+        public static let batchNormMomentum = Limit<Float>("batch_norm_momentum", 0...1)
+    }
+
     public func validate() throws {
-        try requireValue(vocabularySize, in: 2...Int.max, key: "vocabulary_size", flag: "input")
-        try requireValue(contextLength, in: 1...64, key: "context_length", flag: "context")
-        try requireValue(embeddingDimensions, in: 1...4096, key: "embedding_dimensions", flag: "embedding")
-        try requireValue(hiddenSize, in: 1...16384, key: "hidden_size", flag: "hidden")
-        try requireValue(hiddenLayers, in: 1...64, key: "hidden_layers", flag: "layers")
-        try requireValue(batchNormMomentum, in: 0...1, key: "batch_norm_momentum", flag: "bn-momentum")
+        try Limits.vocabularySize.check(vocabularySize)
+        try Limits.contextLength.check(contextLength)
+        try Limits.embeddingDimensions.check(embeddingDimensions)
+        try Limits.hiddenSize.check(hiddenSize)
+        try Limits.hiddenLayers.check(hiddenLayers)
+        try Limits.batchNormMomentum.check(batchNormMomentum)
     }
 
     enum CodingKeys: String, CodingKey {

@@ -33,10 +33,10 @@ public struct MemoryEstimate: Sendable, Equatable {
     /// This machine's physical memory.
     public static var physicalMemory: Double { Double(ProcessInfo.processInfo.physicalMemory) }
 
-    /// Throws a one-line `MakemoreError` when the run needs more than `available` bytes.
+    /// Throws `MakemoreError.insufficientMemory` when the run needs more than `available` bytes.
     public func check(available: Double = MemoryEstimate.physicalMemory) throws {
         guard bytes > available else { return }
-        func gib(_ bytes: Double) -> String { bytes < 1e20 ? String(format: "%.1f GiB", bytes / 1_073_741_824) : "more than 10^11 GiB" }
-        throw MakemoreError("this run needs about \(gib(bytes)) (model and optimizer state \(gib(stateBytes)), one batch's activations \(gib(activationBytes))) but the machine has \(gib(available)); use smaller sizes or a smaller --batch-size")
+        throw MakemoreError.insufficientMemory(what: "this run", needed: bytes, available: available,
+                                               parts: "model and optimizer state \(MakemoreError.gib(stateBytes)), one batch's activations \(MakemoreError.gib(activationBytes))")
     }
 }

@@ -10,7 +10,10 @@ public final class NeuralBigram: TrainableModel, WindowLanguageModel {
         /// The model over `vocabularySize` tokens.
         public init(vocabularySize: Int) { self.vocabularySize = vocabularySize }
 
-        public func validate() throws { try requireValue(vocabularySize, in: 2...Int.max, key: "vocabulary_size", flag: "input") }
+        /// The vocabulary's range.
+        public static let vocabularySizeLimit = Limit.vocabularySize("vocabulary_size")
+
+        public func validate() throws { try Self.vocabularySizeLimit.check(vocabularySize) }
 
         enum CodingKeys: String, CodingKey { case vocabularySize = "vocabulary_size" }
     }

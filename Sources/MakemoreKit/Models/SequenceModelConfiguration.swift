@@ -18,14 +18,22 @@ public struct SequenceModelConfiguration: ModelConfiguration, Sendable, Equatabl
         self.hidden = hidden
     }
 
+    /// The range of each value, by checkpoint key; `validate` and the flags check against them.
+    public enum Limits {
+        public static let vocabularySize = Limit.vocabularySize("vocab_size")
+        public static let blockSize = Limit.blockSize("block_size")
+        public static let embedding = Limit.width("n_embd")
+        public static let hidden = Limit.width("n_embd2")
+    }
+
     /// The longest block size: position tables and attention stay bounded.
-    public static let maximumBlockSize = 4096
+    public static var maximumBlockSize: Int { Limits.blockSize.range.upperBound }
 
     public func validate() throws {
-        try requireValue(vocabularySize, in: 2...Int.max, key: "vocab_size", flag: "input")
-        try requireValue(blockSize, in: 2...Self.maximumBlockSize, key: "block_size", flag: "block-size")
-        try requireValue(embedding, in: 1...4096, key: "n_embd", flag: "embedding")
-        try requireValue(hidden, in: 1...4096, key: "n_embd2", flag: "hidden")
+        try Limits.vocabularySize.check(vocabularySize)
+        try Limits.blockSize.check(blockSize)
+        try Limits.embedding.check(embedding)
+        try Limits.hidden.check(hidden)
     }
 
     enum CodingKeys: String, CodingKey {

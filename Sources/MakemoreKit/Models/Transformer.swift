@@ -44,15 +44,33 @@ public struct TransformerConfiguration: ModelConfiguration, Sendable, Equatable 
         self.activation = activation
     }
 
-    /// The block size is bounded by what attention dropout's mask hash covers.
+    /// The range of each value, by checkpoint key; `validate` and the flags check against them.
+    /// The block size is bounded by what attention dropout's mask hash covers too.
+    public enum Limits {
+        public static let vocabularySize = Limit.vocabularySize("vocab_size")
+        public static let blockSize = Limit("block_size", 2...min(Limit.blockSize("").range.upperBound, AttentionDropout.maximumLength))
+        public static let layers = Limit.count64("n_layer")
+        public static let heads = Limit.count64("n_head")
+        public static let embedding = Limit.width("n_embd")
+        public static let dropout = Limit<Double>("dropout", 0...0.9)
+    }
+
     public func validate() throws {
-        try requireValue(vocabularySize, in: 2...Int.max, key: "vocab_size", flag: "input")
-        try requireValue(blockSize, in: 2...min(SequenceModelConfiguration.maximumBlockSize, AttentionDropout.maximumLength), key: "block_size", flag: "block-size")
-        try requireValue(layers, in: 1...64, key: "n_layer", flag: "layers")
-        try requireValue(heads, in: 1...64, key: "n_head", flag: "heads")
-        try requireValue(embedding, in: 1...4096, key: "n_embd", flag: "embedding")
-        guard embedding % heads == 0 else { throw MakemoreError("n_embd (--embedding) \(embedding) must be divisible by n_head (--heads) \(heads)") }
-        try requireValue(dropout, in: 0...0.9, key: "dropout", flag: "dropout")
+        try Limits.vocabularySize.check(vocabularySize)
+        try Limits.blockSize.check(blockSize)
+        try Limits.layers.check(layers)
+        try Limits.heads.check(heads)
+        try Limits.embedding.check(embedding)
+        try Self.checkHeads(embedding: embedding, heads: heads)
+        try Limits.dropout.check(dropout)
+    }
+
+    /// Throws unless `embedding` channels split evenly into `heads` heads (the one statement
+    /// of this rule).
+    public static func checkHeads(embedding: Int, heads: Int) throws {
+        guard heads > 0, embedding % heads == 0 else {
+            throw MakemoreError.invalidValue(name: Limits.embedding.name, rule: "divisible by \(Limits.heads.name) (\(heads))", value: "\(embedding)")
+        }
     }
 
     enum CodingKeys: String, CodingKey {

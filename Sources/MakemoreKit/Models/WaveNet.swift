@@ -17,15 +17,24 @@ public struct WaveNetConfiguration: ModelConfiguration, Equatable, Sendable {
     /// The lecture's configuration over `vocabularySize` tokens.
     public init(vocabularySize: Int) { self.vocabularySize = vocabularySize }
 
+    /// The range of each value, by checkpoint key; `validate` and the flags check against them.
+    public enum Limits {
+        public static let vocabularySize = Limit.vocabularySize("vocabulary_size")
+        public static let contextLength = Limit("context_length", 2...1024)
+        public static let embeddingDimensions = Limit.width("embedding_dimensions")
+        public static let hiddenSize = Limit.hiddenWidth("hidden_size")
+        public static let batchNormMomentum = Limit<Float>("batch_norm_momentum", 0...1)
+    }
+
     public func validate() throws {
-        try requireValue(vocabularySize, in: 2...Int.max, key: "vocabulary_size", flag: "input")
-        try requireValue(contextLength, in: 2...1024, key: "context_length", flag: "context")
+        try Limits.vocabularySize.check(vocabularySize)
+        try Limits.contextLength.check(contextLength)
         guard WaveNetConfiguration.isValidContextLength(contextLength) else {
-            throw MakemoreError("context_length (--context) must be a power of two (2, 4, 8, 16, …), got \(contextLength)")
+            throw MakemoreError.invalidValue(name: "context_length", rule: "a power of two (2, 4, 8, 16, …)", value: "\(contextLength)")
         }
-        try requireValue(embeddingDimensions, in: 1...4096, key: "embedding_dimensions", flag: "embedding")
-        try requireValue(hiddenSize, in: 1...16384, key: "hidden_size", flag: "hidden")
-        try requireValue(batchNormMomentum, in: 0...1, key: "batch_norm_momentum", flag: "bn-momentum")
+        try Limits.embeddingDimensions.check(embeddingDimensions)
+        try Limits.hiddenSize.check(hiddenSize)
+        try Limits.batchNormMomentum.check(batchNormMomentum)
     }
 
     /// Levels of pairwise merging: log₂(contextLength).

@@ -16,7 +16,7 @@ final class CountBigramEngine: StageEngine {
     var trains: Bool { false }
 
     func makeStep(_ training: TrainingConfiguration, using generator: inout RandomGenerator) throws -> TrainingStep {
-        throw MakemoreError("the count bigram is fitted in closed form; it has no training step")
+        throw MakemoreError.unsupported("the count bigram is fitted in closed form; it has no training step")
     }
 
     func train(_ training: TrainingConfiguration, loop: TrainingLoop, using generator: inout RandomGenerator) throws -> TrainingHistory? { nil }

@@ -39,8 +39,8 @@ public struct LoadedEnsemble {
         let scores = Double(paths.count) * Double(fitTokens) * perPrediction
         let bytes = 2 * files + scores
         guard bytes > available else { return }
-        func gib(_ bytes: Double) -> String { String(format: "%.1f GiB", bytes / 1_073_741_824) }
-        throw MakemoreError("the ensemble of \(paths.count) models needs about \(gib(bytes)) (the models \(gib(2 * files)), their scores for fitting \(gib(scores))) but the machine has \(gib(available))")
+        throw MakemoreError.insufficientMemory(what: "the ensemble of \(paths.count) models", needed: bytes, available: available,
+                                               parts: "the models \(MakemoreError.gib(2 * files)), their scores for fitting \(MakemoreError.gib(scores))")
     }
 
     /// Combines `models` (each loaded from its path) with `weights` (one per model, divided by
@@ -48,10 +48,10 @@ public struct LoadedEnsemble {
     /// naming the files when two models have different vocabularies or were trained on different
     /// splits, or when the weights must be fitted and the split cannot be read.
     public init(models: [(path: String, loaded: LoadedModel)], combination: Ensemble.Combination, weights: [Double]?) throws {
-        guard let first = models.first else { throw MakemoreError("an ensemble needs at least one model") }
+        guard let first = models.first else { throw MakemoreError.invalidValue(name: "models", rule: "1 or more", value: "0") }
         if let other = models.first(where: { $0.loaded.vocabulary != first.loaded.vocabulary }) {
             let a = first.loaded.vocabulary, b = other.loaded.vocabulary
-            throw MakemoreError("\(first.path) and \(other.path) have different vocabularies (\(a.size) and \(b.size) tokens: '\(String(a.characters))' and '\(String(b.characters))'); an ensemble needs one")
+            throw MakemoreError.mismatch("\(first.path) and \(other.path) have different vocabularies (\(a.size) and \(b.size) tokens: '\(String(a.characters))' and '\(String(b.characters))'); an ensemble needs one")
         }
         var splits: [(path: String, split: DatasetSplit)] = []
         var splitError: Error?
@@ -65,7 +65,7 @@ public struct LoadedEnsemble {
         if let reference = splits.first {
             for other in splits.dropFirst() {
                 guard let part = Self.differingPart(reference.split, other.split) else { continue }
-                throw MakemoreError("\(reference.path) and \(other.path) were trained on different splits (their \(part) words differ); an ensemble's models must share one split")
+                throw MakemoreError.mismatch("\(reference.path) and \(other.path) were trained on different splits (their \(part) words differ); an ensemble's models must share one split")
             }
         }
         let split = splits.first?.split
@@ -74,7 +74,7 @@ public struct LoadedEnsemble {
         let members = models.map(\.loaded.model)
         var fit: EnsembleFit?
         if weights == nil {
-            guard let val else { throw splitError ?? MakemoreError("\(first.path): no split to fit the ensemble weights on") }
+            guard let val else { throw splitError ?? MakemoreError.file(path: first.path, reason: "no split to fit the ensemble weights on") }
             try Self.checkMemory(paths: models.map(\.path), combination: combination, fitTokens: val.reduce(0) { $0 + $1.count + 1 },
                                  vocabularySize: vocabulary.size)
             fit = try EnsembleFit(members: members, combination: combination, words: val)
@@ -90,7 +90,7 @@ public struct LoadedEnsemble {
         let splitFound = split
         let failure = splitError
         loaded = LoadedModel(kind: "ensemble", model: ensemble, vocabulary: vocabulary, split: {
-            guard let splitFound else { throw failure ?? MakemoreError("\(first.path): no split recorded") }
+            guard let splitFound else { throw failure ?? MakemoreError.file(path: first.path, reason: "no split recorded") }
             return splitFound
         })
     }

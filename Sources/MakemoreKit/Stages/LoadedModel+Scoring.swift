@@ -4,7 +4,7 @@ extension LoadedModel {
     /// word longer than a sequence model reads.
     public func score(_ words: [[Int32]], source: String) throws -> [WordScore] {
         if let limit = model.maximumWordLength, let long = words.first(where: { $0.count > limit }) {
-            throw MakemoreError("\(source): word '\(vocabulary.decode(long))' has \(long.count) characters; the \(kind) model reads at most \(limit)")
+            throw MakemoreError.file(path: source, reason: "word '\(vocabulary.decode(long))' has \(long.count) characters; the \(kind) model reads at most \(limit)")
         }
         return WordScore.score(model, words: words)
     }

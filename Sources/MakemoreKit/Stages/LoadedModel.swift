@@ -27,7 +27,7 @@ public struct LoadedModel {
             note = nil
         case .stateDict(let file):
             guard let words else {
-                throw MakemoreError("\(path): a bare state dict holds no vocabulary: give the words it models with --input FILE or --split-dir DIR")
+                throw MakemoreError.file(path: path, reason: "a bare state dict holds no vocabulary: give the words it models with --input FILE or --split-dir DIR")
             }
             let dataset = try Dataset(makemoreVocabularyOf: words())
             let imported = try ImportedModel(stateDict: file, heads: heads, dataset: dataset, source: path)
@@ -60,7 +60,7 @@ extension ImportedModel {
     public init(stateDict file: SafetensorsFile, heads: Int?, dataset: Dataset, source: String) throws {
         try self.init(stateDict: file, heads: heads, blockSize: dataset.longestWord + 1, source: source)
         guard model.vocabularySize == dataset.vocabulary.size else {
-            throw MakemoreError("\(source): the weights have \(model.vocabularySize) tokens, the vocabulary of the given words has \(dataset.vocabulary.size)")
+            throw MakemoreError.file(path: source, reason: "the weights have \(model.vocabularySize) tokens, the vocabulary of the given words has \(dataset.vocabulary.size)")
         }
     }
 
@@ -94,7 +94,7 @@ extension Stage {
             let dataset = try Dataset(makemoreVocabularyOf: words())
             let imported = try ImportedModel(stateDict: file, heads: heads, dataset: dataset, source: path)
             let kind = type(of: imported.model).kind
-            guard kind == expected.rawValue else { throw MakemoreError("\(path): holds a '\(kind)' state dict, not '\(expected.rawValue)'") }
+            guard kind == expected.rawValue else { throw MakemoreError.file(path: path, reason: "holds a '\(kind)' state dict, not '\(expected.rawValue)'") }
             return (try Stage(importing: imported, path: path, dataset: dataset, seed: seed, source: source), imported.headsNote(path: path))
         }
     }
@@ -105,10 +105,10 @@ extension SamplingOptions {
     /// block, or the sampled-length cap of a window model.
     public func checkPrefix(for model: any LanguageModel) throws {
         if let limit = model.maximumWordLength, prefix.count >= limit {
-            throw MakemoreError("--prefix is \(prefix.count) characters; at most \(limit - 1) fit block size \(limit + 1)")
+            throw MakemoreError.invalidValue(name: "prefix", rule: "at most \(limit - 1) characters to fit block size \(limit + 1)", value: "\(prefix.count) characters")
         }
         if model.maximumWordLength == nil, prefix.count >= maximumLength {
-            throw MakemoreError("--prefix is \(prefix.count) characters; sampled words have at most \(maximumLength - 1) (twice the longest word, at least 16)")
+            throw MakemoreError.invalidValue(name: "prefix", rule: "at most \(maximumLength - 1) characters (sampled words are at most twice the longest word, at least 16)", value: "\(prefix.count) characters")
         }
     }
 }

@@ -19,7 +19,7 @@ final class SequenceEngine<Model: PackedSequenceModel & TrainableModel>: StageEn
 
     func makeStep(_ training: TrainingConfiguration, using generator: inout RandomGenerator) throws -> TrainingStep {
         guard let batchSize = training.batchSize, training.threads >= 1 else {
-            throw MakemoreError("the whole-word stages train on batches of a number of words, split across one thread or more")
+            throw MakemoreError.invalidValue(name: "batch_size", rule: "a number of words for the whole-word stages", value: "the whole training set")
         }
         let model = model
         let vocabularySize = dataset.vocabulary.size

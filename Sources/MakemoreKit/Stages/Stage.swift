@@ -47,13 +47,13 @@ public final class Stage {
         func blockSize(_ requested: Int) throws -> Int {
             guard requested != 0 else { return dataset.longestWord + 1 }
             guard requested > dataset.longestWord else {
-                throw MakemoreError("block size \(requested) is too small: the longest word has \(dataset.longestWord) characters (needs \(dataset.longestWord + 1))")
+                throw MakemoreError.invalidValue(name: "block_size", rule: "at least \(dataset.longestWord + 1) (the longest word has \(dataset.longestWord) characters)", value: "\(requested)")
             }
             return requested
         }
         switch configuration {
         case .bigram(let smoothing):
-            guard smoothing >= 0 && smoothing.isFinite else { throw MakemoreError("smoothing must be finite and ≥ 0, got \(smoothing)") }
+            guard smoothing >= 0 && smoothing.isFinite else { throw MakemoreError.invalidValue(name: "smoothing", rule: "finite and ≥ 0", value: "\(smoothing)") }
             try MemoryEstimate(CountBigram.self, configuration: .init(smoothing: smoothing), vocabularySize: v, rowsPerStep: 0).check()
             engine = CountBigramEngine(smoothing: smoothing, dataset: dataset)
         case .neuralBigram(let l2):
@@ -64,7 +64,7 @@ public final class Stage {
             engine = WindowNetworkEngine(model: MLP(configuration: c, vocabularySize: v, using: &generator), dataset: dataset, configuration: StageConfiguration.mlp)
         case .wavenet(let c):
             guard WaveNetConfiguration.isValidContextLength(c.contextLength) else {
-                throw MakemoreError("the WaveNet's context must be a power of two (2, 4, 8, 16, …), got \(c.contextLength)")
+                throw MakemoreError.invalidValue(name: "context_length", rule: "a power of two (2, 4, 8, 16, …)", value: "\(c.contextLength)")
             }
             try Stage.checkBuildable(WaveNet.self, c, vocabularySize: v)
             engine = WindowNetworkEngine(model: WaveNet(configuration: c, vocabularySize: v, using: &generator), dataset: dataset, configuration: StageConfiguration.wavenet)
@@ -82,7 +82,7 @@ public final class Stage {
         case .transformer(var c):
             c.blockSize = try blockSize(c.blockSize)
             guard c.heads > 0, c.embedding % c.heads == 0 else {
-                throw MakemoreError("the transformer's embedding \(c.embedding) must be divisible by its heads \(c.heads)")
+                throw MakemoreError.invalidValue(name: "n_embd", rule: "divisible by n_head (\(c.heads))", value: "\(c.embedding)")
             }
             try Stage.checkBuildable(Transformer.self, c, vocabularySize: v)
             engine = SequenceEngine(model: Transformer(configuration: c, vocabularySize: v, using: &generator), dataset: dataset, configuration: StageConfiguration.transformer)
@@ -98,15 +98,15 @@ public final class Stage {
     public init(checkpoint: Checkpoint, path: String, split: DatasetSplit? = nil, seed: UInt64, expecting expected: StageKind? = nil,
                 settings: StageConfiguration? = nil) throws {
         guard let kind = StageKind(rawValue: checkpoint.kind) else {
-            throw MakemoreError("\(path): unknown model kind '\(checkpoint.kind)' (known: \(StageKind.allCases.map(\.rawValue).joined(separator: ", ")))")
+            throw MakemoreError.file(path: path, reason: "unknown model kind '\(checkpoint.kind)' (known: \(StageKind.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
-        if let expected, expected != kind { throw MakemoreError("\(path): holds a '\(kind.rawValue)' model, not '\(expected.rawValue)'") }
+        if let expected, expected != kind { throw MakemoreError.file(path: path, reason: "holds a '\(kind.rawValue)' model, not '\(expected.rawValue)'") }
         let words = try split ?? checkpoint.split.load()
         let known = Set(checkpoint.vocabulary.characters)
         let foreign = Set(SplitName.allCases.flatMap { words[$0].flatMap(Array.init) }).subtracting(known)
         guard foreign.isEmpty else {
             let listed = foreign.sorted().map { "'\($0)'" }.joined(separator: ", ")
-            throw MakemoreError("\(path): the words use \(listed), not in the model's vocabulary of \(known.count) characters")
+            throw MakemoreError.file(path: path, reason: "the words use \(listed), not in the model's vocabulary of \(known.count) characters")
         }
         let dataset = try Dataset(split: words, vocabulary: checkpoint.vocabulary)
         self.dataset = dataset
@@ -147,7 +147,7 @@ public final class Stage {
     public init(importing imported: ImportedModel, path: String, dataset: Dataset, seed: UInt64, source: SplitRecord? = nil) throws {
         let model = imported.model
         guard model.vocabularySize == dataset.vocabulary.size else {
-            throw MakemoreError("\(path): the weights have \(model.vocabularySize) tokens, the vocabulary of the given data has \(dataset.vocabulary.size)")
+            throw MakemoreError.file(path: path, reason: "the weights have \(model.vocabularySize) tokens, the vocabulary of the given data has \(dataset.vocabulary.size)")
         }
         try Stage.checkFit(model, dataset, path: path)
         switch model {
@@ -157,7 +157,7 @@ public final class Stage {
         case let model as GRU: engine = SequenceEngine(model: model, dataset: dataset, configuration: StageConfiguration.gru)
         case let model as BagOfWords: engine = SequenceEngine(model: model, dataset: dataset, configuration: StageConfiguration.bow)
         case let model as Transformer: engine = SequenceEngine(model: model, dataset: dataset, configuration: StageConfiguration.transformer)
-        default: throw MakemoreError("\(path): a '\(type(of: model).kind)' model is not a stage")
+        default: throw MakemoreError.file(path: path, reason: "a '\(type(of: model).kind)' model is not a stage")
         }
         self.dataset = dataset
         self.source = source
@@ -196,7 +196,7 @@ public final class Stage {
     /// Throws unless every word of `dataset` fits `model`'s block.
     private static func checkFit(_ model: some LanguageModel, _ dataset: Dataset, path: String) throws {
         guard let limit = model.maximumWordLength, limit < dataset.longestWord else { return }
-        throw MakemoreError("\(path): block size \(limit + 1) is too small for the data: the longest word has \(dataset.longestWord) characters")
+        throw MakemoreError.file(path: path, reason: "block size \(limit + 1) is too small for the data: the longest word has \(dataset.longestWord) characters")
     }
 
     /// Which stage this is.

@@ -15,6 +15,10 @@ public enum StageConfiguration: Codable, Equatable, Sendable {
     /// makemore.py's MLP: `n_embd`, `n_embd2` and the block size (its context).
     case makemoreMLP(SequenceModelConfiguration)
 
+    /// The range of the neural bigram's l2 penalty (the count bigram's smoothing is
+    /// `CountBigram.Configuration.smoothingLimit`).
+    public static let l2Limit = Limit<Double>("l2", 0...1e6)
+
     /// The neural bigram's l2 penalty (nil for the other stages).
     var l2: Double? {
         if case .neuralBigram(let l2) = self { l2 } else { nil }

@@ -39,7 +39,7 @@ extension Stage {
         }
         if let path = outputs.checkpoint { try save(to: path) }
         if let path = outputs.embeddingPlot {
-            guard let embedding = CharacterEmbedding(model: model) else { throw MakemoreError("the \(kind.rawValue) model has no character embedding") }
+            guard let embedding = CharacterEmbedding(model: model) else { throw MakemoreError.unsupported("the \(kind.rawValue) model has no character embedding") }
             try AtomicFile.write(EmbeddingChart(title: "character embedding of \(kind.rawValue)", table: embedding.table, dimensions: embedding.dimensions,
                                                 vocabulary: dataset.vocabulary).svg(), to: path)
         }

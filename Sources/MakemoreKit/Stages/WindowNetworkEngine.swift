@@ -44,7 +44,7 @@ final class WindowNetworkEngine<Model: WindowNetwork & TrainableModel>: StageEng
 
     func makeStep(_ training: TrainingConfiguration, using generator: inout RandomGenerator) throws -> TrainingStep {
         guard !model.configuration.batchNorm || training.steps == 0 || training.batchSize.map({ $0 >= 2 }) ?? true else {
-            throw MakemoreError("BatchNorm needs batches of 2 or more examples")
+            throw MakemoreError.invalidValue(name: "batch_size", rule: "2 or more with BatchNorm", value: "\(training.batchSize ?? 0)")
         }
         let model = model
         let optimizer = Optimizer(parameters: model.parameters, configuration: training.optimizer)

@@ -196,7 +196,7 @@ public final class TrainingDiagnostics {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
-            throw MakemoreError("\(directory): cannot create the directory")
+            throw MakemoreError.file(path: directory, reason: "cannot create the directory")
         }
         var written: [String] = []
         func write(_ chart: LineChart, _ file: String) throws {

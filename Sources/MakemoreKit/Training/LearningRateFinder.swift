@@ -5,13 +5,26 @@ import Foundation
 /// `minimum` to `maximum`, one minibatch per rate, and watch the loss: it falls slowly while
 /// the rate is too small, fastest in the useful range, then blows up.
 public struct LearningRateFinder: Sendable {
-    public var minimum: Double
-    public var maximum: Double
-    public var steps: Int
+    public let minimum: Double
+    public let maximum: Double
+    public let steps: Int
 
-    /// A sweep over `minimum…maximum` in `steps` steps.
-    public init(minimum: Double = 1e-3, maximum: Double = 1, steps: Int = 1000) {
-        precondition(minimum > 0 && maximum > minimum && steps >= 2)
+    /// The range of each value; `init` and the flags check against them.
+    public enum Limits {
+        public static let minimum = Limit<Double>("lr_min", 1e-12...1e6)
+        public static let maximum = Limit<Double>("lr_max", 1e-12...1e6)
+        public static let steps = Limit("sweep_steps", 2...10_000_000)
+    }
+
+    /// A sweep over `minimum…maximum` in `steps` steps; throws unless 0 < minimum < maximum
+    /// (within `Limits`) and steps ≥ 2.
+    public init(minimum: Double = 1e-3, maximum: Double = 1, steps: Int = 1000) throws {
+        try Limits.minimum.check(minimum)
+        try Limits.maximum.check(maximum)
+        try Limits.steps.check(steps)
+        guard maximum > minimum else {
+            throw MakemoreError.invalidValue(name: Limits.maximum.name, rule: "above \(Limits.minimum.name) (\(minimum))", value: "\(maximum)")
+        }
         self.minimum = minimum
         self.maximum = maximum
         self.steps = steps

@@ -58,21 +58,42 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     /// Throws, naming the key and its flag, for a value the CLI's flags would refuse (a
     /// configuration read from a file is checked like one given on the command line).
     public func validate() throws {
-        try requireValue(steps, in: 0...100_000_000, key: "steps", flag: "steps")
-        try requireValue(learningRate, in: 0...1e6, key: "learning_rate", flag: "lr")
-        try requireValue(optimizer.weightDecay, in: 0...1e6, key: "weight_decay", flag: "weight-decay")
-        try requireValue(optimizer.momentum, in: 0...0.999_999, key: "momentum", flag: "optimizer")
-        try requireValue(optimizer.beta1, in: 0...0.999_999, key: "beta1", flag: "optimizer")
-        try requireValue(optimizer.beta2, in: 0...0.999_999, key: "beta2", flag: "optimizer")
-        try requireValue(optimizer.alpha, in: 0...0.999_999, key: "alpha", flag: "optimizer")
-        try requireValue(optimizer.eps, in: Float.leastNormalMagnitude...1, key: "eps", flag: "optimizer")
-        try requireValue(decayAt ?? 0, in: 0...Int.max, key: "decay_at", flag: "decay-at")
-        try requireValue(warmup, in: 0...Int.max, key: "warmup", flag: "warmup")
-        try requireValue(batchSize ?? 1, in: 1...10_000_000, key: "batch_size", flag: "batch-size")
-        try requireValue(evaluateEvery ?? 1, in: 1...Int.max, key: "evaluate_every", flag: "eval-every")
-        try requireValue(ema ?? 0, in: 0...0.999_999_999, key: "ema", flag: "ema")
-        try requireValue(threads, in: 1...256, key: "threads", flag: "threads")
-        try requireValue(diagnosticsEvery ?? 1, in: 1...Int.max, key: "diagnostics_every", flag: "diagnose-every")
+        try Limits.steps.check(steps)
+        try Limits.learningRate.check(learningRate)
+        try Limits.weightDecay.check(optimizer.weightDecay)
+        try Limits.momentum.check(optimizer.momentum)
+        try Limits.beta1.check(optimizer.beta1)
+        try Limits.beta2.check(optimizer.beta2)
+        try Limits.alpha.check(optimizer.alpha)
+        try Limits.eps.check(optimizer.eps)
+        if let decayAt { try Limits.decayAt.check(decayAt) }
+        try Limits.warmup.check(warmup)
+        if let batchSize { try Limits.batchSize.check(batchSize) }
+        if let evaluateEvery { try Limits.evaluateEvery.check(evaluateEvery) }
+        if let ema { try Limits.ema.check(ema) }
+        try Limits.threads.check(threads)
+        if let diagnosticsEvery { try Limits.diagnosticsEvery.check(diagnosticsEvery) }
+    }
+
+    /// The range of each value, by key; `validate` and the flags check against them.
+    public enum Limits {
+        public static let steps = Limit("steps", 0...100_000_000)
+        public static let learningRate = Limit<Double>("learning_rate", 0...1e6)
+        public static let weightDecay = Limit<Float>("weight_decay", 0...1e6)
+        public static let momentum = Limit<Float>("momentum", 0...0.999_999)
+        public static let beta1 = Limit<Float>("beta1", 0...0.999_999)
+        public static let beta2 = Limit<Float>("beta2", 0...0.999_999)
+        public static let alpha = Limit<Float>("alpha", 0...0.999_999)
+        public static let eps = Limit<Float>("eps", Float.leastNormalMagnitude...1)
+        public static let decayAt = Limit("decay_at", 0...Int.max)
+        public static let warmup = Limit("warmup", 0...Int.max)
+        public static let batchSize = Limit("batch_size", 1...10_000_000)
+        public static let evaluateEvery = Limit("evaluate_every", 1...Int.max)
+        public static let ema = Limit<Double>("ema", 0...0.999_999_999)
+        public static let threads = Limit("threads", 1...256)
+        public static let diagnosticsEvery = Limit("diagnostics_every", 1...Int.max)
+        /// Where a run stops early (`stopAt`).
+        public static let stopAt = Limit("stop_at", 1...100_000_000)
     }
 
     /// The rate at every step of this run.

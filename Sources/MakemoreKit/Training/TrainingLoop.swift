@@ -79,16 +79,16 @@ public struct TrainingLoop {
         var bestState: ParameterSnapshot?
         var start = 0
         if let resuming {
-            guard let model = keepBest else { throw MakemoreError("resuming a run needs its model") }
+            guard let model = keepBest else { throw MakemoreError.mismatch("resuming a run needs its model") }
             guard resuming.step < steps else {
-                throw MakemoreError("the run was already trained \(resuming.step) steps; ask for more than that to resume it")
+                throw MakemoreError.invalidValue(name: "steps", rule: "more than the \(resuming.step) steps the run was already trained, to resume it", value: "\(steps)")
             }
             try resuming.restore(into: model, trainingStep: step, generator: &generator)
             if let best = resuming.best {
                 history.best = (best.step, best.loss)
                 if let weights = best.weights {
                     guard let snapshot = ParameterSnapshot(values: weights, of: model) else {
-                        throw MakemoreError("the training state's best weights do not fit the model")
+                        throw MakemoreError.mismatch("the training state's best weights do not fit the model")
                     }
                     bestState = snapshot
                 }
@@ -119,11 +119,10 @@ public struct TrainingLoop {
             let rate = schedule.rate(at: index, base: learningRate)
             let loss = step(learningRate: rate, using: &generator)
             guard loss.isFinite else {
-                throw MakemoreError("training diverged at step \(index + 1) (loss \(loss.isNaN ? "NaN" : "infinite")); try a lower --lr")
+                throw MakemoreError.diverged(step: index + 1, loss: loss, limit: nil)
             }
             if let divergence, index + 1 >= divergence.afterSteps, loss > divergence.loss {
-                throw MakemoreError(String(format: "training diverged at step %d (loss %.4g, far above %.4g, ten times the uniform ln V); try a lower --lr",
-                                           index + 1, loss, divergence.loss))
+                throw MakemoreError.diverged(step: index + 1, loss: loss, limit: divergence.loss)
             }
             trainTime += ContinuousClock.now - started
             afterStep?(index)

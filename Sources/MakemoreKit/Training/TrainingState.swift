@@ -58,31 +58,31 @@ public struct TrainingState: Sendable {
     /// what does not fit, when this state is not of this model and step.
     func restore(into model: any Module, trainingStep: TrainingStep, generator: inout RandomGenerator) throws {
         guard let last = ParameterSnapshot(values: weights, of: model) else {
-            throw MakemoreError("the training state's weights do not fit the model")
+            throw MakemoreError.mismatch("the training state's weights do not fit the model")
         }
         guard trainingStep.optimizer.restore(stepCount: optimizerStep, moments: moments) else {
-            throw MakemoreError("the training state's optimizer moments do not fit the model's parameters and optimizer")
+            throw MakemoreError.mismatch("the training state's optimizer moments do not fit the model's parameters and optimizer")
         }
         switch (trainingStep.average, average) {
         case (nil, nil): break
         case (let moving?, let saved?):
             guard moving.restore(count: saved.count, values: saved.values) else {
-                throw MakemoreError("the training state's moving average does not fit the model's parameters")
+                throw MakemoreError.mismatch("the training state's moving average does not fit the model's parameters")
             }
-        default: throw MakemoreError("the training state's moving average does not match the run's --ema")
+        default: throw MakemoreError.mismatch("the training state's moving average does not match the run's ema")
         }
         if let sampler {
             guard let current = trainingStep.sampler, let continued = current.continuing(permutation: sampler.permutation, drawn: sampler.drawn) else {
-                throw MakemoreError("the training state's batch order does not fit the training set")
+                throw MakemoreError.mismatch("the training state's batch order does not fit the training set")
             }
             trainingStep.sampler = continued
         }
         let streams = model.randomStreams + trainingStep.replicaStreams
         guard let resumed = RandomGenerator(state: self.generator), streams.count == self.streams.count else {
-            throw MakemoreError("the training state's random generators do not fit the model")
+            throw MakemoreError.mismatch("the training state's random generators do not fit the model")
         }
         for (stream, state) in zip(streams, self.streams) {
-            guard let continued = RandomGenerator(state: state) else { throw MakemoreError("the training state's dropout generator is malformed") }
+            guard let continued = RandomGenerator(state: state) else { throw MakemoreError.mismatch("the training state's dropout generator is malformed") }
             stream.generator = continued
         }
         generator = resumed

@@ -1,0 +1,40 @@
+import MakemoreKit
+
+/// How the CLI reports a library error, by its case: a value or output the command line gave
+/// is a usage error (exit 64), anything else a runtime error (exit 1); a value's name becomes
+/// the flag that sets it (`learning_rate` → `--lr`), found in the command's option table.
+struct ErrorReport {
+    let options: [Option]
+
+    /// Whether `error` is a usage error.
+    static func isUsage(_ error: MakemoreError) -> Bool {
+        switch error {
+        case .invalidValue, .outsideVocabulary, .invalidOutput: true
+        default: false
+        }
+    }
+
+    /// The flag (`--lr`), or the positional's name (`WORD…`), that sets the value `name`.
+    func flag(for name: String) -> String? {
+        if let option = options.first(where: { $0.sets(name) }) { return "--" + option.name }
+        return options.first { $0.name.isEmpty && $0.value?.lowercased().hasPrefix(name) == true }?.value
+    }
+
+    /// One line for `error`; `inFile`: it describes a file's content, whose values are named
+    /// as stored, with their flag in parentheses.
+    func line(_ error: MakemoreError, inFile: Bool = false) -> String {
+        switch error {
+        case .invalidValue(let name, let rule, let value):
+            guard let flag = flag(for: name) else { return error.description }
+            return inFile ? "\(name) (\(flag)) must be \(rule), got \(value)" : "option '\(flag)' must be \(rule), got \(value)"
+        case .outsideVocabulary(let name, let text, let character):
+            return "\(inFile ? name : flag(for: name) ?? name) '\(text)' contains '\(character)', which is not in the vocabulary"
+        case .invalidOutput(let name, _, _):
+            return (flag(for: name).map { "\($0): " } ?? "") + error.description
+        case .inFile(let path, let inner):
+            return "\(path): \(line(inner, inFile: true))"
+        default:
+            return error.description
+        }
+    }
+}
