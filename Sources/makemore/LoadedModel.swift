@@ -11,7 +11,7 @@ extension LoadedModel {
         } else if let input {
             {
                 let d = DataOptions()
-                return try DatasetSplit(shuffling: WordList.load(path: input), seed: d.seed, valFraction: d.valFraction, testFraction: d.testFraction)
+                return try DatasetSplit.load(input: input, seed: d.seed, valFraction: d.valFraction, testFraction: d.testFraction).split
             }
         } else {
             nil

@@ -24,13 +24,19 @@ enum SplitCommand: Subcommand {
         let directory = options.out
         try OutputChecks.checkDirectory("out", directory)
         try OutputChecks.checkFiles("out", in: directory, SplitName.allCases.map(\.fileName), inputs: OutputChecks.inputs(options.data))
-        let split = try options.data.split()
+        let (split, removed) = try options.data.load()
         try split.write(to: directory)
         let sizes = SplitName.allCases.map { ($0.rawValue, JSONValue.integer(split[$0].count)) }
+        let overlap = split.overlapWithTrain
         if options.json {
-            print(JSONValue.object([("out", .string(directory)), ("split", .object(sizes))]).serialized)
+            var members: [(String, JSONValue)] = [("out", .string(directory)), ("split", .object(sizes)),
+                                                  ("in_train", .object([("val", .integer(overlap.val)), ("test", .integer(overlap.test))]))]
+            if options.data.dedupe { members.append(("duplicates_removed", .integer(removed))) }
+            print(JSONValue.object(members).serialized)
         } else {
             print("wrote \(directory)/train.txt (\(split.train.count)), val.txt (\(split.val.count)), test.txt (\(split.test.count))")
+            if options.data.dedupe { print("removed \(removed) repeated word\(removed == 1 ? "" : "s") before the split") }
+            print("also in train: \(overlap.val) of \(split.val.count) val words, \(overlap.test) of \(split.test.count) test words")
         }
     }
 }

@@ -9,13 +9,19 @@ struct DataOptions {
     var seed: UInt64 = 42
     var valFraction = 0.1
     var testFraction = 0.1
+    var encoding = TextEncoding.utf8
+    /// `--dedupe`: repeated words removed before the split.
+    var dedupe = false
     /// Whether `--input` or `--split-dir` was given (a loaded checkpoint's own split otherwise).
     var isExplicit = false
 
     static let options: [Option] = {
         let d = DataOptions()
         return [
-            Option("input", value: "FILE", default: d.input, "word list, UTF-8, one word per line (a file, a pipe, or - for standard input)"),
+            Option("input", value: "FILE", default: d.input, "word list, one word per line (a file, a pipe, or - for standard input)"),
+            Option("encoding", value: "NAME", default: d.encoding.rawValue,
+                   TextEncoding.allCases.map(\.rawValue).joined(separator: " | ") + " (a UTF-16 byte-order mark is always recognised)"),
+            Option(flag: "dedupe", "remove repeated words before the split (the first of each stays; the count removed is said on stderr)"),
             Option("split-dir", value: "DIR", "use DIR/train.txt, val.txt, test.txt as the split instead of --input"),
             Option("seed", value: "N", default: String(d.seed), "seed for the split, initialisation, batches and sampling"),
             Option("val-fraction", value: "F", default: String(d.valFraction), "share of words held out for validation"),
@@ -31,18 +37,28 @@ struct DataOptions {
         seed = try arguments.seed("seed") ?? seed
         valFraction = try arguments.double("val-fraction", in: 0...1) ?? valFraction
         testFraction = try arguments.double("test-fraction", in: 0...1) ?? testFraction
+        encoding = try arguments.choice("encoding", TextEncoding.self) ?? encoding
+        dedupe = arguments.flag("dedupe")
         isExplicit = arguments.given("input") || splitDirectory != nil
         guard valFraction + testFraction < 1 else {
             throw UsageError("--val-fraction + --test-fraction must be below 1 (got \(valFraction + testFraction))")
         }
         if splitDirectory != nil && arguments.given("input") { throw UsageError("give either --input or --split-dir, not both") }
+        if splitDirectory != nil && dedupe { throw UsageError("--dedupe applies to --input, not to a --split-dir used as-is") }
     }
 
-    /// The split asked for: `--split-dir` as-is, or `--input` shuffled and cut.
+    /// The split asked for: `--split-dir` as-is, or `--input` (deduplicated) shuffled and cut;
+    /// and how many repeated words `--dedupe` removed.
+    func load() throws -> (split: DatasetSplit, duplicatesRemoved: Int) {
+        if let splitDirectory { return (try DatasetSplit(directory: splitDirectory, encoding: encoding), 0) }
+        return try DatasetSplit.load(input: input, encoding: encoding, dedupe: dedupe, seed: seed, valFraction: valFraction, testFraction: testFraction)
+    }
+
+    /// The split asked for; with `--dedupe`, the count removed is said on stderr.
     func split() throws -> DatasetSplit {
-        if let splitDirectory { return try DatasetSplit(directory: splitDirectory) }
-        return try DatasetSplit(shuffling: WordList.load(path: input), seed: seed, valFraction: valFraction, testFraction: testFraction,
-                                source: WordList.displayName(input))
+        let (split, removed) = try load()
+        if dedupe { printError("makemore: --dedupe removed \(removed) repeated word\(removed == 1 ? "" : "s") of \(WordList.displayName(input))") }
+        return split
     }
 
     /// How the split was made, for checkpoints (paths made absolute).
@@ -52,7 +68,7 @@ struct DataOptions {
         }
         // Standard input cannot be read again: such a checkpoint records no word list.
         return SplitRecord(input: splitDirectory == nil && input != WordList.standardInput ? absolute(input) : nil, directory: splitDirectory.map(absolute), seed: seed,
-                           valFraction: valFraction, testFraction: testFraction)
+                           valFraction: valFraction, testFraction: testFraction, encoding: encoding, dedupe: dedupe)
     }
 }
 

@@ -63,13 +63,36 @@ public struct DatasetSplit: Equatable, Sendable {
         }
     }
 
-    /// Reads `train.txt`, `val.txt` and `test.txt` from `directory`; val and test may be empty.
-    public init(directory: String) throws {
+    /// Reads `train.txt`, `val.txt` and `test.txt` (in `encoding`) from `directory`; val and
+    /// test may be empty.
+    public init(directory: String, encoding: TextEncoding = .utf8) throws {
         func part(_ name: SplitName) throws -> [String] {
-            try WordList.load(path: name.path(in: directory), allowingEmpty: true)
+            try WordList.load(path: name.path(in: directory), allowingEmpty: true, encoding: encoding)
         }
         self.init(train: try part(.train), val: try part(.val), test: try part(.test))
         guard !train.isEmpty else { throw MakemoreError.file(path: SplitName.train.path(in: directory), reason: "contains no words") }
     }
 
+    /// The word list at `input` (`-`: standard input) read in `encoding`, its repeated words
+    /// removed when `dedupe` says so (the first of each stays), shuffled with `seed` and cut;
+    /// and how many repeats were removed.
+    public static func load(input: String, encoding: TextEncoding = .utf8, dedupe: Bool = false, seed: UInt64,
+                            valFraction: Double, testFraction: Double) throws -> (split: DatasetSplit, duplicatesRemoved: Int) {
+        var words = try WordList.load(path: input, encoding: encoding)
+        var removed = 0
+        if dedupe { (words, removed) = WordList.deduplicated(words) }
+        let split = try DatasetSplit(shuffling: words, seed: seed, valFraction: valFraction, testFraction: testFraction,
+                                     source: WordList.displayName(input))
+        return (split, removed)
+    }
+
+    /// How many val and test words (each occurrence) are also training words: the held-out
+    /// words a model may simply have memorised.
+    public var overlapWithTrain: (val: Int, test: Int) {
+        let training = Set(train)
+        return (val.count { training.contains($0) }, test.count { training.contains($0) })
+    }
+
+    /// Every word of the three parts: the words the vocabulary is taken from.
+    public var allWords: [String] { train + val + test }
 }

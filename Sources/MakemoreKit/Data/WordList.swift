@@ -1,6 +1,7 @@
 import Foundation
 
-/// Loads a word list: UTF-8 text, one item per line.
+/// Loads a word list: text, one item per line, UTF-8 unless another `TextEncoding` is asked for
+/// (a UTF-16 byte-order mark is always recognised).
 ///
 /// LF and CRLF line ends are accepted, a leading byte-order mark is dropped, each line is trimmed
 /// of surrounding white space and blank lines are skipped. Any Unicode text is a legal item
@@ -11,21 +12,26 @@ import Foundation
 /// size their position tables and attention by the longest word).
 ///
 /// Any readable stream works as the source: a regular file, a FIFO, `/dev/stdin`, a process
-/// substitution `<(…)`, or `-` for standard input.
+/// substitution `<(…)`, or `-` for standard input; reading stops with an error past
+/// `maximumBytes`, so an endless stream cannot exhaust memory.
 public enum WordList {
     /// The longest word accepted, in characters.
     public static let maximumWordLength = 1024
 
+    /// The largest word list read, in bytes (256 MiB; names.txt has 228 KB).
+    public static let maximumBytes = 256 << 20
+
     /// The path that means standard input.
     public static let standardInput = "-"
 
-    /// Reads the words of the file or stream at `path` (`-`: standard input); throws a one-line
-    /// `MakemoreError` naming it (also when it holds no words, unless `allowingEmpty`).
-    public static func load(path: String, allowingEmpty: Bool = false) throws -> [String] {
+    /// Reads the words of the file or stream at `path` (`-`: standard input) in `encoding`;
+    /// throws a one-line `MakemoreError` naming it (also when it holds no words, unless
+    /// `allowingEmpty`).
+    public static func load(path: String, allowingEmpty: Bool = false, encoding: TextEncoding = .utf8) throws -> [String] {
         let name = displayName(path)
         let data = try read(path)
         guard allowingEmpty || !data.isEmpty else { throw MakemoreError.file(path: name, reason: "is empty") }
-        let words = try parse(data, name: name)
+        let words = try parse(data, name: name, encoding: encoding)
         guard allowingEmpty || !words.isEmpty else { throw MakemoreError.file(path: name, reason: "contains no words (only blank lines)") }
         return words
     }
@@ -46,24 +52,34 @@ public enum WordList {
         return try readAll(FileHandle(fileDescriptor: descriptor, closeOnDealloc: true), name: path)
     }
 
+    /// Everything `handle` gives, in chunks, up to `maximumBytes`.
     private static func readAll(_ handle: FileHandle, name: String) throws -> Data {
+        var data = Data()
         do {
-            return try handle.readToEnd() ?? Data()
+            while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+                guard data.count + chunk.count <= maximumBytes else {
+                    throw MakemoreError.file(path: name, reason: "is larger than \(maximumBytes >> 20) MiB, the most a word list may hold")
+                }
+                data.append(chunk)
+            }
+        } catch let error as MakemoreError {
+            throw error
         } catch {
             throw MakemoreError.file(path: name, reason: "cannot be read (\(SystemError.describe(error)))")
         }
+        return data
     }
 
-    /// Splits UTF-8 bytes into trimmed, non-blank lines; `name` labels errors. May return no words.
-    public static func parse(_ data: Data, name: String) throws -> [String] {
-        var bytes = [UInt8](data)
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+    /// Splits the text of `data` (in `encoding`) into trimmed, non-blank lines; `name` labels
+    /// errors. May return no words.
+    public static func parse(_ data: Data, name: String, encoding: TextEncoding = .utf8) throws -> [String] {
+        let bytes = try encoding.utf8([UInt8](data), name: name)
         var words: [String] = []
         var lineNumber = 0
         for line in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
             lineNumber += 1
             guard let text = String(validating: line, as: UTF8.self) else {
-                throw MakemoreError.file(path: name, reason: "line \(lineNumber) is not valid UTF-8")
+                throw MakemoreError.file(path: name, reason: "line \(lineNumber) is not valid UTF-8 (another encoding? utf-16, latin-1, windows-1252)")
             }
             let word = text.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !word.isEmpty else { continue }
@@ -78,5 +94,13 @@ public enum WordList {
             words.append(word)
         }
         return words
+    }
+
+    /// `words` with every repeat of an earlier word removed (the first stays, order kept), and
+    /// how many were removed.
+    public static func deduplicated(_ words: [String]) -> (words: [String], removed: Int) {
+        var seen = Set<String>()
+        let kept = words.filter { seen.insert($0).inserted }
+        return (kept, words.count - kept.count)
     }
 }

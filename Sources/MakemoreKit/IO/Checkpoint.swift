@@ -9,28 +9,35 @@ public struct SplitRecord: Codable, Equatable, Sendable {
     public var seed: UInt64
     public var valFraction: Double
     public var testFraction: Double
+    /// The word list's encoding (nil: UTF-8; older checkpoints record none).
+    public var encoding: TextEncoding?
+    /// Whether repeated words were removed before the split (nil: no).
+    public var dedupe: Bool?
 
     enum CodingKeys: String, CodingKey {
-        case input, directory, seed
+        case input, directory, seed, encoding, dedupe
         case valFraction = "val_fraction"
         case testFraction = "test_fraction"
     }
 
     /// A record of a split of `input` or of `directory`.
-    public init(input: String?, directory: String?, seed: UInt64, valFraction: Double, testFraction: Double) {
+    public init(input: String?, directory: String?, seed: UInt64, valFraction: Double, testFraction: Double,
+                encoding: TextEncoding = .utf8, dedupe: Bool = false) {
         self.input = input
         self.directory = directory
         self.seed = seed
         self.valFraction = valFraction
         self.testFraction = testFraction
+        self.encoding = encoding == .utf8 ? nil : encoding
+        self.dedupe = dedupe ? true : nil
     }
 
     /// The split again, read from the recorded file or directory.
     public func load() throws -> DatasetSplit {
-        if let directory { return try DatasetSplit(directory: directory) }
+        if let directory { return try DatasetSplit(directory: directory, encoding: encoding ?? .utf8) }
         guard let input else { throw MakemoreError.mismatch("the checkpoint records no input file or split directory") }
-        return try DatasetSplit(shuffling: try WordList.load(path: input), seed: seed, valFraction: valFraction, testFraction: testFraction,
-                                source: WordList.displayName(input))
+        return try DatasetSplit.load(input: input, encoding: encoding ?? .utf8, dedupe: dedupe ?? false, seed: seed,
+                                     valFraction: valFraction, testFraction: testFraction).split
     }
 }
 

@@ -29,7 +29,7 @@ public struct LoadedModel {
             guard let words else {
                 throw MakemoreError.file(path: path, reason: "a bare state dict holds no vocabulary: give the words it models with --input FILE or --split-dir DIR")
             }
-            let dataset = try Dataset(makemoreVocabularyOf: words())
+            let dataset = try Dataset(split: words())
             let imported = try ImportedModel(stateDict: file, heads: heads, dataset: dataset, source: path)
             kind = type(of: imported.model).kind
             step = nil
@@ -43,14 +43,6 @@ public struct LoadedModel {
     /// Learned numbers (for the count bigram: its V×V counts).
     public var parameterCount: Int {
         (model as? Ensemble)?.parameterCount ?? (model as? any Module)?.parameterCount ?? vocabulary.size * vocabulary.size
-    }
-}
-
-extension Dataset {
-    /// `split` tokenised as makemore.py does for a model that stores no vocabulary: the sorted
-    /// distinct characters of all its words.
-    public init(makemoreVocabularyOf split: DatasetSplit) throws {
-        try self.init(split: split, vocabulary: Vocabulary(words: split.train + split.val + split.test))
     }
 }
 
@@ -91,7 +83,7 @@ extension Stage {
                                   expecting: expected, settings: settings)
             return (stage, nil)
         case .stateDict(let file):
-            let dataset = try Dataset(makemoreVocabularyOf: words())
+            let dataset = try Dataset(split: words())
             let imported = try ImportedModel(stateDict: file, heads: heads, dataset: dataset, source: path)
             let kind = type(of: imported.model).kind
             guard kind == expected.rawValue else { throw MakemoreError.file(path: path, reason: "holds a '\(kind)' state dict, not '\(expected.rawValue)'") }
