@@ -39,6 +39,7 @@ enum StageRunner {
             sampling = options
         }
         var trained: (history: TrainingHistory, configuration: TrainingConfiguration)?
+        var tensorboard: TensorBoardLog?
         if let training = request.training {
             var configuration = training.configuration
             configuration.diagnosticsEvery = request.diagnostics?.every
@@ -46,10 +47,14 @@ enum StageRunner {
             if loaded { configuration.steps = 0 } else { InterruptMonitor.shared.install() }
             let resuming = try resumedState(request, stage: stage, configuration: &configuration)
             let progress = ProgressReporter(total: configuration.steps, enabled: !training.quiet)
+            tensorboard = try training.tensorboard.map { try TensorBoardLog(directory: $0) }
             let showSamples = training.sampleEvery.map {
                 samplesWhileTraining(stage, every: $0, seed: request.data.seed, options: sampling, progress: progress, quiet: training.quiet)
             }
-            let history = try stage.train(configuration, resuming: resuming, stopAt: training.stopAt, interrupt: loaded ? nil : .shared) { event in
+            let saving = training.saveEvery.flatMap { every in request.output.save.map { (every, $0) } }
+            let history = try stage.train(configuration, resuming: resuming, stopAt: training.stopAt, interrupt: loaded ? nil : .shared,
+                                          saving: saving) { event in
+                tensorboard?.record(event)
                 if case .diagnostics(let snapshot) = event { printError(snapshot.table) } else { progress.report(event) }
                 if case .step(let p) = event { showSamples?(p.step) }
             }
@@ -59,6 +64,7 @@ enum StageRunner {
                                      diagnosticsPlots: request.diagnostics?.plotDirectory, embeddingPlot: request.output.plotEmbedding),
                         training: trained)
         var report = try stage.report(samples: request.output.samples, options: sampling)
+        try tensorboard?.finish(valLoss: report.losses[.val]??.nll, testLoss: report.losses[.test]??.nll, samples: report.samples)
         report.extra += request.extra
         report.seconds = (ContinuousClock.now - clock).seconds
         return (stage, report)
@@ -95,12 +101,13 @@ enum StageRunner {
     /// Every output `request` names, checked before any data is loaded.
     static func checkOutputs(_ request: StageRequest, more: [(flag: String, path: String?)] = []) throws {
         if request.output.load != nil && request.training?.resume != nil { throw UsageError("give either --load or --resume, not both") }
-        if request.training?.stopAt != nil && request.output.save == nil {
-            throw UsageError("--stop-at needs --save FILE to keep the state --resume continues from")
+        for (flag, value) in [("stop-at", request.training?.stopAt), ("save-every", request.training?.saveEvery)] where value != nil && request.output.save == nil {
+            throw UsageError("--\(flag) needs --save FILE to keep the state --resume continues from")
         }
         try OutputChecks.check([("save", request.output.save), ("log", request.training?.log), ("plot-loss", request.training?.plotLoss)] + more,
                                inputs: OutputChecks.inputs(request.data, load: request.output.load))
         try OutputChecks.checkDirectory("plot-diagnostics", request.diagnostics?.plotDirectory)
+        try OutputChecks.checkDirectory("tensorboard", request.training?.tensorboard)
     }
 
     /// What `--sample-every N` does after each step: every N steps, 5 samples on stderr, tagged

@@ -16,6 +16,10 @@ struct TrainingOptions {
     var resume: String?
     /// `--stop-at`: stop after this many steps, keeping the schedule of `--steps`.
     var stopAt: Int?
+    /// `--save-every N`: write `--save` every N steps while training.
+    var saveEvery: Int?
+    /// `--tensorboard DIR`: TensorBoard event files.
+    var tensorboard: String?
     /// Whether `--steps` was given (a resumed run otherwise keeps its own).
     var stepsGiven = false
     /// The training options given besides `--steps`, `--stop-at` and the outputs (a resumed
@@ -46,6 +50,8 @@ struct TrainingOptions {
             Option("sample-every", value: "N", "every N steps, show 5 samples on stderr, tagged new or in train (their own random stream: the run is unchanged)"),
             Option("resume", value: "FILE", "continue training FILE's model to --steps in total: exactly where its run stopped when FILE holds the run's state (--stop-at, Ctrl-C), else its weights only"),
             Option("stop-at", value: "STEP", limit: TrainingConfiguration.Limits.stopAt, "stop after STEP steps, keeping the schedule of --steps; --save then stores the state --resume continues"),
+            Option("save-every", value: "N", "every N steps write --save atomically while training: the best model so far (with evaluations) and the state --resume continues"),
+            Option("tensorboard", value: "DIR", "write TensorBoard event files to DIR while training (train/val/test loss, learning rate, steps/s, samples)"),
         ]
     }
 
@@ -84,6 +90,8 @@ struct TrainingOptions {
         sampleEvery = try arguments.int("sample-every", in: 1...Int.max)
         resume = arguments.string("resume")
         stopAt = try arguments.int("stop-at")
+        saveEvery = try arguments.int("save-every", in: 1...100_000_000)
+        tensorboard = arguments.string("tensorboard")
         stepsGiven = arguments.given("steps")
         settingsGiven = ["lr", "optimizer", "schedule", "decay-at", "warmup", "weight-decay", "weight-decay-on", "batch-size", "sampling",
                          "eval-every", "ema"].filter(arguments.given)

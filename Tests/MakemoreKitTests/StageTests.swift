@@ -92,7 +92,7 @@ import Testing
                 steps.append(progress.step)
                 if progress.step == 10 { monitor.request() }
             case .evaluation(let step, _): evaluations.append(step)
-            case .diagnostics: break
+            case .diagnostics, .saved: break
             case .finished: finished += 1
             }
         }

@@ -222,10 +222,14 @@ public final class Stage {
     /// ends the run after that many steps while keeping the schedule of `training.steps`,
     /// leaving `trainingState` to resume it. Stops cleanly after the current step (also
     /// resumable) when `interrupt` reports Ctrl-C or the calling task is cancelled. `onEvent`
-    /// sees the progress as it happens. Throws if the loss diverges or `resuming` does not fit.
+    /// sees the progress as it happens. With `saving`, every `every` steps a checkpoint of the
+    /// run so far is written atomically to `path` (see `saveWhileTraining`), reported as
+    /// `.saved`. Throws if the loss diverges, `resuming` does not fit or a checkpoint cannot be
+    /// written.
     @discardableResult
     public func train(_ training: TrainingConfiguration, resuming state: TrainingState? = nil, stopAt: Int? = nil,
-                      interrupt: InterruptMonitor? = nil, onEvent: ((TrainingEvent) -> Void)? = nil) throws -> TrainingHistory {
+                      interrupt: InterruptMonitor? = nil, saving: (every: Int, path: String)? = nil,
+                      onEvent: ((TrainingEvent) -> Void)? = nil) throws -> TrainingHistory {
         var loop = TrainingLoop(steps: training.steps, learningRate: training.learningRate, schedule: training.learningRateSchedule,
                                 evaluateEvery: training.evaluateEvery)
         loop.stopAt = stopAt
@@ -237,6 +241,14 @@ public final class Stage {
         // always the last step) is over: a loss still that high has diverged.
         loop.divergence = (10 * Float(log(Double(dataset.vocabulary.size))), min(max(training.warmup, 100), training.steps))
         loop.onEvent = onEvent
+        if let saving {
+            let stepsBefore = state == nil ? step : 0
+            loop.checkpointEvery = saving.every
+            loop.checkpoint = { [unowned self] state in
+                try saveWhileTraining(state, stepsBefore: stepsBefore, to: saving.path)
+                onEvent?(.saved(step: state.step, path: saving.path))
+            }
+        }
         let history = try engine.train(training, loop: loop, using: &generator) ?? TrainingHistory()
         if engine.trains {
             self.history = history
@@ -311,6 +323,24 @@ public final class Stage {
         var checkpoint = try Checkpoint(model: engine.trainedModel, vocabulary: dataset.vocabulary, split: record, step: step,
                                         valLoss: engine.checkpointValidationLoss(after: history))
         checkpoint.trainingState = trainingState
+        try checkpoint.write(to: path)
+    }
+
+    /// Writes, while `state`'s run trains, the checkpoint a finished run's `save` would write if
+    /// it ended now: the weights of the best evaluation so far (the latest weights before the
+    /// first evaluation), its step (plus `stepsBefore`, the steps of a loaded model being
+    /// fine-tuned) and val loss, and `state` to resume the run exactly. Atomic: a run killed
+    /// while writing leaves the previous checkpoint.
+    private func saveWhileTraining(_ state: TrainingState, stepsBefore: Int, to path: String) throws {
+        let model = engine.trainedModel
+        guard let module = model as? any Module else { return }
+        let latest = ParameterSnapshot(module)
+        defer { latest.restore(into: module) }
+        if let weights = state.best?.weights, let best = ParameterSnapshot(values: weights, of: module) { best.restore(into: module) }
+        let record = source ?? SplitRecord(input: nil, directory: nil, seed: seed, valFraction: 0, testFraction: 0)
+        var checkpoint = try Checkpoint(model: model, vocabulary: dataset.vocabulary, split: record, step: stepsBefore + (state.best?.step ?? state.step),
+                                        valLoss: state.best?.loss)
+        checkpoint.trainingState = state
         try checkpoint.write(to: path)
     }
 

@@ -45,6 +45,7 @@ public final class ProgressReporter {
         switch event {
         case .step(let p): update(step: p.step, loss: p.loss, learningRate: p.learningRate)
         case .evaluation(let step, let loss): note(String(format: "step %d: val loss %.4f", step, loss))
+        case .saved(let step, let path): note("step \(step): saved \(path)")
         case .diagnostics, .finished: break
         }
     }

@@ -7,6 +7,9 @@ public enum TrainingEvent: Sendable {
     case evaluation(step: Int, loss: Double)
     /// Training diagnostics taken at a step (`TrainingConfiguration.diagnosticsEvery`).
     case diagnostics(DiagnosticsSnapshot)
+    /// A checkpoint of the run so far was written to `path` after `step` steps (`Stage.train`'s
+    /// `saving`).
+    case saved(step: Int, path: String)
     /// The run is over (finished, stopped or cancelled); the model holds its final state.
     case finished(TrainingHistory)
 }

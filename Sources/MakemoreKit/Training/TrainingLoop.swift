@@ -54,6 +54,12 @@ public struct TrainingLoop {
     public var resuming: TrainingState?
     /// The configuration recorded in a captured `TrainingState`.
     public var configuration: TrainingConfiguration?
+    /// Every this many steps (after that step's evaluation, if any; not after the run's last
+    /// step), `checkpoint` receives the run's `TrainingState` on `keepBest`'s model, to write a
+    /// checkpoint a killed run can resume from; a throw ends the run.
+    public var checkpointEvery: Int?
+    /// Receives the states `checkpointEvery` asks for.
+    public var checkpoint: ((TrainingState) throws -> Void)?
 
     /// A loop of `steps` steps at `learningRate` under `schedule`.
     public init(steps: Int, learningRate: Double, schedule: LearningRateSchedule = .constant, evaluateEvery: Int? = nil) {
@@ -130,6 +136,10 @@ public struct TrainingLoop {
             onEvent?(.step(TrainingProgress(step: index + 1, steps: steps, loss: loss, learningRate: rate)))
             if let every = evaluateEvery, (index + 1) % every == 0 || index + 1 == steps {
                 validate(after: index + 1)
+            }
+            if let every = checkpointEvery, let checkpoint, (index + 1) % every == 0, index + 1 < steps, let model = keepBest, let configuration {
+                try checkpoint(TrainingState(step: index + 1, training: configuration, trainingStep: step, model: model,
+                                             best: history.best.map { ($0.step, $0.loss, bestState?.values) }, generator: generator))
             }
         }
         let done = start + history.steps
