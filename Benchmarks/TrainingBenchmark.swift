@@ -88,7 +88,7 @@ enum TrainingBenchmark {
 
         // `makemore transformer`'s defaults (`StageKind.transformer`): its model, optimizer, batch,
         // batch order and moving average.
-        guard case .transformer(var tuned) = StageKind.transformer.defaultConfiguration else { return }
+        guard var tuned = StageKind.transformer.defaultConfiguration.settings(as: TransformerConfiguration.self) else { return }
         tuned.vocabularySize = configuration.vocabularySize
         tuned.blockSize = blockSize
         let defaults = StageKind.transformer.defaultTraining

@@ -3,8 +3,8 @@ import MakemoreKit
 
 /// `makemore bigram`: stage 1, the count-based bigram.
 enum BigramCommand: Subcommand {
-    static let name = "bigram"
-    static let summary = "stage 1: count-based bigram (closed-form maximum likelihood with smoothing)"
+    static let name = StageKind.bigram.rawValue
+    static let summary = StageKind.bigram.definition.summary
     static let options = StageOptions.common + [
         Option("smoothing", value: "S", limit: CountBigram.Configuration.smoothingLimit, default: "1", "pseudo-count added to every pair (0: unseen pairs get probability 0)"),
         Option("plot", value: "FILE.svg", "write the count matrix as an SVG heatmap"),
@@ -23,6 +23,8 @@ enum BigramCommand: Subcommand {
         let request = StageRequest(data: try DataOptions(arguments), output: try OutputOptions(arguments), configuration: .bigram(smoothing: smoothing))
         return Options(request: request, plot: arguments.string("plot"), showsCounts: arguments.flag("show-counts"))
     }
+
+    static func stageRequest(_ options: Options) -> StageRequest? { options.request }
 
     static func run(_ options: Options) throws {
         try StageRunner.checkOutputs(options.request, more: [("plot", options.plot)])

@@ -9,23 +9,18 @@ enum CompareCommand: Subcommand {
     static let name = "compare"
     static let summary = "run every stage on the same split and compare their losses (the main job)"
 
-    /// A stage in the comparison: its defaults, and the budget it trains with unless `--full`.
+    /// A stage in the comparison: its definition (and the budget it trains with unless `--full`)
+    /// and its command, whose defaults it runs.
     struct Rung: Sendable {
-        let kind: StageKind
-        let defaults: @Sendable () throws -> StageRequest
-        let modest: @Sendable (inout TrainingConfiguration) -> Void
+        let definition: StageDefinition
+        let command: CommandEntry
+        var kind: StageKind { definition.kind }
     }
 
-    static let ladder = [
-        Rung(kind: .bigram, defaults: { try BigramCommand.defaults().request }, modest: { _ in }),
-        Rung(kind: .neuralBigram, defaults: { try NeuralBigramCommand.defaults() }, modest: { $0.steps = 100 }),
-        Rung(kind: .mlp, defaults: { try MLPCommand.defaults() }, modest: { _ in }),
-        Rung(kind: .wavenet, defaults: { try WaveNetCommand.defaults() }, modest: { $0.steps = 20_000; $0.decayAt = 15_000 }),
-        Rung(kind: .bow, defaults: { try BoWCommand.defaults() }, modest: { $0.steps = 10_000 }),
-        Rung(kind: .rnn, defaults: { try RNNCommand.defaults() }, modest: { $0.steps = 10_000 }),
-        Rung(kind: .gru, defaults: { try GRUCommand.defaults() }, modest: { $0.steps = 10_000 }),
-        Rung(kind: .transformer, defaults: { try TransformerCommand.defaults() }, modest: { $0.steps = 8_000; $0.warmup = 300 }),
-    ]
+    /// The registered stages `compare` runs, in the registry's order.
+    static let ladder = StageRegistry.definitions.filter(\.inComparison).compactMap { definition in
+        stageCommand(definition).map { Rung(definition: definition, command: $0) }
+    }
 
     static let options: [Option] = DataOptions.options + [
         Option("stages", value: "LIST", default: ladder.map(\.kind.rawValue).joined(separator: ","), "comma-separated stages to run"),
@@ -71,11 +66,11 @@ enum CompareCommand: Subcommand {
         var results: [JSONValue] = []
         for rung in options.rungs {
             printError("compare: running \(rung.kind.rawValue)…")
-            var request = try rung.defaults()
+            guard var request = try rung.command.defaultRequest() else { continue }
             request.data.seed = options.data.seed
             request.output.samples = options.samples
             if !options.full, var training = request.training {
-                rung.modest(&training.configuration)
+                rung.definition.compareBudget?(&training.configuration)
                 request.training = training
             }
             results.append(try StageRunner.run(request, dataset: dataset).1.json)

@@ -2,8 +2,8 @@ import MakemoreKit
 
 /// `makemore mlp`: stage 3, the Bengio MLP with Kaiming init and BatchNorm.
 enum MLPCommand: Subcommand {
-    static let name = "mlp"
-    static let summary = "stage 3: MLP over the previous --context characters (embedding, tanh blocks with BatchNorm)"
+    static let name = StageKind.mlp.rawValue
+    static let summary = StageKind.mlp.definition.summary
     static let options = StageOptions.common + OutputOptions.embeddingOptions + TrainingOptions.options(StageKind.mlp.defaultTraining) + modelOptions
         + DiagnosticsOptions.options
         + [Option("preset", value: "NAME", "lecture: lecture 3's exact MLP and training (embedding 10, decay half-way, no moving average) | "
@@ -14,8 +14,7 @@ enum MLPCommand: Subcommand {
 
     /// The stage's default model (the lecture's with wider embeddings).
     static var defaultConfiguration: MLPConfiguration {
-        guard case .mlp(let c) = StageKind.mlp.defaultConfiguration else { preconditionFailure("the mlp stage builds an MLP") }
-        return c
+        StageKind.mlp.defaultConfiguration.settings(as: MLPConfiguration.self) ?? MLPConfiguration()
     }
 
     /// The architecture options, shared with `lr-find mlp`.
@@ -53,10 +52,10 @@ enum MLPCommand: Subcommand {
         switch try arguments.choice("preset", ["lecture", "makemore"]) {
         case "makemore":
             if let option = lectureOnly.first(where: arguments.given) { throw UsageError("--preset makemore has no --\(option)") }
-            return try MakemoreMLPCommand.parse(arguments)
+            return try SmallSequenceCommand.request(.makemoreMLP, arguments)
         case "lecture":
-            let lecture = StageKind.lectureMLP
-            guard case .mlp(let base) = lecture.configuration else { preconditionFailure("the lecture's MLP is an MLP") }
+            let lecture = StageRegistry.lectureMLP
+            let base = lecture.configuration.settings(as: MLPConfiguration.self) ?? MLPConfiguration()
             var request = try windowNetworkRequest(arguments, configuration: .mlp(configuration(arguments, base: base)),
                                                    batchNorm: !arguments.flag("no-batchnorm"), defaults: lecture.training)
             request.extra = [("preset", .string("lecture"))]

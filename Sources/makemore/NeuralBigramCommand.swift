@@ -2,8 +2,8 @@ import MakemoreKit
 
 /// `makemore neural-bigram`: stage 2, one weight matrix trained by gradient descent.
 enum NeuralBigramCommand: Subcommand {
-    static let name = "neural-bigram"
-    static let summary = "stage 2: neural bigram (one V×V weight matrix, softmax, gradient descent)"
+    static let name = StageKind.neuralBigram.rawValue
+    static let summary = StageKind.neuralBigram.definition.summary
     static let options = StageOptions.common + TrainingOptions.options(StageKind.neuralBigram.defaultTraining)
         + [Option("l2", value: "L", limit: StageConfiguration.l2Limit, default: "0.01", "penalty l2·mean(W²) on the weights (0 turns it off)")]
 

@@ -35,61 +35,35 @@ enum SequenceCommand {
     }
 }
 
-/// The options and configuration of makemore.py's small whole-word models (`ModelConfig`'s
-/// n_embd, n_embd2), shared by `rnn`, `gru`, `bow` and `makemore-mlp`.
+/// The command of every whole-word stage whose model takes makemore.py's `ModelConfig` sizes
+/// (n_embd, n_embd2): `rnn`, `gru`, `lstm`, `bow`, `makemore-mlp`, and any such stage registered
+/// later. Its name, summary and defaults come from the stage's definition.
 enum SmallSequenceCommand {
-    static func options(_ kind: StageKind, hidden: String) -> [Option] {
-        let d = SequenceModelConfiguration()
+    static func options(_ kind: StageKind) -> [Option] {
+        let d = kind.defaultConfiguration.settings(as: SequenceModelConfiguration.self) ?? SequenceModelConfiguration()
         return SequenceCommand.options(kind, sizes: [
             Option("embedding", value: "N", limit: SequenceModelConfiguration.Limits.embedding, default: String(d.embedding), "channels of the embeddings (n_embd)"),
-            Option("hidden", value: "N", limit: SequenceModelConfiguration.Limits.hidden, default: String(d.hidden), hidden + " (n_embd2)"),
+            Option("hidden", value: "N", limit: SequenceModelConfiguration.Limits.hidden, default: String(d.hidden),
+                   "channels of the hidden state, or of the hidden layer (n_embd2)"),
         ])
     }
 
-    static func request(_ kind: StageKind, _ arguments: ParsedArguments, _ wrap: (SequenceModelConfiguration) -> StageConfiguration) throws -> StageRequest {
+    static func request(_ kind: StageKind, _ arguments: ParsedArguments) throws -> StageRequest {
         try SequenceCommand.request(kind, arguments) { blockSize in
-            let d = SequenceModelConfiguration()
-            return wrap(SequenceModelConfiguration(embedding: try arguments.int("embedding") ?? d.embedding,
-                                                   hidden: try arguments.int("hidden") ?? d.hidden, blockSize: blockSize))
+            var c = kind.defaultConfiguration.settings(as: SequenceModelConfiguration.self) ?? SequenceModelConfiguration()
+            c.embedding = try arguments.int("embedding") ?? c.embedding
+            c.hidden = try arguments.int("hidden") ?? c.hidden
+            c.blockSize = blockSize
+            return StageConfiguration(kind, c)
         }
     }
-}
 
-/// `makemore rnn`: makemore.py's Elman RNN.
-enum RNNCommand: Subcommand {
-    static let name = "rnn"
-    static let summary = "Elman RNN, h = tanh(W·[x, h] + b) from a learned start state"
-    static let options = SmallSequenceCommand.options(.rnn, hidden: "channels of the hidden state")
-    static func parse(_ arguments: ParsedArguments) throws -> StageRequest { try SmallSequenceCommand.request(.rnn, arguments, StageConfiguration.rnn) }
-    static func run(_ request: StageRequest) throws { try SequenceCommand.run(request) }
-}
-
-/// `makemore gru`: makemore.py's GRU.
-enum GRUCommand: Subcommand {
-    static let name = "gru"
-    static let summary = "GRU (reset and update gates) from a learned start state"
-    static let options = SmallSequenceCommand.options(.gru, hidden: "channels of the hidden state")
-    static func parse(_ arguments: ParsedArguments) throws -> StageRequest { try SmallSequenceCommand.request(.gru, arguments, StageConfiguration.gru) }
-    static func run(_ request: StageRequest) throws { try SequenceCommand.run(request) }
-}
-
-/// `makemore bow`: makemore.py's causal bag of words.
-enum BoWCommand: Subcommand {
-    static let name = "bow"
-    static let summary = "causal bag of words (running average of the prefix, tanh MLP)"
-    static let options = SmallSequenceCommand.options(.bow, hidden: "channels of the block's MLP")
-    static func parse(_ arguments: ParsedArguments) throws -> StageRequest { try SmallSequenceCommand.request(.bow, arguments, StageConfiguration.bow) }
-    static func run(_ request: StageRequest) throws { try SequenceCommand.run(request) }
-}
-
-/// `makemore makemore-mlp` (also `makemore mlp --preset makemore`): makemore.py's MLP, trained
-/// as makemore.py trains it.
-enum MakemoreMLPCommand: Subcommand {
-    static let name = "makemore-mlp"
-    static let summary = "makemore.py's MLP: the block of tokens before each position (<BLANK>-padded), tanh layer"
-    static let options = SmallSequenceCommand.options(.makemoreMLP, hidden: "width of the hidden layer")
-    static func parse(_ arguments: ParsedArguments) throws -> StageRequest {
-        try SmallSequenceCommand.request(.makemoreMLP, arguments, StageConfiguration.makemoreMLP)
+    /// `makemore <kind>`.
+    static func entry(_ definition: StageDefinition) -> CommandEntry {
+        let kind = definition.kind
+        return CommandEntry(name: kind.rawValue, summary: definition.summary, options: options(kind)) { arguments in
+            let request = try request(kind, arguments)
+            return (request, { try SequenceCommand.run(request) })
+        }
     }
-    static func run(_ request: StageRequest) throws { try SequenceCommand.run(request) }
 }

@@ -1,3 +1,5 @@
+import MakemoreKit
+
 /// One `makemore <name>` subcommand: its options, how they parse into its typed `Options`, and
 /// what it does with them.
 protocol Subcommand: SendableMetatype {
@@ -10,43 +12,69 @@ protocol Subcommand: SendableMetatype {
     /// Reads every option once into typed values (defaults filled in, ranges checked).
     static func parse(_ arguments: ParsedArguments) throws -> Options
     static func run(_ options: Options) throws
+    /// The stage run `options` ask for, for a stage command.
+    static func stageRequest(_ options: Options) -> StageRequest?
 }
 
 extension Subcommand {
     static var stages: [String] { [] }
-
-    /// The options with nothing given: every default.
-    static func defaults() throws -> Options { try parse(ParsedArguments(arguments: [], options: options)) }
+    static func stageRequest(_ options: Options) -> StageRequest? { options as? StageRequest }
 }
 
-/// A subcommand as a plain value, for the registry.
+/// A subcommand as a plain value, for the list of subcommands.
 struct CommandEntry: Sendable {
     let name: String
     let summary: String
     let options: [Option]
     let stages: [String]
-    let run: @Sendable (ParsedArguments) throws -> Void
+    /// Parses the arguments into the stage run they ask for (nil for a command that runs no
+    /// single stage) and the command's work.
+    let parse: @Sendable (ParsedArguments) throws -> (request: StageRequest?, run: () throws -> Void)
 
     init<C: Subcommand>(_ command: C.Type) {
         name = C.name
         summary = C.summary
         options = C.options
         stages = C.stages
-        run = { try C.run(C.parse($0)) }
+        parse = { arguments in
+            let options = try C.parse(arguments)
+            return (C.stageRequest(options), { try C.run(options) })
+        }
     }
+
+    init(name: String, summary: String, options: [Option], parse: @escaping @Sendable (ParsedArguments) throws -> (StageRequest, () throws -> Void)) {
+        self.name = name
+        self.summary = summary
+        self.options = options
+        stages = []
+        self.parse = { arguments in
+            let (request, run) = try parse(arguments)
+            return (request, run)
+        }
+    }
+
+    func run(_ arguments: ParsedArguments) throws { try parse(arguments).run() }
+
+    /// The stage run the command does with every default, for a stage command.
+    func defaultRequest() throws -> StageRequest? { try parse(ParsedArguments(arguments: [], options: options)).request }
 }
 
-/// Every subcommand, in the order `makemore --help` lists them.
-let subcommands: [CommandEntry] = [
-    CommandEntry(BigramCommand.self),
-    CommandEntry(NeuralBigramCommand.self),
-    CommandEntry(MLPCommand.self),
-    CommandEntry(WaveNetCommand.self),
-    CommandEntry(BoWCommand.self),
-    CommandEntry(RNNCommand.self),
-    CommandEntry(GRUCommand.self),
-    CommandEntry(TransformerCommand.self),
-    CommandEntry(MakemoreMLPCommand.self),
+/// The commands of the stages whose own options need a command of their own.
+let dedicatedStageCommands = [
+    CommandEntry(BigramCommand.self), CommandEntry(NeuralBigramCommand.self), CommandEntry(MLPCommand.self),
+    CommandEntry(WaveNetCommand.self), CommandEntry(TransformerCommand.self),
+]
+
+/// The command of a registered stage: its dedicated one, or the shared command of makemore.py's
+/// `ModelConfig` sizes; nil for a stage whose settings the command line cannot spell.
+func stageCommand(_ definition: StageDefinition) -> CommandEntry? {
+    if let command = dedicatedStageCommands.first(where: { $0.name == definition.kind.rawValue }) { return command }
+    return definition.defaultConfiguration.settings is SequenceModelConfiguration ? SmallSequenceCommand.entry(definition) : nil
+}
+
+/// Every subcommand, in the order `makemore --help` lists them: the registry's stages, then the
+/// tools.
+let subcommands: [CommandEntry] = StageRegistry.definitions.compactMap(stageCommand) + [
     CommandEntry(LRFindCommand.self),
     CommandEntry(CompareCommand.self),
     CommandEntry(SampleCommand.self),

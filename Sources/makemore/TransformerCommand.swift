@@ -2,10 +2,10 @@ import MakemoreKit
 
 /// `makemore transformer`: stage 4, the GPT-style transformer of makemore.py.
 enum TransformerCommand: Subcommand {
-    static let name = "transformer"
-    static let summary = "stage 4: GPT-style transformer (causal self-attention, KV-cache sampling)"
+    static let name = StageKind.transformer.rawValue
+    static let summary = StageKind.transformer.definition.summary
     static let options: [Option] = {
-        guard case .transformer(let d) = StageKind.transformer.defaultConfiguration else { return [] }
+        let d = StageKind.transformer.defaultConfiguration.settings(as: TransformerConfiguration.self) ?? TransformerConfiguration()
         return SequenceCommand.options(.transformer, sizes: [
             Option("preset", value: "NAME", "makemore: makemore.py's defaults exactly (4 layers, 4 heads, n_embd 64, AdamW lr 5e-4 constant, wd 0.01 on every parameter, batch 32, batches drawn with replacement, no dropout, no moving average)"),
             Option("layers", value: "N", limit: TransformerConfiguration.Limits.layers, default: String(d.layers), "transformer blocks"),
@@ -31,7 +31,7 @@ enum TransformerCommand: Subcommand {
             }
         }
         var request = try SequenceCommand.request(.transformer, arguments) { blockSize in
-            guard case .transformer(var c) = StageKind.transformer.defaultConfiguration else { preconditionFailure("a transformer stage builds a transformer") }
+            var c = StageKind.transformer.defaultConfiguration.settings(as: TransformerConfiguration.self) ?? TransformerConfiguration()
             c.blockSize = blockSize
             c.layers = try arguments.int("layers") ?? c.layers
             c.heads = try arguments.int("heads") ?? c.heads

@@ -3,8 +3,8 @@ import MakemoreKit
 /// `makemore wavenet`: stage 4, lecture 5's hierarchical MLP (pairs of neighbours fused level by
 /// level, BatchNorm over batch and time).
 enum WaveNetCommand: Subcommand {
-    static let name = "wavenet"
-    static let summary = "hierarchical MLP (WaveNet-style tree over --context characters, BatchNorm over batch and time)"
+    static let name = StageKind.wavenet.rawValue
+    static let summary = StageKind.wavenet.definition.summary
     static let options: [Option] = {
         let d = WaveNetConfiguration()
         return StageOptions.common + OutputOptions.embeddingOptions + TrainingOptions.options(StageKind.wavenet.defaultTraining) + [

@@ -176,7 +176,7 @@ struct CLI {
     /// The MLP's defaults are the tuned recipe (15-dimensional embeddings, decay at 150 000, a
     /// moving average); `--preset lecture` is lecture 3's exact setup, and flags still override it.
     @Test func theMLPDefaultsAreTunedAndTheLecturePresetIsTheLecture() throws {
-        let training = StageKind.mlp.defaultTraining, lecture = StageKind.lectureMLP
+        let training = StageKind.mlp.defaultTraining, lecture = StageRegistry.lectureMLP
         #expect(training.decayAt == 150_000 && training.ema == 0.9999 && training.steps == 200_000 && training.learningRate == 0.1)
         #expect(StageKind.mlp.defaultConfiguration == .mlp(MLPConfiguration(embeddingDimensions: 15)))
         #expect(lecture.configuration == .mlp(MLPConfiguration()) && MLPConfiguration().embeddingDimensions == 10)

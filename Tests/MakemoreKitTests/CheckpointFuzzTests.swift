@@ -4,7 +4,7 @@ import Testing
 
 /// Hostile checkpoints: configurations out of range, non-finite weights, and a few hundred
 /// seeded mutations of real checkpoints, loaded through the path the CLI uses
-/// (`Checkpoint.read` → `ModelRegistry.restore` → evaluate and sample). Each either works or
+/// (`Checkpoint.read` → `StageRegistry.restoreModel` → evaluate and sample). Each either works or
 /// throws a one-line `MakemoreError`; a trap would end the test process.
 @Suite struct CheckpointFuzzTests {
     static let vocabulary = Vocabulary(words: ["abc", "cab", "bead"])
@@ -41,7 +41,7 @@ import Testing
         do {
             try data.write(to: URL(fileURLWithPath: path))
             let checkpoint = try Checkpoint.read(path: path)
-            let model = try ModelRegistry.restore(checkpoint, source: path)
+            let model = try StageRegistry.restoreModel(checkpoint, source: path)
             let words: [[Int32]] = [[1, 2], [Int32(checkpoint.vocabulary.size - 1)]]
             _ = try Evaluator.evaluate(model, words: words)?.checked(split: "val")
             var generator = RandomGenerator(seed: 3)
@@ -111,7 +111,7 @@ import Testing
 
     @Test func theSizeOfEveryModelIsKnownFromItsConfiguration() throws {
         for checkpoint in try Self.tinyCheckpoints() {
-            let type = try #require(ModelRegistry.types.first { $0.kind == checkpoint.kind })
+            let type = type(of: try StageRegistry.restoreModel(checkpoint, source: checkpoint.kind))
             #expect(Self.stateElements(type, checkpoint) == Double(checkpoint.tensors.reduce(0) { $0 + $1.values.count }), "\(checkpoint.kind)")
         }
     }

@@ -19,7 +19,7 @@ import Testing
         let checkpoint = try Checkpoint.read(path: path)
         #expect(checkpoint.kind == "neural-bigram" && checkpoint.step == 12 && checkpoint.valLoss == 2.5)
         #expect(checkpoint.vocabulary == vocabulary && checkpoint.split == record)
-        let restored = try #require(try ModelRegistry.restore(checkpoint, source: path) as? NeuralBigram)
+        let restored = try #require(try StageRegistry.restoreModel(checkpoint, source: path) as? NeuralBigram)
         let words: [[Int32]] = [[1, 2, 3], [3, 1]]
         #expect(restored.nextTokenLogProbabilities(words: words) == model.nextTokenLogProbabilities(words: words))
         #expect(try SafetensorsFile.read(path: path).tensors.map(\.name) == ["logits"])
@@ -35,7 +35,7 @@ import Testing
         let path = temporaryPath()
         defer { try? FileManager.default.removeItem(atPath: path) }
         try Checkpoint(model: model, vocabulary: vocabulary, split: record, step: 1, valLoss: nil).write(to: path)
-        let restored = try #require(try ModelRegistry.restore(try Checkpoint.read(path: path), source: path) as? MLP)
+        let restored = try #require(try StageRegistry.restoreModel(try Checkpoint.read(path: path), source: path) as? MLP)
         #expect(restored.configuration == model.configuration)
         #expect(try SafetensorsFile.read(path: path).tensors.map(\.name).contains("layers.1.running_var"))
         let words: [[Int32]] = [[1, 2, 3], [3, 1]]
@@ -54,7 +54,7 @@ import Testing
         // makemore.py's persistent causal-mask buffer, so PyTorch's strict load_state_dict accepts the file.
         let mask = try #require(try SafetensorsFile.read(path: path).tensor(named: "transformer.h.0.attn.bias"))
         #expect(mask.shape == [1, 1, 6, 6] && mask.values[1] == 0 && mask.values[6] == 1 && mask.values[7] == 1)
-        let restored = try #require(try ModelRegistry.restore(try Checkpoint.read(path: path), source: path) as? Transformer)
+        let restored = try #require(try StageRegistry.restoreModel(try Checkpoint.read(path: path), source: path) as? Transformer)
         #expect(restored.configuration == configuration)
         let words: [[Int32]] = [[1, 2, 3], [3, 1]]
         model.setTraining(false)
@@ -82,7 +82,7 @@ import Testing
         let path = temporaryPath()
         defer { try? FileManager.default.removeItem(atPath: path) }
         try Checkpoint(model: model, vocabulary: vocabulary, split: record, step: 0, valLoss: nil).write(to: path)
-        let restored = try #require(try ModelRegistry.restore(try Checkpoint.read(path: path), source: path) as? CountBigram)
+        let restored = try #require(try StageRegistry.restoreModel(try Checkpoint.read(path: path), source: path) as? CountBigram)
         #expect(restored.counts == model.counts && restored.smoothing == 0.5)
         #expect(restored.logProbabilityTable == model.logProbabilityTable)
     }
@@ -109,7 +109,7 @@ import Testing
         let model = NeuralBigram(vocabularySize: vocabulary.size, using: &generator)
         var checkpoint = try Checkpoint(model: model, vocabulary: vocabulary, split: record, step: 1, valLoss: nil)
         checkpoint.kind = "gpt-9"
-        #expect(throws: MakemoreError.self) { try ModelRegistry.restore(checkpoint, source: path) }
+        #expect(throws: MakemoreError.self) { try StageRegistry.restoreModel(checkpoint, source: path) }
         try Data("garbage".utf8).write(to: URL(fileURLWithPath: path))
         #expect(throws: MakemoreError.self) { try Checkpoint.read(path: path) }
     }

@@ -30,7 +30,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: path) }
         let record = SplitRecord(input: "/data/w.txt", directory: nil, seed: 7, valFraction: 0.1, testFraction: 0.2)
         try Checkpoint(model: model, vocabulary: Vocabulary(words: ["abcde"]), split: record, step: 3, valLoss: nil).write(to: path)
-        let restored = try #require(try ModelRegistry.restore(try Checkpoint.read(path: path), source: path) as? MakemoreMLP)
+        let restored = try #require(try StageRegistry.restoreModel(try Checkpoint.read(path: path), source: path) as? MakemoreMLP)
         #expect(restored.configuration == model.configuration)
         let words: [[Int32]] = [[1, 2, 3], [5], []]
         #expect(restored.nextTokenLogProbabilities(words: words) == model.nextTokenLogProbabilities(words: words))

@@ -1,4 +1,5 @@
 import Foundation
+import MakemoreKit
 import Testing
 
 /// The README's library example is the code `readmeExample` compiles, and it runs.
@@ -38,5 +39,30 @@ import Testing
         let words = (0..<120).map { ["emma", "olivia", "ava", "isabella", "sophia", "mia"][$0 % 6] }
         try Data(words.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: path))
         try readmeExample(path: path, steps: 10)
+    }
+
+    /// A stage built as the README builds it comes back from `save(to:)` and `Stage(loading:)`
+    /// whole: its words (stored in the checkpoint, since they came from no recorded file), its
+    /// model, its step.
+    @Test func theReadmesStageRoundTripsThroughACheckpoint() throws {
+        let words = (0..<120).map { ["emma", "olivia", "ava", "isabella", "sophia", "mia"][$0 % 6] + String(repeating: "a", count: $0 % 3) }
+        let dataset = try Dataset(split: DatasetSplit(shuffling: words, seed: 42, valFraction: 0.1, testFraction: 0.1))
+        let stage = try Stage(.mlp(MLPConfiguration()), dataset: dataset, seed: 42)
+        try stage.train(TrainingConfiguration(steps: 10, learningRate: 0.1, schedule: .step, batchSize: 32, evaluateEvery: 2))
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("readme-\(UUID().uuidString).safetensors").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try stage.save(to: path)
+        let loaded = try Stage(loading: path)
+        #expect(loaded.dataset.split == dataset.split && loaded.dataset.vocabulary == dataset.vocabulary)
+        #expect(loaded.kind == .mlp && loaded.configuration == stage.configuration && loaded.step == stage.step)
+        #expect(loaded.evaluate(.val) == stage.evaluate(.val) && loaded.evaluate(.test) == stage.evaluate(.test))
+
+        var wordless = try Checkpoint.read(path: path)  // as written before the words were stored
+        wordless.words = nil
+        try wordless.write(to: path)
+        #expect { try Stage(loading: path) } throws: { error in
+            let message = (error as? MakemoreError)?.description ?? ""
+            return message.hasPrefix(path) && message.contains("give the words")
+        }
     }
 }

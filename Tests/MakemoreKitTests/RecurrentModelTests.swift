@@ -133,7 +133,7 @@ import Testing
             try Checkpoint(model: model, vocabulary: vocabulary, split: record, step: 2, valLoss: nil).write(to: path)
             let checkpoint = try Checkpoint.read(path: path)
             #expect(checkpoint.kind == type(of: model).kind)
-            let restored = try ModelRegistry.restore(checkpoint, source: path)
+            let restored = try StageRegistry.restoreModel(checkpoint, source: path)
             #expect(type(of: restored) == type(of: model))
             #expect(restored.nextTokenLogProbabilities(words: words) == model.nextTokenLogProbabilities(words: words))
         }

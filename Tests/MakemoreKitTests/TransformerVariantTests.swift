@@ -122,7 +122,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: path) }
         try Checkpoint(model: model, vocabulary: vocabulary, split: record, step: 3, valLoss: nil).write(to: path)
         #expect(try !SafetensorsFile.read(path: path).tensors.contains { $0.name == "transformer.wpe.weight" })
-        let restored = try #require(try ModelRegistry.restore(try Checkpoint.read(path: path), source: path) as? Transformer)
+        let restored = try #require(try StageRegistry.restoreModel(try Checkpoint.read(path: path), source: path) as? Transformer)
         #expect(restored.configuration.positions == .sinusoidal && restored.configuration.activation == .relu)
         let words: [[Int32]] = [[1, 2, 3], [3, 1, 4, 4]]
         #expect(restored.nextTokenLogProbabilities(words: words) == model.evaluating { model.nextTokenLogProbabilities(words: words) })

@@ -152,7 +152,7 @@ import Testing
         try Checkpoint(model: model, vocabulary: vocabulary, split: record, step: 1, valLoss: nil).write(to: path)
         let checkpoint = try Checkpoint.read(path: path)
         #expect(checkpoint.kind == "wavenet")
-        let restored = try #require(try ModelRegistry.restore(checkpoint, source: path) as? WaveNet)
+        let restored = try #require(try StageRegistry.restoreModel(checkpoint, source: path) as? WaveNet)
         #expect(restored.configuration == model.configuration)
         #expect(try SafetensorsFile.read(path: path).tensors.map(\.name).contains("layers.6.running_var"))
         model.setTraining(false)

@@ -45,7 +45,8 @@ public struct SplitRecord: Codable, Equatable, Sendable {
 /// (PyTorch key names and layouts) and whose `__metadata__` holds everything else needed to
 /// sample and evaluate — `format`, `model` (the stage), `config` (hyperparameters, JSON),
 /// `vocabulary` (the characters in index order after the boundary, JSON), `split` (JSON),
-/// `step` (steps trained) and `val_loss` when known. A run that stopped early also stores its
+/// `step` (steps trained) and `val_loss` when known; `words` (JSON: the train, val and test
+/// words) when the split records no file to read them from again. A run that stopped early also stores its
 /// `TrainingState` (see `TrainingStateEncoding`) under `training_state.` keys, which the model
 /// and PyTorch's `load_state_dict` do not need.
 public struct Checkpoint: Sendable {
@@ -63,6 +64,9 @@ public struct Checkpoint: Sendable {
     public var tensors: [SafetensorsFile.Tensor]
     /// Where an unfinished run stopped, if the checkpoint records it.
     public var trainingState: TrainingState?
+    /// The words themselves, for a model whose `split` names no file or directory (a program's
+    /// own word list): loading it then needs nothing else.
+    public var words: DatasetSplit?
 
     /// The checkpoint of `model`.
     public init<M: CheckpointableModel>(model: M, vocabulary: Vocabulary, split: SplitRecord, step: Int, valLoss: Double?) throws {
@@ -88,6 +92,9 @@ public struct Checkpoint: Sendable {
         ]
         if let valLoss { metadata["val_loss"] = String(valLoss) }
         if let trainingState { metadata.merge(try trainingState.metadata()) { _, state in state } }
+        if let words {
+            metadata["words"] = JSONValue.object(SplitName.allCases.map { ($0.rawValue, .array(words[$0].map(JSONValue.string))) }).serialized
+        }
         try SafetensorsFile(tensors: tensors + (trainingState?.tensors ?? []), metadata: metadata).write(to: path)
     }
 
@@ -128,6 +135,25 @@ public struct Checkpoint: Sendable {
         }
         tensors = file.tensors.filter { !$0.name.hasPrefix(TrainingState.prefix) }
         trainingState = try TrainingState(tensors: file.tensors, metadata: m, path: path)
+        if let text = m["words"] {
+            let parts = try? JSONParser.parse(text)
+            let lists = SplitName.allCases.map { parts?[$0.rawValue]?.arrayValue?.compactMap(\.stringValue) }
+            guard parts?.objectValue?.count == 3, lists.allSatisfy({ $0 != nil }), let train = lists[0], !train.isEmpty else {
+                throw MakemoreError.file(path: path, reason: "the words metadata is not three lists of words (train, val, test)")
+            }
+            words = DatasetSplit(train: train, val: lists[1]!, test: lists[2]!)
+        }
+    }
+
+    /// The words the model was trained on: `given`, else those stored here, else the split
+    /// recorded here, read again; `path` names the checkpoint in errors.
+    public func loadWords(given: DatasetSplit?, path: String) throws -> DatasetSplit {
+        if let given { return given }
+        if let words { return words }
+        guard split.input != nil || split.directory != nil else {
+            throw MakemoreError.file(path: path, reason: "the checkpoint records neither its words nor a word file to read them from: give the words (a DatasetSplit)")
+        }
+        return try split.load()
     }
 
     /// The model of type `M` stored here; `source` names the file in errors.

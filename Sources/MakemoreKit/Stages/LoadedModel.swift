@@ -21,9 +21,9 @@ public struct LoadedModel {
         case .checkpoint(let checkpoint):
             kind = checkpoint.kind
             step = checkpoint.step
-            model = try ModelRegistry.restore(checkpoint, source: path)
+            model = try StageRegistry.restoreModel(checkpoint, source: path)
             vocabulary = checkpoint.vocabulary
-            split = { try words?() ?? checkpoint.split.load() }
+            split = { try checkpoint.loadWords(given: words?(), path: path) }
             note = nil
         case .stateDict(let file):
             guard let words else {

@@ -43,50 +43,7 @@ public final class Stage {
         self.seed = seed
         step = 0
         var generator = RandomGenerator(seed: seed)
-        let v = dataset.vocabulary.size
-        func blockSize(_ requested: Int) throws -> Int {
-            guard requested != 0 else { return dataset.longestWord + 1 }
-            guard requested > dataset.longestWord else {
-                throw MakemoreError.invalidValue(name: "block_size", rule: "at least \(dataset.longestWord + 1) (the longest word has \(dataset.longestWord) characters)", value: "\(requested)")
-            }
-            return requested
-        }
-        switch configuration {
-        case .bigram(let smoothing):
-            guard smoothing >= 0 && smoothing.isFinite else { throw MakemoreError.invalidValue(name: "smoothing", rule: "finite and ≥ 0", value: "\(smoothing)") }
-            try MemoryEstimate(CountBigram.self, configuration: .init(smoothing: smoothing), vocabularySize: v, rowsPerStep: 0).check()
-            engine = CountBigramEngine(smoothing: smoothing, dataset: dataset)
-        case .neuralBigram(let l2):
-            try Stage.checkBuildable(NeuralBigram.self, NeuralBigram.Configuration(vocabularySize: v), vocabularySize: v)
-            engine = NeuralBigramEngine(model: NeuralBigram(vocabularySize: v, using: &generator), l2: l2, dataset: dataset)
-        case .mlp(let c):
-            try Stage.checkBuildable(MLP.self, c, vocabularySize: v)
-            engine = WindowNetworkEngine(model: MLP(configuration: c, vocabularySize: v, using: &generator), dataset: dataset, configuration: StageConfiguration.mlp)
-        case .wavenet(let c):
-            guard WaveNetConfiguration.isValidContextLength(c.contextLength) else {
-                throw MakemoreError.invalidValue(name: "context_length", rule: "a power of two (2, 4, 8, 16, …)", value: "\(c.contextLength)")
-            }
-            try Stage.checkBuildable(WaveNet.self, c, vocabularySize: v)
-            engine = WindowNetworkEngine(model: WaveNet(configuration: c, vocabularySize: v, using: &generator), dataset: dataset, configuration: StageConfiguration.wavenet)
-        case .bow(var c), .rnn(var c), .gru(var c), .makemoreMLP(var c):
-            c.blockSize = try blockSize(c.blockSize)
-            try Stage.checkBuildable(GRU.self, c, vocabularySize: v)
-            switch configuration.kind {
-            case .makemoreMLP:
-                engine = SequenceEngine(model: MakemoreMLP(configuration: c, vocabularySize: v, using: &generator), dataset: dataset,
-                                        configuration: StageConfiguration.makemoreMLP)
-            case .bow: engine = SequenceEngine(model: BagOfWords(configuration: c, vocabularySize: v, using: &generator), dataset: dataset, configuration: StageConfiguration.bow)
-            case .rnn: engine = SequenceEngine(model: RNN(configuration: c, vocabularySize: v, using: &generator), dataset: dataset, configuration: StageConfiguration.rnn)
-            default: engine = SequenceEngine(model: GRU(configuration: c, vocabularySize: v, using: &generator), dataset: dataset, configuration: StageConfiguration.gru)
-            }
-        case .transformer(var c):
-            c.blockSize = try blockSize(c.blockSize)
-            guard c.heads > 0, c.embedding % c.heads == 0 else {
-                throw MakemoreError.invalidValue(name: "n_embd", rule: "divisible by n_head (\(c.heads))", value: "\(c.embedding)")
-            }
-            try Stage.checkBuildable(Transformer.self, c, vocabularySize: v)
-            engine = SequenceEngine(model: Transformer(configuration: c, vocabularySize: v, using: &generator), dataset: dataset, configuration: StageConfiguration.transformer)
-        }
+        engine = try configuration.kind.definition.build(configuration, dataset, &generator)
         self.generator = generator
     }
 
@@ -97,11 +54,10 @@ public final class Stage {
     /// store (the neural bigram's l2 penalty); the stage's defaults apply otherwise.
     public init(checkpoint: Checkpoint, path: String, split: DatasetSplit? = nil, seed: UInt64, expecting expected: StageKind? = nil,
                 settings: StageConfiguration? = nil) throws {
-        guard let kind = StageKind(rawValue: checkpoint.kind) else {
-            throw MakemoreError.file(path: path, reason: "unknown model kind '\(checkpoint.kind)' (known: \(StageKind.allCases.map(\.rawValue).joined(separator: ", ")))")
-        }
+        let definition = try StageRegistry.definition(checkpoint: checkpoint, path: path)
+        let kind = definition.kind
         if let expected, expected != kind { throw MakemoreError.file(path: path, reason: "holds a '\(kind.rawValue)' model, not '\(expected.rawValue)'") }
-        let words = try split ?? checkpoint.split.load()
+        let words = try checkpoint.loadWords(given: split, path: path)
         let known = Set(checkpoint.vocabulary.characters)
         let foreign = Set(SplitName.allCases.flatMap { words[$0].flatMap(Array.init) }).subtracting(known)
         guard foreign.isEmpty else {
@@ -115,24 +71,7 @@ public final class Stage {
         step = checkpoint.step
         trainingState = checkpoint.trainingState
         generator = RandomGenerator(seed: seed)
-        func sequence<M: PackedSequenceModel & TrainableModel>(_ type: M.Type, _ wrap: @escaping (M.Configuration) -> StageConfiguration) throws -> any StageEngine {
-            let model = try checkpoint.restore(M.self, source: path)
-            try Stage.checkFit(model, dataset, path: path)
-            return SequenceEngine(model: model, dataset: dataset, configuration: wrap)
-        }
-        switch kind {
-        case .bigram: engine = CountBigramEngine(model: try checkpoint.restore(CountBigram.self, source: path))
-        case .neuralBigram:
-            let l2 = settings?.l2 ?? kind.defaultConfiguration.l2 ?? 0
-            engine = NeuralBigramEngine(model: try checkpoint.restore(NeuralBigram.self, source: path), l2: l2, dataset: dataset)
-        case .mlp: engine = WindowNetworkEngine(model: try checkpoint.restore(MLP.self, source: path), dataset: dataset, configuration: StageConfiguration.mlp)
-        case .wavenet: engine = WindowNetworkEngine(model: try checkpoint.restore(WaveNet.self, source: path), dataset: dataset, configuration: StageConfiguration.wavenet)
-        case .bow: engine = try sequence(BagOfWords.self, StageConfiguration.bow)
-        case .rnn: engine = try sequence(RNN.self, StageConfiguration.rnn)
-        case .gru: engine = try sequence(GRU.self, StageConfiguration.gru)
-        case .transformer: engine = try sequence(Transformer.self, StageConfiguration.transformer)
-        case .makemoreMLP: engine = try sequence(MakemoreMLP.self, StageConfiguration.makemoreMLP)
-        }
+        engine = try definition.restore(checkpoint, path, dataset, settings)
     }
 
     /// The checkpoint at `path`; see `init(checkpoint:path:split:seed:expecting:settings:)`.
@@ -149,16 +88,12 @@ public final class Stage {
         guard model.vocabularySize == dataset.vocabulary.size else {
             throw MakemoreError.file(path: path, reason: "the weights have \(model.vocabularySize) tokens, the vocabulary of the given data has \(dataset.vocabulary.size)")
         }
-        try Stage.checkFit(model, dataset, path: path)
-        switch model {
-        case let model as NeuralBigram: engine = NeuralBigramEngine(model: model, l2: 0.01, dataset: dataset)
-        case let model as MakemoreMLP: engine = SequenceEngine(model: model, dataset: dataset, configuration: StageConfiguration.makemoreMLP)
-        case let model as RNN: engine = SequenceEngine(model: model, dataset: dataset, configuration: StageConfiguration.rnn)
-        case let model as GRU: engine = SequenceEngine(model: model, dataset: dataset, configuration: StageConfiguration.gru)
-        case let model as BagOfWords: engine = SequenceEngine(model: model, dataset: dataset, configuration: StageConfiguration.bow)
-        case let model as Transformer: engine = SequenceEngine(model: model, dataset: dataset, configuration: StageConfiguration.transformer)
-        default: throw MakemoreError.file(path: path, reason: "a '\(type(of: model).kind)' model is not a stage")
+        try StageDefinition.checkFit(model, dataset, path: path)
+        let kind = type(of: model).kind
+        guard let engine = StageRegistry.definition(named: kind)?.adopt(model, dataset) else {
+            throw MakemoreError.file(path: path, reason: "a '\(kind)' model is not a stage")
         }
+        self.engine = engine
         self.dataset = dataset
         self.source = source
         self.seed = seed
@@ -169,7 +104,7 @@ public final class Stage {
     /// The memory `training` needs with this model: the batch's rows are windows, or token
     /// positions of whole words (block size each); a full batch is the whole training set.
     private func memoryEstimate(_ training: TrainingConfiguration) -> MemoryEstimate? {
-        guard kind != .bigram else { return nil }
+        guard engine.trains else { return nil }
         func estimate<M: CheckpointableModel>(_ model: M) -> MemoryEstimate {
             let rows: Int
             if let limit = model.maximumWordLength {
@@ -181,22 +116,6 @@ public final class Stage {
                                   copies: training.threads)
         }
         return estimate(engine.trainedModel)
-    }
-
-    /// Throws unless `configuration` over `vocabularySize` tokens is valid and the model fits in
-    /// memory, before it is built.
-    private static func checkBuildable<M: CheckpointableModel>(_ type: M.Type, _ configuration: M.Configuration, vocabularySize: Int) throws
-    where M.Configuration: ModelConfiguration {
-        var configuration = configuration
-        configuration.vocabularySize = vocabularySize
-        try configuration.validate()
-        try MemoryEstimate(M.self, configuration: configuration, vocabularySize: vocabularySize, rowsPerStep: 0).check()
-    }
-
-    /// Throws unless every word of `dataset` fits `model`'s block.
-    private static func checkFit(_ model: some LanguageModel, _ dataset: Dataset, path: String) throws {
-        guard let limit = model.maximumWordLength, limit < dataset.longestWord else { return }
-        throw MakemoreError.file(path: path, reason: "block size \(limit + 1) is too small for the data: the longest word has \(dataset.longestWord) characters")
     }
 
     /// Which stage this is.
@@ -316,13 +235,14 @@ public final class Stage {
     }
 
     /// Writes the model, its vocabulary, `source`, `step` and any `trainingState` as a
-    /// checkpoint, atomically. Without
-    /// a `source` the checkpoint records no data, and loading it needs the split given.
+    /// checkpoint, atomically. Without a `source` the checkpoint stores the words themselves, so
+    /// that `Stage(loading:)` gives the same stage back.
     public func save(to path: String) throws {
         let record = source ?? SplitRecord(input: nil, directory: nil, seed: seed, valFraction: 0, testFraction: 0)
         var checkpoint = try Checkpoint(model: engine.trainedModel, vocabulary: dataset.vocabulary, split: record, step: step,
                                         valLoss: engine.checkpointValidationLoss(after: history))
         checkpoint.trainingState = trainingState
+        if source == nil { checkpoint.words = dataset.split }
         try checkpoint.write(to: path)
     }
 

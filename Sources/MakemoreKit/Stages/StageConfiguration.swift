@@ -1,44 +1,88 @@
 /// Which stage to build and its model's hyperparameters: the typed, `Codable` description a
-/// `Stage` is made from. The vocabulary size is always taken from the data, and a sequence
-/// model's block size of 0 means "the longest word + 1".
-public enum StageConfiguration: Codable, Equatable, Sendable {
-    /// Counts with additive `smoothing` (a pseudo-count added to every pair).
-    case bigram(smoothing: Double = 1)
-    /// One V×V weight matrix; `l2` adds l2·mean(W²) to the training loss.
-    case neuralBigram(l2: Double = 0.01)
-    case mlp(MLPConfiguration)
-    case wavenet(WaveNetConfiguration)
-    case bow(SequenceModelConfiguration)
-    case rnn(SequenceModelConfiguration)
-    case gru(SequenceModelConfiguration)
-    case transformer(TransformerConfiguration)
-    /// makemore.py's MLP: `n_embd`, `n_embd2` and the block size (its context).
-    case makemoreMLP(SequenceModelConfiguration)
-
+/// `Stage` is made from (`.mlp(MLPConfiguration())`, `.gru(SequenceModelConfiguration())`, or
+/// `StageConfiguration(kind, settings)` for any registered stage). The vocabulary size is always
+/// taken from the data, and a whole-word model's block size of 0 means "the longest word + 1".
+public struct StageConfiguration: Equatable, Sendable, Codable {
+    /// The stage this configures.
+    public let kind: StageKind
     /// The range of the neural bigram's l2 penalty (the count bigram's smoothing is
     /// `CountBigram.Configuration.smoothingLimit`).
     public static let l2Limit = Limit<Double>("l2", 0...1e6)
 
-    /// The neural bigram's l2 penalty (nil for the other stages).
-    var l2: Double? {
-        if case .neuralBigram(let l2) = self { l2 } else { nil }
+    /// The stage's settings: its model's `Configuration` (the bigrams: `CountBigram.Configuration`,
+    /// `NeuralBigramSettings`).
+    public let settings: any StageSettings
+
+    /// `settings` for the registered stage `kind`, whose definition must take settings of this type.
+    public init(_ kind: StageKind, _ settings: some StageSettings) {
+        self.kind = kind
+        self.settings = settings
     }
 
-    /// The stage this configures.
-    public var kind: StageKind {
-        switch self {
-        case .bigram: .bigram
-        case .neuralBigram: .neuralBigram
-        case .mlp: .mlp
-        case .wavenet: .wavenet
-        case .bow: .bow
-        case .rnn: .rnn
-        case .gru: .gru
-        case .transformer: .transformer
-        case .makemoreMLP: .makemoreMLP
-        }
+    /// The settings as a `C`, nil when the stage takes another type.
+    public func settings<C: StageSettings>(as type: C.Type) -> C? { settings as? C }
+
+    public static func == (a: StageConfiguration, b: StageConfiguration) -> Bool { a.kind == b.kind && a.settings.isEqual(to: b.settings) }
+
+    enum CodingKeys: String, CodingKey { case kind, settings }
+
+    /// `{"kind": "mlp", "settings": {…}}`, the settings in the stage's own snake_case keys.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(kind, forKey: .kind)
+        try settings.encode(to: container.superEncoder(forKey: .settings))
     }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        kind = try container.decode(StageKind.self, forKey: .kind)
+        settings = try kind.definition.decodeSettings(container.superDecoder(forKey: .settings))
+    }
+
+    /// Counts with additive `smoothing` (a pseudo-count added to every pair).
+    public static func bigram(smoothing: Double = 1) -> StageConfiguration { .init(.bigram, CountBigram.Configuration(smoothing: smoothing)) }
+    /// One V×V weight matrix; `l2` adds l2·mean(W²) to the training loss.
+    public static func neuralBigram(l2: Double = 0.01) -> StageConfiguration { .init(.neuralBigram, NeuralBigramSettings(l2: l2)) }
+    public static func mlp(_ c: MLPConfiguration) -> StageConfiguration { .init(.mlp, c) }
+    public static func wavenet(_ c: WaveNetConfiguration) -> StageConfiguration { .init(.wavenet, c) }
+    public static func bow(_ c: SequenceModelConfiguration) -> StageConfiguration { .init(.bow, c) }
+    public static func rnn(_ c: SequenceModelConfiguration) -> StageConfiguration { .init(.rnn, c) }
+    public static func gru(_ c: SequenceModelConfiguration) -> StageConfiguration { .init(.gru, c) }
+    public static func transformer(_ c: TransformerConfiguration) -> StageConfiguration { .init(.transformer, c) }
+    /// makemore.py's MLP: `n_embd`, `n_embd2` and the block size (its context).
+    public static func makemoreMLP(_ c: SequenceModelConfiguration) -> StageConfiguration { .init(.makemoreMLP, c) }
 }
+
+/// What a stage is configured with: `Codable` (checkpoints and programs store it), comparable.
+public protocol StageSettings: Codable, Sendable, Equatable {}
+
+extension StageSettings {
+    /// Whether `other` is the same settings.
+    func isEqual(to other: any StageSettings) -> Bool { (other as? Self) == self }
+}
+
+/// A whole-word model's configuration: its block size, 0 meaning "the longest word + 1" until
+/// a stage sets it from the data.
+public protocol BlockSizedConfiguration: ModelConfiguration, StageSettings {
+    /// Positions per sequence.
+    var blockSize: Int { get set }
+}
+
+/// The neural bigram stage's setting beyond its model (a V×V matrix the data sizes).
+public struct NeuralBigramSettings: StageSettings {
+    /// The weight of the l2·mean(W²) penalty added to the training loss.
+    public var l2: Double
+
+    public init(l2: Double = 0.01) { self.l2 = l2 }
+}
+
+extension CountBigram.Configuration: StageSettings {
+    public static func == (a: Self, b: Self) -> Bool { a.smoothing == b.smoothing }
+}
+extension MLPConfiguration: StageSettings {}
+extension WaveNetConfiguration: StageSettings {}
+extension SequenceModelConfiguration: BlockSizedConfiguration {}
+extension TransformerConfiguration: BlockSizedConfiguration {}
 
 extension MLPConfiguration {
     /// The lecture's configuration (context 3, embedding 10, one hidden block of 200 with

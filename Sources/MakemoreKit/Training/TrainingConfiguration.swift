@@ -1,6 +1,6 @@
 /// How a stage is trained: the budget, the optimizer and its learning-rate schedule, the
 /// minibatches, periodic evaluation, the moving average of the weights and data parallelism.
-/// Encoded with snake_case keys; `StageKind.defaultTraining` holds each stage's tuned values.
+/// Encoded with snake_case keys; each stage's `StageDefinition` holds its tuned values (`StageRegistry`).
 public struct TrainingConfiguration: Codable, Equatable, Sendable {
     /// Optimisation steps.
     public var steps: Int

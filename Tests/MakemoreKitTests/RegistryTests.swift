@@ -1,0 +1,41 @@
+import Foundation
+import Testing
+@testable import MakemoreKit
+
+/// The stage registry: every stage declared once, and what derives from the declaration.
+@Suite struct RegistryTests {
+    static func dataset() throws -> Dataset { try StageTests.dataset() }
+
+    /// The memory check counts each stage's own model: the state-dict size it predicts from the
+    /// configuration is the size of the model the stage builds.
+    @Test func everyStagesMemoryCountIsItsOwnModels() throws {
+        let dataset = try Self.dataset()
+        for definition in StageRegistry.definitions {
+            let stage = try Stage(definition.defaultConfiguration, dataset: dataset, seed: 1)
+            func predicted<M: CheckpointableModel>(_ model: M) -> Double {
+                M.stateElementCount(configuration: model.configuration, vocabularySize: model.vocabularySize)
+            }
+            let stored = stage.model.stateTensors().reduce(0) { $0 + $1.values.count }
+            #expect(predicted(stage.model) == Double(stored), "\(definition.kind)")
+        }
+    }
+
+    /// makemore.py's MLP at block size, embedding and hidden width 4096 needs terabytes: refused
+    /// before anything is allocated (it was checked with the GRU's count, and started allocating).
+    @Test func aModelThatCannotFitIsRefusedBeforeItIsBuilt() throws {
+        let dataset = try Self.dataset()
+        let huge = SequenceModelConfiguration(embedding: 4096, hidden: 4096, blockSize: 4096)
+        #expect { try Stage(.makemoreMLP(huge), dataset: dataset, seed: 1) } throws: { error in
+            if case .insufficientMemory = error as? MakemoreError { true } else { false }
+        }
+        let result = try CLI.run(["makemore-mlp", "--block-size", "4096", "--embedding", "4096", "--hidden", "4096", "--steps", "1", "--quiet"])
+        #expect(result.status == 1 && result.stderr.contains("this run needs about"), "\(result.stderr)")
+    }
+
+    @Test func kindsAreTheRegisteredNames() throws {
+        #expect(StageKind.allCases.prefix(StageRegistry.builtIn.count).map(\.rawValue)
+                == ["bigram", "neural-bigram", "mlp", "wavenet", "bow", "rnn", "gru", "transformer", "makemore-mlp"])
+        #expect(StageKind(rawValue: "no-such-stage") == nil && StageKind(rawValue: "gru") == .gru)
+        #expect(StageKind.gru.definition.isSequenceModel && !StageKind.mlp.definition.isSequenceModel)
+    }
+}
