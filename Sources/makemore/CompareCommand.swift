@@ -25,6 +25,7 @@ enum CompareCommand: Subcommand {
     static let options: [Option] = DataOptions.options + [
         Option("stages", value: "LIST", default: ladder.map(\.kind.rawValue).joined(separator: ","), "comma-separated stages to run"),
         Option(flag: "full", "train every stage with its full defaults instead of the modest budget"),
+        Option(flag: "ensemble", "add a row: the mixture of the stages run, weights fitted on the val split by EM"),
         Option("samples", value: "N", default: "3", "samples shown per stage"),
         Option("out", value: "DIR", "write compare.md, compare.json and val_nll.svg into DIR"),
         Option(flag: "json", "print one JSON object"),
@@ -34,6 +35,7 @@ enum CompareCommand: Subcommand {
         var data: DataOptions
         var rungs: [Rung]
         var full: Bool
+        var ensemble: Bool
         var samples: Int
         var out: String?
         var json: Bool
@@ -48,7 +50,7 @@ enum CompareCommand: Subcommand {
             }
             return rung
         }
-        return Options(data: try DataOptions(arguments), rungs: rungs, full: arguments.flag("full"),
+        return Options(data: try DataOptions(arguments), rungs: rungs, full: arguments.flag("full"), ensemble: arguments.flag("ensemble"),
                        samples: try arguments.int("samples", in: 0...1000) ?? 3, out: arguments.string("out"), json: arguments.flag("json"))
     }
 
@@ -64,6 +66,7 @@ enum CompareCommand: Subcommand {
         }
         let dataset = try Dataset(split: options.data.split())
         var results: [JSONValue] = []
+        var stages: [Stage] = []
         for rung in options.rungs {
             printError("compare: running \(rung.kind.rawValue)…")
             guard var request = try rung.command.defaultRequest() else { continue }
@@ -73,7 +76,13 @@ enum CompareCommand: Subcommand {
                 rung.definition.compareBudget?(&training.configuration)
                 request.training = training
             }
-            results.append(try StageRunner.run(request, dataset: dataset).1.json)
+            let (stage, report) = try StageRunner.run(request, dataset: dataset)
+            results.append(report.json)
+            stages.append(stage)
+        }
+        if options.ensemble {
+            printError("compare: fitting the ensemble…")
+            results.append(try StageReport.ensemble(of: stages, dataset: dataset, samples: options.samples, seed: options.data.seed).json)
         }
         let table = markdownTable(results)
         let summary = JSONValue.object([
@@ -125,9 +134,12 @@ enum CompareCommand: Subcommand {
     }
 
     static func sampleLines(_ results: [JSONValue]) -> [String] {
-        results.map { r in
+        let weights = results.last?["ensemble"]?["members"]?.arrayValue.map { members in
+            "ensemble weights: " + members.map { "\($0["model"]?.stringValue ?? "?") " + String(format: "%.3f", $0["weight"]?.doubleValue ?? .nan) }.joined(separator: ", ")
+        }
+        return results.map { r in
             let words = r["samples"]?.arrayValue?.compactMap(\.stringValue) ?? []
             return "\(r["model"]?.stringValue ?? "?") samples: " + words.joined(separator: ", ")
-        }
+        } + (weights.map { [$0] } ?? [])
     }
 }

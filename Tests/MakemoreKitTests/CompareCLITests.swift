@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import MakemoreKit
 
 @Suite struct CompareCLITests {
     @Test func compareRunsStagesOnOneSplitAndWritesItsFiles() throws {
@@ -40,5 +41,28 @@ import Testing
             #expect(alone["loss"] as? [String: Double] == inCompare["loss"] as? [String: Double])
             #expect(alone["samples"] as? [String] == inCompare["samples"] as? [String] && (alone["samples"] as? [String])?.count == 4)
         }
+    }
+
+    /// `--ensemble` adds the mixture of the stages run as a last row: weights fitted on val that
+    /// sum to 1, a val NLL no worse than the best stage's, in the table, the JSON and the chart.
+    @Test func compareEnsembleAddsTheMixturesRow() throws {
+        let directory = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let words = (0..<150).map { ["ann", "anna", "bob", "bobby", "cy", "ciara", "abby"][$0 % 7] }.joined(separator: "\n")
+        try Data(words.utf8).write(to: directory.appendingPathComponent("toy.txt"))
+        let arguments = ["compare", "--input", "toy.txt", "--stages", "bigram,neural-bigram", "--ensemble", "--samples", "2"]
+        let result = try CLI.run(arguments + ["--out", "report", "--json"], in: directory)
+        #expect(result.status == 0, "\(result.stderr)")
+        let stages = try #require(try JSONParser.parse(result.stdout)["stages"]?.arrayValue)
+        #expect(stages.compactMap { $0["model"]?.stringValue } == ["bigram", "neural-bigram", "ensemble"])
+        let members = try #require(stages[2]["ensemble"]?["members"]?.arrayValue)
+        #expect(abs(members.compactMap { $0["weight"]?.doubleValue }.reduce(0, +) - 1) < 1e-12)
+        let val = stages.compactMap { $0["loss"]?["val"]?.doubleValue }
+        #expect(val.count == 3 && val[2] <= min(val[0], val[1]) + 1e-9)
+        #expect(stages[2]["samples"]?.arrayValue?.count == 2)
+        let svg = try String(contentsOf: directory.appendingPathComponent("report/val_nll.svg"), encoding: .utf8)
+        #expect(svg.contains("ensemble"))
+        let text = try CLI.run(arguments, in: directory)
+        #expect(text.stdout.contains("| ensemble | 162 |") && text.stdout.contains("ensemble weights: bigram "))
     }
 }
