@@ -148,7 +148,9 @@ import Testing
                                       "--heads", "2", "--plot-embedding", picture.path])
             #expect(result.status == 0, "\(result.stderr)")
             let svg = try String(contentsOf: picture, encoding: .utf8)
-            #expect(svg.split(separator: "\n").filter { $0.hasPrefix("<circle") }.count == 27 + 3)  // 27 tokens, 3 legend dots
+            let circles = svg.split(separator: "\n").filter { $0.hasPrefix("<circle") }
+            #expect(circles.filter { $0.contains(" r=\"10.0\"") }.count == 27)  // one label per token
+            #expect(circles.filter { $0.contains(" r=\"6.0\"") }.count == 3)  // the legend's dots
         }
     }
 

@@ -42,7 +42,8 @@ public struct Histogram: Sendable, Equatable {
         let series = histograms.enumerated().map { index, entry in
             LineChart.Series(label: entry.label, points: entry.histogram.density, color: palette[index % palette.count])
         }
-        return LineChart(title: title, xLabel: xLabel, yLabel: "density", series: series)
+        let lower = histograms.map(\.histogram.lower).min() ?? 0, upper = histograms.map(\.histogram.upper).max() ?? 1
+        return LineChart(title: title, xLabel: xLabel, yLabel: "density", yFromZero: true, xDomain: lower...upper, series: series)
     }
 
     /// Distinct line colours (matplotlib's tab10).

@@ -31,7 +31,15 @@ public struct ProbabilityChart {
 
     static let colors = ["#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#b279a2"]
 
-    /// The SVG document; the probability axis is linear from 0 to 1.
+    /// The top of the probability axis: the highest bar rounded up to a tick (at most 1), so
+    /// the bars use the chart's height rather than the empty space above 0.5.
+    var axisTop: Double {
+        let highest = series.flatMap(\.probabilities).filter(\.isFinite).max() ?? 1
+        let step = AxisTicks.step(span: max(highest, 0.05), maximumCount: 6)
+        return min(1, max(step, (highest / step - 1e-9).rounded(.up) * step))
+    }
+
+    /// The SVG document; the probability axis is linear from 0 to `axisTop`.
     public func svg(height: Int = 420) -> String {
         let left = 60, right = 20, top = 64 + 16 * series.count, bottom = 60 + 14 * series.count
         let width = max(360, left + right + max(44, 18 * series.count + 16) * symbols.count)
@@ -39,11 +47,12 @@ public struct ProbabilityChart {
         let plotHeight = Double(height - top - bottom)
         var svg = SVGDocument(width: width, height: height)
         svg.text(escapeXML(title), x: Double(width) / 2, y: 22, size: 15)
-        func py(_ p: Double) -> Double { Double(top) + (1 - p) * plotHeight }
-        for i in 0...4 {
-            let p = Double(i) / 4
-            svg.line(x1: Double(left), y1: py(p), x2: Double(width - right), y2: py(p), stroke: i == 0 ? "#444444" : "#e5e5e5")
-            svg.text(String(format: "%.2f", p), x: Double(left - 6), y: py(p) + 4, size: 11, anchor: "end")
+        let axisTop = axisTop
+        func py(_ p: Double) -> Double { Double(top) + (1 - p / axisTop) * plotHeight }
+        let ticks = AxisTicks.linear(0, axisTop, maximumCount: 6)
+        for (p, label) in zip(ticks.values, ticks.labels) {
+            svg.line(x1: Double(left), y1: py(p), x2: Double(width - right), y2: py(p), stroke: p == 0 ? "#444444" : "#e5e5e5")
+            svg.text(label, x: Double(left - 6), y: py(p) + 4, size: 11, anchor: "end")
         }
         svg.text("p(next | prefix)", x: 10, y: Double(top - 14), size: 12, anchor: "start")
         let barWidth = (groupWidth - 12) / max(series.count, 1)
@@ -52,7 +61,7 @@ public struct ProbabilityChart {
             svg.text(escapeXML(symbol), x: Double(groupLeft + (groupWidth - 12) / 2), y: py(0) + 18, size: 14)
             for (s, entry) in series.enumerated() {
                 let p = entry.probabilities[k]
-                let barTop = py(min(max(p, 0), 1))
+                let barTop = py(min(max(p, 0), axisTop))
                 let x = groupLeft + s * barWidth
                 svg.rect(x: x, y: Int(barTop), width: max(barWidth - 2, 2), height: max(Int(py(0) - barTop), 1),
                          fill: Self.colors[s % Self.colors.count])

@@ -49,22 +49,31 @@ public struct EmbeddingChart {
         x0 -= padX; x1 += padX; y0 -= padY; y1 += padY
         func px(_ x: Double) -> Double { left + (x - x0) / (x1 - x0) * plotWidth }
         func py(_ y: Double) -> Double { top + (1 - (y - y0) / (y1 - y0)) * plotHeight }
-        for i in 0...4 {
-            let xv = x0 + (x1 - x0) * Double(i) / 4, yv = y0 + (y1 - y0) * Double(i) / 4
-            svg.line(x1: px(xv), y1: top, x2: px(xv), y2: top + plotHeight, stroke: "#eeeeee")
-            svg.line(x1: left, y1: py(yv), x2: left + plotWidth, y2: py(yv), stroke: "#eeeeee")
-            svg.text(String(format: "%.2g", xv), x: px(xv), y: top + plotHeight + 16, size: 11)
-            svg.text(String(format: "%.2g", yv), x: left - 6, y: py(yv) + 4, size: 11, anchor: "end")
+        let xTicks = AxisTicks.linear(x0, x1), yTicks = AxisTicks.linear(y0, y1)
+        for (x, label) in zip(xTicks.values, xTicks.labels) {
+            svg.line(x1: px(x), y1: top, x2: px(x), y2: top + plotHeight, stroke: "#eeeeee")
+            svg.text(label, x: px(x), y: top + plotHeight + 16, size: 11)
+        }
+        for (y, label) in zip(yTicks.values, yTicks.labels) {
+            svg.line(x1: left, y1: py(y), x2: left + plotWidth, y2: py(y), stroke: "#eeeeee")
+            svg.text(label, x: left - 6, y: py(y) + 4, size: 11, anchor: "end")
         }
         svg.line(x1: left, y1: top + plotHeight, x2: left + plotWidth, y2: top + plotHeight, stroke: "#444444")
         svg.line(x1: left, y1: top, x2: left, y2: top + plotHeight, stroke: "#444444")
         svg.text(escapeXML(xLabel), x: left + plotWidth / 2, y: Double(height) - 12, size: 12)
         svg.text(escapeXML(yLabel), x: 14, y: top - 10, size: 12, anchor: "start")
-        for (token, point) in points.enumerated() {
+        let anchors = points.map { (x: px($0.x), y: py($0.y)) }
+        let radius = 10.0
+        let placed = Self.separate(anchors, radius: radius, within: (left + radius, top + radius, left + plotWidth - radius, top + plotHeight - radius))
+        for (anchor, label) in zip(anchors, placed) where hypot(label.x - anchor.x, label.y - anchor.y) > 2 {
+            svg.line(x1: anchor.x, y1: anchor.y, x2: label.x, y2: label.y, stroke: "#999999")
+            svg.circle(x: anchor.x, y: anchor.y, radius: 2, fill: "#555555")
+        }
+        for (token, point) in placed.enumerated() {
             let symbol = vocabulary.symbol(of: Int32(token))
             let color = Self.color(of: symbol)
-            svg.circle(x: px(point.x), y: py(point.y), radius: 10, fill: color.fill, stroke: color.stroke)
-            svg.text(escapeXML(symbol), x: px(point.x), y: py(point.y) + 4, size: 12, fill: "#ffffff")
+            svg.circle(x: point.x, y: point.y, radius: radius, fill: color.fill, stroke: color.stroke)
+            svg.text(escapeXML(symbol), x: point.x, y: point.y + 4, size: 12, fill: "#ffffff")
         }
         let legend = [("vowel", Self.color(of: "a")), ("consonant", Self.color(of: "b")), ("boundary .", Self.color(of: "."))]
         for (i, entry) in legend.enumerated() {  // one row above the plot, right-aligned
@@ -73,6 +82,39 @@ public struct EmbeddingChart {
             svg.text(entry.0, x: x + 10, y: y, size: 12, anchor: "start")
         }
         return svg.rendered()
+    }
+
+    /// Where to draw round labels of `radius` that belong at `anchors` so that none hides
+    /// another: overlapping labels are pushed apart along the line between them (coincident
+    /// ones in a fixed spread of directions) until no two overlap, and kept inside `bounds`
+    /// (x0, y0, x1, y1). Labels that do not overlap stay on their anchors.
+    static func separate(_ anchors: [(x: Double, y: Double)], radius: Double,
+                         within bounds: (Double, Double, Double, Double), iterations: Int = 500) -> [(x: Double, y: Double)] {
+        var placed = anchors.map { (x: min(max($0.x, bounds.0), bounds.2), y: min(max($0.y, bounds.1), bounds.3)) }
+        let gap = 2 * radius + 1
+        for _ in 0..<iterations {
+            var overlapping = false
+            for i in placed.indices {
+                for j in placed.indices where j > i {
+                    var dx = placed[j].x - placed[i].x, dy = placed[j].y - placed[i].y
+                    var distance = hypot(dx, dy)
+                    guard distance < gap - 1e-6 else { continue }
+                    overlapping = true
+                    if distance < 1e-6 {
+                        let angle = Double(i * 7 + j * 13) * 2.399963  // the golden angle: spread, never aligned
+                        (dx, dy, distance) = (cos(angle), sin(angle), 1)
+                    }
+                    let push = (gap - distance) / 2 / distance
+                    placed[i].x -= dx * push; placed[i].y -= dy * push
+                    placed[j].x += dx * push; placed[j].y += dy * push
+                }
+            }
+            for k in placed.indices {
+                placed[k] = (min(max(placed[k].x, bounds.0), bounds.2), min(max(placed[k].y, bounds.1), bounds.3))
+            }
+            if !overlapping { break }
+        }
+        return placed
     }
 
     /// Vowels (a e i o u) red, the boundary grey, everything else blue.

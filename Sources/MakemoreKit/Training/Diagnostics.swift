@@ -212,11 +212,11 @@ public final class TrainingDiagnostics {
                                       }), "activations-\(s.step).svg")
             try write(Histogram.chart(title: "activation gradients after step \(s.step)", xLabel: "∂loss/∂output",
                                       zip(layers, s.activationHistograms).compactMap { layer, h in
-                                          h.gradients.map { (String(format: "%@: std %.2e", layer.name, layer.gradient?.std ?? 0), $0) }
+                                          h.gradients.map { (String(format: "%@: std %.3g", layer.name, layer.gradient?.std ?? 0), $0) }
                                       }), "activation-gradients-\(s.step).svg")
             try write(Histogram.chart(title: "weight gradients after step \(s.step)", xLabel: "∂loss/∂weight",
                                       zip(s.parameters, s.weightGradientHistograms).map {
-                                          (String(format: "%@: grad:data %.2e", $0.0.name, $0.0.gradientToData), $0.1.gradients)
+                                          (String(format: "%@: grad:data %.3g", $0.0.name, $0.0.gradientToData), $0.1.gradients)
                                       }), "weight-gradients-\(s.step).svg")
         }
         try write(updateRatioChart, "update-ratio.svg")

@@ -183,10 +183,14 @@ extension TrainingHistory {
         }.joined()
     }
 
-    /// The training curve (smoothed) and the validation losses of the run, titled `title`.
+    /// The training curve and the validation losses of the run, titled `title`. The train loss
+    /// is shown as means over windows of a hundredth of the run (at least 25 steps), so even a
+    /// 200 000-step curve reads as a line rather than a band of minibatch noise.
     public func lossChart(title: String) -> LineChart {
-        let smoothed = LineChart.smoothed(losses.map(Double.init))
-        var series = [LineChart.Series(label: "train (smoothed)", points: smoothed.enumerated().map { (Double(startStep + $0.offset + 1), $0.element) }, color: "#1f77b4")]
+        let window = LineChart.smoothingWindow(steps: losses.count)
+        let train = LineChart.windowMeans(losses.map(Double.init), firstX: Double(startStep + 1), window: window)
+        let label = window > 1 ? "train (mean of \(window) steps)" : "train"
+        var series = [LineChart.Series(label: label, points: train, color: "#1f77b4")]
         if !evaluations.isEmpty {
             series.append(LineChart.Series(label: "val", points: evaluations.map { (Double($0.step), $0.loss) }, color: "#d62728", markers: true))
         }
