@@ -111,7 +111,10 @@ struct ParsedArguments: Sendable {
                 inlineValue = String(name[name.index(after: equals)...])
                 name = String(name[..<equals])
             }
-            guard !name.isEmpty, let option = byName[name] else { throw UsageError("unknown option '--\(name)'") }
+            guard !name.isEmpty, let option = byName[name] else {
+                let hint = Spelling.suggestion(for: name, among: options.map(\.name)).map { "; did you mean '--\($0)'?" } ?? ""
+                throw UsageError("unknown option '--\(name)'\(hint)")
+            }
             if option.value == nil {
                 guard inlineValue == nil else { throw UsageError("option '--\(name)' takes no value") }
                 flags.insert(name)

@@ -29,6 +29,7 @@ enum CompareCommand: Subcommand {
         Option("samples", value: "N", default: "3", "samples shown per stage"),
         Option("out", value: "DIR", "write compare.md, compare.json and val_nll.svg into DIR"),
         Option(flag: "json", "print one JSON object"),
+        Option(flag: "quiet", "no progress on stderr"),
     ]
 
     struct Options {
@@ -39,6 +40,7 @@ enum CompareCommand: Subcommand {
         var samples: Int
         var out: String?
         var json: Bool
+        var quiet: Bool
     }
 
     static func parse(_ arguments: ParsedArguments) throws -> Options {
@@ -46,12 +48,14 @@ enum CompareCommand: Subcommand {
         guard !names.contains("") else { throw UsageError("--stages needs comma-separated stage names (known: \(ladder.map(\.kind.rawValue).joined(separator: ", "))), got '\(arguments.string("stages") ?? "")'") }
         let rungs = try names.map { name in
             guard let rung = ladder.first(where: { $0.kind.rawValue == name }) else {
-                throw UsageError("unknown stage '\(name)' in --stages (known: \(ladder.map(\.kind.rawValue).joined(separator: ", ")))")
+                let hint = Spelling.suggestion(for: name, among: ladder.map(\.kind.rawValue)).map { "did you mean '\($0)'? " } ?? ""
+                throw UsageError("unknown stage '\(name)' in --stages (\(hint)known: \(ladder.map(\.kind.rawValue).joined(separator: ", ")))")
             }
             return rung
         }
         return Options(data: try DataOptions(arguments), rungs: rungs, full: arguments.flag("full"), ensemble: arguments.flag("ensemble"),
-                       samples: try arguments.int("samples", in: 0...1000) ?? 3, out: arguments.string("out"), json: arguments.flag("json"))
+                       samples: try arguments.int("samples", in: 0...1000) ?? 3, out: arguments.string("out"), json: arguments.flag("json"),
+                       quiet: arguments.flag("quiet"))
     }
 
     static func run(_ options: Options) throws {
@@ -68,7 +72,7 @@ enum CompareCommand: Subcommand {
         var results: [JSONValue] = []
         var stages: [Stage] = []
         for rung in options.rungs {
-            printError("compare: running \(rung.kind.rawValue)…")
+            if !options.quiet { printError("compare: running \(rung.kind.rawValue)…") }
             guard var request = try rung.command.defaultRequest() else { continue }
             request.data.seed = options.data.seed
             request.output.samples = options.samples
@@ -76,12 +80,13 @@ enum CompareCommand: Subcommand {
                 rung.definition.compareBudget?(&training.configuration)
                 request.training = training
             }
+            request.training?.quiet = options.quiet
             let (stage, report) = try StageRunner.run(request, dataset: dataset)
             results.append(report.json)
             stages.append(stage)
         }
         if options.ensemble {
-            printError("compare: fitting the ensemble…")
+            if !options.quiet { printError("compare: fitting the ensemble…") }
             results.append(try StageReport.ensemble(of: stages, dataset: dataset, samples: options.samples, seed: options.data.seed).json)
         }
         let table = markdownTable(results)

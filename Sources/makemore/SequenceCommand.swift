@@ -6,7 +6,7 @@ enum SequenceCommand {
     /// The stage-independent options around the stage's own `sizes`, defaults from `kind`.
     static func options(_ kind: StageKind, sizes: [Option]) -> [Option] {
         let d = kind.defaultTraining
-        return StageOptions.common + OutputOptions.embeddingOptions + TrainingOptions.options(d) + sizes + [
+        return StageOptions.common + OutputOptions.embeddingOptions + TrainingOptions.options(d, wholeWords: true) + sizes + [
             Option("block-size", value: "N", limit: SequenceModelConfiguration.Limits.blockSize, "positions per sequence, the longest word sampled + 1 (default: longest word + 1)"),
             Option("threads", value: "N", limit: TrainingConfiguration.Limits.threads, default: String(d.threads), "model copies a training step's batch is split across (cores: one per core)"),
             Option("temperature", value: "T", limit: SamplingOptions.Limits.temperature, default: "1", "sampling temperature"),

@@ -63,6 +63,12 @@ enum StageRunner {
         try stage.write(StageOutputs(checkpoint: request.output.save, log: request.training?.log, lossPlot: request.training?.plotLoss,
                                      diagnosticsPlots: request.diagnostics?.plotDirectory, embeddingPlot: request.output.plotEmbedding),
                         training: trained)
+        if let path = request.output.save, !request.output.json { printError("saved \(path)") }
+        if request.training != nil, request.output.load == nil, let state = stage.trainingState {
+            printError("stopped at step \(state.step) of \(state.training.steps); " + (request.output.save.map {
+                "continue with: makemore \(request.kind.rawValue) --resume \($0)"
+            } ?? "nothing saved (give --save FILE to keep a run that --resume continues)"))
+        }
         var report = try stage.report(samples: request.output.samples, options: sampling)
         try tensorboard?.finish(valLoss: report.losses[.val]??.nll, testLoss: report.losses[.test]??.nll, samples: report.samples)
         report.extra += request.extra
@@ -101,6 +107,10 @@ enum StageRunner {
     /// Every output `request` names, checked before any data is loaded.
     static func checkOutputs(_ request: StageRequest, more: [(flag: String, path: String?)] = []) throws {
         if request.output.load != nil && request.training?.resume != nil { throw UsageError("give either --load or --resume, not both") }
+        if let training = request.training, request.output.load != nil,
+           let flag = ((training.stepsGiven ? ["steps"] : []) + training.settingsGiven + (training.stopAt != nil ? ["stop-at"] : [])).first {
+            throw UsageError("--\(flag): --load only evaluates and samples a checkpoint; to train it further, use --resume FILE (with --steps N in total)")
+        }
         for (flag, value) in [("stop-at", request.training?.stopAt), ("save-every", request.training?.saveEvery)] where value != nil && request.output.save == nil {
             throw UsageError("--\(flag) needs --save FILE to keep the state --resume continues from")
         }

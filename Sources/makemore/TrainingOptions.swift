@@ -26,22 +26,32 @@ struct TrainingOptions {
     /// run keeps the settings it was started with).
     var settingsGiven: [String] = []
 
-    /// The options, their defaults printed from `d`.
-    static func options(_ d: TrainingConfiguration) -> [Option] {
-        [
+    /// A default that follows `--steps`: "150000 (75 % of --steps)".
+    static func fractionOfSteps(_ fraction: Double, _ steps: Int) -> String {
+        "\(steps) (" + String(format: "%.3g", 100 * fraction) + " % of --steps)"
+    }
+
+    /// The options, their defaults printed from `d`; `wholeWords` for the stages whose
+    /// examples are whole words (batches of words, evaluated every tenth of the run).
+    static func options(_ d: TrainingConfiguration, wholeWords: Bool = false) -> [Option] {
+        let unit = wholeWords ? "words" : "examples (a character and its context)"
+        return [
             Option("steps", value: "N", limit: TrainingConfiguration.Limits.steps, default: String(d.steps), "optimisation steps"),
             Option("lr", value: "RATE", limit: TrainingConfiguration.Limits.learningRate, default: String(d.learningRate), "base learning rate"),
             Option("optimizer", value: "NAME", default: d.optimizer.kind.rawValue, OptimizerKind.allCases.map(\.rawValue).joined(separator: " | ")),
             Option("schedule", value: "NAME", default: d.schedule.rawValue, "learning-rate schedule: constant | step (×0.1 half-way, or at --decay-at) | cosine"),
-            Option("decay-at", value: "STEP", limit: TrainingConfiguration.Limits.decayAt, default: d.decayAt.map(String.init), "step at which the step schedule multiplies the rate by 0.1"),
-            Option("warmup", value: "N", limit: TrainingConfiguration.Limits.warmup, default: String(d.warmup), "warm-up steps of the cosine schedule"),
+            Option("decay-at", value: "STEP", limit: TrainingConfiguration.Limits.decayAt,
+                   default: d.decayAt.map(String.init) ?? fractionOfSteps(d.decayFraction ?? 0.5, d.decayStep), "step at which the step schedule multiplies the rate by 0.1"),
+            Option("warmup", value: "N", limit: TrainingConfiguration.Limits.warmup,
+                   default: d.warmup.map(String.init) ?? d.warmupFraction.map { fractionOfSteps($0, d.warmupSteps) } ?? "0", "warm-up steps of the cosine schedule"),
             Option("weight-decay", value: "L", limit: TrainingConfiguration.Limits.weightDecay, default: String(d.optimizer.weightDecay), "weight decay (AdamW: decoupled; others: L2 added to the gradient)"),
             Option("weight-decay-on", value: "WHAT", default: d.optimizer.decaysMatricesOnly ? "matrices" : "all",
                    "what --weight-decay applies to: all (every parameter) | matrices (weights and embeddings, not biases or norm gains)"),
-            Option("batch-size", value: "N", limit: TrainingConfiguration.Limits.batchSize, default: d.batchSize.map(String.init) ?? "full", "examples per step (full: the whole training set)"),
+            Option("batch-size", value: "N", limit: TrainingConfiguration.Limits.batchSize, default: d.batchSize.map(String.init) ?? "full", "\(unit) per step (full: the whole training set)"),
             Option("sampling", value: "ORDER", default: d.sampling.rawValue,
                    "how batches draw examples: replacement (independent draws, makemore.py) | epochs (each example once per shuffled pass)"),
-            Option("eval-every", value: "N", limit: TrainingConfiguration.Limits.evaluateEvery, default: d.evaluateEvery.map(String.init), "evaluate the val loss every N steps and keep the best state"),
+            Option("eval-every", value: "N", limit: TrainingConfiguration.Limits.evaluateEvery,
+                   default: d.evaluateEvery.map(String.init) ?? (wholeWords ? "a tenth of --steps, at most 500" : nil), "evaluate the val loss every N steps and keep the best state"),
             Option("ema", value: "DECAY|off", limit: TrainingConfiguration.Limits.ema, default: d.ema.map { String($0) },
                    "evaluate and keep an exponential moving average of the weights, updated every step (e.g. 0.999)"),
             Option("plot-loss", value: "FILE.svg", "write the training curve (smoothed) and val losses as SVG"),

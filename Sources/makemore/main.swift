@@ -32,7 +32,8 @@ if first == "--version" {
     exit(0)
 }
 guard let command = subcommands.first(where: { $0.name == first }) else {
-    printError("makemore: unknown subcommand '\(first)' (see 'makemore --help')")
+    let hint = Spelling.suggestion(for: first, among: subcommands.map(\.name)).map { "; did you mean '\($0)'?" } ?? ""
+    printError("makemore: unknown subcommand '\(first)'\(hint) (see 'makemore --help')")
     exit(64)
 }
 var rest = Array(arguments.dropFirst())

@@ -177,10 +177,10 @@ struct CLI {
     /// moving average); `--preset lecture` is lecture 3's exact setup, and flags still override it.
     @Test func theMLPDefaultsAreTunedAndTheLecturePresetIsTheLecture() throws {
         let training = StageKind.mlp.defaultTraining, lecture = StageRegistry.lectureMLP
-        #expect(training.decayAt == 150_000 && training.ema == 0.9999 && training.steps == 200_000 && training.learningRate == 0.1)
+        #expect(training.decayStep == 150_000 && training.ema == 0.9999 && training.steps == 200_000 && training.learningRate == 0.1)
         #expect(StageKind.mlp.defaultConfiguration == .mlp(MLPConfiguration(embeddingDimensions: 15)))
         #expect(lecture.configuration == .mlp(MLPConfiguration()) && MLPConfiguration().embeddingDimensions == 10)
-        #expect(lecture.training.decayAt == nil && lecture.training.ema == nil && lecture.training.steps == 200_000)
+        #expect(lecture.training.decayStep == 100_000 && lecture.training.ema == nil && lecture.training.steps == 200_000)
 
         let directory = try Self.toyDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

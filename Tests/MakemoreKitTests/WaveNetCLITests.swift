@@ -6,7 +6,7 @@ import Testing
         let help = try CLI.run(["wavenet", "--help"])
         #expect(help.status == 0)
         for option in ["--context K", "(default: 8)", "--embedding D", "(default: 24)", "--hidden H", "(default: 128)",
-                       "--decay-at STEP", "(default: 150000)", "(default: 200000)", "--save FILE", "--plot-loss FILE.svg", "--diagnose"] {
+                       "--decay-at STEP", "(default: 150000 (75 % of --steps))", "(default: 200000)", "--save FILE", "--plot-loss FILE.svg", "--diagnose"] {
             #expect(help.stdout.contains(option), "missing \(option)")
         }
         #expect(try CLI.run(["--help"]).stdout.contains("wavenet"))

@@ -21,7 +21,10 @@ public struct LoadedModel {
         case .checkpoint(let checkpoint):
             kind = checkpoint.kind
             step = checkpoint.step
-            model = try StageRegistry.restoreModel(checkpoint, source: path)
+            let restored = try StageRegistry.restoreModel(checkpoint, source: path)
+            // A window network is evaluated as its stage evaluates it, BatchNorm folded into the
+            // Linear before it, so the file scores exactly as the run that saved it reported.
+            model = (restored as? any WindowNetwork)?.foldingBatchNorm() ?? restored
             vocabulary = checkpoint.vocabulary
             split = { try checkpoint.loadWords(given: words?(), path: path) }
             note = nil

@@ -6,7 +6,8 @@ import Foundation
 /// through here.
 ///
 /// ```swift
-/// let dataset = try Dataset(split: DatasetSplit(shuffling: WordList.load(path: "names.txt"), seed: 42))
+/// let words = try WordList.load(path: "names.txt")
+/// let dataset = try Dataset(split: DatasetSplit(shuffling: words, seed: 42, valFraction: 0.1, testFraction: 0.1))
 /// let stage = try Stage(.mlp(MLPConfiguration()), dataset: dataset, seed: 42)
 /// try stage.train(TrainingConfiguration(steps: 2_000, learningRate: 0.1))
 /// print(stage.evaluate(.val)?.nll ?? .nan, try stage.sample(count: 5))
@@ -158,7 +159,7 @@ public final class Stage {
         try memoryEstimate(training)?.check()
         // Ten times the uniform baseline, checked once the warm-up (at least 100 steps, and
         // always the last step) is over: a loss still that high has diverged.
-        loop.divergence = (10 * Float(log(Double(dataset.vocabulary.size))), min(max(training.warmup, 100), training.steps))
+        loop.divergence = (10 * Float(log(Double(dataset.vocabulary.size))), min(max(training.warmupSteps, 100), training.steps))
         loop.onEvent = onEvent
         if let saving {
             let stepsBefore = state == nil ? step : 0

@@ -45,52 +45,58 @@ public enum StageRegistry {
     /// The whole-word recurrent and bag-of-words stages' training: makemore.py's AdamW at lr
     /// 3e-3 cosine, which beat its 5e-4 constant at 20 000 steps for every one of them (val 2.064
     /// vs 2.080 RNN, 2.013 vs 2.036 GRU, 2.162 vs 2.185 BoW), for `steps` (each run to where its
-    /// val loss stopped improving: the GRU overfits past ~20 000), on `threads` model copies.
+    /// val loss stopped improving: the GRU overfits past ~20 000), on `threads` model copies,
+    /// warming up over 200 of the `steps` (as a fraction, so a shorter run keeps the shape).
     static func recurrentTraining(steps: Int, threads: Int = 1) -> TrainingConfiguration {
-        TrainingConfiguration(steps: steps, learningRate: 3e-3, optimizer: makemoreAdamW, schedule: .cosine, warmup: 200, batchSize: 32,
-                              threads: threads)
+        TrainingConfiguration(steps: steps, learningRate: 3e-3, optimizer: makemoreAdamW, schedule: .cosine, warmupFraction: 200 / Double(steps),
+                              batchSize: 32, threads: threads)
     }
 
     /// One model copy per core, for the stages a second core measurably helps (the transformer;
     /// gru 0.535 → 0.408 ms/step; rnn and bow gain nothing).
     static var cores: Int { ProcessInfo.processInfo.activeProcessorCount }
 
-    /// The ladder, tuned on names.txt (see the README and docs/).
+    /// The ladder, tuned on names.txt (see the README and docs/). Decay steps and warm-ups are
+    /// fractions of the run, so `steps` alone shortens a run without changing its shape; at the
+    /// default lengths they land on the steps named below.
     static let builtIn: [StageDefinition] = [
         countBigram,
         neuralBigram,
         // SGD lr 0.1 on batches of 32 for 200 000 steps as in the lecture, but the rate decayed at
-        // step 150 000 (not half-way) and a moving average of the weights evaluated (decay
+        // three quarters of the run (step 150 000, not half-way) and a moving average of the weights evaluated (decay
         // 0.9999): with 15-dimensional embeddings, val 2.0948 / 2.0866 / 2.0922 under seeds 42 / 7
         // / 8 where the lecture's setup (`lectureMLP`) gives 2.1161 at seed 42.
         .window(MLP.self, summary: "stage 3: MLP over the previous --context characters (embedding, tanh blocks with BatchNorm)",
                 defaults: MLPConfiguration(embeddingDimensions: 15),
-                training: { TrainingConfiguration(steps: 200_000, learningRate: 0.1, schedule: .step, decayAt: 150_000, ema: 0.9999) }),
+                training: { TrainingConfiguration(steps: 200_000, learningRate: 0.1, schedule: .step, decayFraction: 0.75, ema: 0.9999) }),
         .window(WaveNet.self, summary: "hierarchical MLP (WaveNet-style tree over --context characters, BatchNorm over batch and time)",
                 defaults: WaveNetConfiguration(),
                 training: {
-                    TrainingConfiguration(steps: 200_000, learningRate: 0.1, schedule: .step, decayAt: 150_000, evaluateEvery: 10_000,
+                    TrainingConfiguration(steps: 200_000, learningRate: 0.1, schedule: .step, decayFraction: 0.75, evaluateEvery: 10_000,
                                           calibratesBatchNorm: true)
                 },
-                compareBudget: { $0.steps = 20_000; $0.decayAt = 15_000 }),
+                compareBudget: { $0.steps = 20_000 }),
         .sequence(BagOfWords.self, summary: "causal bag of words (running average of the prefix, tanh MLP)",
-                  defaults: SequenceModelConfiguration(), training: { recurrentTraining(steps: 50_000) }, compareBudget: { $0.steps = 10_000 }),
+                  defaults: SequenceModelConfiguration(), training: { recurrentTraining(steps: 50_000) },
+                  compareBudget: { $0.steps = 10_000; $0.warmup = 200 }),
         .sequence(RNN.self, summary: "Elman RNN, h = tanh(W·[x, h] + b) from a learned start state",
-                  defaults: SequenceModelConfiguration(), training: { recurrentTraining(steps: 50_000) }, compareBudget: { $0.steps = 10_000 }),
+                  defaults: SequenceModelConfiguration(), training: { recurrentTraining(steps: 50_000) },
+                  compareBudget: { $0.steps = 10_000; $0.warmup = 200 }),
         .sequence(GRU.self, summary: "GRU (reset and update gates) from a learned start state",
                   defaults: SequenceModelConfiguration(), training: { recurrentTraining(steps: 20_000, threads: cores) },
-                  compareBudget: { $0.steps = 10_000 }),
+                  compareBudget: { $0.steps = 10_000; $0.warmup = 200 }),
         // About a minute and a half on two cores, without dropout but with decoupled weight decay
         // 0.3 on the matrices, AdamW lr 4e-3 cosine, batches of 48 words pass by pass and a moving
         // average of the weights (val 1.9120 / 1.9037 / 1.9134 under seeds 42 / 7 / 8; dropout
-        // 0.1, decay 0.1 and lr 3e-3 gave a mean of 1.9127 in about 10 % more time).
+        // 0.1, decay 0.1 and lr 3e-3 gave a mean of 1.9127 in about 10 % more time); warm-up over
+        // 1/44 of the run, 500 of 22 000 steps.
         .sequence(Transformer.self, summary: "stage 4: GPT-style transformer (causal self-attention, KV-cache sampling)",
                   defaults: TransformerConfiguration(),
                   training: {
                       var adamW = makemoreAdamW
                       adamW.weightDecay = 0.3
                       adamW.decaysMatricesOnly = true
-                      return TrainingConfiguration(steps: 22_000, learningRate: 4e-3, optimizer: adamW, schedule: .cosine, warmup: 500,
+                      return TrainingConfiguration(steps: 22_000, learningRate: 4e-3, optimizer: adamW, schedule: .cosine, warmupFraction: 1.0 / 44,
                                                    batchSize: 48, sampling: .epochs, ema: 0.999, threads: cores)
                   },
                   compareBudget: { $0.steps = 8_000; $0.warmup = 300 }),

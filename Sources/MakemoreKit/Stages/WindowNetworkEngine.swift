@@ -12,6 +12,8 @@ final class WindowNetworkEngine<Model: WindowNetwork & TrainableModel>: StageEng
     private var folded: Model?
     /// Whether the last training run recomputed BatchNorm's statistics.
     private(set) var calibrated = false
+    /// Whether the last training run kept its best state by val loss.
+    private var keptBest = false
     /// The diagnostics of the last training run, if it took any.
     private(set) var diagnostics: TrainingDiagnostics?
 
@@ -71,6 +73,7 @@ final class WindowNetworkEngine<Model: WindowNetwork & TrainableModel>: StageEng
         }, evaluate: { Evaluator.evaluate(model, words: self.dataset.val)?.nll })
         calibrated = (training.calibratesBatchNorm || training.ema != nil) && history.steps > 0 && model.configuration.batchNorm
         if calibrated { model.calibrateBatchNorm(contexts: examples.contexts) }
+        keptBest = history.best != nil
         return history
     }
 
@@ -91,7 +94,10 @@ final class WindowNetworkEngine<Model: WindowNetwork & TrainableModel>: StageEng
         if let wavenet = configuration as? WaveNetConfiguration {
             notes.append("levels: \(wavenet.levels) (context \(wavenet.contextLength) = 2^\(wavenet.levels))")
         }
-        if calibrated { notes.append("BatchNorm statistics calibrated over all \(examples.count) training windows") }
+        if calibrated {
+            notes.append("BatchNorm statistics calibrated over all \(examples.count) training windows after training"
+                         + (keptBest ? " (val NLL uses them; the best val loss was measured with training's running averages)" : ""))
+        }
         if configuration.batchNorm {
             notes.append("evaluated and sampled with BatchNorm folded into the Linear before it (\(inference.parameterCount) parameters)")
         }

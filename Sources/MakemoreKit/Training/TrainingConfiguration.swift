@@ -10,10 +10,16 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     public var optimizer: OptimizerConfiguration
     /// How the rate changes over the run.
     public var schedule: LearningRateSchedule.Kind
-    /// Where the step schedule multiplies the rate by 0.1 (nil: half-way).
+    /// The step at which the step schedule multiplies the rate by 0.1 (nil: at `decayFraction`
+    /// of the run).
     public var decayAt: Int?
-    /// Warm-up steps of the cosine schedule.
-    public var warmup: Int
+    /// Where the step schedule decays when `decayAt` is nil, as a fraction of `steps` (nil:
+    /// half-way), so a shortened run keeps the shape of the full one.
+    public var decayFraction: Double?
+    /// Warm-up steps of the cosine schedule (nil: `warmupFraction` of the run).
+    public var warmup: Int?
+    /// The cosine schedule's warm-up when `warmup` is nil, as a fraction of `steps` (nil: none).
+    public var warmupFraction: Double?
     /// Examples per step (words, for the whole-word stages); nil: the whole training set.
     public var batchSize: Int?
     /// How minibatches draw training examples.
@@ -37,7 +43,8 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
 
     /// A configuration; the defaults are plain SGD at a constant rate on batches of 32.
     public init(steps: Int, learningRate: Double, optimizer: OptimizerConfiguration = OptimizerConfiguration(kind: .sgd),
-                schedule: LearningRateSchedule.Kind = .constant, decayAt: Int? = nil, warmup: Int = 0, batchSize: Int? = 32,
+                schedule: LearningRateSchedule.Kind = .constant, decayAt: Int? = nil, decayFraction: Double? = nil,
+                warmup: Int? = nil, warmupFraction: Double? = nil, batchSize: Int? = 32,
                 sampling: BatchOrder = .replacement, evaluateEvery: Int? = nil, ema: Double? = nil, threads: Int = 1,
                 calibratesBatchNorm: Bool = false, diagnosticsEvery: Int? = nil) {
         self.steps = steps
@@ -45,7 +52,9 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
         self.optimizer = optimizer
         self.schedule = schedule
         self.decayAt = decayAt
+        self.decayFraction = decayFraction
         self.warmup = warmup
+        self.warmupFraction = warmupFraction
         self.batchSize = batchSize
         self.sampling = sampling
         self.evaluateEvery = evaluateEvery
@@ -67,7 +76,9 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
         try Limits.alpha.check(optimizer.alpha)
         try Limits.eps.check(optimizer.eps)
         if let decayAt { try Limits.decayAt.check(decayAt) }
-        try Limits.warmup.check(warmup)
+        if let decayFraction { try Limits.decayFraction.check(decayFraction) }
+        if let warmup { try Limits.warmup.check(warmup) }
+        if let warmupFraction { try Limits.warmupFraction.check(warmupFraction) }
         if let batchSize { try Limits.batchSize.check(batchSize) }
         if let evaluateEvery { try Limits.evaluateEvery.check(evaluateEvery) }
         if let ema { try Limits.ema.check(ema) }
@@ -92,17 +103,29 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
         public static let ema = Limit<Double>("ema", 0...0.999_999_999)
         public static let threads = Limit("threads", 1...256)
         public static let diagnosticsEvery = Limit("diagnostics_every", 1...Int.max)
+        public static let decayFraction = Limit<Double>("decay_fraction", 0...1)
+        public static let warmupFraction = Limit<Double>("warmup_fraction", 0...1)
         /// Where a run stops early (`stopAt`).
         public static let stopAt = Limit("stop_at", 1...100_000_000)
     }
 
+    /// The step at which the step schedule decays in this run of `steps` steps.
+    public var decayStep: Int { decayAt ?? Self.fraction(decayFraction ?? 0.5, of: steps) }
+
+    /// The cosine schedule's warm-up steps in this run of `steps` steps.
+    public var warmupSteps: Int { warmup ?? Self.fraction(warmupFraction ?? 0, of: steps) }
+
+    /// `fraction` of `steps`, rounded down (a half of an odd count as `steps / 2`).
+    static func fraction(_ fraction: Double, of steps: Int) -> Int { Int((fraction * Double(steps) + 1e-9).rounded(.down)) }
+
     /// The rate at every step of this run.
     public var learningRateSchedule: LearningRateSchedule {
-        LearningRateSchedule(schedule, steps: steps, decayAt: decayAt, warmup: warmup)
+        LearningRateSchedule(schedule, steps: steps, decayAt: decayStep, warmup: warmupSteps)
     }
 
     enum CodingKeys: String, CodingKey {
-        case steps, learningRate = "learning_rate", optimizer, schedule, decayAt = "decay_at", warmup
+        case steps, learningRate = "learning_rate", optimizer, schedule, decayAt = "decay_at", decayFraction = "decay_fraction", warmup
+        case warmupFraction = "warmup_fraction"
         case batchSize = "batch_size", sampling, evaluateEvery = "evaluate_every", ema, threads
         case calibratesBatchNorm = "calibrates_batch_norm", diagnosticsEvery = "diagnostics_every"
     }
