@@ -81,5 +81,6 @@ let subcommands: [CommandEntry] = StageRegistry.definitions.compactMap(stageComm
     CommandEntry(EvalCommand.self),
     CommandEntry(ScoreCommand.self),
     CommandEntry(SplitCommand.self),
+    CommandEntry(SweepCommand.self),
     CommandEntry(MicrogradCommand.self),
 ]
