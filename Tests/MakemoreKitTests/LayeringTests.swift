@@ -3,14 +3,14 @@ import Testing
 
 /// The library's folders form one stack and each names only types of the folders below it:
 ///
-///     Tensor → Data → Autograd → Layers → Evaluation → Models → Files → Training → Micrograd → IO → Stages
+///     Tensor → Data → Autograd → Layers → Evaluation → Models → Files → Training → Micrograd → IO → Stages → Sweep
 ///
 /// Tensor (storage and kernels) and Data (words, vocabulary, splits, examples, the generator)
 /// depend on nothing; Evaluation (the `LanguageModel` protocol, evaluator and sampler) sits
 /// below the models that conform to it; Files (atomic writes, JSON, SVG charts, safetensors,
 /// zip and pickle) sits above Models so that no model knows a file format — models hand their
 /// state over as `StateTensor` values; IO (checkpoints, imported models, embeddings of a file)
-/// joins models and files; Stages run the whole pipeline. Checked on the source text: each
+/// joins models and files; Stages run the whole pipeline; Sweep runs many stage commands. Checked on the source text: each
 /// folder's code (comments and string literals removed) is searched for every top-level type that
 /// the folders above it declare.
 @Suite struct LayeringTests {
@@ -18,7 +18,7 @@ import Testing
         .deletingLastPathComponent().appendingPathComponent("Sources/MakemoreKit")
 
     /// The folders of Sources/MakemoreKit, lowest first.
-    static let order = ["Tensor", "Data", "Autograd", "Layers", "Evaluation", "Models", "Files", "Training", "Micrograd", "IO", "Stages"]
+    static let order = ["Tensor", "Data", "Autograd", "Layers", "Evaluation", "Models", "Files", "Training", "Micrograd", "IO", "Stages", "Sweep"]
 
     /// The Swift files of Sources/MakemoreKit by top-level folder, as text.
     static func sources() throws -> [String: [(name: String, text: String)]] {
