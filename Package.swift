@@ -20,7 +20,8 @@ let package = Package(
         .executableTarget(name: "makemore", dependencies: ["MakemoreKit"], swiftSettings: nativeCPU),
         .executableTarget(
             name: "MakemoreBenchmarks", dependencies: ["MakemoreKit"], path: "Benchmarks",
-            swiftSettings: nativeCPU),
+            // The PyTorch yardstick: an optional script, not part of the build.
+            exclude: ["pytorch_transformer.py"], swiftSettings: nativeCPU),
         .testTarget(
             name: "MakemoreKitTests", dependencies: ["MakemoreKit", "makemore"],
             // makemore.py's golden outputs, read through #filePath so a clean clone is self-contained.

@@ -63,6 +63,14 @@ struct BenchmarkReport {
 /// Median wall time of one call of `body`, over `repetitions` timed runs of enough calls each
 /// to last about `minimumRun` (so clock resolution and call overhead do not dominate).
 func medianSeconds(repetitions: Int = 7, minimumRun: Duration = .milliseconds(5), _ body: () -> Void) -> Double {
+    timedRuns(repetitions: repetitions, minimumRun: minimumRun, body).median
+}
+
+/// The median and the fastest of `repetitions` timed runs of `body` (seconds per call), each run
+/// long enough to last about `minimumRun`. On a shared machine the fastest run is the one least
+/// disturbed by other processes: it approximates the uncontended speed, and is what a kernel is
+/// compared with the same-run FMA peak by.
+func timedRuns(repetitions: Int, minimumRun: Duration, _ body: () -> Void) -> (median: Double, best: Double) {
     let clock = ContinuousClock()
     body()  // warm caches and wake lazily started threads
     var calls = 1
@@ -73,9 +81,8 @@ func medianSeconds(repetitions: Int = 7, minimumRun: Duration = .milliseconds(5)
         samples.append(elapsed.seconds / Double(calls))
     }
     samples.sort()
-    return samples[samples.count / 2]
+    return (samples[samples.count / 2], samples[0])
 }
-
 
 /// Mean wall time of one call of `body`, called back to back for about `duration` after one
 /// warm-up call.

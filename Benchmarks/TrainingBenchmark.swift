@@ -5,7 +5,7 @@ import MakemoreKit
 /// default configuration, and names sampled per second, on names.txt's real split.
 enum TrainingBenchmark {
     static let section = "training"
-    /// Only rows whose name contains this text run (`--filter`).
+    /// Only rows whose name contains this text run (`--filter`; every section reads it).
     nonisolated(unsafe) static var filter: String?
     /// Each step row repeats its step for this long instead of the median protocol (`--run-for`).
     nonisolated(unsafe) static var runFor: Duration?
@@ -78,7 +78,7 @@ enum TrainingBenchmark {
         let optimizer = Optimizer(parameters: model.parameters, configuration: makemoreAdamW)
         parallelStep(&report, "transformer preset", shape: "32 words, block \(blockSize)",
                      models: [model], optimizer: optimizer, learningRate: 5e-4, examples: examples, words: 32)
-        let threads = ProcessInfo.processInfo.activeProcessorCount
+        let threads = Parallel.coreCount
         if threads > 1 {  // what `makemore transformer --preset makemore` runs: the batch split across the cores
             let models = [model] + (1..<threads).map { _ in Transformer(configuration: configuration, using: &generator) }
             parallelStep(&report, "transformer preset, \(threads) threads", shape: "32 words, block \(blockSize)",

@@ -2,13 +2,15 @@ import Foundation
 
 /// `makemore-bench [--only SECTION] [--filter TEXT] [--run-for SECONDS] [--json FILE]`: runs the
 /// benchmark sections (all, or the one named), prints a table per section and, with `--json`,
-/// writes every row to FILE. `--filter` keeps the training rows whose name contains TEXT;
-/// `--run-for` repeats each kept training step for SECONDS, so a sampling profiler run around
-/// the process (`perf record -e cpu-clock`) sees almost nothing but that step.
+/// writes every row to FILE. `--filter` keeps the rows whose name contains TEXT (every section);
+/// `--run-for` repeats each kept training step (training and scaling rows) for SECONDS, so a
+/// sampling profiler run around the process (`perf record -e cpu-clock`) sees almost nothing but
+/// that step.
 /// A new section is one more entry in `sections`.
 let sections: [(name: String, run: (inout BenchmarkReport) -> Void)] = [
     (MatmulBenchmark.section, MatmulBenchmark.run),
     (TrainingBenchmark.section, TrainingBenchmark.run),
+    (ScalingBenchmark.section, ScalingBenchmark.run),
 ]
 
 var only: String?

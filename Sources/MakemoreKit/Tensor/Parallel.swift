@@ -3,9 +3,25 @@ import Foundation
 
 /// Fork-join over the machine's cores for kernels whose work is big enough to pay for waking a
 /// thread (a few microseconds each time).
-enum Parallel {
-    /// Cores available to split a kernel across.
-    static let coreCount = max(1, ProcessInfo.processInfo.activeProcessorCount)
+public enum Parallel {
+    /// Cores available to split a kernel across: the processors this process may run on (so
+    /// `taskset -c 0` gives one), at most the active processors.
+    public static let coreCount = max(1, min(ProcessInfo.processInfo.activeProcessorCount, allowedProcessors ?? .max))
+
+    /// The number of processors in this process's affinity mask (Linux: the `Cpus_allowed` hex
+    /// mask of /proc/self/status), or nil where that cannot be read.
+    private static var allowedProcessors: Int? {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Cpus_allowed:") })
+        else { return nil }
+        let digits = line.dropFirst("Cpus_allowed:".count).filter { $0 != "," && !$0.isWhitespace }
+        var count = 0
+        for digit in digits {
+            guard let value = digit.hexDigitValue else { return nil }
+            count += value.nonzeroBitCount
+        }
+        return count > 0 ? count : nil
+    }
 
     /// Runs `body(0) … body(shares - 1)` concurrently and returns when all have finished.
     /// `shares == 1` runs inline on the calling thread.
