@@ -138,12 +138,43 @@ import Testing
         Self.check(variant, batch: 0, m: 4, n: 4, k: 4, accumulate: false)
     }
 
-    /// Split across threads by rows (one product, odd row count) and by whole products.
+    /// Split across threads by rows (one product, odd row count, too few panels to split by
+    /// columns) and by whole products.
     @Test(arguments: Variant.allCases)
     func threaded(_ variant: Variant) {
         Self.check(variant, batch: 1, m: 37, n: 40, k: 20, accumulate: true, forcedThreads: 2)
         Self.check(variant, batch: 1, m: 9, n: 17, k: 5, accumulate: false, forcedThreads: 3)
         Self.check(variant, batch: 3, m: 11, n: 20, k: 33, accumulate: false, forcedThreads: 2)
+    }
+
+    /// Split by columns (whole 32-column panels per thread, the last one partial): within
+    /// tolerance of the oracle, and bit-identical to the single-threaded product, as every split
+    /// must be (each element's sum runs in the same order on any thread).
+    @Test(arguments: Variant.allCases)
+    func threadedByColumns(_ variant: Variant) {
+        Self.check(variant, batch: 1, m: 19, n: 100, k: 300, accumulate: true, forcedThreads: 2)
+        Self.check(variant, batch: 1, m: 9, n: 200, k: 20, accumulate: false, forcedThreads: 3)
+        for (m, n, k, threads) in [(19, 100, 300, 2), (9, 200, 20, 3), (37, 40, 20, 2), (17, 64, 33, 2)] {
+            #expect(Self.product(variant, m: m, n: n, k: k, threads: threads) == Self.product(variant, m: m, n: n, k: k, threads: 1),
+                    "\(variant) \(m)×\(k)·\(k)×\(n) on \(threads) threads")
+        }
+    }
+
+    /// `c (+)= a·b` of random operands (and a random starting `c`) on `threads` threads.
+    static func product(_ variant: Variant, m: Int, n: Int, k: Int, threads: Int) -> [Float] {
+        var generator = RandomGenerator(seed: 5)
+        func random(_ count: Int) -> [Float] { (0..<count).map { _ in Float(generator.uniform() * 2 - 1) } }
+        let a = random(m * k), b = random(k * n)
+        var c = random(m * n)
+        a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                c.withUnsafeMutableBufferPointer { c in
+                    Matmul.product(variant, a.baseAddress!, b.baseAddress!, c.baseAddress!, batch: 1, m: m, n: n, k: k,
+                                   accumulate: true, threads: threads)
+                }
+            }
+        }
+        return c
     }
 
     @Test func threadCountFollowsTheThreshold() {

@@ -131,12 +131,19 @@ public enum Matmul {
             }
         }
 
+        let panels = (n + MatmulProblem.panelWidth - 1) / MatmulProblem.panelWidth
         Parallel.run(shares: shares) { share in
             if batch >= shares {
                 // Whole products per thread.
                 for item in (batch * share / shares)..<(batch * (share + 1) / shares) {
                     problem(item).run(rows: 0..<m)
                 }
+            } else if panels >= 2 * shares {
+                // Every product split by columns, in whole panels: each thread packs only its
+                // share of B (packing the transposed operand of `nt` costs a gather per element).
+                let range = panels * share / shares..<panels * (share + 1) / shares
+                let columns = range.lowerBound * MatmulProblem.panelWidth..<min(n, range.upperBound * MatmulProblem.panelWidth)
+                for item in 0..<batch { problem(item).run(rows: 0..<m, columns: columns) }
             } else {
                 // Every product split by rows, in whole tiles.
                 let tiles = rowTiles * share / shares..<rowTiles * (share + 1) / shares
