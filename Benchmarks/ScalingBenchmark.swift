@@ -7,6 +7,8 @@ import MakemoreKit
 /// the cores) and with one copy per core (the batch split, as `--threads` does), and the GFLOP/s
 /// of its `Linear` layers (forward, dx and dW: 6 · weights · positions per step; attention not
 /// counted). Under `taskset -c 0` everything runs on one core: the thread-scaling baseline.
+/// "CPU ms/step" is the processor time of all threads per step: on one core, what the step
+/// costs even when other processes share the core (a wall-clock figure then is not).
 /// `Benchmarks/pytorch_transformer.py` times makemore.py's model in PyTorch at the same sizes.
 enum ScalingBenchmark {
     static let section = "scaling"
@@ -39,7 +41,12 @@ enum ScalingBenchmark {
                 let training = TrainingStep(optimizer: optimizer, sequences: examples, batchSize: size.batch, order: .replacement,
                                             parallel: DataParallel(models: models))
                 var batches = RandomGenerator(seed: 7)
-                let body = { _ = training(learningRate: 5e-4, using: &batches) }
+                var steps = 0
+                let body = {
+                    _ = training(learningRate: 5e-4, using: &batches)
+                    steps += 1
+                }
+                let cpuBefore = processorSeconds()
                 let seconds: (median: Double, best: Double)
                 if let runFor = TrainingBenchmark.runFor {
                     let mean = meanSeconds(runningFor: runFor, body)
@@ -47,6 +54,7 @@ enum ScalingBenchmark {
                 } else {
                     seconds = timedRuns(repetitions: 5, minimumRun: .milliseconds(300), body)
                 }
+                let cpuPerStep = (processorSeconds() - cpuBefore) / Double(steps)
                 let c = size.channels, v = configuration.vocabularySize
                 let linearWeights = size.layers * 12 * c * c + c * v
                 let flops = 6 * Double(linearWeights) * positionsPerWord * Double(size.batch)
@@ -54,8 +62,20 @@ enum ScalingBenchmark {
                 report.add(section: section, name: name,
                            shape: String(format: "%.2f M params, block %d", Double(parameters) / 1e6, blockSize),
                            metrics: [("ms/step", seconds.median * 1000), ("best ms/step", seconds.best * 1000),
-                                     ("Linear GFLOP/s", flops / seconds.median / 1e9)])
+                                     ("CPU ms/step", cpuPerStep * 1000), ("Linear GFLOP/s", flops / seconds.median / 1e9)])
             }
         }
     }
+}
+
+/// User plus system processor seconds this process has used, all threads.
+func processorSeconds() -> Double {
+    var usage = rusage()
+    #if canImport(Glibc)
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+    #else
+    getrusage(RUSAGE_SELF, &usage)
+    #endif
+    func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) * 1e-6 }
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
 }
