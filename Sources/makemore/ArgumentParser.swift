@@ -120,6 +120,10 @@ struct ParsedArguments: Sendable {
                 flags.insert(name)
                 continue
             }
+            if let value = inlineValue ?? (index < arguments.count ? arguments[index] : nil), value.isEmpty,
+               let kind = option.value, kind.contains("FILE") || kind.contains("DIR") {
+                throw UsageError("option '--\(name)' needs a value (\(kind)), got an empty string")
+            }
             if let inlineValue {
                 values[name] = inlineValue
                 repeated[name, default: []].append(inlineValue)

@@ -31,7 +31,10 @@ enum EvalCommand: Subcommand {
     static func run(_ options: Options) throws {
         let (loaded, ensemble) = try options.models.load(input: options.input, splitDirectory: options.splitDirectory, heads: options.heads)
         let dataset = try Dataset(split: loaded.split(), vocabulary: loaded.vocabulary)
-        let results = try options.splits.map { (name: $0, result: try Evaluator.evaluate(loaded.model, words: dataset[$0])?.checked(split: $0.rawValue)) }
+        let source = options.models.loads.joined(separator: " + ")
+        let results = try options.splits.map { split -> (name: SplitName, result: NLLResult?) in
+            (split, try loaded.evaluate(dataset[split], split: split.rawValue, source: source))
+        }
         if options.json {
             func bySplit(_ value: (NLLResult) -> JSONValue) -> JSONValue {
                 .object(results.map { ($0.name.rawValue, $0.result.map(value) ?? .null) })

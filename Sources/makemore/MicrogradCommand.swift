@@ -49,6 +49,7 @@ enum MicrogradCommand: Subcommand {
     }
 
     static func run(_ options: Options) throws {
+        try OutputChecks.check([("plot-graph", options.plotGraph)], inputs: [])
         let (x, h, steps, learningRate, seed) = (options.x, options.h, options.steps, options.learningRate, options.seed)
         var lines: [String] = []
         var members: [(String, JSONValue)] = []

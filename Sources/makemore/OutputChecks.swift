@@ -5,10 +5,14 @@ import MakemoreKit
 /// not write its result fails at once and writes nothing (exit 64, one line naming the flag).
 enum OutputChecks {
     /// Throws `MakemoreError.invalidOutput` for the first `(flag, path)` output that cannot be
-    /// written or is one of `inputs`; nil paths (options not given) are skipped.
+    /// written, is one of `inputs`, or names the same file as an earlier output; nil paths
+    /// (options not given) are skipped.
     static func check(_ outputs: [(flag: String, path: String?)], inputs: [String]) throws {
+        var earlier: [(name: String, path: String)] = []
         for case let (flag, path?) in outputs {
             try OutputPath.validate(path, name: flag, inputs: inputs)
+            earlier.append((flag, path))
+            try OutputPath.validateDistinct(earlier)
         }
     }
 
@@ -18,8 +22,9 @@ enum OutputChecks {
         guard var directory = path else { return }
         var isDirectory: ObjCBool = false
         while !FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) {
-            let parent = (directory as NSString).deletingLastPathComponent
-            if parent.isEmpty || parent == directory { directory = "."; break }
+            // Not NSString's deletingLastPathComponent, which traps on some one-character names.
+            let parent = directory.lastIndex(of: "/").map { String(directory[..<$0]) } ?? ""
+            if parent.isEmpty || parent == directory { directory = directory.hasPrefix("/") ? "/" : "."; break }
             directory = parent
         }
         try OutputPath.validateDirectory(directory, for: directory == path ? nil : path, name: flag)

@@ -155,8 +155,10 @@ enum ScoreCommand: Subcommand {
     private static func printTable(words: [String], columns: [Column]) {
         let cell = max(22, columns.map(\.heading.count).max()! + 2)
         func pad(_ text: String, _ width: Int) -> String { text.padding(toLength: max(width, text.count), withPad: " ", startingAt: 0) }
-        func emit(_ line: String) { print(line.replacingOccurrences(of: " +$", with: "", options: .regularExpression)) }
-        let first = max(16, words.map(\.count).max()! + 4)
+        func emit(_ line: String) { print(String(line[..<(line.lastIndex { $0 != " " }.map(line.index(after:)) ?? line.startIndex)])) }
+        // The first column fits the words, up to 40 characters: a longer word overflows its own
+        // heading line only, so the table grows linearly with the word's length.
+        let first = max(16, min(words.map(\.count).max()! + 4, 40))
         for (w, word) in words.enumerated() {
             if w > 0 { print("") }
             emit(pad(word, first) + columns.map { pad($0.heading, cell) }.joined())

@@ -97,6 +97,9 @@ enum StageRunner {
         guard steps > state.step else {
             throw UsageError("--steps \(steps): \(path) was already trained \(state.step) steps; ask for more to resume it")
         }
+        if let stopAt = training.stopAt, stopAt <= state.step {
+            throw UsageError("--stop-at \(stopAt): \(path) was already trained \(state.step) steps; stop later to resume it")
+        }
         let diagnostics = configuration.diagnosticsEvery
         configuration = state.training
         configuration.steps = steps
@@ -111,11 +114,17 @@ enum StageRunner {
            let flag = ((training.stepsGiven ? ["steps"] : []) + training.settingsGiven + (training.stopAt != nil ? ["stop-at"] : [])).first {
             throw UsageError("--\(flag): --load only evaluates and samples a checkpoint; to train it further, use --resume FILE (with --steps N in total)")
         }
+        if let training = request.training, let path = training.resume, let flag = training.modelFlagsGiven.first {
+            throw UsageError("--\(flag): \(path) is resumed with the model and threads it was started with; only --steps and --stop-at apply")
+        }
         for (flag, value) in [("stop-at", request.training?.stopAt), ("save-every", request.training?.saveEvery)] where value != nil && request.output.save == nil {
             throw UsageError("--\(flag) needs --save FILE to keep the state --resume continues from")
         }
-        try OutputChecks.check([("save", request.output.save), ("log", request.training?.log), ("plot-loss", request.training?.plotLoss)] + more,
-                               inputs: OutputChecks.inputs(request.data, load: request.output.load))
+        let others: [(flag: String, path: String?)] = [("log", request.training?.log), ("plot-loss", request.training?.plotLoss),
+                                                         ("plot-embedding", request.output.plotEmbedding)] + more
+        try OutputChecks.check([("save", request.output.save)] + others, inputs: OutputChecks.inputs(request.data, load: request.output.load))
+        // `--save` may replace the `--resume`d file (the run continues it); no other output may.
+        if let resume = request.training?.resume { try OutputChecks.check(others, inputs: [resume]) }
         try OutputChecks.checkDirectory("plot-diagnostics", request.diagnostics?.plotDirectory)
         try OutputChecks.checkDirectory("tensorboard", request.training?.tensorboard)
     }

@@ -25,6 +25,9 @@ struct TrainingOptions {
     /// The training options given besides `--steps`, `--stop-at` and the outputs (a resumed
     /// run keeps the settings it was started with).
     var settingsGiven: [String] = []
+    /// The model's and the step's flags given (a resumed run keeps its model and its threads,
+    /// whose count fixes its random streams).
+    var modelFlagsGiven: [String] = []
 
     /// A default that follows `--steps`: "150000 (75 % of --steps)".
     static func fractionOfSteps(_ fraction: Double, _ steps: Int) -> String {
@@ -105,6 +108,8 @@ struct TrainingOptions {
         stepsGiven = arguments.given("steps")
         settingsGiven = ["lr", "optimizer", "schedule", "decay-at", "warmup", "weight-decay", "weight-decay-on", "batch-size", "sampling",
                          "eval-every", "ema"].filter(arguments.given)
+        modelFlagsGiven = ["preset", "layers", "heads", "embedding", "hidden", "context", "positions", "activation", "dropout", "init",
+                           "bn-momentum", "block-size", "l2", "threads"].filter(arguments.given)
     }
 }
 

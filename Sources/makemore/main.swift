@@ -53,8 +53,18 @@ func usageError(_ message: String) -> Never {
     printError("makemore \(command.name): \(message) (see 'makemore \(command.name) --help')")
     exit(64)
 }
+// Results go to standard output: a closed one is refused before any work (a file opened later
+// would take its descriptor), and a failed write (a full disk, `> /dev/full`) is an error.
+guard fcntl(STDOUT_FILENO, F_GETFD) != -1 else {
+    printError("makemore \(command.name): error: standard output is closed")
+    exit(1)
+}
 do {
     try command.run(ParsedArguments(arguments: rest, options: command.options))
+    if fflush(nil) != 0 {
+        printError("makemore \(command.name): error: standard output: cannot be written (\(SystemError.text(errno)))")
+        exit(1)
+    }
     if InterruptMonitor.shared.isRequested { exit(130) }
 } catch let error as UsageError {
     usageError(error.message)

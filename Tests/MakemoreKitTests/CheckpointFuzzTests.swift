@@ -133,6 +133,28 @@ import Testing
         #expect(throws: MakemoreError.self) { try hugeBatch.check(available: 24 * 1_073_741_824) }
     }
 
+    /// Issue 22, class 5: a small bare state dict declaring 64 layers of block size 4096 (the
+    /// causal masks alone are 4 GiB) passes the memory check of a model built from flags before
+    /// anything is built. Where the machine could hold it, the estimate is only checked to exceed
+    /// the masks.
+    @Test func aBareStateDictDeclaringAHugeModelPassesTheMemoryCheck() throws {
+        var generator = RandomGenerator(seed: 1)
+        let tiny = Transformer(configuration: TransformerConfiguration(vocabularySize: 3, blockSize: 8, layers: 64, heads: 1, embedding: 4), using: &generator)
+        var file = SafetensorsFile(tensors: tiny.stateTensors().filter { !$0.name.hasSuffix(".attn.bias") })
+        let wpe = try #require(file.tensors.firstIndex { $0.name == "transformer.wpe.weight" })
+        file.tensors[wpe] = SafetensorsFile.Tensor(name: "transformer.wpe.weight", shape: [4096, 4], values: Array(repeating: 0, count: 4096 * 4))
+        let huge = TransformerConfiguration(vocabularySize: 3, blockSize: 4096, layers: 64, heads: 1, embedding: 4)
+        let estimate = MemoryEstimate(Transformer.self, configuration: huge, vocabularySize: 3, rowsPerStep: 0)
+        #expect(estimate.stateElements > 64 * 4096 * 4096)
+        guard estimate.bytes > MemoryEstimate.physicalMemory else { return }
+        #expect(throws: MakemoreError.self) { _ = try ImportedModel(stateDict: file, heads: 1, source: "huge.safetensors") }
+        do {
+            _ = try ImportedModel(stateDict: file, heads: 1, source: "huge.safetensors")
+        } catch let error as MakemoreError {
+            #expect(error.description.hasPrefix("huge.safetensors: this run needs about"), "\(error.description)")
+        }
+    }
+
     /// Mutations per model kind; 9 kinds.
     static let mutationsPerKind = 40
 

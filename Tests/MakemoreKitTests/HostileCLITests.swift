@@ -13,6 +13,8 @@ import Testing
         /// Text the message must contain.
         let message: String
         var stdin: String? = nil
+        /// A file standard output is opened on (nil: a pipe).
+        var stdout: String? = nil
         var testDescription: String { name }
     }
 
@@ -58,6 +60,56 @@ import Testing
         Row(name: "14 a number too large", arguments: ["mlp", "--input", "toy.txt", "--steps", "99999999999999999999"], status: 64, message: "option '--steps' is too large"),
         Row(name: "14 a tab inside a word", arguments: ["bigram", "--input", "tabs.txt"], status: 1, message: "tabs.txt: line 1 contains a tab inside a word"),
         Row(name: "14 a bound said plainly", arguments: ["mlp", "--input", "toy.txt", "--eval-every", "0"], status: 64, message: "option '--eval-every' must be 1 or more, got 0"),
+        // Issue 22's classes.
+        Row(name: "22.1 a model.pt shape of a zero then huge dimensions", arguments: ["eval", "--load", "zero.pt", "--input", "toy.txt"], status: 1,
+            message: "zero.pt: tensor \"w\": shape [0, 1099511627776, 1099511627776] is invalid"),
+        Row(name: "22.1 the same through sample", arguments: ["sample", "--load", "zero.pt", "--input", "toy.txt"], status: 1, message: "is invalid"),
+        Row(name: "22.2 overlapping zip entries", arguments: ["eval", "--load", "overlap.pt", "--input", "toy.txt"], status: 1, message: "overlap"),
+        Row(name: "22.3 a training-state count of 10^15", arguments: ["sample", "--load", "parameters.safetensors"], status: 1,
+            message: "parameters.safetensors: training_state.parameters must be in 0..."),
+        Row(name: "22.3 a training-state count of Int.max", arguments: ["eval", "--load", "optimizer.safetensors"], status: 1,
+            message: "optimizer.safetensors: training_state.optimizer_step must be in 0...3, got 9223372036854775807"),
+        Row(name: "22.4 best_step beyond step", arguments: ["sample", "--load", "best.safetensors"], status: 1,
+            message: "best.safetensors: training_state.best_step must be in 0...3, got 5"),
+        Row(name: "22.4 a moving-average count at its maximum", arguments: ["sample", "--load", "average.safetensors"], status: 1,
+            message: "average.safetensors: training_state.average_count must be in 0...3"),
+        Row(name: "22.7 --plot-embedding over the input", arguments: ["mlp", "--input", "toy.txt", "--plot-embedding", "toy.txt"], status: 64,
+            message: "--plot-embedding: toy.txt: is also an input"),
+        Row(name: "22.7 --plot-embedding over the loaded checkpoint", arguments: ["mlp", "--load", "mlp.safetensors", "--plot-embedding", "mlp.safetensors"],
+            status: 64, message: "--plot-embedding: mlp.safetensors: is also an input"),
+        Row(name: "22.7 --plot-embedding in a missing directory", arguments: ["mlp", "--input", "toy.txt", "--plot-embedding", "nowhere/e.svg"], status: 64,
+            message: "--plot-embedding: nowhere/e.svg: the directory nowhere does not exist"),
+        Row(name: "22.8 --save and --plot-loss one file", arguments: ["mlp", "--input", "toy.txt", "--save", "x", "--plot-loss", "x"], status: 64,
+            message: "--plot-loss: x: is also the output x"),
+        Row(name: "22.8 --log and --plot-loss one file through a path", arguments: ["mlp", "--input", "toy.txt", "--log", "x", "--plot-loss", "./x"], status: 64,
+            message: "--plot-loss: ./x: is also the output x"),
+        Row(name: "22.8 --plot-loss over the resumed file", arguments: ["mlp", "--input", "toy.txt", "--resume", "mlp.safetensors", "--plot-loss", "mlp.safetensors"],
+            status: 64, message: "--plot-loss: mlp.safetensors: is also an input"),
+        Row(name: "22.8 score's two plots one file", arguments: ["score", "abc", "--load", "rnn.safetensors", "--plot-probabilities", "p.svg", "--plot-attention", "p.svg"],
+            status: 64, message: "--plot-attention: p.svg: is also the output p.svg"),
+        Row(name: "22.10 results to a full standard output", arguments: ["micrograd", "--json"], status: 1,
+            message: "standard output: cannot be written", stdout: "/dev/full"),
+        Row(name: "22.10 score to a full standard output", arguments: ["score", "abc", "--load", "rnn.safetensors"], status: 1,
+            message: "standard output: cannot be written", stdout: "/dev/full"),
+        Row(name: "22.11 --resume with a model flag", arguments: ["mlp", "--input", "toy.txt", "--resume", "mlp.safetensors", "--hidden", "8"], status: 64,
+            message: "--hidden: mlp.safetensors is resumed with the model and threads it was started with"),
+        Row(name: "22.11 --resume with --threads", arguments: ["rnn", "--input", "toy.txt", "--resume", "rnn.safetensors", "--threads", "2"], status: 64,
+            message: "--threads: rnn.safetensors is resumed with the model"),
+        Row(name: "22.11 --stop-at at the step reached", arguments: ["mlp", "--resume", "state.safetensors", "--stop-at", "3", "--save", "again.safetensors"],
+            status: 64, message: "--stop-at 3: state.safetensors was already trained 3 steps"),
+        Row(name: "22.13 an output under /proc", arguments: ["bigram", "--input", "toy.txt", "--save", "/proc/x.safetensors"], status: 64,
+            message: "--save: /proc/x.safetensors: the directory /proc is not writable"),
+        Row(name: "22.13 a descriptor that is not open", arguments: ["mlp", "--input", "toy.txt", "--log", "/dev/fd/99"], status: 64,
+            message: "--log: /dev/fd/99: cannot be written"),
+        Row(name: "22.15 an endless stream", arguments: ["bigram", "--input", "/dev/zero"], status: 1,
+            message: "/dev/zero: line 1 is longer than 65536 bytes"),
+        Row(name: "22.17 eval on words longer than the block", arguments: ["eval", "--load", "rnn.safetensors", "--input", "longer.txt"], status: 1,
+            message: "has 5 characters; the rnn model reads at most 3 (block size 4)"),
+        Row(name: "22.19 an empty --input", arguments: ["bigram", "--input", ""], status: 64, message: "option '--input' needs a value (FILE), got an empty string"),
+        Row(name: "22.19 micrograd --plot-graph in a missing directory", arguments: ["micrograd", "--plot-graph", "nodir/x.svg"], status: 64,
+            message: "--plot-graph: nodir/x.svg: the directory nodir does not exist"),
+        Row(name: "22.19 a zip entry named ../", arguments: ["eval", "--load", "escape.pt", "--input", "toy.txt"], status: 1,
+            message: "names a path outside the archive"),
     ]
 
     /// A directory with the files the rows use.
@@ -90,6 +142,21 @@ import Testing
         let rnn = RNN(configuration: SequenceModelConfiguration(vocabularySize: vocabulary.size, blockSize: 4, embedding: 3, hidden: 3), using: &generator)
         try Checkpoint(model: rnn, vocabulary: vocabulary, split: record, step: 1, valLoss: nil)
             .write(to: directory.appendingPathComponent("rnn.safetensors").path)
+        try write("longer.txt", (words + ["abcab", "cabca"]).joined(separator: "\n") + "\n")
+        let huge = 1 << 40
+        let zero = TorchArchiveBuilder.Entry(shape: [0, huge, huge], strides: [1, huge, 1])
+        try Data(TorchArchiveBuilder.archive(pickle: TorchArchiveBuilder.pickle([zero]))).write(to: directory.appendingPathComponent("zero.pt"))
+        let valid = TorchArchiveBuilder.archive(pickle: TorchArchiveBuilder.pickle([.init()]))
+        try Data(ModelFileFuzzTests.overlapping(valid, copies: 2000)).write(to: directory.appendingPathComponent("overlap.pt"))
+        try Data(TorchArchiveBuilder.zip([("archive/data.pkl", TorchArchiveBuilder.pickle([.init()])), ("archive/../data/0", TorchArchiveBuilder.floats([1, 2, 3, 4]))]))
+            .write(to: directory.appendingPathComponent("escape.pt"))
+        let split = try DatasetSplit(shuffling: words, seed: 1, valFraction: 0.1, testFraction: 0.1)
+        let state = try ModelFileFuzzTests.resumable(at: directory.appendingPathComponent("state.safetensors").path, dataset: Dataset(split: split), source: record)
+        for (name, key, value) in [("parameters", "parameters", "1000000000000000"), ("optimizer", "optimizer_step", "9223372036854775807"),
+                                   ("best", "best_step", "5"), ("average", "average_count", "9223372036854775807")] {
+            try CheckpointFuzzTests.metadataEdited(state) { $0[TrainingState.prefix + key] = value }
+                .write(to: directory.appendingPathComponent("\(name).safetensors"))
+        }
         return directory
     }
 
@@ -107,19 +174,20 @@ import Testing
         return files
     }
 
-    static func run(_ arguments: [String], in directory: URL, stdin: String?) throws -> CLI.Result {
+    static func run(_ arguments: [String], in directory: URL, stdin: String?, stdout: String? = nil) throws -> CLI.Result {
         let process = Process()
         process.executableURL = CLI.binary
         process.arguments = arguments
         process.currentDirectoryURL = directory
         let out = Pipe(), err = Pipe(), input = Pipe()
         (process.standardOutput, process.standardError, process.standardInput) = (out, err, input)
+        if let path = stdout { process.standardOutput = FileHandle(forWritingAtPath: path) }
         try process.run()
         input.fileHandleForWriting.write(Data((stdin ?? "").utf8))
         try input.fileHandleForWriting.close()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile(), stderr = err.fileHandleForReading.readDataToEndOfFile()
+        let output = stdout == nil ? out.fileHandleForReading.readDataToEndOfFile() : Data(), stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return CLI.Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+        return CLI.Result(status: process.terminationStatus, stdout: String(decoding: output, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
     }
 
     @Test(arguments: rows)
@@ -127,7 +195,7 @@ import Testing
         let directory = try Self.fixture()
         defer { try? FileManager.default.removeItem(at: directory) }
         let before = Self.snapshot(directory)
-        let result = try Self.run(row.arguments, in: directory, stdin: row.stdin)
+        let result = try Self.run(row.arguments, in: directory, stdin: row.stdin, stdout: row.stdout)
         #expect(result.status == row.status, "\(result.stderr)")
         let lines = result.stderr.split(separator: "\n")
         #expect(lines.count == 1, "\(result.stderr)")
@@ -156,11 +224,76 @@ import Testing
                 == fromFile.stdout.replacingOccurrences(of: #""seconds":[0-9.e-]+"#, with: "", options: .regularExpression))
     }
 
+    /// Issue 22, class 6: score's table grows linearly with a word's length (it padded every
+    /// row to the longest word: 10⁴ characters made 10⁸).
+    @Test func scoringALongWordPrintsALinearTable() throws {
+        let directory = try Self.fixture()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let word = String(repeating: "ab", count: 5000)
+        let result = try Self.run(["score", word, "--load", "mlp.safetensors"], in: directory, stdin: nil)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.split(separator: "\n").count > 10_000)
+        #expect(result.stdout.utf8.count < 100 * word.count, "\(result.stdout.utf8.count) bytes")
+    }
+
     @Test func diagnoseEveryImpliesDiagnose() throws {
         let directory = try Self.fixture()
         defer { try? FileManager.default.removeItem(at: directory) }
         let result = try Self.run(["mlp", "--input", "toy.txt", "--steps", "4", "--diagnose-every", "2", "--quiet", "--json", "--samples", "0"], in: directory, stdin: nil)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("\"diagnostics\""))
+    }
+}
+
+/// Issue 22, class 12: a SIGTERM or SIGHUP that arrives while a checkpoint is being written ends
+/// the process by that signal (not exit 1), leaves no temporary file, and leaves the old file or
+/// the complete new one. The binary is spawned with the signals' default actions (this test
+/// process ignores them, and an ignored signal would be inherited and left alone).
+@Suite struct SignalDuringWriteTests {
+    @Test(arguments: [SIGTERM, SIGHUP])
+    func aSignalDuringTheWriteEndsTheProcessByIt(signal number: Int32) throws {
+        let directory = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // 1 500 distinct characters: a 9 MB count table, written while the test watches.
+        let words = (0..<1500).compactMap { UnicodeScalar(0x4E00 + $0) }.map { String(Character($0)) + "a" }
+        try Data((words + words).joined(separator: "\n").utf8).write(to: directory.appendingPathComponent("wide.txt"))
+        let out = directory.appendingPathComponent("out.safetensors")
+        try Data("old".utf8).write(to: out)
+        let arguments = [CLI.binary.path, "bigram", "--input", directory.appendingPathComponent("wide.txt").path, "--save", out.path,
+                         "--samples", "0", "--val-fraction", "0", "--test-fraction", "0", "--quiet"]
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        sigaddset(&defaults, SIGTERM)
+        sigaddset(&defaults, SIGHUP)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF))
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        var pid: pid_t = 0
+        let argv = arguments.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        #expect(posix_spawn(&pid, CLI.binary.path, &actions, &attributes, argv, environ) == 0)
+        // Wait (without sleeping) for the temporary file to appear, then signal.
+        var seen = false, status: Int32 = 0
+        while !seen && waitpid(pid, &status, WNOHANG) == 0 {
+            seen = (try? FileManager.default.contentsOfDirectory(atPath: directory.path))?.contains { $0.hasPrefix(".out.safetensors.tmp-") } ?? false
+        }
+        if seen {
+            kill(pid, number)
+            waitpid(pid, &status, 0)
+            #expect(status & 0x7F == number, "wait status \(status): not ended by signal \(number)")
+        } else {
+            #expect(status == 0, "wait status \(status)")
+        }
+        let left = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.contains(".tmp-") }
+        #expect(left.isEmpty, "\(left)")
+        let saved = try Data(contentsOf: out)
+        #expect(saved == Data("old".utf8) || (try? SafetensorsFile.decode(saved, name: "out")) != nil)
     }
 }

@@ -110,7 +110,77 @@ import Testing
     }
 }
 
+/// Issue 22's file classes: regular files under /dev, planted links at temporary names,
+/// outputs naming one file, writability found by trying.
+@Suite struct HostileOutputTests {
+    @Test func aRegularFileUnderDevIsReplacedNotAppended() throws {
+        var info = stat()
+        guard stat("/dev/shm", &info) == 0, access("/dev/shm", W_OK) == 0 else { return }
+        let path = "/dev/shm/makemore-\(UUID().uuidString).txt"
+        defer { unlink(path) }
+        try AtomicFile.write("first\n", to: path)
+        try AtomicFile.write("second\n", to: path)
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "second\n")
+    }
+
+    @Test func aLinkPlantedAtTheOldTemporaryNameIsNeverFollowed() throws {
+        let directory = try HostileFileTests.directory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let victim = directory.appendingPathComponent("victim.txt").path, out = directory.appendingPathComponent("out.txt").path
+        try AtomicFile.write("precious", to: victim)
+        try FileManager.default.createSymbolicLink(atPath: directory.appendingPathComponent(".out.txt.tmp-\(getpid())").path, withDestinationPath: victim)
+        try AtomicFile.write("result", to: out)
+        #expect(try String(contentsOfFile: victim, encoding: .utf8) == "precious")
+        #expect(try String(contentsOfFile: out, encoding: .utf8) == "result")
+        // The temporary file is created exclusively: a name already taken is never opened.
+        let (first, descriptor) = try AtomicFile.createTemporary(beside: "x", in: directory.path, mode: 0o600, named: "x")
+        close(descriptor)
+        TemporaryFiles.unregister(first)
+        #expect(first.range(of: #"/\.x\.tmp-[0-9a-f]{16}$"#, options: .regularExpression) != nil, "\(first)")
+        #expect(open(first, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600) == -1 && errno == EEXIST)
+    }
+
+    @Test func twoOutputsNamingOneFileAreRefused() throws {
+        let directory = try HostileFileTests.directory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let a = directory.appendingPathComponent("a.svg").path
+        let link = directory.appendingPathComponent("link.svg").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: "a.svg")
+        for (first, second) in [(a, a), (a, directory.appendingPathComponent("./a.svg").path), (a, link)] {
+            #expect(throws: MakemoreError.invalidOutput(name: "b", path: second, reason: "is also the output \(first); give each output its own file")) {
+                try OutputPath.validateDistinct([("a", first), ("b", second)])
+            }
+        }
+        try OutputPath.validateDistinct([("a", a), ("b", directory.appendingPathComponent("b.svg").path), ("c", "/dev/null"), ("d", "/dev/null")])
+    }
+
+    @Test func writabilityIsFoundByTrying() throws {
+        #expect(throws: MakemoreError.invalidOutput(name: "output", path: "/proc/x.svg", reason: "the directory /proc is not writable")) { try OutputPath.validate("/proc/x.svg") }
+        #expect(throws: MakemoreError.self) { try OutputPath.validate("/dev/fd/99") }
+        let directory = try HostileFileTests.directory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try OutputPath.validate(directory.appendingPathComponent("ok.txt").path)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
+    }
+
+    /// Logits of 3·10³⁸ (a uniform model) give ln V per token, not 0.
+    @Test func hugeLogitsKeepTheirLogSumExp() {
+        let v = 27
+        let logits = Tensor(shape: [2, v], values: Array(repeating: 3e38, count: v) + (0..<v).map { Float($0) * 1e30 })
+        let out = logits.logSoftmax().values
+        #expect(out[0..<v].allSatisfy { abs($0 + Float(log(27.0))) < 1e-5 })
+        #expect(abs(out[2 * v - 1]) < 1e-6 && out[v] == -logits.values[2 * v - 1])
+    }
+}
+
 @Suite struct HostileWordListTests {
+    @Test func anEndlessStreamStopsAtTheLineLimit() {
+        #expect(throws: MakemoreError.file(path: "/dev/zero", reason: "line 1 is longer than \(WordList.maximumLineBytes) bytes (a word has at most \(WordList.maximumWordLength) characters)")) {
+            try WordList.load(path: "/dev/zero")
+        }
+        #expect(throws: MakemoreError.file(path: "", reason: "an empty path is not a word list")) { try WordList.load(path: "") }
+    }
+
     @Test func aFIFOIsReadAndDevNullIsEmpty() throws {
         let directory = try HostileFileTests.directory()
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -52,9 +52,10 @@ import Testing
         #expect(result.stderr.split(separator: "\n").count == 1 && result.stderr.hasSuffix("(see 'makemore micrograd --help')\n"))
     }
 
-    @Test func unwritableGraphExits1WithOneLine() throws {
+    /// Checked before any work, like every output (issue 22): a usage error, nothing printed.
+    @Test func unwritableGraphIsAUsageErrorUpFront() throws {
         let result = try CLI.run(["micrograd", "--steps", "1", "--plot-graph", "/nonexistent-dir/graph.svg"])
-        #expect(result.status == 1 && result.stderr.split(separator: "\n").count == 1)
+        #expect(result.status == 64 && result.stderr.split(separator: "\n").count == 1 && result.stdout.isEmpty)
         #expect(result.stderr.contains("/nonexistent-dir/graph.svg"))
     }
 }

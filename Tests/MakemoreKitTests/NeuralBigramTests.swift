@@ -17,6 +17,19 @@ import Testing
 
     /// Without a penalty, gradient descent reaches the closed-form optimum: the unsmoothed count
     /// model's NLL on the same words.
+    /// Issue 22, class 18: the estimate counts the initial loss's pass over every training
+    /// pair (whatever the batch), the penalty's W² and its gradient, and the report's count
+    /// bigram, so a wide vocabulary is refused before it allocates.
+    @Test func theMemoryEstimateCountsEveryBuffer() throws {
+        let dataset = try StageTests.dataset()
+        let v = Double(dataset.vocabulary.size), pairs = Double(dataset.train.reduce(0) { $0 + $1.count + 1 })
+        var training = StageKind.neuralBigram.defaultTraining
+        training.batchSize = 1
+        let estimate = try #require(try Stage(.neuralBigram(l2: 0.01), dataset: dataset, seed: 1).memoryEstimate(training))
+        #expect(estimate.stateElements == v * v)
+        #expect(estimate.activationElements >= pairs * 2 * v + 5 * v * v)
+    }
+
     @Test func reachesTheCountModelOptimum() throws {
         let (model, _) = try train(seed: 1, steps: 400)
         let optimum = try #require(Evaluator.evaluate(CountBigram(words: words, vocabularySize: 3, smoothing: 0), words: words)).nll

@@ -12,11 +12,17 @@ import Foundation
 /// size their position tables and attention by the longest word).
 ///
 /// Any readable stream works as the source: a regular file, a FIFO, `/dev/stdin`, a process
-/// substitution `<(…)`, or `-` for standard input; reading stops with an error past
-/// `maximumBytes`, so an endless stream cannot exhaust memory.
+/// substitution `<(…)`, or `-` for standard input. Since a stream may never end (`/dev/zero`,
+/// `yes`), reading stops with an error at the first of `maximumBytes`, `maximumLines` lines or
+/// a line of more than `maximumLineBytes`: memory stays bounded whatever the source.
 public enum WordList {
     /// The longest word accepted, in characters.
     public static let maximumWordLength = 1024
+    /// The most lines read from one source (2²⁴, the most rows a batch order can index).
+    public static let maximumLines = 1 << 24
+    /// The longest line read, in bytes (room for `maximumWordLength` characters of up to 64
+    /// bytes each, with white space around).
+    public static let maximumLineBytes = 1 << 16
 
     /// The largest word list read, in bytes (256 MiB; names.txt has 228 KB).
     public static let maximumBytes = 256 << 20
@@ -39,9 +45,10 @@ public enum WordList {
     /// How `path` is named in messages (`standard input` for `-`).
     public static func displayName(_ path: String) -> String { path == standardInput ? "standard input" : path }
 
-    /// Every byte of the file or stream at `path`.
+    /// Every byte of the file or stream at `path`, within the limits above.
     static func read(_ path: String) throws -> Data {
-        if path == standardInput { return try readAll(FileHandle.standardInput, name: displayName(path)) }
+        if path == standardInput { return try readAll(STDIN_FILENO, name: displayName(path)) }
+        guard !path.isEmpty else { throw MakemoreError.file(path: "", reason: "an empty path is not a word list") }
         var info = stat()
         guard stat(path, &info) == 0 else {
             throw MakemoreError.file(path: path, reason: errno == ENOENT ? "no such file" : "cannot be read (\(SystemError.text(errno)))")
@@ -49,25 +56,41 @@ public enum WordList {
         guard info.st_mode & S_IFMT != S_IFDIR else { throw MakemoreError.file(path: path, reason: "is a directory, not a word list") }
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw MakemoreError.file(path: path, reason: "cannot be read (\(SystemError.text(errno)))") }
-        return try readAll(FileHandle(fileDescriptor: descriptor, closeOnDealloc: true), name: path)
+        defer { close(descriptor) }
+        return try readAll(descriptor, name: path)
     }
 
-    /// Everything `handle` gives, in chunks, up to `maximumBytes`.
-    private static func readAll(_ handle: FileHandle, name: String) throws -> Data {
+    /// Reads `descriptor` to its end in chunks, counting lines as they come, and stops at the
+    /// first limit passed.
+    static func readAll(_ descriptor: Int32, name: String) throws -> Data {
         var data = Data()
-        do {
-            while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
-                guard data.count + chunk.count <= maximumBytes else {
-                    throw MakemoreError.file(path: name, reason: "is larger than \(maximumBytes >> 20) MiB, the most a word list may hold")
-                }
-                data.append(chunk)
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        var (lines, lineBytes) = (1, 0)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { Foundation.read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw MakemoreError.file(path: name, reason: "cannot be read (\(SystemError.text(errno)))")
             }
-        } catch let error as MakemoreError {
-            throw error
-        } catch {
-            throw MakemoreError.file(path: name, reason: "cannot be read (\(SystemError.describe(error)))")
+            if count == 0 { return data }
+            guard data.count + count <= maximumBytes else {
+                throw MakemoreError.file(path: name, reason: "is larger than \(maximumBytes >> 20) MiB, the most a word list may hold")
+            }
+            for byte in chunk[0..<count] {
+                if byte == UInt8(ascii: "\n") {
+                    (lines, lineBytes) = (lines + 1, 0)
+                    guard lines <= maximumLines + 1 else {
+                        throw MakemoreError.file(path: name, reason: "holds more than \(maximumLines) lines, the most a word list may have")
+                    }
+                } else {
+                    lineBytes += 1
+                    guard lineBytes <= maximumLineBytes else {
+                        throw MakemoreError.file(path: name, reason: "line \(lines) is longer than \(maximumLineBytes) bytes (a word has at most \(maximumWordLength) characters)")
+                    }
+                }
+            }
+            data.append(contentsOf: chunk[0..<count])
         }
-        return data
     }
 
     /// Splits the text of `data` (in `encoding`) into trimmed, non-blank lines; `name` labels

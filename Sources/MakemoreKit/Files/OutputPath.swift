@@ -21,14 +21,58 @@ public enum OutputPath {
         }
         switch destination {
         case .stream:
-            guard access(path, W_OK) == 0 else { throw MakemoreError.invalidOutput(name: name, path: path, reason: "cannot be written (\(SystemError.text(errno)))") }
+            if let failure = streamFailure(path) {
+                throw MakemoreError.invalidOutput(name: name, path: path, reason: "cannot be written (\(SystemError.text(failure)))")
+            }
         case .file(let target, _):
-            try validateDirectory((target as NSString).deletingLastPathComponent, for: path, name: name)
+            try validateDirectory(AtomicFile.split(target).directory, for: path, name: name)
         }
     }
 
+    /// Throws `MakemoreError.invalidOutput` naming the later of the first two `outputs` (name,
+    /// path) that would write the same file (the same target once links are followed, whether
+    /// or not it exists yet): one would silently replace the other. Devices and pipes may
+    /// repeat.
+    public static func validateDistinct(_ outputs: [(name: String, path: String)]) throws {
+        var seen: [(path: String, target: String)] = []
+        for (name, path) in outputs {
+            guard case .file(let target, _)? = try? AtomicFile.Destination(path) else { continue }
+            let canonical = canonicalPath(target)
+            if let earlier = seen.first(where: { $0.target == canonical }) {
+                throw MakemoreError.invalidOutput(name: name, path: path, reason: "is also the output \(earlier.path); give each output its own file")
+            }
+            seen.append((path, canonical))
+        }
+    }
+
+    /// `target` with its directory's links resolved (the file itself may not exist yet).
+    static func canonicalPath(_ target: String) -> String {
+        let (directory, name) = AtomicFile.split(target)
+        guard let resolved = realpath(directory, nil) else { return target }
+        defer { free(resolved) }
+        return String(cString: resolved) + "/" + name
+    }
+
+    /// Why the device, pipe or descriptor link `path` cannot be written, found by trying (as
+    /// root, `access` says yes to everything): a descriptor link must name a descriptor open for
+    /// writing; anything else must open for writing (a FIFO with no reader yet is fine, it
+    /// will have one when the run writes). nil when it can.
+    static func streamFailure(_ path: String) -> Int32? {
+        if let own = AtomicFile.descriptor(named: path) {
+            let flags = fcntl(own, F_GETFL)
+            guard flags != -1 else { return errno }
+            return flags & O_ACCMODE == O_RDONLY ? EBADF : nil
+        }
+        let descriptor = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC)
+        guard descriptor >= 0 else { return errno == ENXIO ? nil : errno }
+        close(descriptor)
+        return nil
+    }
+
     /// Throws unless `directory` exists, is a directory and is writable; `path` (default: the
-    /// directory itself) names the output in the message, `name` in the error.
+    /// directory itself) names the output in the message, `name` in the error. Writability is
+    /// found by trying: creating (exclusively) and removing a temporary file there, since
+    /// `access` says yes to root for `/proc`, `/sys` or a read-only mount.
     public static func validateDirectory(_ directory: String, for path: String? = nil, name: String = "output") throws {
         let directory = directory.isEmpty ? "." : directory
         var info = stat()
@@ -38,7 +82,12 @@ public enum OutputPath {
         guard info.st_mode & S_IFMT == S_IFDIR else {
             throw MakemoreError.invalidOutput(name: name, path: path ?? directory, reason: path == nil ? "is not a directory" : "\(directory) is not a directory")
         }
-        guard access(directory, W_OK | X_OK) == 0 else {
+        do {
+            let (probe, descriptor) = try AtomicFile.createTemporary(beside: "probe", in: directory, mode: 0o600, named: path ?? directory)
+            close(descriptor)
+            unlink(probe)
+            TemporaryFiles.unregister(probe)
+        } catch {
             throw MakemoreError.invalidOutput(name: name, path: path ?? directory, reason: path == nil ? "is not writable" : "the directory \(directory) is not writable")
         }
     }

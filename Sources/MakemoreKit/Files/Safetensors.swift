@@ -90,16 +90,19 @@ public struct SafetensorsFile: Equatable, Sendable {
     /// The reserved header key of the metadata object.
     static let metadataKey = "__metadata__"
 
-    /// The product of `shape`, or `nil` for a negative dimension or an overflowing product.
+    /// The product of `shape`, or `nil` for a negative dimension or a shape whose non-zero
+    /// dimensions multiply past `Int.max`. Bounding the non-zero dimensions too (a zero alone
+    /// would make the product 0 whatever follows, as in (0, 2⁴⁰, 2⁴⁰)) means that no product of
+    /// a valid shape's dimensions, an element count or a stride, can overflow.
     static func elementCount(_ shape: [Int]) -> Int? {
-        var count = 1
+        var extent = 1
         for dimension in shape {
             guard dimension >= 0 else { return nil }
-            let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
+            let (product, overflow) = extent.multipliedReportingOverflow(by: max(dimension, 1))
             guard !overflow else { return nil }
-            count = product
+            extent = product
         }
-        return count
+        return shape.contains(0) ? 0 : extent
     }
 
     /// `text` as a JSON string literal, so that a hostile name cannot break a one-line message.

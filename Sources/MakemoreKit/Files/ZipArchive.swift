@@ -5,8 +5,11 @@
 /// 65 557 bytes; a central directory inside the file holding exactly the records it announces;
 /// entries of compression method 0 (stored), compressed size = size, whose local header sits
 /// inside the file, names the same file, and whose data lies inside the file before the central
-/// directory and matches its CRC-32. Anything else (compression, encryption, zip64 sizes,
-/// duplicate names, truncation) is a one-line `MakemoreError` naming the archive.
+/// directory and matches its CRC-32; entries (local header and data) that do not overlap, so
+/// that checking them reads each byte of the file at most once; names that are relative paths
+/// without `..` components or backslashes. Anything else (compression, encryption, zip64 sizes,
+/// duplicate or escaping names, overlapping entries, truncation) is a one-line `MakemoreError`
+/// naming the archive. Work and memory are proportional to the file's size.
 struct ZipArchive {
     /// Each entry's data: its byte range in the archive, by name.
     let entries: [String: Range<Int>]
@@ -37,6 +40,9 @@ struct ZipArchive {
         }
         var entries: [String: Range<Int>] = [:]
         var names: [String] = []
+        /// Each entry's whole extent (local header to end of data) and CRC-32, checked once
+        /// the extents are known not to overlap.
+        var extents: [(extent: Range<Int>, data: Range<Int>, crc: UInt32, label: String)] = []
         var record = directoryStart
         for _ in 0..<count {
             let fixed = 46
@@ -53,6 +59,10 @@ struct ZipArchive {
                 throw failure("entry \(names.count) has a name that is not UTF-8")
             }
             let label = SafetensorsFile.quoted(entryName)
+            let components = entryName.split(separator: "/", omittingEmptySubsequences: false)
+            guard !entryName.hasPrefix("/"), !entryName.contains("\\"), !components.contains("..") else {
+                throw failure("entry \(label) names a path outside the archive")
+            }
             guard flags & 1 == 0 else { throw failure("entry \(label) is encrypted") }
             guard method == 0 else { throw failure("entry \(label) is compressed (method \(method)); only stored entries are read") }
             guard compressedSize == size else { throw failure("entry \(label) is stored but its sizes differ (\(compressedSize) vs \(size))") }
@@ -67,14 +77,19 @@ struct ZipArchive {
             guard bytes[(localHeader + 30)..<(localHeader + 30 + localNameLength)].elementsEqual(entryName.utf8) else {
                 throw failure("entry \(label) has a different name in its local header")
             }
-            guard ZipArchive.crc32(bytes[dataStart..<(dataStart + size)]) == crc else {
-                throw failure("entry \(label) is corrupt (CRC-32 mismatch)")
-            }
+            extents.append((localHeader..<(dataStart + size), dataStart..<(dataStart + size), crc, label))
             guard entries.updateValue(dataStart..<(dataStart + size), forKey: entryName) == nil else {
                 throw failure("two entries named \(label)")
             }
             names.append(entryName)
             record = next
+        }
+        let ordered = extents.sorted { $0.extent.lowerBound < $1.extent.lowerBound }
+        for (previous, next) in zip(ordered, ordered.dropFirst()) where next.extent.lowerBound < previous.extent.upperBound {
+            throw failure("entries \(previous.label) and \(next.label) overlap")
+        }
+        for entry in ordered where ZipArchive.crc32(bytes[entry.data]) != entry.crc {
+            throw failure("entry \(entry.label) is corrupt (CRC-32 mismatch)")
         }
         self.entries = entries
         self.names = names

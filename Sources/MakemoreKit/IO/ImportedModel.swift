@@ -128,7 +128,12 @@ public struct ImportedModel {
     /// masks it lacks filled in; the tensors must be finite.
     private static func build<M: TrainableModel>(_ type: M.Type, _ configuration: M.Configuration, _ file: SafetensorsFile,
                                                  _ source: String) throws -> M {
-        try MakemoreError.within(file: source) { try configuration.validate() }
+        try MakemoreError.within(file: source) {
+            try configuration.validate()
+            // The same check as a model built from flags: a small file may declare a huge model
+            // (64 layers of block size 4096 need gigabytes of causal masks).
+            try MemoryEstimate(M.self, configuration: configuration, vocabularySize: configuration.vocabularySize, rowsPerStep: 0).check()
+        }
         var generator = RandomGenerator(seed: 0)
         let model = M(configuration: configuration, using: &generator)
         var complete = file

@@ -30,8 +30,18 @@ public struct MemoryEstimate: Sendable, Equatable {
     /// The total.
     public var bytes: Double { stateBytes + activationBytes }
 
-    /// This machine's physical memory.
-    public static var physicalMemory: Double { Double(ProcessInfo.processInfo.physicalMemory) }
+    /// The memory this process may use: the machine's physical memory, or less when the control
+    /// group's memory limit (v2 `memory.max`, v1 `memory.limit_in_bytes`) says so.
+    public static var physicalMemory: Double {
+        var limits = [Double(ProcessInfo.processInfo.physicalMemory)]
+        for file in ["/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"] {
+            if let text = try? String(contentsOfFile: file, encoding: .utf8),
+               let bytes = Double(text.trimmingCharacters(in: .whitespacesAndNewlines)), bytes > 0 {
+                limits.append(bytes)
+            }
+        }
+        return limits.min()!
+    }
 
     /// Throws `MakemoreError.insufficientMemory` when the run needs more than `available` bytes.
     public func check(available: Double = MemoryEstimate.physicalMemory) throws {

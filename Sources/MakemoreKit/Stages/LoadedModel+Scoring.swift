@@ -3,10 +3,26 @@ extension LoadedModel {
     /// prediction, through the evaluator's path. Throws a one-line error naming `source` for a
     /// word longer than a sequence model reads.
     public func score(_ words: [[Int32]], source: String) throws -> [WordScore] {
-        if let limit = model.maximumWordLength, let long = words.first(where: { $0.count > limit }) {
-            throw MakemoreError.file(path: source, reason: "word '\(vocabulary.decode(long))' has \(long.count) characters; the \(kind) model reads at most \(limit)")
-        }
+        try checkFits(words, source: source)
         return WordScore.score(model, words: words)
+    }
+
+    /// The NLL of `words` (one split, named `split` in errors), through the shared evaluator;
+    /// nil for no words. Throws a one-line error naming `source` for a word longer than a
+    /// sequence model reads, or probabilities that are not numbers.
+    public func evaluate(_ words: [[Int32]], split: String, source: String) throws -> NLLResult? {
+        try checkFits(words, source: source)
+        return try Evaluator.evaluate(model, words: words)?.checked(split: split)
+    }
+
+    /// Throws a one-line error naming `source`, the longest of `words` and the block size when
+    /// it is longer than the model reads (a sequence model's block holds the word and its start).
+    public func checkFits(_ words: [[Int32]], source: String) throws {
+        guard let limit = model.maximumWordLength,
+              let long = words.filter({ $0.count > limit }).max(by: { $0.count < $1.count }) else { return }
+        let text = vocabulary.decode(long)
+        let shown = text.count > 64 ? String(text.prefix(64)) + "…" : text
+        throw MakemoreError.inFile(path: source, .mismatch("word '\(shown)' has \(long.count) characters; the \(kind) model reads at most \(limit) (block size \(limit + 1))"))
     }
 
     /// The total NLLs of the training words — the given words' or, for a checkpoint without

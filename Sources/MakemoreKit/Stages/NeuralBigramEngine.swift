@@ -22,6 +22,14 @@ final class NeuralBigramEngine: StageEngine {
     var inference: any LanguageModel { model }
     var parameterCount: Int { model.parameterCount }
 
+    /// The initial loss is one pass over every training pair; the l2 penalty keeps W² and its
+    /// gradient (2 V²), and the report's count bigram its counts (8-byte integers) and
+    /// log-probability table (3 V²).
+    var extraFootprint: (fullPassRows: Int, elements: Double) {
+        let v = Double(dataset.vocabulary.size)
+        return (dataset.train.reduce(0) { $0 + $1.count + 1 }, 5 * v * v)
+    }
+
     private func measureInitialLoss() -> Float {
         if let initialLoss { return initialLoss }
         let loss = Tensor.withoutGradient { model.loss(contexts: examples.contexts, targets: examples.targets, l2: 0).item }

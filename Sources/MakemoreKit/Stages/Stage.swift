@@ -103,8 +103,9 @@ public final class Stage {
     }
 
     /// The memory `training` needs with this model: the batch's rows are windows, or token
-    /// positions of whole words (block size each); a full batch is the whole training set.
-    private func memoryEstimate(_ training: TrainingConfiguration) -> MemoryEstimate? {
+    /// positions of whole words (block size each); a full batch is the whole training set; plus
+    /// what the engine allocates besides (`StageEngine.extraFootprint`).
+    func memoryEstimate(_ training: TrainingConfiguration) -> MemoryEstimate? {
         guard engine.trains else { return nil }
         func estimate<M: CheckpointableModel>(_ model: M) -> MemoryEstimate {
             let rows: Int
@@ -113,8 +114,11 @@ public final class Stage {
             } else {
                 rows = training.batchSize ?? dataset.train.reduce(0) { $0 + $1.count + 1 }
             }
-            return MemoryEstimate(M.self, configuration: model.configuration, vocabularySize: model.vocabularySize, rowsPerStep: rows,
-                                  copies: training.threads)
+            let extra = engine.extraFootprint
+            var estimate = MemoryEstimate(M.self, configuration: model.configuration, vocabularySize: model.vocabularySize,
+                                          rowsPerStep: max(rows, extra.fullPassRows), copies: training.threads)
+            estimate.activationElements += extra.elements
+            return estimate
         }
         return estimate(engine.trainedModel)
     }

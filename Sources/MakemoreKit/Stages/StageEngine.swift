@@ -22,11 +22,16 @@ protocol StageEngine: AnyObject {
     func checkpointValidationLoss(after history: TrainingHistory?) -> Double?
     /// The stage's own report fields and text lines, given the report's losses.
     func details(losses: [SplitName: NLLResult?]) throws -> (extra: [(String, JSONValue)], notes: [String])
+    /// What the memory estimate must count beyond the model's state (six copies) and one
+    /// batch's activations: the rows of any pass over the whole training set at once, and the
+    /// values of buffers the stage allocates besides (penalties, reference models).
+    var extraFootprint: (fullPassRows: Int, elements: Double) { get }
 }
 
 extension StageEngine {
     var trains: Bool { true }
     var diagnostics: TrainingDiagnostics? { nil }
+    var extraFootprint: (fullPassRows: Int, elements: Double) { (0, 0) }
 }
 
 /// The moving average of `optimizer`'s parameters that `training` asks for, if any.

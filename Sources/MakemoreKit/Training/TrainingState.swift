@@ -25,6 +25,8 @@ public struct TrainingState: Sendable {
     public var generator: [UInt64]
     /// The random streams (dropout masks) of the model, then of the step's model copies.
     public var streams: [[UInt64]]
+    /// The file the state was read from, named by `restore`'s errors (nil: captured in memory).
+    public var source: String?
 
     /// A state with every field given.
     public init(step: Int, training: TrainingConfiguration, weights: [[Float]], optimizerStep: Int,
@@ -41,6 +43,7 @@ public struct TrainingState: Sendable {
         self.sampler = sampler
         self.generator = generator
         self.streams = streams
+        source = nil
     }
 
     /// The state of a run of `training` after `step` steps of `trainingStep` on `model`.
@@ -57,6 +60,14 @@ public struct TrainingState: Sendable {
     /// Puts `model`, `trainingStep` and `generator` where the run stopped; throws, naming
     /// what does not fit, when this state is not of this model and step.
     func restore(into model: any Module, trainingStep: TrainingStep, generator: inout RandomGenerator) throws {
+        do {
+            try restoreChecked(into: model, trainingStep: trainingStep, generator: &generator)
+        } catch let error as MakemoreError {
+            throw source.map { MakemoreError.inFile(path: $0, error) } ?? error
+        }
+    }
+
+    private func restoreChecked(into model: any Module, trainingStep: TrainingStep, generator: inout RandomGenerator) throws {
         guard let last = ParameterSnapshot(values: weights, of: model) else {
             throw MakemoreError.mismatch("the training state's weights do not fit the model")
         }

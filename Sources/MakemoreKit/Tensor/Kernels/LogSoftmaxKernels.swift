@@ -12,13 +12,25 @@ func exponentiateShifted(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Fl
     return (maxValue, sumForward(y, n))
 }
 
+/// Logits up to this magnitude are shifted by `max + log Σ` in one subtraction; beyond it
+/// that sum would round `log Σ` away (at 3·10³⁸ all of it: every token would get p = 1), so
+/// larger rows subtract `max` and `log Σ` one after the other. Below the threshold the one
+/// rounding of `max + log Σ` costs at most half an ulp of 1024 + ln V (6·10⁻⁵), and results
+/// stay bit-identical to before: trained models' logits lie far below it.
+let logSoftmaxShiftLimit: Float = 1024
+
 /// out[R, C] = inp − max − log Σ exp(inp − max) per row
 func logSoftmaxForward(_ out: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>, _ R: Int, _ C: Int) {
     for r in 0..<R {
         let x = inp + r &* C, y = out + r &* C
         let (maxValue, sum) = exponentiateShifted(y, x, C)
-        let shift = maxValue + Float(Foundation.log(sum))
-        for i in 0..<C { y[i] = x[i] - shift }
+        let logSum = Float(Foundation.log(sum))
+        if abs(maxValue) <= logSoftmaxShiftLimit {
+            let shift = maxValue + logSum
+            for i in 0..<C { y[i] = x[i] - shift }
+        } else {
+            for i in 0..<C { y[i] = (x[i] - maxValue) - logSum }
+        }
     }
 }
 
