@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 @Suite struct RecurrentCLITests {
-    @Test(arguments: ["rnn", "gru", "bow"])
+    @Test(arguments: ["rnn", "gru", "lstm", "bow"])
     func helpListsTheStageOptions(stage: String) throws {
         let help = try CLI.run([stage, "--help"])
         #expect(help.status == 0)
@@ -13,7 +13,7 @@ import Testing
         #expect(try CLI.run(["--help"]).stdout.contains("  \(stage) "))
     }
 
-    @Test(arguments: ["rnn", "gru", "bow"])
+    @Test(arguments: ["rnn", "gru", "lstm", "bow"])
     func tinyJSONRunSavesAndLoads(stage: String) throws {
         let directory = try CLI.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -37,5 +37,9 @@ import Testing
         #expect((reloaded["loss"] as? [String: Any])?["val"] as? Double == loss["val"] as? Double)
         let sampled = try CLI.run(["sample", "--load", "model.safetensors", "--count", "2"], in: directory)
         #expect(sampled.status == 0, "\(sampled.stderr)")
+        let evaluated = try CLI.run(["eval", "--load", "model.safetensors", "--json"], in: directory)
+        #expect(evaluated.status == 0 && evaluated.stdout.contains("\"model\":\"\(stage)\""), "\(evaluated.stderr)")
+        let scored = try CLI.run(["score", "bob", "--load", "model.safetensors"], in: directory)
+        #expect(scored.status == 0, "\(scored.stderr)")
     }
 }

@@ -34,7 +34,7 @@ import Testing
 
     @Test func kindsAreTheRegisteredNames() throws {
         #expect(StageKind.allCases.prefix(StageRegistry.builtIn.count).map(\.rawValue)
-                == ["bigram", "neural-bigram", "mlp", "wavenet", "bow", "rnn", "gru", "transformer", "makemore-mlp"])
+                == ["bigram", "neural-bigram", "mlp", "wavenet", "bow", "rnn", "gru", "lstm", "transformer", "makemore-mlp"])
         #expect(StageKind(rawValue: "no-such-stage") == nil && StageKind(rawValue: "gru") == .gru)
         #expect(StageKind.gru.definition.isSequenceModel && !StageKind.mlp.definition.isSequenceModel)
     }
