@@ -16,7 +16,7 @@ enum ScalingBenchmark {
     /// layers × channels, batch (words per step); 4 heads each, makemore.py's default.
     static let sizes: [(layers: Int, channels: Int, batch: Int)] = [(4, 64, 32), (4, 128, 32), (6, 256, 32), (8, 384, 64)]
 
-    static func run(into report: inout BenchmarkReport) {
+    static func run(into report: inout BenchmarkReport) throws {
         guard let words = try? WordList.load(path: "names.txt"),
               let split = try? DatasetSplit(shuffling: words, seed: 42, valFraction: 0.1, testFraction: 0.1),
               let dataset = try? Dataset(split: split)
@@ -36,7 +36,7 @@ enum ScalingBenchmark {
                 var generator = RandomGenerator(seed: 42)
                 let configuration = TransformerConfiguration(
                     vocabularySize: dataset.vocabulary.size, blockSize: blockSize, layers: size.layers, heads: 4, embedding: size.channels)
-                let models = (0..<threads).map { _ in Transformer(configuration: configuration, using: &generator) }
+                let models = try (0..<threads).map { _ in try Transformer(configuration: configuration, using: &generator) }
                 let optimizer = Optimizer(parameters: models[0].parameters, configuration: TrainingBenchmark.makemoreAdamW)
                 let training = TrainingStep(optimizer: optimizer, sequences: examples, batchSize: size.batch, order: .replacement,
                                             parallel: DataParallel(models: models))

@@ -3,16 +3,16 @@ import MakemoreKit
 extension TrainingBenchmark {
     /// makemore.py's RNN, GRU and bag-of-words at their defaults (n_embd 64, n_embd2 64): one
     /// AdamW step on 32 words (block 16), as `makemore rnn|gru|bow` take it, and sampling.
-    static func recurrent(_ report: inout BenchmarkReport, dataset: Dataset) {
+    static func recurrent(_ report: inout BenchmarkReport, dataset: Dataset) throws {
         let blockSize = dataset.longestWord + 1
         let v = dataset.vocabulary.size
         var generator = RandomGenerator(seed: 42)
         let recurrent = SequenceModelConfiguration(vocabularySize: v, blockSize: blockSize)
-        let rnn = RNN(configuration: recurrent, using: &generator)
+        let rnn = try RNN(configuration: recurrent, using: &generator)
         wholeWords(&report, "rnn", rnn, dataset: dataset)
-        let gru = GRU(configuration: recurrent, using: &generator)
+        let gru = try GRU(configuration: recurrent, using: &generator)
         wholeWords(&report, "gru", gru, dataset: dataset)
-        let bow = BagOfWords(configuration: SequenceModelConfiguration(vocabularySize: v, blockSize: blockSize), using: &generator)
+        let bow = try BagOfWords(configuration: SequenceModelConfiguration(vocabularySize: v, blockSize: blockSize), using: &generator)
         wholeWords(&report, "bow", bow, dataset: dataset)
     }
 

@@ -12,7 +12,7 @@ enum TrainingBenchmark {
 
     static func selected(_ name: String) -> Bool { filter.map { name.contains($0) } ?? true }
 
-    static func run(into report: inout BenchmarkReport) {
+    static func run(into report: inout BenchmarkReport) throws {
         guard let words = try? WordList.load(path: "names.txt"),
               let split = try? DatasetSplit(shuffling: words, seed: 42, valFraction: 0.1, testFraction: 0.1),
               let dataset = try? Dataset(split: split)
@@ -23,7 +23,7 @@ enum TrainingBenchmark {
         var generator = RandomGenerator(seed: 42)
         let v = dataset.vocabulary.size
 
-        let bigram = NeuralBigram(vocabularySize: v, using: &generator)
+        let bigram = try NeuralBigram(vocabularySize: v, using: &generator)
         let examples = WindowExamples(words: dataset.train, contextLength: 1)
         let bigramStep = TrainingStep(optimizer: Optimizer(parameters: bigram.parameters, configuration: OptimizerConfiguration(kind: .sgd)),
                                       windows: examples, batchSize: nil) { bigram.loss(contexts: $0, targets: $1, l2: 0.01) }
@@ -32,17 +32,17 @@ enum TrainingBenchmark {
         }
         sample(&report, "neural-bigram", bigram, dataset: dataset)
 
-        mlp(&report, "mlp (--preset lecture: ctx 3, emb 10, hidden 200, BatchNorm)", dataset: dataset, layers: 1, hidden: 200)
-        mlp(&report, "mlp deep (5 × hidden 100, BatchNorm)", dataset: dataset, layers: 5, hidden: 100)
-        wavenet(&report, dataset: dataset)
-        transformer(&report, dataset: dataset)
-        recurrent(&report, dataset: dataset)
+        try mlp(&report, "mlp (--preset lecture: ctx 3, emb 10, hidden 200, BatchNorm)", dataset: dataset, layers: 1, hidden: 200)
+        try mlp(&report, "mlp deep (5 × hidden 100, BatchNorm)", dataset: dataset, layers: 5, hidden: 100)
+        try wavenet(&report, dataset: dataset)
+        try transformer(&report, dataset: dataset)
+        try recurrent(&report, dataset: dataset)
     }
 
     /// One SGD step of the lecture's WaveNet (ctx 8, emb 24, hidden 128) on 32 sampled examples.
-    static func wavenet(_ report: inout BenchmarkReport, dataset: Dataset) {
+    static func wavenet(_ report: inout BenchmarkReport, dataset: Dataset) throws {
         var generator = RandomGenerator(seed: 42)
-        let model = WaveNet(configuration: WaveNetConfiguration(vocabularySize: dataset.vocabulary.size), using: &generator)
+        let model = try WaveNet(configuration: WaveNetConfiguration(vocabularySize: dataset.vocabulary.size), using: &generator)
         let examples = WindowExamples(words: dataset.train, contextLength: model.contextLength)
         let training = TrainingStep(optimizer: Optimizer(parameters: model.parameters, configuration: OptimizerConfiguration(kind: .sgd)),
                                     windows: examples, batchSize: 32) { model.loss(contexts: $0, targets: $1) }
@@ -53,12 +53,12 @@ enum TrainingBenchmark {
     }
 
     /// One SGD step of the MLP on a sampled batch of 32 examples, as `makemore mlp` takes it.
-    static func mlp(_ report: inout BenchmarkReport, _ name: String, dataset: Dataset, layers: Int, hidden: Int) {
+    static func mlp(_ report: inout BenchmarkReport, _ name: String, dataset: Dataset, layers: Int, hidden: Int) throws {
         var generator = RandomGenerator(seed: 42)
         var configuration = MLPConfiguration(vocabularySize: dataset.vocabulary.size)
         configuration.hiddenLayers = layers
         configuration.hiddenSize = hidden
-        let model = MLP(configuration: configuration, using: &generator)
+        let model = try MLP(configuration: configuration, using: &generator)
         let examples = WindowExamples(words: dataset.train, contextLength: configuration.contextLength)
         let training = TrainingStep(optimizer: Optimizer(parameters: model.parameters, configuration: OptimizerConfiguration(kind: .sgd)),
                                     windows: examples, batchSize: 32) { model.loss(contexts: $0, targets: $1) }
@@ -69,18 +69,18 @@ enum TrainingBenchmark {
     }
 
     /// makemore.py's transformer (preset sizes): batch 32 words, block 16, AdamW.
-    static func transformer(_ report: inout BenchmarkReport, dataset: Dataset) {
+    static func transformer(_ report: inout BenchmarkReport, dataset: Dataset) throws {
         var generator = RandomGenerator(seed: 42)
         let blockSize = dataset.longestWord + 1
         let configuration = TransformerConfiguration(vocabularySize: dataset.vocabulary.size, blockSize: blockSize)
-        let model = Transformer(configuration: configuration, using: &generator)
+        let model = try Transformer(configuration: configuration, using: &generator)
         guard let examples = try? SequenceExamples(words: dataset.train, blockSize: blockSize) else { return }
         let optimizer = Optimizer(parameters: model.parameters, configuration: makemoreAdamW)
         parallelStep(&report, "transformer preset", shape: "32 words, block \(blockSize)",
                      models: [model], optimizer: optimizer, learningRate: 5e-4, examples: examples, words: 32)
         let threads = Parallel.coreCount
         if threads > 1 {  // what `makemore transformer --preset makemore` runs: the batch split across the cores
-            let models = [model] + (1..<threads).map { _ in Transformer(configuration: configuration, using: &generator) }
+            let models = try [model] + (1..<threads).map { _ in try Transformer(configuration: configuration, using: &generator) }
             parallelStep(&report, "transformer preset, \(threads) threads", shape: "32 words, block \(blockSize)",
                          models: models, optimizer: optimizer, learningRate: 5e-4, examples: examples, words: 32)
         }
@@ -93,7 +93,7 @@ enum TrainingBenchmark {
         tuned.blockSize = blockSize
         let defaults = StageKind.transformer.defaultTraining
         guard let words = defaults.batchSize else { return }
-        let models = (0..<threads).map { _ in Transformer(configuration: tuned, using: &generator) }
+        let models = try (0..<threads).map { _ in try Transformer(configuration: tuned, using: &generator) }
         let average = defaults.ema.map { ExponentialMovingAverage(parameters: models[0].parameters, decay: $0) }
         parallelStep(&report, "transformer defaults, \(threads) thread\(threads == 1 ? "" : "s")",
                      shape: "\(words) words, block \(blockSize), dropout \(tuned.dropout), EMA",

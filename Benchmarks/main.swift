@@ -7,7 +7,7 @@ import Foundation
 /// sampling profiler run around the process (`perf record -e cpu-clock`) sees almost nothing but
 /// that step.
 /// A new section is one more entry in `sections`.
-let sections: [(name: String, run: (inout BenchmarkReport) -> Void)] = [
+let sections: [(name: String, run: (inout BenchmarkReport) throws -> Void)] = [
     (MatmulBenchmark.section, MatmulBenchmark.run),
     (TrainingBenchmark.section, TrainingBenchmark.run),
     (ScalingBenchmark.section, ScalingBenchmark.run),
@@ -39,7 +39,12 @@ if let only, !sections.contains(where: { $0.name == only }) {
 
 var report = BenchmarkReport()
 for section in sections where only == nil || only == section.name {
-    section.run(&report)
+    do {
+        try section.run(&report)
+    } catch {
+        FileHandle.standardError.write(Data("\(section.name): \(error)\n".utf8))
+        exit(1)
+    }
     print("\n== \(section.name) ==")
     print(report.table(section: section.name))
 }

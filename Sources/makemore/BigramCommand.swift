@@ -35,10 +35,10 @@ enum BigramCommand: Subcommand {
         var shown = report
         let pairs = options.showsCounts ? model.topPairs(20) : []
         if !pairs.isEmpty {
-            shown.extra.append(("top_pairs", .array(pairs.map {
-                .object([("pair", .string(vocabulary.decode([$0.previous, $0.next]))), ("count", .integer($0.count))])
+            shown.extra.append(("top_pairs", .array(try pairs.map {
+                .object([("pair", .string(try vocabulary.decode([$0.previous, $0.next]))), ("count", .integer($0.count))])
             })))
-            shown.notes = ["most frequent pairs:"] + pairs.map { "  \(vocabulary.decode([$0.previous, $0.next]))  \($0.count)" }
+            shown.notes = try ["most frequent pairs:"] + pairs.map { "  \(try vocabulary.decode([$0.previous, $0.next]))  \($0.count)" }
         }
         StageRunner.emit(shown, json: options.request.output.json)
     }

@@ -55,7 +55,7 @@ enum SampleCommand: Subcommand {
         let sampling = SamplingOptions(temperature: options.temperature, topK: options.topK, prefix: prefix,
                                        maximumLength: SamplingOptions.lengthLimit(longestWord: longest))
         try sampling.checkPrefix(for: model)
-        let words = try Sampler.generate(model, count: options.count, options: sampling, using: &generator).map { vocabulary.decode($0) }
+        let words = try Sampler.generate(model, count: options.count, options: sampling, using: &generator).map { try vocabulary.decode($0) }
         let tagger = split.map { SampleTagger(split: $0) }
         let tags = words.map { word in tagger.map { $0.tag(word).description } ?? "unknown" }
         let newCount = tags.filter { $0 == SampleTag.new.description }.count

@@ -84,7 +84,7 @@ enum ScoreCommand: Subcommand {
         let columns = try models.map { try column(path: $0.path, loaded: $0.loaded, words: words, fromStdin: fromStdin) }
         let heading = columns[0].heading
         if let path = options.plotProbabilities {
-            let symbols = (columns[0].scores[0].tokens + [Vocabulary.boundary]).map { first.loaded.vocabulary.symbol(of: $0) }
+            let symbols = try (columns[0].scores[0].tokens + [Vocabulary.boundary]).map { try first.loaded.vocabulary.symbol(of: $0) }
             let chart = ProbabilityChart(title: "p of each character of '\(words[0])'", symbols: symbols,
                                          series: columns.map { ProbabilityChart.Series(label: $0.heading, probabilities: $0.scores[0].predictions.map(\.probability)) })
             try AtomicFile.write(chart.svg(), to: path)
@@ -97,14 +97,14 @@ enum ScoreCommand: Subcommand {
         if let path = options.plotAttention, let transformer {
             let tokens = columns[0].scores[0].tokens
             let chart = AttentionChart(title: "attention of \(heading) over '\(words[0])'", maps: transformer.attentionMaps(for: tokens),
-                                       labels: ([Vocabulary.boundary] + tokens).map { first.loaded.vocabulary.symbol(of: $0) })
+                                       labels: try ([Vocabulary.boundary] + tokens).map { try first.loaded.vocabulary.symbol(of: $0) })
             try AtomicFile.write(chart.svg(), to: path)
         }
         if options.json {
-            print(json(words: words, columns: columns, ensemble: ensemble).serialized)
+            print(try json(words: words, columns: columns, ensemble: ensemble).serialized)
         } else {
             if let ensemble { print(ensemble.text + "\n") }
-            printTable(words: words, columns: columns)
+            try printTable(words: words, columns: columns)
         }
     }
 
@@ -135,13 +135,13 @@ enum ScoreCommand: Subcommand {
         return Column(path: path, loaded: loaded, scores: scores, percentiles: percentiles)
     }
 
-    private static func json(words: [String], columns: [Column], ensemble: LoadedEnsemble?) -> JSONValue {
+    private static func json(words: [String], columns: [Column], ensemble: LoadedEnsemble?) throws -> JSONValue {
         let models = columns.map { JSONValue.object([("load", .string($0.path)), ("model", .string($0.loaded.kind)), ("step", $0.loaded.step.map(JSONValue.integer) ?? .null)]) }
-        let entries = words.indices.map { w -> JSONValue in
-            .object([("word", .string(words[w])), ("scores", .array(columns.map { column in
+        let entries = try words.indices.map { w -> JSONValue in
+            .object([("word", .string(words[w])), ("scores", .array(try columns.map { column in
                 let score = column.scores[w]
-                let predictions = score.predictions.map { p in
-                    JSONValue.object([("character", .string(column.loaded.vocabulary.symbol(of: p.token))),
+                let predictions = try score.predictions.map { p in
+                    JSONValue.object([("character", .string(try column.loaded.vocabulary.symbol(of: p.token))),
                                       ("probability", .number(p.probability)), ("nll", .number(p.nll))])
                 }
                 return .object([("predictions", .array(predictions)), ("total_nll", .number(score.totalNLL)),
@@ -152,7 +152,7 @@ enum ScoreCommand: Subcommand {
     }
 
     /// Per word: a row per prediction (p and −ln p under each model), then the totals.
-    private static func printTable(words: [String], columns: [Column]) {
+    private static func printTable(words: [String], columns: [Column]) throws {
         let cell = max(22, columns.map(\.heading.count).max()! + 2)
         func pad(_ text: String, _ width: Int) -> String { text.padding(toLength: max(width, text.count), withPad: " ", startingAt: 0) }
         func emit(_ line: String) { print(String(line[..<(line.lastIndex { $0 != " " }.map(line.index(after:)) ?? line.startIndex)])) }
@@ -165,7 +165,7 @@ enum ScoreCommand: Subcommand {
             emit(pad("", first) + columns.map { _ in pad("p        −ln p", cell) }.joined())
             let vocabulary = columns[0].loaded.vocabulary
             for (k, token) in (columns[0].scores[w].tokens + [Vocabulary.boundary]).enumerated() {
-                let symbol = vocabulary.symbol(of: token)
+                let symbol = try vocabulary.symbol(of: token)
                 let row = columns.map { column -> String in
                     let p = column.scores[w].predictions[k]
                     let probability = p.probability >= 0.001 || p.probability == 0 ? String(format: "%.4f", p.probability) : String(format: "%.2e", p.probability)

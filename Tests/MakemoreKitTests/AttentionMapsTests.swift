@@ -55,17 +55,17 @@ import Testing
         expectClose(maps.joined().joined().flatMap { $0 }, expected.joined().joined().flatMap { $0 })
     }
 
-    @Test func sinusoidalReLUTransformerMapsEqualTheRecomputation() {
+    @Test func sinusoidalReLUTransformerMapsEqualTheRecomputation() throws {
         var g = RandomGenerator(seed: 8)
         let configuration = TransformerConfiguration(vocabularySize: 5, blockSize: 8, layers: 2, heads: 2, embedding: 8,
                                                      positions: .sinusoidal, activation: .relu)
-        Self.check(Transformer(configuration: configuration, using: &g), word: [4, 2, 2, 1])
+        Self.check(try Transformer(configuration: configuration, using: &g), word: [4, 2, 2, 1])
     }
 
-    @Test func toyTransformerMapsEqualTheRecomputation() {
+    @Test func toyTransformerMapsEqualTheRecomputation() throws {
         var g = RandomGenerator(seed: 7)
         let configuration = TransformerConfiguration(vocabularySize: 5, blockSize: 8, layers: 2, heads: 2, embedding: 8, dropout: 0.2)
-        let model = Transformer(configuration: configuration, using: &g)
+        let model = try Transformer(configuration: configuration, using: &g)
         model.setTraining(true)
         Self.check(model, word: [1, 2, 3, 3, 4, 1])
         #expect(model.blocks[0].attention.attentionDropout.isTraining, "the maps run in evaluation mode and restore the mode")

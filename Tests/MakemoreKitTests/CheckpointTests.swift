@@ -12,7 +12,7 @@ import Testing
 
     @Test func neuralBigramRoundTripGivesIdenticalLogits() throws {
         var generator = RandomGenerator(seed: 3)
-        let model = NeuralBigram(vocabularySize: vocabulary.size, using: &generator)
+        let model = try NeuralBigram(vocabularySize: vocabulary.size, using: &generator)
         let path = temporaryPath()
         defer { try? FileManager.default.removeItem(atPath: path) }
         try Checkpoint(model: model, vocabulary: vocabulary, split: record, step: 12, valLoss: 2.5).write(to: path)
@@ -30,7 +30,7 @@ import Testing
         var configuration = MLPConfiguration(vocabularySize: vocabulary.size)
         configuration.hiddenSize = 8
         configuration.embeddingDimensions = 3
-        let model = MLP(configuration: configuration, using: &generator)
+        let model = try MLP(configuration: configuration, using: &generator)
         _ = model.loss(contexts: (0..<24).map { Int32($0 % 4) }, targets: (0..<8).map { Int32($0 % 4) })  // moves the running statistics
         let path = temporaryPath()
         defer { try? FileManager.default.removeItem(atPath: path) }
@@ -45,7 +45,7 @@ import Testing
     @Test func transformerRoundTripUsesMakemoreKeysAndGivesIdenticalLogits() throws {
         var generator = RandomGenerator(seed: 5)
         let configuration = TransformerConfiguration(vocabularySize: vocabulary.size, blockSize: 6, layers: 1, heads: 2, embedding: 8)
-        let model = Transformer(configuration: configuration, using: &generator)
+        let model = try Transformer(configuration: configuration, using: &generator)
         let path = temporaryPath()
         defer { try? FileManager.default.removeItem(atPath: path) }
         try Checkpoint(model: model, vocabulary: vocabulary, split: record, step: 3, valLoss: nil).write(to: path)
@@ -67,7 +67,7 @@ import Testing
     /// configuration read off its shapes.
     @Test func bareTransformerStateDictImports() throws {
         var generator = RandomGenerator(seed: 6)
-        let model = Transformer(configuration: TransformerConfiguration(vocabularySize: 5, blockSize: 7, layers: 2, heads: 2, embedding: 8), using: &generator)
+        let model = try Transformer(configuration: TransformerConfiguration(vocabularySize: 5, blockSize: 7, layers: 2, heads: 2, embedding: 8), using: &generator)
         let bare = SafetensorsFile(tensors: model.stateTensors())
         let imported = try #require(try ImportedModel(stateDict: try SafetensorsFile.decode(try bare.encoded(), name: "x"), heads: 2, source: "x").model as? Transformer)
         #expect(imported.configuration == model.configuration)
@@ -89,7 +89,7 @@ import Testing
 
     @Test func mismatchedTensorsAreRejectedWithoutChangingTheModel() throws {
         var generator = RandomGenerator(seed: 1)
-        let model = NeuralBigram(vocabularySize: 4, using: &generator)
+        let model = try NeuralBigram(vocabularySize: 4, using: &generator)
         let before = model.weight.values
         let wrongShape = SafetensorsFile(tensors: [.init(name: "logits", shape: [3, 3], values: Array(repeating: 0, count: 9))])
         #expect(throws: MakemoreError.file(path: "f", reason: "tensor 'logits' has shape [3, 3], the model needs [4, 4]")) { try model.loadState(from: wrongShape, source: "f") }
@@ -106,7 +106,7 @@ import Testing
         try SafetensorsFile(tensors: [.init(name: "x", shape: [1], values: [1])]).write(to: path)
         #expect(throws: MakemoreError.file(path: path, reason: "not a makemore checkpoint (no 'format' in __metadata__)")) { try Checkpoint.read(path: path) }
         var generator = RandomGenerator(seed: 1)
-        let model = NeuralBigram(vocabularySize: vocabulary.size, using: &generator)
+        let model = try NeuralBigram(vocabularySize: vocabulary.size, using: &generator)
         var checkpoint = try Checkpoint(model: model, vocabulary: vocabulary, split: record, step: 1, valLoss: nil)
         checkpoint.kind = "gpt-9"
         #expect(throws: MakemoreError.self) { try StageRegistry.restoreModel(checkpoint, source: path) }

@@ -17,7 +17,7 @@ import Testing
         let (trained, _): (MLP, TrainingHistory) = try ModelTesting.train(mlp, words: words, seed: 3, steps: 60)
         trained.setTraining(false)
         var generator = RandomGenerator(seed: 4)
-        let transformer = Transformer(configuration: TransformerConfiguration(vocabularySize: v, blockSize: 9, layers: 1, heads: 2, embedding: 8),
+        let transformer = try Transformer(configuration: TransformerConfiguration(vocabularySize: v, blockSize: 9, layers: 1, heads: 2, embedding: 8),
                                       using: &generator)
         transformer.setTraining(false)
         return [CountBigram(words: words, vocabularySize: v, smoothing: 1), trained, transformer]

@@ -139,7 +139,7 @@ import Testing
         var nan = checkpoint
         nan.tensors[0].values[0] = .nan
         try nan.write(to: directory.appendingPathComponent("nan.safetensors").path)
-        let rnn = RNN(configuration: SequenceModelConfiguration(vocabularySize: vocabulary.size, blockSize: 4, embedding: 3, hidden: 3), using: &generator)
+        let rnn = try RNN(configuration: SequenceModelConfiguration(vocabularySize: vocabulary.size, blockSize: 4, embedding: 3, hidden: 3), using: &generator)
         try Checkpoint(model: rnn, vocabulary: vocabulary, split: record, step: 1, valLoss: nil)
             .write(to: directory.appendingPathComponent("rnn.safetensors").path)
         try write("longer.txt", (words + ["abcab", "cabca"]).joined(separator: "\n") + "\n")

@@ -108,7 +108,7 @@ import Testing
             #expect(stateDict.tensors.count == 10)
         }
         var generator = RandomGenerator(seed: 1)
-        let model = NeuralBigram(vocabularySize: 3, using: &generator)
+        let model = try NeuralBigram(vocabularySize: 3, using: &generator)
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("mf-\(UUID().uuidString).safetensors").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         let record = SplitRecord(input: "/data/w.txt", directory: nil, seed: 7, valFraction: 0.1, testFraction: 0.2)

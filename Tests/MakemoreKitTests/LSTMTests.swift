@@ -45,14 +45,14 @@ import Testing
         expectClose(Self.fused(t, startCell: startCell).values, Self.reference(t, startCell: startCell).values)
     }
 
-    static func model(seed: UInt64 = 1) -> LSTM {
+    static func model(seed: UInt64 = 1) throws -> LSTM {
         var g = RandomGenerator(seed: seed)
-        return LSTM(configuration: SequenceModelConfiguration(vocabularySize: 5, blockSize: 10, embedding: 3, hidden: 4), using: &g)
+        return try LSTM(configuration: SequenceModelConfiguration(vocabularySize: 5, blockSize: 10, embedding: 3, hidden: 4), using: &g)
     }
 
-    @Test func keysAndShapesAreNNLSTMCells() {
+    @Test func keysAndShapesAreNNLSTMCells() throws {
         var g = RandomGenerator(seed: 1)
-        let model = LSTM(configuration: SequenceModelConfiguration(vocabularySize: 27, blockSize: 16), using: &g)
+        let model = try LSTM(configuration: SequenceModelConfiguration(vocabularySize: 27, blockSize: 16), using: &g)
         let shapes = model.namedParameters().map { "\($0.name) \($0.tensor.shape)" }
         #expect(shapes == ["start [1, 64]", "wte.weight [27, 64]", "cell.weight_ih [256, 64]", "cell.weight_hh [256, 64]",
                            "cell.bias_ih [256]", "cell.bias_hh [256]", "lm_head.weight [27, 64]", "lm_head.bias [27]"])
@@ -61,13 +61,13 @@ import Testing
         #expect(model.cell.parameters.allSatisfy { $0.values.allSatisfy { abs($0) <= 0.125 } })  // U(−1/√64, 1/√64)
     }
 
-    @Test func wholeModelGradients() {
-        let model = Self.model(), batch = PackedSequences(words: [[1, 2, 3], [4], [2, 1]])
+    @Test func wholeModelGradients() throws {
+        let model = try Self.model(), batch = PackedSequences(words: [[1, 2, 3], [4], [2, 1]])
         GradientCheck().expectCorrect(model.parameters) { _ in model.loss(batch) }
     }
 
     @Test func isCausalAndDecodesLikeTheFullForward() throws {
-        let model = Self.model()
+        let model = try Self.model()
         ModelTesting.expectCausal(model)
         ModelTesting.expectIncrementalDecodingMatchesTheFullForward(model)
         ModelTesting.expectBatchDecoderMatchesTheFullForward(model)
@@ -78,12 +78,12 @@ import Testing
 
     @Test func learnsAToyLanguage() throws {
         var g = RandomGenerator(seed: 5)
-        let model = LSTM(configuration: SequenceModelConfiguration(vocabularySize: 4, blockSize: 10, embedding: 8, hidden: 16), using: &g)
+        let model = try LSTM(configuration: SequenceModelConfiguration(vocabularySize: 4, blockSize: 10, embedding: 8, hidden: 16), using: &g)
         #expect(try RecurrentModelTests.finalLoss(model, model.loss) < 0.05)  // ln 4 = 1.386 at chance
     }
 
     @Test func checkpointRoundTripsWithIdenticalLogits() throws {
-        let model = Self.model(seed: 3), words: [[Int32]] = [[1, 2, 3], [3, 1], []]
+        let model = try Self.model(seed: 3), words: [[Int32]] = [[1, 2, 3], [3, 1], []]
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("lstm-\(UUID().uuidString).safetensors").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         let record = SplitRecord(input: "/data/w.txt", directory: nil, seed: 7, valFraction: 0.1, testFraction: 0.2)

@@ -11,9 +11,9 @@ import Testing
         return c
     }
 
-    @Test func namesFollowTheStateDictAndCountsMatchTheLecture() {
+    @Test func namesFollowTheStateDictAndCountsMatchTheLecture() throws {
         var generator = RandomGenerator(seed: 1)
-        let model = MLP(configuration: MLPConfiguration(vocabularySize: 27), using: &generator)
+        let model = try MLP(configuration: MLPConfiguration(vocabularySize: 27), using: &generator)
         #expect(model.stateDict().map(\.name) == [
             "embedding.weight", "layers.0.weight", "layers.1.weight", "layers.1.bias", "layers.3.weight", "layers.3.bias",
             "layers.1.running_mean", "layers.1.running_var",
@@ -22,7 +22,7 @@ import Testing
         #expect(model.foldingBatchNorm().parameterCount == 11_897)  // = part 2's count: b1 is back
         var plain = MLPConfiguration(vocabularySize: 27)
         plain.batchNorm = false
-        #expect(MLP(configuration: plain, using: &generator).parameterCount == 11_897)
+        #expect(try MLP(configuration: plain, using: &generator).parameterCount == 11_897)
     }
 
     @Test func configurationCodesWithSnakeCaseKeys() throws {
@@ -34,11 +34,11 @@ import Testing
 
     /// Kaiming init with the output layer scaled down: the initial loss is ≈ ln V.
     @Test(arguments: [true, false])
-    func kaimingInitialLossIsNearUniform(batchNorm: Bool) {
+    func kaimingInitialLossIsNearUniform(batchNorm: Bool) throws {
         var generator = RandomGenerator(seed: 3)
         var c = MLPConfiguration(vocabularySize: 27)
         c.batchNorm = batchNorm
-        let model = MLP(configuration: c, using: &generator)
+        let model = try MLP(configuration: c, using: &generator)
         let examples = WindowExamples(words: ModelTesting.words(count: 200, seed: 4), contextLength: 3)
         let loss = Tensor.withoutGradient { model.loss(contexts: examples.contexts, targets: examples.targets).item }
         #expect(abs(Double(loss) - log(27.0)) < 0.05)
@@ -46,9 +46,9 @@ import Testing
         #expect(output.bias!.values.allSatisfy { $0 == 0 })
     }
 
-    @Test func naiveInitSaturatesTanh() {
+    @Test func naiveInitSaturatesTanh() throws {
         var generator = RandomGenerator(seed: 3)
-        let model = MLP(configuration: Self.small { $0.initialization = .naive; $0.batchNorm = false }, using: &generator)
+        let model = try MLP(configuration: Self.small { $0.initialization = .naive; $0.batchNorm = false }, using: &generator)
         let examples = WindowExamples(words: ModelTesting.words(count: 50, seed: 4), contextLength: 3)
         model.layers.recordsOutputs = true
         _ = Tensor.withoutGradient { model.logits(contexts: examples.contexts) }
@@ -78,9 +78,9 @@ import Testing
         expectClose(folded.logProbabilities(contexts: contexts), model.logProbabilities(contexts: contexts), tolerance: 1e-5)
     }
 
-    @Test func evaluationUsesRunningStatisticsAndRestoresTrainingMode() {
+    @Test func evaluationUsesRunningStatisticsAndRestoresTrainingMode() throws {
         var generator = RandomGenerator(seed: 9)
-        let model = MLP(configuration: Self.small(), using: &generator)
+        let model = try MLP(configuration: Self.small(), using: &generator)
         let contexts: [Int32] = [0, 0, 5]
         _ = model.logProbabilities(contexts: contexts)  // one row: impossible with batch statistics
         #expect(model.isTraining)

@@ -15,7 +15,7 @@ enum ModelTesting {
         _ configuration: M.Configuration, words: [[Int32]], seed: UInt64, steps: Int
     ) throws -> (M, TrainingHistory) {
         var generator = RandomGenerator(seed: seed)
-        let model = M(configuration: configuration, using: &generator)
+        let model = try M(configuration: configuration, using: &generator)
         let examples = WindowExamples(words: words, contextLength: configuration.contextLength)
         var contexts: [Int32] = [], targets: [Int32] = []
         var sampler = BatchSampler(count: examples.count)

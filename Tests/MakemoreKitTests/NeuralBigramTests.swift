@@ -7,7 +7,7 @@ import Testing
 
     func train(seed: UInt64, steps: Int, optimizer: OptimizerKind = .adam, lr: Double = 0.3, l2: Float = 0) throws -> (NeuralBigram, TrainingHistory) {
         var generator = RandomGenerator(seed: seed)
-        let model = NeuralBigram(vocabularySize: 3, using: &generator)
+        let model = try NeuralBigram(vocabularySize: 3, using: &generator)
         let examples = WindowExamples(words: words, contextLength: 1)
         let history = try TrainingLoop(steps: steps, learningRate: lr).run(
             optimizer: Optimizer(parameters: model.parameters, configuration: OptimizerConfiguration(kind: optimizer)),
@@ -41,7 +41,7 @@ import Testing
     /// Initial loss of N(0, 1) logits: above ln V, by roughly the logits' spread.
     @Test func initialLossIsNearUniformPlusExcess() throws {
         var generator = RandomGenerator(seed: 5)
-        let model = NeuralBigram(vocabularySize: 27, using: &generator)
+        let model = try NeuralBigram(vocabularySize: 27, using: &generator)
         let examples = WindowExamples(words: (0..<300).map { _ in (0..<6).map { _ in Int32(generator.integer(below: 26) + 1) } }, contextLength: 1)
         let loss = model.loss(contexts: examples.contexts, targets: examples.targets, l2: 0).item
         #expect(loss > Float(log(27.0)) && loss < Float(log(27.0)) + 1.2)
@@ -49,7 +49,7 @@ import Testing
 
     @Test func theL2PenaltyAddsMeanSquare() throws {
         var generator = RandomGenerator(seed: 2)
-        let model = NeuralBigram(vocabularySize: 3, using: &generator)
+        let model = try NeuralBigram(vocabularySize: 3, using: &generator)
         let plain = model.loss(contexts: [0], targets: [1], l2: 0).item
         let penalised = model.loss(contexts: [0], targets: [1], l2: 0.5).item
         let meanSquare = model.weight.values.map { $0 * $0 }.reduce(0, +) / 9

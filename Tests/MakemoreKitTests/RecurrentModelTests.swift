@@ -5,26 +5,26 @@ import Testing
 /// RNN, GRU and bag-of-words models: makemore.py's keys and sizes, causality, decoding,
 /// learning, determinism and checkpoints.
 @Suite struct RecurrentModelTests {
-    static func rnn(seed: UInt64 = 1) -> RNN {
+    static func rnn(seed: UInt64 = 1) throws -> RNN {
         var g = RandomGenerator(seed: seed)
-        return RNN(configuration: SequenceModelConfiguration(vocabularySize: 5, blockSize: 10, embedding: 3, hidden: 4), using: &g)
+        return try RNN(configuration: SequenceModelConfiguration(vocabularySize: 5, blockSize: 10, embedding: 3, hidden: 4), using: &g)
     }
 
-    static func gru(seed: UInt64 = 1) -> GRU {
+    static func gru(seed: UInt64 = 1) throws -> GRU {
         var g = RandomGenerator(seed: seed)
-        return GRU(configuration: SequenceModelConfiguration(vocabularySize: 5, blockSize: 10, embedding: 3, hidden: 4), using: &g)
+        return try GRU(configuration: SequenceModelConfiguration(vocabularySize: 5, blockSize: 10, embedding: 3, hidden: 4), using: &g)
     }
 
-    static func bow(seed: UInt64 = 1) -> BagOfWords {
+    static func bow(seed: UInt64 = 1) throws -> BagOfWords {
         var g = RandomGenerator(seed: seed)
-        return BagOfWords(configuration: SequenceModelConfiguration(vocabularySize: 5, blockSize: 10, embedding: 4, hidden: 6), using: &g)
+        return try BagOfWords(configuration: SequenceModelConfiguration(vocabularySize: 5, blockSize: 10, embedding: 4, hidden: 6), using: &g)
     }
 
-    @Test func defaultsHaveMakemoresParameterCountsAndKeys() {
+    @Test func defaultsHaveMakemoresParameterCountsAndKeys() throws {
         var g = RandomGenerator(seed: 1)
         let recurrent = SequenceModelConfiguration(vocabularySize: 27, blockSize: 16)
-        let rnn = RNN(configuration: recurrent, using: &g), gru = GRU(configuration: recurrent, using: &g)
-        let bow = BagOfWords(configuration: SequenceModelConfiguration(vocabularySize: 27, blockSize: 16), using: &g)
+        let rnn = try RNN(configuration: recurrent, using: &g), gru = try GRU(configuration: recurrent, using: &g)
+        let bow = try BagOfWords(configuration: SequenceModelConfiguration(vocabularySize: 27, blockSize: 16), using: &g)
         #expect(rnn.parameterCount == 11_803 && gru.parameterCount == 28_315 && bow.parameterCount == 12_827)
         for model in [rnn, gru, bow] as [any Module] {
             #expect(model.parameters.map(ObjectIdentifier.init) == model.namedParameters().map { ObjectIdentifier($0.tensor) })
@@ -51,44 +51,44 @@ import Testing
     }
 
     /// A fresh RNN, GRU or bag-of-words model.
-    static func model(_ index: Int) -> any LanguageModel { [rnn(), gru(), bow()][index] }
+    static func model(_ index: Int) throws -> any LanguageModel { [try rnn(), try gru(), try bow()][index] }
 
     @Test(arguments: [0, 1, 2])
-    func futureTokensNeverChangeEarlierLogits(model index: Int) {
-        ModelTesting.expectCausal(Self.model(index))
+    func futureTokensNeverChangeEarlierLogits(model index: Int) throws {
+        ModelTesting.expectCausal(try Self.model(index))
     }
 
     @Test(arguments: [0, 1, 2])
-    func batchingMatchesScoringEachWordAlone(model index: Int) {
-        let model = Self.model(index)
+    func batchingMatchesScoringEachWordAlone(model index: Int) throws {
+        let model = try Self.model(index)
         let words: [[Int32]] = [[1, 2], [], [3, 3, 3, 4, 2, 1, 4], [2], [4, 4]]
         expectClose(model.nextTokenLogProbabilities(words: words), words.flatMap { model.nextTokenLogProbabilities(words: [$0]) })
     }
 
     @Test(arguments: [0, 1, 2])
-    func incrementalDecodingMatchesTheFullForwardAtEveryStep(model index: Int) {
-        ModelTesting.expectIncrementalDecodingMatchesTheFullForward(Self.model(index))
+    func incrementalDecodingMatchesTheFullForwardAtEveryStep(model index: Int) throws {
+        ModelTesting.expectIncrementalDecodingMatchesTheFullForward(try Self.model(index))
     }
 
     @Test(arguments: [0, 1, 2])
-    func batchDecoderMatchesTheFullForwardForEverySlot(model index: Int) {
-        ModelTesting.expectBatchDecoderMatchesTheFullForward(Self.model(index))
+    func batchDecoderMatchesTheFullForwardForEverySlot(model index: Int) throws {
+        ModelTesting.expectBatchDecoderMatchesTheFullForward(try Self.model(index))
     }
 
     @Test(arguments: [0, 1, 2])
     func batchedSamplingKeepsEachWordsSemantics(model index: Int) throws {
-        let model = Self.model(index)
+        let model = try Self.model(index)
         #expect(model.defaultSamplingBatchSize == 1)
         try ModelTesting.expectBatchedSamplingKeepsEachWordsSemantics(model)
     }
 
-    @Test func wholeModelGradients() {
+    @Test func wholeModelGradients() throws {
         let batch = PackedSequences(words: [[1, 2, 3], [4], [2, 1]])
-        for model in [Self.rnn(), Self.gru()] as [any Module & LanguageModel] {
+        for model in [try Self.rnn(), try Self.gru()] as [any Module & LanguageModel] {
             let loss = { (model as? RNN)?.loss(batch) ?? (model as! GRU).loss(batch) }
             GradientCheck().expectCorrect(model.parameters) { _ in loss() }
         }
-        let bow = Self.bow()
+        let bow = try Self.bow()
         GradientCheck().expectCorrect(bow.parameters) { _ in bow.loss(batch) }
     }
 
@@ -105,8 +105,8 @@ import Testing
     @Test func everyModelLearnsAToyLanguage() throws {
         var g = RandomGenerator(seed: 5)
         let recurrent = SequenceModelConfiguration(vocabularySize: 4, blockSize: 10, embedding: 8, hidden: 16)
-        let rnn = RNN(configuration: recurrent, using: &g), gru = GRU(configuration: recurrent, using: &g)
-        let bow = BagOfWords(configuration: SequenceModelConfiguration(vocabularySize: 4, blockSize: 10, embedding: 16, hidden: 16), using: &g)
+        let rnn = try RNN(configuration: recurrent, using: &g), gru = try GRU(configuration: recurrent, using: &g)
+        let bow = try BagOfWords(configuration: SequenceModelConfiguration(vocabularySize: 4, blockSize: 10, embedding: 16, hidden: 16), using: &g)
         // ln 4 = 1.386 at chance.
         #expect(try Self.finalLoss(rnn, rnn.loss) < 0.05)
         #expect(try Self.finalLoss(gru, gru.loss) < 0.05)
@@ -114,20 +114,20 @@ import Testing
     }
 
     @Test func trainingIsDeterministicUnderASeed() throws {
-        func train<M: Module>(_ make: () -> M, _ loss: @escaping (M) -> (PackedSequences) -> Tensor) throws -> [Float] {
-            let model = make()
+        func train<M: Module>(_ make: () throws -> M, _ loss: @escaping (M) -> (PackedSequences) -> Tensor) throws -> [Float] {
+            let model = try make()
             _ = try Self.finalLoss(model, loss(model))
             return model.parameters.flatMap(\.values)
         }
-        #expect(try train({ Self.gru(seed: 11) }, { $0.loss }) == train({ Self.gru(seed: 11) }, { $0.loss }))
-        #expect(try train({ Self.bow(seed: 11) }, { $0.loss }) == train({ Self.bow(seed: 11) }, { $0.loss }))
+        #expect(try train({ try Self.gru(seed: 11) }, { $0.loss }) == train({ try Self.gru(seed: 11) }, { $0.loss }))
+        #expect(try train({ try Self.bow(seed: 11) }, { $0.loss }) == train({ try Self.bow(seed: 11) }, { $0.loss }))
     }
 
     @Test func checkpointsRoundTripWithIdenticalLogits() throws {
         let vocabulary = Vocabulary(words: ["abcd"])
         let record = SplitRecord(input: "/data/w.txt", directory: nil, seed: 7, valFraction: 0.1, testFraction: 0.2)
         let words: [[Int32]] = [[1, 2, 3], [3, 1], []]
-        for model in [Self.rnn(seed: 3), Self.gru(seed: 3), Self.bow(seed: 3)] as [any TrainableModel] {
+        for model in [try Self.rnn(seed: 3), try Self.gru(seed: 3), try Self.bow(seed: 3)] as [any TrainableModel] {
             let path = FileManager.default.temporaryDirectory.appendingPathComponent("rec-\(UUID().uuidString).safetensors").path
             defer { try? FileManager.default.removeItem(atPath: path) }
             try Checkpoint(model: model, vocabulary: vocabulary, split: record, step: 2, valLoss: nil).write(to: path)

@@ -3,15 +3,15 @@ import Testing
 @testable import MakemoreKit
 
 @Suite struct TransformerTests {
-    static func tinyModel(seed: UInt64 = 1, dropout: Double = 0, layers: Int = 2) -> Transformer {
+    static func tinyModel(seed: UInt64 = 1, dropout: Double = 0, layers: Int = 2) throws -> Transformer {
         var g = RandomGenerator(seed: seed)
         let configuration = TransformerConfiguration(vocabularySize: 5, blockSize: 8, layers: layers, heads: 2, embedding: 8, dropout: dropout)
-        return Transformer(configuration: configuration, using: &g)
+        return try Transformer(configuration: configuration, using: &g)
     }
 
     @Test func presetHasMakemoresParametersAndKeys() throws {
         var g = RandomGenerator(seed: 1)
-        let model = Transformer(configuration: TransformerConfiguration(vocabularySize: 27, blockSize: 16), using: &g)
+        let model = try Transformer(configuration: TransformerConfiguration(vocabularySize: 27, blockSize: 16), using: &g)
         #expect(model.parameterCount == 204_544)
         let block = ["ln_1.weight", "ln_1.bias", "attn.c_attn.weight", "attn.c_attn.bias", "attn.c_proj.weight",
                      "attn.c_proj.bias", "ln_2.weight", "ln_2.bias", "mlp.c_fc.weight", "mlp.c_fc.bias",
@@ -36,19 +36,19 @@ import Testing
         #expect(try JSONDecoder().decode(TransformerConfiguration.self, from: Data(json.utf8)) == configuration)
     }
 
-    @Test func futureTokensNeverChangeEarlierLogits() {
-        ModelTesting.expectCausal(Self.tinyModel())
+    @Test func futureTokensNeverChangeEarlierLogits() throws {
+        ModelTesting.expectCausal(try Self.tinyModel())
     }
 
-    @Test func packingMatchesScoringEachWordAlone() {
-        let model = Self.tinyModel()
+    @Test func packingMatchesScoringEachWordAlone() throws {
+        let model = try Self.tinyModel()
         let words: [[Int32]] = [[1, 2], [], [3, 3, 3, 4, 2, 1, 4], [2]]
         let together = model.nextTokenLogProbabilities(words: words)
         expectClose(together, words.flatMap { model.nextTokenLogProbabilities(words: [$0]) })
     }
 
-    @Test func keyValueCacheMatchesTheFullForwardAtEveryStep() {
-        let model = Self.tinyModel(layers: 3)
+    @Test func keyValueCacheMatchesTheFullForwardAtEveryStep() throws {
+        let model = try Self.tinyModel(layers: 3)
         ModelTesting.expectIncrementalDecodingMatchesTheFullForward(model)
         // A decoder made after the parameters changed sees the new ones.
         let word: [Int32] = [4, 1, 1]
@@ -60,16 +60,16 @@ import Testing
         expectClose(cached, recomputed)
     }
 
-    @Test func batchDecoderMatchesTheFullForwardForEverySlot() {
-        ModelTesting.expectBatchDecoderMatchesTheFullForward(Self.tinyModel(layers: 3))
+    @Test func batchDecoderMatchesTheFullForwardForEverySlot() throws {
+        ModelTesting.expectBatchDecoderMatchesTheFullForward(try Self.tinyModel(layers: 3))
     }
 
     @Test func batchedSamplingKeepsEachWordsSemantics() throws {
         try ModelTesting.expectBatchedSamplingKeepsEachWordsSemantics(Self.tinyModel(layers: 2))
     }
 
-    @Test func samplesInBatchesByDefaultAndDecodesInEvaluationMode() {
-        let model = Self.tinyModel(dropout: 0.5)
+    @Test func samplesInBatchesByDefaultAndDecodesInEvaluationMode() throws {
+        let model = try Self.tinyModel(dropout: 0.5)
         #expect(model.defaultSamplingBatchSize == 256)
         let word: [Int32] = [2, 3]
         let decoder = model.makeBatchDecoder(capacity: 1)
@@ -78,8 +78,8 @@ import Testing
         expectClose(decoded, Array(model.nextTokenLogProbabilities(words: [word]).suffix(5)))
     }
 
-    @Test func setTrainingReachesEveryDropoutAndEvaluatingRestoresIt() {
-        let model = Self.tinyModel(dropout: 0.2, layers: 2)
+    @Test func setTrainingReachesEveryDropoutAndEvaluatingRestoresIt() throws {
+        let model = try Self.tinyModel(dropout: 0.2, layers: 2)
         let dropouts = model.modeDependentModules
         #expect(dropouts.count == 1 + 3 * 2 && dropouts.allSatisfy { $0 is Dropout })  // drop; attn, resid, mlp per block
         model.setTraining(false)
@@ -92,8 +92,8 @@ import Testing
         #expect(Tensor.withoutGradient { model.logits(batch).values } != Tensor.withoutGradient { model.logits(batch).values })
     }
 
-    @Test func wholeModelGradients() {
-        let model = Self.tinyModel(layers: 1)
+    @Test func wholeModelGradients() throws {
+        let model = try Self.tinyModel(layers: 1)
         let batch = PackedSequences(words: [[1, 2, 3], [4]])
         GradientCheck().expectCorrect(model.parameters) { _ in model.loss(batch) }
     }
@@ -107,12 +107,12 @@ import Testing
         #expect(packed.split(into: 2).map(\.count) == [2, 1] && packed.split(into: 2).map(\.rows) == [5, 4])
     }
 
-    @Test func dataParallelGradientsEqualOnePass() {
-        let single = Self.tinyModel(seed: 3)
+    @Test func dataParallelGradientsEqualOnePass() throws {
+        let single = try Self.tinyModel(seed: 3)
         let batch = PackedSequences(words: [[1, 2, 3], [4], [2, 2, 1, 1], [3, 1]])
         single.loss(batch).backward()
-        let primary = Self.tinyModel(seed: 3)
-        let parallel = DataParallel(models: [primary, Self.tinyModel(seed: 9)])
+        let primary = try Self.tinyModel(seed: 3)
+        let parallel = DataParallel(models: [primary, try Self.tinyModel(seed: 9)])
         let shares = batch.split(into: 2)
         let loss = parallel.gradients(counts: shares.map(\.rows)) { model, share in model.loss(shares[share]) }
         expectClose([loss], [Tensor.withoutGradient { single.loss(batch).item }])
@@ -121,7 +121,7 @@ import Testing
 
     @Test func learnsARepeatingPatternToNearZeroLoss() throws {
         var g = RandomGenerator(seed: 5)
-        let model = Transformer(configuration: TransformerConfiguration(vocabularySize: 4, blockSize: 10, layers: 1, heads: 2, embedding: 16), using: &g)
+        let model = try Transformer(configuration: TransformerConfiguration(vocabularySize: 4, blockSize: 10, layers: 1, heads: 2, embedding: 16), using: &g)
         let batch = PackedSequences(words: Array(repeating: [1, 2, 3, 1, 2, 3, 1, 2, 3], count: 4))
         var configuration = OptimizerConfiguration(kind: .adamw)
         configuration.beta2 = 0.99
@@ -132,7 +132,7 @@ import Testing
 
     @Test func trainingIsDeterministicUnderASeed() throws {
         func train() throws -> [Float] {
-            let model = Self.tinyModel(seed: 11, dropout: 0.2)
+            let model = try Self.tinyModel(seed: 11, dropout: 0.2)
             let batch = PackedSequences(words: [[1, 2, 3], [4, 4], [2, 1]])
             _ = try TrainingLoop(steps: 5, learningRate: 1e-2).run(
                 optimizer: Optimizer(parameters: model.parameters, configuration: OptimizerConfiguration(kind: .adamw)),

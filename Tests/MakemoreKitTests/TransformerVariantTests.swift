@@ -6,11 +6,11 @@ import Testing
 /// holds, gradients, cached decoding, and the configuration and checkpoint round trips.
 @Suite struct TransformerVariantTests {
     static func tinyModel(seed: UInt64 = 1, layers: Int = 2, embedding: Int = 8, positions: TransformerConfiguration.Positions = .sinusoidal,
-                          activation: MLPBlock.Activation = .gelu) -> Transformer {
+                          activation: MLPBlock.Activation = .gelu) throws -> Transformer {
         var g = RandomGenerator(seed: seed)
         let configuration = TransformerConfiguration(vocabularySize: 5, blockSize: 8, layers: layers, heads: 2, embedding: embedding,
                                                      positions: positions, activation: activation)
-        return Transformer(configuration: configuration, using: &g)
+        return try Transformer(configuration: configuration, using: &g)
     }
 
     /// PE(pos, 2i) = sin(pos / 10000^(2i/d)), PE(pos, 2i+1) = cos(pos / 10000^(2i/d)), written
@@ -33,24 +33,24 @@ import Testing
         #expect(abs(pe(3, 0) - 0.141120) < 1e-6 && abs(pe(3, 1) - -0.989992) < 1e-6)
     }
 
-    @Test func sinusoidalModelHasNoPositionParameters() {
+    @Test func sinusoidalModelHasNoPositionParameters() throws {
         var g = RandomGenerator(seed: 1)
-        let learned = Transformer(configuration: TransformerConfiguration(vocabularySize: 27, blockSize: 16), using: &g)
+        let learned = try Transformer(configuration: TransformerConfiguration(vocabularySize: 27, blockSize: 16), using: &g)
         g = RandomGenerator(seed: 1)
-        let sinusoidal = Transformer(configuration: TransformerConfiguration(vocabularySize: 27, blockSize: 16, positions: .sinusoidal), using: &g)
+        let sinusoidal = try Transformer(configuration: TransformerConfiguration(vocabularySize: 27, blockSize: 16, positions: .sinusoidal), using: &g)
         #expect(sinusoidal.parameterCount == learned.parameterCount - 16 * 64)
         #expect(sinusoidal.stateDict().map(\.name) == learned.stateDict().map(\.name).filter { $0 != "transformer.wpe.weight" })
         #expect(!sinusoidal.stateDict().contains { $0.name.contains("wpe") })
         var relu = TransformerConfiguration(vocabularySize: 27, blockSize: 16)
         relu.activation = .relu
-        #expect(Transformer(configuration: relu, using: &g).stateDict().map(\.name) == learned.stateDict().map(\.name))
+        #expect(try Transformer(configuration: relu, using: &g).stateDict().map(\.name) == learned.stateDict().map(\.name))
     }
 
     /// The sinusoidal model is the learned one with `wpe` frozen at the table: same logits when
     /// every other weight is copied across.
     @Test func sinusoidalPositionsAddTheTableToTheTokenEmbedding() throws {
-        let sinusoidal = Self.tinyModel(seed: 3)
-        let learned = Self.tinyModel(seed: 4, positions: .learned)
+        let sinusoidal = try Self.tinyModel(seed: 3)
+        let learned = try Self.tinyModel(seed: 4, positions: .learned)
         let table = PositionEncoding.sinusoidalTable(positions: 8, channels: 8)
         var state = sinusoidal.stateTensors()
         state.insert(StateTensor(name: "transformer.wpe.weight", shape: table.shape, values: table.values), at: 1)
@@ -63,8 +63,8 @@ import Testing
         #expect(Array(repeated[5..<10]) != Array(repeated[10..<15]))
     }
 
-    @Test func sinusoidalGradients() {
-        let model = Self.tinyModel(layers: 1)
+    @Test func sinusoidalGradients() throws {
+        let model = try Self.tinyModel(layers: 1)
         let batch = PackedSequences(words: [[1, 2, 3], [4]])
         GradientCheck().expectCorrect(model.parameters) { _ in model.loss(batch) }
     }
@@ -83,21 +83,21 @@ import Testing
     /// Seeds whose pre-activations all lie more than 0.03 from the kink, on both sides of it
     /// (checked first).
     @Test(arguments: [(UInt64(4), TransformerConfiguration.Positions.learned), (UInt64(26), .sinusoidal)])
-    func reluGradients(seed: UInt64, positions: TransformerConfiguration.Positions) {
-        let model = Self.tinyModel(seed: seed, layers: 1, embedding: 4, positions: positions, activation: .relu)
+    func reluGradients(seed: UInt64, positions: TransformerConfiguration.Positions) throws {
+        let model = try Self.tinyModel(seed: seed, layers: 1, embedding: 4, positions: positions, activation: .relu)
         let batch = PackedSequences(words: [[1, 2], [4]])
         let z = Self.preActivations(model, batch)
         #expect(z.allSatisfy { abs($0) > 0.03 } && z.contains { $0 < 0 } && z.contains { $0 > 0 })
         GradientCheck().expectCorrect(model.parameters) { _ in model.loss(batch) }
     }
 
-    @Test func sinusoidalIsCausal() {
-        ModelTesting.expectCausal(Self.tinyModel())
+    @Test func sinusoidalIsCausal() throws {
+        ModelTesting.expectCausal(try Self.tinyModel())
     }
 
-    @Test func keyValueCacheUsesTheSinusoidalPositions() {
-        ModelTesting.expectIncrementalDecodingMatchesTheFullForward(Self.tinyModel(layers: 3, activation: .relu))
-        ModelTesting.expectBatchDecoderMatchesTheFullForward(Self.tinyModel(layers: 2))
+    @Test func keyValueCacheUsesTheSinusoidalPositions() throws {
+        ModelTesting.expectIncrementalDecodingMatchesTheFullForward(try Self.tinyModel(layers: 3, activation: .relu))
+        ModelTesting.expectBatchDecoderMatchesTheFullForward(try Self.tinyModel(layers: 2))
     }
 
     @Test func configurationOmitsTheDefaultsAndReadsOldFiles() throws {
@@ -117,7 +117,7 @@ import Testing
     @Test func checkpointRestoresPositionsAndActivation() throws {
         let vocabulary = Vocabulary(words: ["abcd"])
         let record = SplitRecord(input: "/data/w.txt", directory: nil, seed: 7, valFraction: 0.1, testFraction: 0.2)
-        let model = Self.tinyModel(seed: 8, activation: .relu)
+        let model = try Self.tinyModel(seed: 8, activation: .relu)
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("variant-\(UUID().uuidString).safetensors").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         try Checkpoint(model: model, vocabulary: vocabulary, split: record, step: 3, valLoss: nil).write(to: path)
@@ -131,7 +131,7 @@ import Testing
     /// A bare state dict without `transformer.wpe.weight` is read as sinusoidal positions, its
     /// block size from the causal masks when kept, else from the caller.
     @Test func bareStateDictWithoutPositionsImportsAsSinusoidal() throws {
-        let model = Self.tinyModel(seed: 6)
+        let model = try Self.tinyModel(seed: 6)
         let words: [[Int32]] = [[1, 2, 3, 2]]
         let expected = model.evaluating { model.nextTokenLogProbabilities(words: words) }
         let withMasks = try ImportedModel(stateDict: SafetensorsFile(tensors: model.stateTensors()), heads: 2, source: "x")

@@ -34,9 +34,9 @@ import Testing
         return c
     }
 
-    @Test func lectureDefaultsHave76579ParametersUnderStateDictKeys() {
+    @Test func lectureDefaultsHave76579ParametersUnderStateDictKeys() throws {
         var generator = RandomGenerator(seed: 1)
-        let model = WaveNet(configuration: WaveNetConfiguration(vocabularySize: 27), using: &generator)
+        let model = try WaveNet(configuration: WaveNetConfiguration(vocabularySize: 27), using: &generator)
         #expect(model.parameterCount == 76_579)  // lecture 5: 27·24 + 48·128 + 2·(256·128) + 3·2·128 + 128·27 + 27
         #expect(model.stateDict().map(\.name) == [
             "embedding.weight", "layers.1.weight", "layers.2.weight", "layers.2.bias", "layers.5.weight", "layers.6.weight", "layers.6.bias",
@@ -52,9 +52,9 @@ import Testing
     }
 
     @Test(arguments: [(2, 1), (4, 2), (16, 4)])
-    func levelsAreLog2OfTheContext(context: Int, levels: Int) {
+    func levelsAreLog2OfTheContext(context: Int, levels: Int) throws {
         var generator = RandomGenerator(seed: 2)
-        let model = WaveNet(configuration: Self.small(context: context), using: &generator)
+        let model = try WaveNet(configuration: Self.small(context: context), using: &generator)
         #expect(model.configuration.levels == levels)
         #expect(model.layers.layers.count(where: { $0 is FlattenConsecutive }) == levels)
         let contexts = (0..<(3 * context)).map { Int32($0 % 27) }
@@ -88,18 +88,18 @@ import Testing
     }
 
     /// Lecture init (output layer ×0.1): the initial loss ≈ ln V.
-    @Test func initialLossIsNearUniform() {
+    @Test func initialLossIsNearUniform() throws {
         var generator = RandomGenerator(seed: 3)
-        let model = WaveNet(configuration: WaveNetConfiguration(vocabularySize: 27), using: &generator)
+        let model = try WaveNet(configuration: WaveNetConfiguration(vocabularySize: 27), using: &generator)
         let examples = WindowExamples(words: ModelTesting.words(count: 80, seed: 4), contextLength: 8)
         let loss = Tensor.withoutGradient { model.loss(contexts: examples.contexts, targets: examples.targets).item }
         #expect(abs(Double(loss) - log(27.0)) < 0.05)
     }
 
     /// Every parameter of a whole two-level model, gradient-checked end to end in train mode.
-    @Test func modelGradientsMatchFiniteDifferences() {
+    @Test func modelGradientsMatchFiniteDifferences() throws {
         var generator = RandomGenerator(seed: 15)
-        let model = WaveNet(configuration: Self.small(context: 4) { $0.vocabularySize = 5; $0.hiddenSize = 3; $0.embeddingDimensions = 2 },
+        let model = try WaveNet(configuration: Self.small(context: 4) { $0.vocabularySize = 5; $0.hiddenSize = 3; $0.embeddingDimensions = 2 },
                             using: &generator)
         let contexts: [Int32] = [0, 0, 1, 2, 1, 2, 3, 4, 4, 3, 2, 0, 0, 1, 1, 4]
         let targets: [Int32] = [3, 4, 0, 2]
@@ -145,7 +145,7 @@ import Testing
         let vocabulary = Vocabulary(words: ["abc", "cab"])
         let record = SplitRecord(input: "/data/w.txt", directory: nil, seed: 7, valFraction: 0.1, testFraction: 0.2)
         var generator = RandomGenerator(seed: 4)
-        let model = WaveNet(configuration: Self.small(context: 4) { $0.vocabularySize = vocabulary.size }, using: &generator)
+        let model = try WaveNet(configuration: Self.small(context: 4) { $0.vocabularySize = vocabulary.size }, using: &generator)
         _ = model.loss(contexts: (0..<32).map { Int32($0 % 4) }, targets: (0..<8).map { Int32($0 % 4) })  // moves the running statistics
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("wavenet-\(UUID().uuidString).safetensors").path
         defer { try? FileManager.default.removeItem(atPath: path) }

@@ -6,11 +6,11 @@ import Testing
 @Suite struct WindowDecoderTests {
     static let v = 6
 
-    static func models() -> [any LanguageModel] {
+    static func models() throws -> [any LanguageModel] {
         var generator = RandomGenerator(seed: 3)
         var mlp = MLPConfiguration(vocabularySize: v)
         mlp.hiddenSize = 12
-        let trainingMLP = MLP(configuration: mlp, using: &generator)  // left in training mode: BatchNorm must switch
+        let trainingMLP = try MLP(configuration: mlp, using: &generator)  // left in training mode: BatchNorm must switch
         mlp.batchNorm = false
         mlp.contextLength = 5
         var wavenet = WaveNetConfiguration(vocabularySize: v)
@@ -18,19 +18,19 @@ import Testing
         wavenet.embeddingDimensions = 4
         return [
             CountBigram(words: [[1, 2, 3], [3, 2, 5], [4, 1, 2]], vocabularySize: v, smoothing: 1),
-            NeuralBigram(vocabularySize: v, using: &generator),
+            try NeuralBigram(vocabularySize: v, using: &generator),
             trainingMLP,
-            MLP(configuration: mlp, using: &generator),
-            WaveNet(configuration: wavenet, using: &generator),
+            try MLP(configuration: mlp, using: &generator),
+            try WaveNet(configuration: wavenet, using: &generator),
         ]
     }
 
-    @Test(arguments: 0..<5) func oneSlotMatchesWholeWordScoring(index: Int) {
-        ModelTesting.expectIncrementalDecodingMatchesTheFullForward(Self.models()[index])
+    @Test(arguments: 0..<5) func oneSlotMatchesWholeWordScoring(index: Int) throws {
+        ModelTesting.expectIncrementalDecodingMatchesTheFullForward(try Self.models()[index])
     }
 
-    @Test(arguments: 0..<5) func slotsAtDifferentPositionsMatchWholeWordScoring(index: Int) {
-        ModelTesting.expectBatchDecoderMatchesTheFullForward(Self.models()[index])
+    @Test(arguments: 0..<5) func slotsAtDifferentPositionsMatchWholeWordScoring(index: Int) throws {
+        ModelTesting.expectBatchDecoderMatchesTheFullForward(try Self.models()[index])
     }
 
     /// Sampling through the decoder draws exactly the words of rescoring each word anew.
@@ -46,11 +46,11 @@ import Testing
         }
     }
 
-    @Test func trainingModeIsRestoredAfterDecoding() {
+    @Test func trainingModeIsRestoredAfterDecoding() throws {
         var generator = RandomGenerator(seed: 1)
         var configuration = MLPConfiguration(vocabularySize: Self.v)
         configuration.hiddenSize = 8
-        let model = MLP(configuration: configuration, using: &generator)
+        let model = try MLP(configuration: configuration, using: &generator)
         let decoder = model.makeBatchDecoder(capacity: 2)
         _ = decoder.append([Vocabulary.boundary, Vocabulary.boundary], to: [0, 1])
         #expect(model.isTraining)

@@ -6,20 +6,20 @@ import Testing
 @Suite struct WordScoreTests {
     static let words = ModelTesting.words(count: 40, seed: 3)
 
-    static func models() -> [(String, any LanguageModel)] {
+    static func models() throws -> [(String, any LanguageModel)] {
         var generator = RandomGenerator(seed: 11)
         var mlp = MLPConfiguration(vocabularySize: 27)
         mlp.hiddenSize = 16
         mlp.batchNorm = false
         return [
             ("bigram", CountBigram(words: words, vocabularySize: 27, smoothing: 1)),
-            ("mlp", MLP(configuration: mlp, using: &generator)),
-            ("transformer", Transformer(configuration: TransformerConfiguration(vocabularySize: 27, blockSize: 9, layers: 1, heads: 2, embedding: 8), using: &generator)),
+            ("mlp", try MLP(configuration: mlp, using: &generator)),
+            ("transformer", try Transformer(configuration: TransformerConfiguration(vocabularySize: 27, blockSize: 9, layers: 1, heads: 2, embedding: 8), using: &generator)),
         ]
     }
 
     @Test func totalsAddUpToTheEvaluator() throws {
-        for (name, model) in Self.models() {
+        for (name, model) in try Self.models() {
             let scores = WordScore.score(model, words: Self.words)
             let evaluated = Evaluator.evaluate(model, words: Self.words, wordsPerBatch: 7)
             let result = try #require(evaluated)

@@ -50,13 +50,22 @@ public struct Vocabulary: Equatable, Sendable {
         return tokens
     }
 
-    /// The text of `tokens`; the boundary is shown as `.`.
-    public func decode(_ tokens: some Sequence<Int32>) -> String {
-        String(tokens.map { symbol(of: $0) }.joined())
+    /// The text of `tokens`; the boundary is shown as `.`. Throws for a token outside the
+    /// vocabulary.
+    public func decode(_ tokens: some Sequence<Int32>) throws -> String {
+        String(try tokens.map { try symbol(of: $0) }.joined())
     }
 
-    /// The printed form of one token.
-    public func symbol(of token: Int32) -> String {
+    /// The printed form of one token; throws unless it is in `0..<size`.
+    public func symbol(of token: Int32) throws -> String {
+        guard (0..<Int32(size)).contains(token) else {
+            throw MakemoreError.invalidValue(name: "token", rule: "in 0...\(size - 1)", value: "\(token)")
+        }
+        return symbol(known: token)
+    }
+
+    /// The printed form of a token known to be in `0..<size` (one the vocabulary enumerates).
+    func symbol(known token: Int32) -> String {
         token == Vocabulary.boundary ? Vocabulary.boundarySymbol : String(characters[Int(token) - 1])
     }
 }

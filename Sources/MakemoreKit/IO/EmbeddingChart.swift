@@ -70,7 +70,7 @@ public struct EmbeddingChart {
             svg.circle(x: anchor.x, y: anchor.y, radius: 2, fill: "#555555")
         }
         for (token, point) in placed.enumerated() {
-            let symbol = vocabulary.symbol(of: Int32(token))
+            let symbol = vocabulary.symbol(known: Int32(token))
             let color = Self.color(of: symbol)
             svg.circle(x: point.x, y: point.y, radius: radius, fill: color.fill, stroke: color.stroke)
             svg.text(escapeXML(symbol), x: point.x, y: point.y + 4, size: 12, fill: "#ffffff")

@@ -135,7 +135,7 @@ public struct ImportedModel {
             try MemoryEstimate(M.self, configuration: configuration, vocabularySize: configuration.vocabularySize, rowsPerStep: 0).check()
         }
         var generator = RandomGenerator(seed: 0)
-        let model = M(configuration: configuration, using: &generator)
+        let model = try M(configuration: configuration, using: &generator)
         var complete = file
         for (name, buffer) in model.namedBuffers() {
             if let stored = file.tensor(named: name) {

@@ -19,7 +19,8 @@ public final class BagOfWords: IncrementalModel {
     public let head: Linear
 
     /// A model with PyTorch's default initialisation, layers created in makemore.py's order.
-    public init(configuration c: SequenceModelConfiguration, using generator: inout RandomGenerator) {
+    public init(configuration c: SequenceModelConfiguration, using generator: inout RandomGenerator) throws {
+        try c.validate()
         configuration = c
         tokenEmbedding = Embedding(count: c.vocabularySize, dimensions: c.embedding, using: &generator)
         positionEmbedding = Embedding(count: c.blockSize, dimensions: c.embedding, using: &generator)

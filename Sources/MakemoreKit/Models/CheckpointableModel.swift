@@ -35,15 +35,15 @@ public protocol ModelConfiguration: CheckableConfiguration {
 /// A trained, module-based model: built fresh from its configuration, then trained or loaded.
 public protocol TrainableModel: CheckpointableModel, Module where Configuration: ModelConfiguration {
     /// A freshly initialised model of `configuration` (its vocabulary size included).
-    init(configuration: Configuration, using generator: inout RandomGenerator)
+    init(configuration: Configuration, using generator: inout RandomGenerator) throws
 }
 
 extension TrainableModel {
     /// A freshly initialised model of `configuration` over `vocabularySize` tokens.
-    public init(configuration: Configuration, vocabularySize: Int, using generator: inout RandomGenerator) {
+    public init(configuration: Configuration, vocabularySize: Int, using generator: inout RandomGenerator) throws {
         var configuration = configuration
         configuration.vocabularySize = vocabularySize
-        self.init(configuration: configuration, using: &generator)
+        try self.init(configuration: configuration, using: &generator)
     }
 
     /// Builds the model with a throw-away initialisation, loads every tensor, switches to eval.
@@ -59,7 +59,7 @@ extension TrainableModel {
             throw MakemoreError.file(path: source, reason: "the tensors hold \(Int(stored)) values; its '\(kind)' configuration needs \(needed < 1e15 ? String(Int(needed)) : String(needed))")
         }
         var generator = RandomGenerator(seed: 0)
-        let model = Self(configuration: configuration, vocabularySize: vocabularySize, using: &generator)
+        let model = try Self(configuration: configuration, vocabularySize: vocabularySize, using: &generator)
         try model.loadState(from: state, source: source)
         model.setTraining(false)
         return model

@@ -83,8 +83,8 @@ public final class MLP: WindowNetwork {
     public var contextLength: Int { configuration.contextLength }
 
     /// A freshly initialised model.
-    public init(configuration c: MLPConfiguration, using generator: inout RandomGenerator) {
-        precondition(c.contextLength >= 1 && c.embeddingDimensions >= 1 && c.hiddenSize >= 1 && c.hiddenLayers >= 1)
+    public init(configuration c: MLPConfiguration, using generator: inout RandomGenerator) throws {
+        try c.validate()
         configuration = c
         embedding = Embedding(count: c.vocabularySize, dimensions: c.embeddingDimensions, using: &generator)
         let hidden: WeightInitialization, output: WeightInitialization

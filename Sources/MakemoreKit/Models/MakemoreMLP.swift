@@ -22,8 +22,8 @@ public final class MakemoreMLP: Module, PackedSequenceModel {
     public let head: Linear
 
     /// A model with PyTorch's default initialisation, layers created in makemore.py's order.
-    public init(configuration c: SequenceModelConfiguration, using generator: inout RandomGenerator) {
-        precondition(c.blockSize >= 1 && c.embedding >= 1 && c.hidden >= 1)
+    public init(configuration c: SequenceModelConfiguration, using generator: inout RandomGenerator) throws {
+        try c.validate()
         configuration = c
         tokenEmbedding = Embedding(count: c.vocabularySize + 1, dimensions: c.embedding, using: &generator)
         hidden = Linear(inputCount: c.blockSize * c.embedding, outputCount: c.hidden, using: &generator)

@@ -28,14 +28,15 @@ public final class NeuralBigram: TrainableModel, WindowLanguageModel {
     public var contextLength: Int { 1 }
 
     /// A model of `configuration` with N(0, 1) logits.
-    public init(configuration: Configuration, using generator: inout RandomGenerator) {
+    public init(configuration: Configuration, using generator: inout RandomGenerator) throws {
+        try configuration.validate()
         let v = configuration.vocabularySize
         weight = .normal(shape: [v, v], requiresGrad: true, using: &generator)
     }
 
     /// A model over `vocabularySize` tokens with N(0, 1) logits.
-    public convenience init(vocabularySize: Int, using generator: inout RandomGenerator) {
-        self.init(configuration: Configuration(vocabularySize: vocabularySize), using: &generator)
+    public convenience init(vocabularySize: Int, using generator: inout RandomGenerator) throws {
+        try self.init(configuration: Configuration(vocabularySize: vocabularySize), using: &generator)
     }
 
     /// contexts (N) → logits (N, V)

@@ -19,7 +19,8 @@ public final class RecurrentLanguageModel<Cell: RecurrentCell>: IncrementalModel
     public let head: Linear
 
     /// A model with PyTorch's default initialisation, layers created in makemore.py's order.
-    public init(configuration c: SequenceModelConfiguration, using generator: inout RandomGenerator) {
+    public init(configuration c: SequenceModelConfiguration, using generator: inout RandomGenerator) throws {
+        try c.validate()
         configuration = c
         start = .zeros(shape: [1, c.hidden], requiresGrad: true)
         tokenEmbedding = Embedding(count: c.vocabularySize, dimensions: c.embedding, using: &generator)

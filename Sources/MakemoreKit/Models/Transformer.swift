@@ -129,8 +129,8 @@ public final class Transformer: IncrementalModel {
 
     /// A model with PyTorch's default initialisation, layers created in makemore.py's order;
     /// every dropout layer draws from one stream seeded by `generator`.
-    public init(configuration c: TransformerConfiguration, using generator: inout RandomGenerator) {
-        precondition(c.embedding % c.heads == 0, "embedding \(c.embedding) does not split into \(c.heads) heads")
+    public init(configuration c: TransformerConfiguration, using generator: inout RandomGenerator) throws {
+        try c.validate()
         configuration = c
         let masks = (probability: Float(c.dropout), stream: RandomStream(seed: generator.next()))
         dropout = Dropout(probability: masks.probability, stream: masks.stream)

@@ -82,9 +82,8 @@ public final class WaveNet: WindowNetwork {
     public var contextLength: Int { configuration.contextLength }
 
     /// A freshly initialised model.
-    public init(configuration c: WaveNetConfiguration, using generator: inout RandomGenerator) {
-        precondition(WaveNetConfiguration.isValidContextLength(c.contextLength), "context \(c.contextLength) is not a power of two ≥ 2")
-        precondition(c.embeddingDimensions >= 1 && c.hiddenSize >= 1)
+    public init(configuration c: WaveNetConfiguration, using generator: inout RandomGenerator) throws {
+        try c.validate()
         configuration = c
         embedding = Embedding(count: c.vocabularySize, dimensions: c.embeddingDimensions, using: &generator)
         let gain: Float = c.batchNorm ? 1 : 5.0 / 3

@@ -3,6 +3,9 @@ extension LoadedModel {
     /// prediction, through the evaluator's path. Throws a one-line error naming `source` for a
     /// word longer than a sequence model reads.
     public func score(_ words: [[Int32]], source: String) throws -> [WordScore] {
+        if let bad = words.joined().first(where: { $0 < 1 || Int($0) >= vocabulary.size }) {
+            throw MakemoreError.invalidValue(name: "token", rule: "in 1...\(vocabulary.size - 1)", value: "\(bad)")
+        }
         try checkFits(words, source: source)
         return WordScore.score(model, words: words)
     }
@@ -20,7 +23,7 @@ extension LoadedModel {
     public func checkFits(_ words: [[Int32]], source: String) throws {
         guard let limit = model.maximumWordLength,
               let long = words.filter({ $0.count > limit }).max(by: { $0.count < $1.count }) else { return }
-        let text = vocabulary.decode(long)
+        let text = try vocabulary.decode(long)
         let shown = text.count > 64 ? String(text.prefix(64)) + "…" : text
         throw MakemoreError.inFile(path: source, .mismatch("word '\(shown)' has \(long.count) characters; the \(kind) model reads at most \(limit) (block size \(limit + 1))"))
     }

@@ -23,8 +23,8 @@ final class SequenceEngine<Model: PackedSequenceModel & TrainableModel>: StageEn
         }
         let model = model
         let vocabularySize = dataset.vocabulary.size
-        let replicas = (1..<training.threads).map { _ in
-            Model(configuration: model.configuration, vocabularySize: vocabularySize, using: &generator)
+        let replicas = try (1..<training.threads).map { _ in
+            try Model(configuration: model.configuration, vocabularySize: vocabularySize, using: &generator)
         }
         let examples = try SequenceExamples(words: dataset.train, blockSize: model.maximumWordLength.map { $0 + 1 } ?? dataset.longestWord + 1)
         let optimizer = Optimizer(parameters: model.parameters, configuration: training.optimizer)

@@ -39,6 +39,7 @@ public final class Stage {
     /// A fresh model of `configuration` on `dataset`, initialised from `seed` (the count bigram
     /// is fitted here). Throws for a configuration the data or the architecture rules out.
     public init(_ configuration: StageConfiguration, dataset: Dataset, seed: UInt64, source: SplitRecord? = nil) throws {
+        guard !dataset.train.isEmpty else { throw MakemoreError.invalidValue(name: "dataset", rule: "a training split of 1 or more words", value: "none") }
         self.dataset = dataset
         self.source = source
         self.seed = seed
@@ -154,6 +155,8 @@ public final class Stage {
     public func train(_ training: TrainingConfiguration, resuming state: TrainingState? = nil, stopAt: Int? = nil,
                       interrupt: InterruptMonitor? = nil, saving: (every: Int, path: String)? = nil,
                       onEvent: ((TrainingEvent) -> Void)? = nil) throws -> TrainingHistory {
+        try training.validate()
+        if let stopAt { try TrainingConfiguration.Limits.stopAt.check(stopAt) }
         var loop = TrainingLoop(steps: training.steps, learningRate: training.learningRate, schedule: training.learningRateSchedule,
                                 evaluateEvery: training.evaluateEvery)
         loop.stopAt = stopAt
@@ -209,7 +212,8 @@ public final class Stage {
     /// The learning-rate range test on this model: `finder`'s sweep, one step of `training`
     /// (its optimizer and batches; budget and rate ignored) per rate. Trains the model.
     public func findLearningRate(_ finder: LearningRateFinder, training: TrainingConfiguration) throws -> LearningRateSweep {
-        finder.run(try engine.makeStep(training, using: &generator), using: &generator)
+        try training.validate()
+        return finder.run(try engine.makeStep(training, using: &generator), using: &generator)
     }
 
     /// The mean NLL of `split` under the inference model (nil for an empty split).
@@ -219,15 +223,17 @@ public final class Stage {
 
     /// Sampling settings for this stage: `prefix` must use the vocabulary's characters.
     public func samplingOptions(temperature: Double = 1, topK: Int? = nil, prefix: String = "") throws -> SamplingOptions {
-        SamplingOptions(temperature: temperature, topK: topK, prefix: try dataset.vocabulary.encode(prefix, context: "prefix"),
-                        maximumLength: SamplingOptions.lengthLimit(longestWord: dataset.longestWord))
+        let options = SamplingOptions(temperature: temperature, topK: topK, prefix: try dataset.vocabulary.encode(prefix, context: "prefix"),
+                                      maximumLength: SamplingOptions.lengthLimit(longestWord: dataset.longestWord))
+        try options.validate()
+        return options
     }
 
     /// `count` new words from the inference model (by default at temperature 1, no prefix);
     /// throws if the model's probabilities are not numbers.
     public func sample(count: Int, options: SamplingOptions? = nil) throws -> [String] {
         let options = options ?? SamplingOptions(maximumLength: SamplingOptions.lengthLimit(longestWord: dataset.longestWord))
-        return try Sampler.generate(engine.inference, count: count, options: options, using: &generator).map { dataset.vocabulary.decode($0) }
+        return try Sampler.generate(engine.inference, count: count, options: options, using: &generator).map { try dataset.vocabulary.decode($0) }
     }
 
     /// `count` words from the model as it is now, drawn with `generator` instead of the stage's
@@ -236,7 +242,7 @@ public final class Stage {
     /// network's BatchNorm unfolded, in evaluation mode), not the inference model.
     public func sampleWhileTraining(count: Int, options: SamplingOptions? = nil, using generator: inout RandomGenerator) throws -> [String] {
         let options = options ?? SamplingOptions(maximumLength: SamplingOptions.lengthLimit(longestWord: dataset.longestWord))
-        return try Sampler.generate(engine.trainedModel, count: count, options: options, using: &generator).map { dataset.vocabulary.decode($0) }
+        return try Sampler.generate(engine.trainedModel, count: count, options: options, using: &generator).map { try dataset.vocabulary.decode($0) }
     }
 
     /// Writes the model, its vocabulary, `source`, `step` and any `trainingState` as a

@@ -84,7 +84,7 @@ extension StageDefinition {
                 var c = try settings(configuration, M.Configuration.self)
                 c.blockSize = try blockSize(c.blockSize, dataset)
                 try checkBuildable(M.self, c, vocabularySize: dataset.vocabulary.size)
-                return SequenceEngine(model: M(configuration: c, vocabularySize: dataset.vocabulary.size, using: &generator), dataset: dataset,
+                return SequenceEngine(model: try M(configuration: c, vocabularySize: dataset.vocabulary.size, using: &generator), dataset: dataset,
                                       configuration: { StageConfiguration(kind, $0) })
             },
             restore: { checkpoint, path, dataset, _ in
@@ -109,7 +109,7 @@ extension StageDefinition {
             build: { configuration, dataset, generator in
                 let c = try settings(configuration, M.Configuration.self)
                 try checkBuildable(M.self, c, vocabularySize: dataset.vocabulary.size)
-                return WindowNetworkEngine(model: M(configuration: c, vocabularySize: dataset.vocabulary.size, using: &generator), dataset: dataset,
+                return WindowNetworkEngine(model: try M(configuration: c, vocabularySize: dataset.vocabulary.size, using: &generator), dataset: dataset,
                                            configuration: { StageConfiguration(kind, $0) })
             },
             restore: { checkpoint, path, dataset, _ in

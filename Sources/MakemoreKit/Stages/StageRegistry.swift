@@ -117,7 +117,7 @@ public enum StageRegistry {
         compareBudget: nil, inComparison: true, decodeSettings: { try CountBigram.Configuration(from: $0) },
         build: { configuration, dataset, _ in
             let c = try StageDefinition.settings(configuration, CountBigram.Configuration.self)
-            guard c.smoothing >= 0 && c.smoothing.isFinite else { throw MakemoreError.invalidValue(name: "smoothing", rule: "finite and ≥ 0", value: "\(c.smoothing)") }
+            try CountBigram.Configuration.smoothingLimit.check(c.smoothing)
             try MemoryEstimate(CountBigram.self, configuration: c, vocabularySize: dataset.vocabulary.size, rowsPerStep: 0).check()
             return CountBigramEngine(smoothing: c.smoothing, dataset: dataset)
         },
@@ -132,9 +132,10 @@ public enum StageRegistry {
         compareBudget: { $0.steps = 100 }, inComparison: true, decodeSettings: { try NeuralBigramSettings(from: $0) },
         build: { configuration, dataset, generator in
             let l2 = try StageDefinition.settings(configuration, NeuralBigramSettings.self).l2
+            try StageConfiguration.l2Limit.check(l2)
             let v = dataset.vocabulary.size
             try StageDefinition.checkBuildable(NeuralBigram.self, NeuralBigram.Configuration(vocabularySize: v), vocabularySize: v)
-            return NeuralBigramEngine(model: NeuralBigram(vocabularySize: v, using: &generator), l2: l2, dataset: dataset)
+            return NeuralBigramEngine(model: try NeuralBigram(vocabularySize: v, using: &generator), l2: l2, dataset: dataset)
         },
         restore: { checkpoint, path, dataset, settings in
             let l2 = settings?.settings(as: NeuralBigramSettings.self)?.l2 ?? NeuralBigramSettings().l2

@@ -14,7 +14,7 @@ extension StageReport {
         })
         var generator = RandomGenerator(seed: seed)
         let options = SamplingOptions(maximumLength: SamplingOptions.lengthLimit(longestWord: dataset.longestWord))
-        let words = try Sampler.generate(ensemble, count: samples, options: options, using: &generator).map { dataset.vocabulary.decode($0) }
+        let words = try Sampler.generate(ensemble, count: samples, options: options, using: &generator).map { try dataset.vocabulary.decode($0) }
         var report = StageReport(model: "ensemble", parameters: stages.reduce(0) { $0 + $1.parameterCount }, dataset: dataset,
                                  losses: losses, samples: words)
         let members = stages.indices.map { k in
