@@ -44,7 +44,7 @@ enum StageRunner {
             var configuration = training.configuration
             configuration.diagnosticsEvery = request.diagnostics?.every
             let loaded = request.output.load != nil
-            if loaded { configuration.steps = 0 } else { InterruptMonitor.shared.install() }
+            if loaded { configuration.steps = 0 } else { InterruptMonitor.shared.install { exit(130) } }
             let resuming = try resumedState(request, stage: stage, configuration: &configuration)
             let progress = ProgressReporter(total: configuration.steps, enabled: !training.quiet)
             tensorboard = try training.tensorboard.map { try TensorBoardLog(directory: $0) }
