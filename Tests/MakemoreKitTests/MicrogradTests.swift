@@ -170,6 +170,25 @@ import Testing
         #expect(losses.last! < losses.first! / 4)
     }
 
+    /// The notes' walk-through in-process: the numbers `makemore micrograd` prints, seeded.
+    @Test func walkThroughComputesTheNotesNumbers() throws {
+        let walk = try Micrograd.WalkThrough(steps: 5, seed: 3)
+        #expect(walk.lines.contains("   numeric (f(x + h) − f(x)) / h, h = 0.0001: 14.0003"))
+        #expect(walk.json["expression"]?["L"]?.doubleValue == -8)
+        #expect(abs(walk.neuron.output.data - 0.5.squareRoot()) < 1e-9 && abs(walk.neuron.x1.grad + 1.5) < 1e-9)
+        #expect(walk.json["training"]?["losses"]?.arrayValue?.count == 5)
+        #expect(try Micrograd.WalkThrough(steps: 5, seed: 3).lines == walk.lines)
+        #expect(try Micrograd.WalkThrough(steps: 5, seed: 3, quiet: true).lines.filter { $0.contains("  loss ") }.count == 2)
+        #expect(Micrograd.WalkThrough.shown(-0.0) == "0" && Micrograd.WalkThrough.shown(14.00030) == "14.0003")
+    }
+
+    @Test func walkThroughRefusesValuesOutsideItsLimits() {
+        for make in [{ try Micrograd.WalkThrough(x: .nan) }, { try Micrograd.WalkThrough(h: 0) },
+                     { try Micrograd.WalkThrough(steps: -1) }, { try Micrograd.WalkThrough(learningRate: -1) }] {
+            #expect(throws: MakemoreError.self) { try make() }
+        }
+    }
+
     /// Records a failure for each input whose gradient differs from the central difference.
     private func expectGradients(_ name: String, at points: [Double], sourceLocation: SourceLocation = #_sourceLocation,
                                  _ f: ([Value]) -> Value) {
