@@ -38,3 +38,14 @@ struct ErrorReport {
         }
     }
 }
+
+extension StageRun.ResumeConflict {
+    /// The line naming the flag: `--lr: a resumed run keeps …`.
+    var line: String {
+        switch self {
+        case .settingGiven(let name, _): "--\(name): a resumed run keeps the settings it was started with; only --steps and --stop-at apply"
+        case .tooFewSteps(let steps, let path, let trained): "--steps \(steps): \(path) was already trained \(trained) steps; ask for more to resume it"
+        case .stopsTooEarly(let stopAt, let path, let trained): "--stop-at \(stopAt): \(path) was already trained \(trained) steps; stop later to resume it"
+        }
+    }
+}

@@ -23,88 +23,63 @@ struct StageRequest {
     var kind: StageKind { configuration.kind }
 }
 
-/// Runs a `StageRequest` through the library's `Stage`: build or load, train with progress on
-/// stderr, write the requested files (`Stage.write`), report.
+/// Runs a `StageRequest` through the library's `StageRun`: the flags' checks, then the run with
+/// its progress, notes and samples on stderr.
 enum StageRunner {
     /// The stage and its report; `dataset`, when given, replaces the one `request.data` names
     /// (compare's shared split).
-    static func run(_ request: StageRequest, dataset: Dataset? = nil) throws -> (Stage, StageReport) {
-        let clock = ContinuousClock.now
+    static func run(_ request: StageRequest, dataset shared: Dataset? = nil) throws -> (Stage, StageReport) {
         try checkOutputs(request)
-        let stage = try makeStage(request, dataset: dataset)
-        var sampling: SamplingOptions?
-        if request.kind.isSequenceModel {
-            let options = try stage.samplingOptions(temperature: request.temperature, topK: request.topK, prefix: request.prefix)
-            try options.checkPrefix(for: stage.inferenceModel)
-            sampling = options
-        }
-        var trained: (history: TrainingHistory, configuration: TrainingConfiguration)?
-        var tensorboard: TensorBoardLog?
-        if let training = request.training {
-            var configuration = training.configuration
-            configuration.diagnosticsEvery = request.diagnostics?.every
-            let loaded = request.output.load != nil
-            if loaded { configuration.steps = 0 } else { InterruptMonitor.shared.install { exit(130) } }
-            let resuming = try resumedState(request, stage: stage, configuration: &configuration)
-            let progress = ProgressReporter(total: configuration.steps, enabled: !training.quiet)
-            tensorboard = try training.tensorboard.map { try TensorBoardLog(directory: $0) }
-            let showSamples = training.sampleEvery.map {
-                samplesWhileTraining(stage, every: $0, seed: request.data.seed, options: sampling, progress: progress, quiet: training.quiet)
+        let quiet = request.training?.quiet ?? true
+        var progress: ProgressReporter?
+        var (stage, report) = try stageRun(request, dataset: shared).run { event in
+            switch event {
+            case .willTrain(let configuration): progress = ProgressReporter(total: configuration.steps, enabled: !quiet)
+            case .training(.diagnostics(let snapshot)): printError(snapshot.table)
+            case .training(let event): progress?.report(event)
+            case .samples(let step, let words):
+                let line = "step \(step) samples: " + words.map { "\($0.word) (\($0.tag))" }.joined(separator: ", ")
+                if quiet { printError(line) } else { progress?.note(line) }
+            case .note(let line): printError(line)
+            case .imported(let note): printError("makemore: note: \(note)")
+            case .saved(let path): if !request.output.json { printError("saved \(path)") }
+            case .stopped(let step, let total, let path):
+                printError("stopped at step \(step) of \(total); " + (path.map { "continue with: makemore \(request.kind.rawValue) --resume \($0)" }
+                    ?? "nothing saved (give --save FILE to keep a run that --resume continues)"))
             }
-            let saving = training.saveEvery.flatMap { every in request.output.save.map { (every, $0) } }
-            let history = try stage.train(configuration, resuming: resuming, stopAt: training.stopAt, interrupt: loaded ? nil : .shared,
-                                          saving: saving) { event in
-                tensorboard?.record(event)
-                if case .diagnostics(let snapshot) = event { printError(snapshot.table) } else { progress.report(event) }
-                if case .step(let p) = event { showSamples?(p.step) }
-            }
-            trained = (history, configuration)
         }
-        try stage.write(StageOutputs(checkpoint: request.output.save, log: request.training?.log, lossPlot: request.training?.plotLoss,
-                                     diagnosticsPlots: request.diagnostics?.plotDirectory, embeddingPlot: request.output.plotEmbedding),
-                        training: trained)
-        if let path = request.output.save, !request.output.json { printError("saved \(path)") }
-        if request.training != nil, request.output.load == nil, let state = stage.trainingState {
-            printError("stopped at step \(state.step) of \(state.training.steps); " + (request.output.save.map {
-                "continue with: makemore \(request.kind.rawValue) --resume \($0)"
-            } ?? "nothing saved (give --save FILE to keep a run that --resume continues)"))
-        }
-        var report = try stage.report(samples: request.output.samples, options: sampling)
-        try tensorboard?.finish(valLoss: report.losses[.val]??.nll, testLoss: report.losses[.test]??.nll, samples: report.samples)
         report.extra += request.extra
-        report.seconds = (ContinuousClock.now - clock).seconds
         return (stage, report)
     }
 
-    /// The run `--resume` continues exactly, its settings replacing the flags' (`--steps` may
-    /// change the total); nil, said on stderr, when the file holds weights only (a bare state
-    /// dict, a finished run) or the words differ from its run's (fine-tuning): a new run of the
-    /// flags' settings then starts from its weights.
-    private static func resumedState(_ request: StageRequest, stage: Stage, configuration: inout TrainingConfiguration) throws -> TrainingState? {
-        guard let training = request.training, let path = training.resume else { return nil }
-        guard let state = stage.trainingState else {
-            printError("\(path): no training state (a bare state dict, or a run that finished): training its weights with a new optimizer, schedule and batches")
-            return nil
+    /// The library run `request` asks for, on `shared` or the words `request.data` names.
+    static func stageRun(_ request: StageRequest, dataset shared: Dataset?) throws -> StageRun {
+        let data = request.data
+        var run = StageRun(request.configuration, words: { try data.split() })
+        if let path = request.output.load {
+            run.start = .load(path)
+        } else if let path = request.training?.resume {
+            run.start = .resume(path)
+        } else {
+            let dataset = try shared ?? Dataset(split: data.split())
+            if let blockSize = request.blockSize, blockSize <= dataset.longestWord {
+                throw UsageError("--block-size \(blockSize) is too small: the longest word has \(dataset.longestWord) characters (needs \(dataset.longestWord + 1))")
+            }
+            run.dataset = dataset
         }
-        if request.data.isExplicit && request.data.record != stage.source {
-            printError("\(path): other words than its run's: fine-tuning its weights with a new optimizer, schedule and batches")
-            return nil
+        (run.wordsGiven, run.source, run.seed, run.importHeads) = (data.isExplicit, data.record, data.seed, request.importHeads)
+        run.training = request.training.map { options in
+            var training = StageRun.Training(options.configuration)
+            training.configuration.diagnosticsEvery = request.diagnostics?.every
+            (training.stepsGiven, training.settingsGiven, training.stopAt) = (options.stepsGiven, options.settingsGiven, options.stopAt)
+            (training.saveEvery, training.sampleEvery, training.tensorboard) = (options.saveEvery, options.sampleEvery, options.tensorboard)
+            training.onSecondInterrupt = { exit(130) }
+            return training
         }
-        if let flag = training.settingsGiven.first {
-            throw UsageError("--\(flag): a resumed run keeps the settings it was started with; only --steps and --stop-at apply")
-        }
-        let steps = training.stepsGiven ? configuration.steps : state.training.steps
-        guard steps > state.step else {
-            throw UsageError("--steps \(steps): \(path) was already trained \(state.step) steps; ask for more to resume it")
-        }
-        if let stopAt = training.stopAt, stopAt <= state.step {
-            throw UsageError("--stop-at \(stopAt): \(path) was already trained \(state.step) steps; stop later to resume it")
-        }
-        let diagnostics = configuration.diagnosticsEvery
-        configuration = state.training
-        configuration.steps = steps
-        configuration.diagnosticsEvery = diagnostics
-        return state
+        run.outputs = StageOutputs(checkpoint: request.output.save, log: request.training?.log, lossPlot: request.training?.plotLoss,
+                                   diagnosticsPlots: request.diagnostics?.plotDirectory, embeddingPlot: request.output.plotEmbedding)
+        (run.samples, run.temperature, run.topK, run.prefix) = (request.output.samples, request.temperature, request.topK, request.prefix)
+        return run
     }
 
     /// Every output `request` names, checked before any data is loaded.
@@ -127,35 +102,6 @@ enum StageRunner {
         if let resume = request.training?.resume { try OutputChecks.check(others, inputs: [resume]) }
         try OutputChecks.checkDirectory("plot-diagnostics", request.diagnostics?.plotDirectory)
         try OutputChecks.checkDirectory("tensorboard", request.training?.tensorboard)
-    }
-
-    /// What `--sample-every N` does after each step: every N steps, 5 samples on stderr, tagged
-    /// `new` or `in train`, drawn from a stream of their own (seeded from `seed`).
-    private static func samplesWhileTraining(_ stage: Stage, every interval: Int, seed: UInt64, options: SamplingOptions?,
-                                             progress: ProgressReporter, quiet: Bool) -> (Int) -> Void {
-        let tagger = SampleTagger(split: stage.dataset.split, checking: [.train])
-        var generator = RandomGenerator(seed: seed ^ 0x5A4D_504C_4553)  // "SMPLES": apart from the run's stream
-        return { step in
-            guard step % interval == 0, let words = try? stage.sampleWhileTraining(count: 5, options: options, using: &generator) else { return }
-            let line = "step \(step) samples: " + words.map { "\($0) (\(tagger.tag($0)))" }.joined(separator: ", ")
-            if quiet { printError(line) } else { progress.note(line) }
-        }
-    }
-
-    /// A fresh stage on the requested data, or the `--load`ed one.
-    private static func makeStage(_ request: StageRequest, dataset shared: Dataset?) throws -> Stage {
-        let data = request.data
-        guard let path = request.output.load ?? request.training?.resume else {
-            let dataset = try shared ?? Dataset(split: data.split())
-            if let blockSize = request.blockSize, blockSize <= dataset.longestWord {
-                throw UsageError("--block-size \(blockSize) is too small: the longest word has \(dataset.longestWord) characters (needs \(dataset.longestWord + 1))")
-            }
-            return try Stage(request.configuration, dataset: dataset, seed: data.seed, source: data.record)
-        }
-        let (stage, note) = try Stage.load(modelFile: path, expecting: request.kind, words: { try data.split() }, wordsGiven: data.isExplicit,
-                                           seed: data.seed, settings: request.configuration, heads: request.importHeads, source: data.record)
-        if let note { printError("makemore: note: \(note)") }
-        return stage
     }
 
     /// Prints `report` as one JSON object or as text.

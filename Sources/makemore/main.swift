@@ -68,6 +68,8 @@ do {
     if InterruptMonitor.shared.isRequested { exit(130) }
 } catch let error as UsageError {
     usageError(error.message)
+} catch let error as StageRun.ResumeConflict {
+    usageError(error.line)
 } catch let error as MakemoreError {
     let line = ErrorReport(options: command.options).line(error)
     if ErrorReport.isUsage(error) { usageError(line) }

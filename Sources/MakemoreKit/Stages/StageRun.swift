@@ -1,0 +1,229 @@
+import Foundation
+
+/// One whole stage run, as `makemore <stage>` does it: build the stage (or load a checkpoint, or
+/// resume one), train it with progress reported as events, show samples while training, log to
+/// TensorBoard, save every N steps, write the outputs, and report. A program sets the typed
+/// values and calls `run`; what happens is said through `onEvent`, nothing is printed.
+///
+/// ```swift
+/// let words = try WordList.load(path: "names.txt")
+/// var run = StageRun(.transformer(TransformerConfiguration())) {
+///     try DatasetSplit(shuffling: words, seed: 42, valFraction: 0.1, testFraction: 0.1)
+/// }
+/// run.training = StageRun.Training(StageKind.transformer.defaultTraining)
+/// run.training?.configuration.steps = 2_000
+/// run.outputs.checkpoint = "transformer.safetensors"
+/// let (stage, report) = try run.run { event in if case .stopped(let step, let total, _) = event { print("stopped at \(step) of \(total)") } }
+/// print(report.text, stage.step)
+/// ```
+public struct StageRun {
+    /// Where the stage comes from.
+    public enum Start: Sendable, Equatable {
+        /// A fresh model of `configuration`.
+        case build
+        /// The model file at the path, evaluated and sampled, not trained (a training run of 0
+        /// steps is recorded when `training` is set).
+        case load(String)
+        /// The model file at the path, trained further: the run it holds continues exactly
+        /// (see `Training`), or, for weights only, a new run starts from them.
+        case resume(String)
+    }
+
+    /// The training of a run and what happens while it trains.
+    public struct Training {
+        /// How to train: the steps in total, the optimizer, the schedule, the batches, ….
+        public var configuration: TrainingConfiguration
+        /// Whether `configuration.steps` is the total a resumed run trains to; otherwise it
+        /// keeps the total it was started with.
+        public var stepsGiven = true
+        /// Names of the training settings the caller chose (for a run it resumes exactly, which
+        /// keeps its own settings, each is refused with `ResumeConflict.settingGiven`).
+        public var settingsGiven: [String] = []
+        /// Stop after this many steps while keeping the schedule of `configuration.steps`.
+        public var stopAt: Int?
+        /// Write `outputs.checkpoint` every this many steps while training.
+        public var saveEvery: Int?
+        /// Every this many steps, five samples (`Event.samples`) drawn from a stream of their
+        /// own, so the run's numbers stay as they are.
+        public var sampleEvery: Int?
+        /// A directory for TensorBoard event files.
+        public var tensorboard: String?
+        /// Set to catch Ctrl-C while training (`InterruptMonitor.shared`, installed when a
+        /// build or resume starts training): the first stops training cleanly after the current
+        /// step, the second calls this.
+        public var onSecondInterrupt: (@Sendable () -> Void)?
+
+        public init(_ configuration: TrainingConfiguration) { self.configuration = configuration }
+    }
+
+    /// What a run reports as it goes.
+    public enum Event {
+        /// Training starts: `configuration` is what it runs (a resumed run's own settings, 0
+        /// steps for a loaded file).
+        case willTrain(TrainingConfiguration)
+        /// A training event: a step, an evaluation, a checkpoint written, diagnostics.
+        case training(TrainingEvent)
+        /// `Training.sampleEvery`'s samples after `step`, each tagged `new` or `in train`.
+        case samples(step: Int, words: [(word: String, tag: SampleTag)])
+        /// What the run does with a file it resumes: a line naming the file.
+        case note(String)
+        /// How a bare state dict was read (e.g. its attention heads).
+        case imported(String)
+        /// The checkpoint `outputs.checkpoint` was written.
+        case saved(String)
+        /// Training stopped at `step` of `total` steps (`Training.stopAt`, Ctrl-C); `checkpoint`
+        /// holds the state a resumed run continues from, if one was written.
+        case stopped(step: Int, total: Int, checkpoint: String?)
+    }
+
+    /// Why a run refuses to resume a file that holds a run's state: continuing it exactly keeps
+    /// that run's settings and needs steps beyond those already taken.
+    public enum ResumeConflict: Error, Equatable, CustomStringConvertible {
+        /// The setting `name` was given, but the run at `path` keeps its own.
+        case settingGiven(name: String, path: String)
+        /// `steps` in total are no more than the `trained` steps of the run at `path`.
+        case tooFewSteps(steps: Int, path: String, trained: Int)
+        /// `stopAt` is no later than the `trained` steps of the run at `path`.
+        case stopsTooEarly(stopAt: Int, path: String, trained: Int)
+
+        public var description: String {
+            switch self {
+            case .settingGiven(let name, let path): "\(path) keeps the settings its run was started with; \(name) cannot change"
+            case .tooFewSteps(let steps, let path, let trained): "\(path) was already trained \(trained) steps; \(steps) steps in total add none"
+            case .stopsTooEarly(let stopAt, let path, let trained): "\(path) was already trained \(trained) steps; stopping at \(stopAt) trains none"
+            }
+        }
+    }
+
+    /// The model to build; when loading, what a checkpoint does not store (e.g. the neural
+    /// bigram's l2) and the kind the file must hold.
+    public var configuration: StageConfiguration
+    public var start = Start.build
+    /// The words: split when the stage is built, or when a file is loaded on other words than
+    /// its own (`wordsGiven`) or is a bare state dict.
+    public var words: () throws -> DatasetSplit
+    /// The dataset to build on instead of `words()` (e.g. a split shared by several runs).
+    public var dataset: Dataset?
+    /// Whether a loaded or resumed file is evaluated on `words` instead of the split it records.
+    public var wordsGiven = false
+    /// How `words` were made, recorded in checkpoints.
+    public var source: SplitRecord?
+    /// Seeds initialisation, batches and sampling.
+    public var seed: UInt64 = 42
+    /// Attention heads of a transformer read from a bare state dict without `n_head`.
+    public var importHeads: Int?
+    /// How to train; nil for a stage that does not (the count bigram).
+    public var training: Training?
+    /// The files to write.
+    public var outputs = StageOutputs()
+    /// Words sampled for the report.
+    public var samples = 10
+    /// Sampling of a whole-word stage (ignored by the window stages, which sample as trained).
+    public var temperature = 1.0
+    public var topK: Int?
+    public var prefix = ""
+
+    public init(_ configuration: StageConfiguration, words: @escaping () throws -> DatasetSplit) {
+        self.configuration = configuration
+        self.words = words
+    }
+
+    /// The run's stage and report (its `seconds` from the call). Throws what building, loading,
+    /// training or writing throws, and a `ResumeConflict`.
+    public func run(onEvent: @escaping (Event) -> Void = { _ in }) throws -> (stage: Stage, report: StageReport) {
+        let clock = ContinuousClock.now
+        let stage = try makeStage(onEvent)
+        var sampling: SamplingOptions?
+        if configuration.kind.isSequenceModel {
+            let options = try stage.samplingOptions(temperature: temperature, topK: topK, prefix: prefix)
+            try options.checkPrefix(for: stage.inferenceModel)
+            sampling = options
+        }
+        var trained: (history: TrainingHistory, configuration: TrainingConfiguration)?
+        var tensorboard: TensorBoardLog?
+        if let training {
+            var configuration = training.configuration
+            if case .load = start {
+                configuration.steps = 0
+            } else if let onSecondInterrupt = training.onSecondInterrupt {
+                InterruptMonitor.shared.install(onSecondInterrupt: onSecondInterrupt)
+            }
+            let resuming = try resumedState(stage, configuration: &configuration, onEvent)
+            tensorboard = try training.tensorboard.map { try TensorBoardLog(directory: $0) }
+            let showSamples = training.sampleEvery.map { samplesWhileTraining(stage, every: $0, options: sampling, onEvent) }
+            onEvent(.willTrain(configuration))
+            let saving = training.saveEvery.flatMap { every in outputs.checkpoint.map { (every, $0) } }
+            let interrupt = !isLoad && training.onSecondInterrupt != nil ? InterruptMonitor.shared : nil
+            let history = try stage.train(configuration, resuming: resuming, stopAt: training.stopAt, interrupt: interrupt, saving: saving) { event in
+                tensorboard?.record(event)
+                onEvent(.training(event))
+                if case .step(let p) = event { showSamples?(p.step) }
+            }
+            trained = (history, configuration)
+        }
+        try stage.write(outputs, training: trained)
+        if let path = outputs.checkpoint { onEvent(.saved(path)) }
+        if training != nil, !isLoad, let state = stage.trainingState {
+            onEvent(.stopped(step: state.step, total: state.training.steps, checkpoint: outputs.checkpoint))
+        }
+        var report = try stage.report(samples: samples, options: sampling)
+        try tensorboard?.finish(valLoss: report.losses[.val]??.nll, testLoss: report.losses[.test]??.nll, samples: report.samples)
+        report.seconds = (ContinuousClock.now - clock).seconds
+        return (stage, report)
+    }
+
+    private var isLoad: Bool {
+        if case .load = start { return true }
+        return false
+    }
+
+    /// The run a resumed file continues exactly, its settings replacing `configuration`'s
+    /// (`stepsGiven` may change the total); nil, said in a note, when the file holds weights
+    /// only (a bare state dict, a finished run) or the words differ from its run's
+    /// (fine-tuning): a new run of `configuration` then starts from its weights.
+    private func resumedState(_ stage: Stage, configuration: inout TrainingConfiguration, _ onEvent: (Event) -> Void) throws -> TrainingState? {
+        guard let training, case .resume(let path) = start else { return nil }
+        guard let state = stage.trainingState else {
+            onEvent(.note("\(path): no training state (a bare state dict, or a run that finished): training its weights with a new optimizer, schedule and batches"))
+            return nil
+        }
+        if wordsGiven && source != stage.source {
+            onEvent(.note("\(path): other words than its run's: fine-tuning its weights with a new optimizer, schedule and batches"))
+            return nil
+        }
+        if let name = training.settingsGiven.first { throw ResumeConflict.settingGiven(name: name, path: path) }
+        let steps = training.stepsGiven ? configuration.steps : state.training.steps
+        guard steps > state.step else { throw ResumeConflict.tooFewSteps(steps: steps, path: path, trained: state.step) }
+        if let stopAt = training.stopAt, stopAt <= state.step { throw ResumeConflict.stopsTooEarly(stopAt: stopAt, path: path, trained: state.step) }
+        let diagnostics = configuration.diagnosticsEvery
+        configuration = state.training
+        configuration.steps = steps
+        configuration.diagnosticsEvery = diagnostics
+        return state
+    }
+
+    /// What `Training.sampleEvery` does after each step: every `interval` steps, 5 samples
+    /// tagged `new` or `in train`, drawn from a stream of their own (seeded from `seed`).
+    private func samplesWhileTraining(_ stage: Stage, every interval: Int, options: SamplingOptions?,
+                                      _ onEvent: @escaping (Event) -> Void) -> (Int) -> Void {
+        let tagger = SampleTagger(split: stage.dataset.split, checking: [.train])
+        var generator = RandomGenerator(seed: seed ^ 0x5A4D_504C_4553)  // "SMPLES": apart from the run's stream
+        return { step in
+            guard step % interval == 0, let words = try? stage.sampleWhileTraining(count: 5, options: options, using: &generator) else { return }
+            onEvent(.samples(step: step, words: words.map { ($0, tagger.tag($0)) }))
+        }
+    }
+
+    /// A fresh stage on `dataset` (or `words()`), or the loaded or resumed one.
+    private func makeStage(_ onEvent: (Event) -> Void) throws -> Stage {
+        let path: String
+        switch start {
+        case .build: return try Stage(configuration, dataset: dataset ?? Dataset(split: words()), seed: seed, source: source)
+        case .load(let file), .resume(let file): path = file
+        }
+        let (stage, note) = try Stage.load(modelFile: path, expecting: configuration.kind, words: words, wordsGiven: wordsGiven,
+                                           seed: seed, settings: configuration, heads: importHeads, source: source)
+        if let note { onEvent(.imported(note)) }
+        return stage
+    }
+}
