@@ -46,9 +46,9 @@ enum SweepCommand: Subcommand {
         switch options {
         case .run(let specPath, let out, let jobs, let shard):
             try OutputChecks.checkDirectory("out", out)
-            let stages = StageKind.allCases.map(\.rawValue).filter { name in subcommands.contains { $0.name == name } }
-            let spec = try SweepSpec(path: specPath, stages: stages)
-            let stageOptions = subcommands.first { $0.name == spec.stage }!.options
+            let stages = StageRegistry.definitions.compactMap(stageCommand)
+            let spec = try SweepSpec(path: specPath, stages: stages.map(\.name))
+            let stageOptions = stages.first { $0.name == spec.stage }!.options
             for name in spec.fixed.map(\.0) + spec.flags.map(\.0) where !stageOptions.contains(where: { $0.name == name }) {
                 throw UsageError("\(specPath): makemore \(spec.stage) has no option --\(name)")
             }

@@ -59,6 +59,8 @@ guard fcntl(STDOUT_FILENO, F_GETFD) != -1 else {
     printError("makemore \(command.name): error: standard output is closed")
     exit(1)
 }
+// A sweep's trial ends with its sweep (a SIGKILLed sweep leaves no orphans running on).
+ParentWatch.start(ProcessInfo.processInfo.environment) { exit(1) }
 do {
     try command.run(ParsedArguments(arguments: rest, options: command.options))
     if fflush(nil) != 0 {

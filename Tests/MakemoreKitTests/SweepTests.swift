@@ -118,4 +118,60 @@ import Testing
         let noShardCount = try CLI.run(["sweep", "spec.json", "--out", "x", "--shard", "2/2"], in: directory)
         #expect(noShardCount.status == 64 && noShardCount.stderr.contains("--shard"))
     }
+
+    /// A SIGKILLed sweep leaves no trial running: each trial watches the sweep that started it
+    /// (`ParentWatch`) and ends when it is gone. Polled with deadlines, no sleeps-and-hopes.
+    @Test func aKilledSweepLeavesNoOrphanTrials() throws {
+        let directory = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try #"{"stage": "mlp", "fixed": {"steps": 100000000, "samples": 0}, "flags": {"lr": [0.1, 0.2]}}"#
+            .write(to: directory.appendingPathComponent("spec.json"), atomically: true, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(at: directory.appendingPathComponent("names.txt"), withDestinationURL: CLI.packageRoot.appendingPathComponent("names.txt"))
+        let sweep = Process()
+        sweep.executableURL = CLI.binary
+        sweep.arguments = ["sweep", "spec.json", "--out", "runs", "--jobs", "2"]
+        sweep.currentDirectoryURL = directory
+        sweep.standardOutput = FileHandle.nullDevice
+        sweep.standardError = FileHandle.nullDevice
+        try sweep.run()
+        func children(of parent: pid_t) throws -> [pid_t] {
+            let pgrep = Process(), out = Pipe()
+            pgrep.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            pgrep.arguments = ["pgrep", "-P", String(parent)]
+            pgrep.standardOutput = out
+            try pgrep.run()
+            let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            pgrep.waitUntilExit()
+            return text.split(separator: "\n").compactMap { pid_t($0) }
+        }
+        /// Whether `pid` runs (a zombie nobody has reaped yet has ended).
+        func running(_ pid: pid_t) throws -> Bool {
+            guard kill(pid, 0) == 0 else { return false }
+            let ps = Process(), out = Pipe()
+            ps.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            ps.arguments = ["ps", "-o", "stat=", "-p", String(pid)]
+            ps.standardOutput = out
+            try ps.run()
+            let state = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            ps.waitUntilExit()
+            return !state.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty && !state.contains("Z")
+        }
+        func poll(seconds: Double, until condition: () throws -> Bool) rethrows -> Bool {
+            let deadline = ContinuousClock.now + .seconds(seconds)
+            while ContinuousClock.now < deadline {
+                if try condition() { return true }
+                usleep(50_000)  // a pause between checks; the deadline, not the pause, bounds the wait
+            }
+            return try condition()
+        }
+        var trials: [pid_t] = []
+        defer { for pid in trials { kill(pid, SIGKILL) } }
+        #expect(try poll(seconds: 120) { trials = try children(of: sweep.processIdentifier); return trials.count == 2 }, "the sweep started no trials")
+        kill(sweep.processIdentifier, SIGKILL)
+        sweep.waitUntilExit()
+        #expect(sweep.terminationReason == .uncaughtSignal)
+        for pid in trials {
+            #expect(try poll(seconds: 60) { try !running(pid) }, "trial \(pid) runs on after its sweep was killed")
+        }
+    }
 }

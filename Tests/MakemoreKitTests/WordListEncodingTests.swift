@@ -95,4 +95,30 @@ import Testing
         let badEncoding = try CLI.run(["bigram", "--encoding", "ebcdic"])
         #expect(badEncoding.status == 64 && badEncoding.stderr.contains("--encoding"))
     }
+
+    /// `eval`, `sample` and `score` read `--input` as the stages do: in `--encoding`, with
+    /// `--dedupe`; a checkpoint is then evaluated on the very split its run had.
+    @Test func evalSampleAndScoreReadInputInItsEncodingDeduplicated() throws {
+        let directory = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let words = (0..<120).map { ["zoë", "anaïs", "léa", "chloé", "emma", "noël", "bob"][$0 % 7] + String(UnicodeScalar(97 + $0 % 26)!) }
+        let latin1 = try #require((words + words.prefix(30)).joined(separator: "\n").appending("\n").data(using: .isoLatin1))
+        try latin1.write(to: directory.appendingPathComponent("latin1.txt"))
+        let trained = try CLI.run(["bigram", "--input", "latin1.txt", "--encoding", "latin-1", "--dedupe", "--save", "b.st", "--json", "--samples", "0"], in: directory)
+        #expect(trained.status == 0, "\(trained.stderr)")
+        let val = try #require(JSONParser.parse(trained.stdout)["loss"]?["val"]?.doubleValue)
+        let eval = try CLI.run(["eval", "--load", "b.st", "--input", "latin1.txt", "--encoding", "latin-1", "--dedupe", "--json"], in: directory)
+        #expect(eval.status == 0 && eval.stderr.contains("--dedupe removed 30 repeated words"), "\(eval.stderr)")
+        #expect(try JSONParser.parse(eval.stdout)["loss"]?["val"]?.doubleValue == val)
+        let sample = try CLI.run(["sample", "--load", "b.st", "--input", "latin1.txt", "--encoding", "latin-1", "--dedupe", "--count", "3"], in: directory)
+        #expect(sample.status == 0 && sample.stdout.contains("of 3 are new"), "\(sample.stderr)")
+        let score = try CLI.run(["score", "zoë", "--load", "b.st", "--input", "latin1.txt", "--encoding", "latin-1", "--dedupe"], in: directory)
+        #expect(score.status == 0 && score.stdout.contains("zoë"), "\(score.stderr)")
+        let utf8 = try CLI.run(["eval", "--load", "b.st", "--input", "latin1.txt"], in: directory)
+        #expect(utf8.status == 1 && utf8.stderr.contains("latin1.txt") && utf8.stderr.split(separator: "\n").count == 1, "\(utf8.stderr)")
+        let noInput = try CLI.run(["eval", "--load", "b.st", "--dedupe"], in: directory)
+        #expect(noInput.status == 64 && noInput.stderr.contains("--dedupe applies to --input"))
+        let noWords = try CLI.run(["sample", "--load", "b.st", "--encoding", "latin-1"], in: directory)
+        #expect(noWords.status == 64 && noWords.stderr.contains("--encoding latin-1 applies to --input or --split-dir"))
+    }
 }

@@ -83,6 +83,7 @@ public struct SweepRun: Sendable {
         process.standardOutput = out
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
+        process.environment = ParentWatch.environment(ProcessInfo.processInfo.environment)
         let start = ContinuousClock.now
         do {
             try process.run()
