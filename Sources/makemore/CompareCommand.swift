@@ -28,6 +28,10 @@ enum CompareCommand: Subcommand {
         Option(flag: "ensemble", "add a row: the mixture of the stages run, weights fitted on the val split by EM"),
         Option("samples", value: "N", default: "3", "samples shown per stage"),
         Option("out", value: "DIR", "write compare.md, compare.json and val_nll.svg into DIR"),
+        Option("threads", value: "N", limit: TrainingConfiguration.Limits.threads, default: "one per core",
+               "model copies of the stages whose default is one per core (gru, lstm, transformer): their numbers depend on it"),
+        Option("save-every", value: "N", "with --out: every N steps write each stage's checkpoint DIR/<stage>.safetensors (the best so far; --resume continues it)"),
+        Option("tensorboard", value: "DIR", "TensorBoard event files while training, one run per stage in DIR/<stage>/"),
         Option(flag: "json", "print one JSON object"),
         Option(flag: "quiet", "no progress on stderr"),
     ]
@@ -41,6 +45,9 @@ enum CompareCommand: Subcommand {
         var out: String?
         var json: Bool
         var quiet: Bool
+        var threads: Int?
+        var saveEvery: Int?
+        var tensorboard: String?
     }
 
     static func parse(_ arguments: ParsedArguments) throws -> Options {
@@ -55,32 +62,45 @@ enum CompareCommand: Subcommand {
         }
         return Options(data: try DataOptions(arguments), rungs: rungs, full: arguments.flag("full"), ensemble: arguments.flag("ensemble"),
                        samples: try arguments.int("samples", in: 0...1000) ?? 3, out: arguments.string("out"), json: arguments.flag("json"),
-                       quiet: arguments.flag("quiet"))
+                       quiet: arguments.flag("quiet"), threads: try arguments.int("threads"),
+                       saveEvery: try arguments.int("save-every", in: 1...100_000_000), tensorboard: arguments.string("tensorboard"))
     }
+
+    /// Where `--save-every` writes `rung`'s checkpoint.
+    static func checkpoint(_ rung: Rung, in out: String) -> String { (out as NSString).appendingPathComponent(rung.kind.rawValue + ".safetensors") }
 
     static func run(_ options: Options) throws {
         let clock = ContinuousClock.now
+        if options.saveEvery != nil && options.out == nil { throw UsageError("--save-every needs --out DIR: each stage's checkpoint goes to DIR/<stage>.safetensors") }
+        try OutputChecks.checkDirectory("tensorboard", options.tensorboard)
         if let out = options.out {
             var isDirectory: ObjCBool = false
             if FileManager.default.fileExists(atPath: out, isDirectory: &isDirectory), !isDirectory.boolValue {
                 throw UsageError("--out: \(out): is a file, not a directory")
             }
             try OutputChecks.checkDirectory("out", out)
-            try OutputChecks.checkFiles("out", in: out, ["compare.md", "compare.json", "val_nll.svg"], inputs: OutputChecks.inputs(options.data))
+            let checkpoints = options.saveEvery == nil ? [] : options.rungs.map { (checkpoint($0, in: out) as NSString).lastPathComponent }
+            try OutputChecks.checkFiles("out", in: out, ["compare.md", "compare.json", "val_nll.svg"] + checkpoints, inputs: OutputChecks.inputs(options.data))
+            if options.saveEvery != nil { try createDirectory(out) }
         }
         let dataset = try Dataset(split: options.data.split())
         var results: [JSONValue] = []
         var stages: [Stage] = []
         for rung in options.rungs {
             if !options.quiet { printError("compare: running \(rung.kind.rawValue)…") }
-            guard var request = try rung.command.defaultRequest() else { continue }
-            request.data.seed = options.data.seed
+            guard var request = try StageRegistry.withCores(options.threads, { try rung.command.defaultRequest() }) else { continue }
+            request.data = options.data  // the shared split; a checkpoint records where its words came from
             request.output.samples = options.samples
             if !options.full, var training = request.training {
                 rung.definition.compareBudget?(&training.configuration)
                 request.training = training
             }
             request.training?.quiet = options.quiet
+            request.training?.tensorboard = options.tensorboard.map { ($0 as NSString).appendingPathComponent(rung.kind.rawValue) }
+            if let every = options.saveEvery, let out = options.out {
+                request.output.save = checkpoint(rung, in: out)
+                request.training?.saveEvery = every
+            }
             let (stage, report) = try StageRunner.run(request, dataset: dataset)
             results.append(report.json)
             stages.append(stage)
@@ -97,11 +117,7 @@ enum CompareCommand: Subcommand {
             ("stages", .array(results)),
         ])
         if let out = options.out {
-            do {
-                try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-            } catch {
-                throw MakemoreError.file(path: out, reason: "cannot create the directory (\(SystemError.describe(error)))")
-            }
+            try createDirectory(out)
             try AtomicFile.write(table + "\n\n" + sampleLines(results).map { "- " + $0 }.joined(separator: "\n") + "\n", to: out + "/compare.md")
             try AtomicFile.write(summary.serialized + "\n", to: out + "/compare.json")
             let bars = results.map { ($0["model"]?.stringValue ?? "?", $0["loss"]?["val"]?.doubleValue ?? .nan) }
@@ -113,6 +129,15 @@ enum CompareCommand: Subcommand {
             print(table)
             print()
             sampleLines(results).forEach { print($0) }
+        }
+    }
+
+    /// Creates `--out`'s directory (and its parents) if missing.
+    static func createDirectory(_ out: String) throws {
+        do {
+            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        } catch {
+            throw MakemoreError.file(path: out, reason: "cannot create the directory (\(SystemError.describe(error)))")
         }
     }
 

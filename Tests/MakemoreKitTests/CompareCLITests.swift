@@ -22,6 +22,32 @@ import Testing
         #expect(unknown.status == 64)
     }
 
+    /// `--save-every` (with `--out`) writes each stage's checkpoint as it trains, and
+    /// `--tensorboard DIR` one run per trained stage in `DIR/<stage>/`; a checkpoint evaluates
+    /// to the stage's row.
+    @Test func compareSavesEveryStageAndLogsEachAsARun() throws {
+        let directory = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let words = (0..<150).map { ["ann", "anna", "bob", "bobby", "cy"][$0 % 5] }.joined(separator: "\n")
+        try Data(words.utf8).write(to: directory.appendingPathComponent("toy.txt"))
+        let compare = try CLI.run(["compare", "--input", "toy.txt", "--stages", "bigram,neural-bigram", "--out", "out", "--save-every", "30",
+                                   "--tensorboard", "tb", "--quiet", "--json"], in: directory)
+        #expect(compare.status == 0, "\(compare.stderr)")
+        let stages = try #require(JSONParser.parse(compare.stdout)["stages"]?.arrayValue)
+        for (stage, row) in zip(["bigram", "neural-bigram"], stages) {
+            let eval = try CLI.run(["eval", "--load", "out/\(stage).safetensors", "--json"], in: directory)
+            #expect(try JSONParser.parse(eval.stdout)["loss"]?["val"]?.doubleValue == row["loss"]?["val"]?.doubleValue, "\(eval.stderr)")
+        }
+        let runs = try FileManager.default.contentsOfDirectory(atPath: directory.appendingPathComponent("tb").path)
+        #expect(runs == ["neural-bigram"])
+        let events = try FileManager.default.contentsOfDirectory(atPath: directory.appendingPathComponent("tb/neural-bigram").path)
+        #expect(events.count == 1 && events[0].hasPrefix("events.out.tfevents."))
+        let noOut = try CLI.run(["compare", "--input", "toy.txt", "--stages", "bigram", "--save-every", "10"], in: directory)
+        #expect(noOut.status == 64 && noOut.stderr.contains("--save-every needs --out DIR"))
+        let overInput = try CLI.run(["compare", "--input", "out/bigram.safetensors", "--stages", "bigram", "--out", "out", "--save-every", "10"], in: directory)
+        #expect(overInput.status == 64, "\(overInput.stderr)")
+    }
+
     /// compare runs each stage in its own process as `makemore <stage>` with the modest budget
     /// would: the same losses and samples.
     @Test func compareGivesTheNumbersOfTheStageCommands() throws {

@@ -32,6 +32,16 @@ import Testing
         #expect(result.status == 1 && result.stderr.contains("this run needs about"), "\(result.stderr)")
     }
 
+    /// `withCores` fixes the count the one-copy-per-core defaults assume (compare --threads);
+    /// the stages whose default is one copy stay at one.
+    @Test func perCoreDefaultsFollowWithCores() throws {
+        let threads = { (name: String) in StageRegistry.definition(named: name)!.defaultTraining.threads }
+        for cores in [1, 2, 5] {
+            #expect(StageRegistry.withCores(cores) { ["gru", "lstm", "transformer", "rnn", "bow"].map(threads) } == [cores, cores, cores, 1, 1])
+        }
+        #expect(StageRegistry.withCores(nil) { threads("transformer") } == ProcessInfo.processInfo.activeProcessorCount)
+    }
+
     @Test func kindsAreTheRegisteredNames() throws {
         #expect(StageKind.allCases.prefix(StageRegistry.builtIn.count).map(\.rawValue)
                 == ["bigram", "neural-bigram", "mlp", "wavenet", "bow", "rnn", "gru", "lstm", "transformer", "makemore-mlp"])

@@ -53,8 +53,17 @@ public enum StageRegistry {
     }
 
     /// One model copy per core, for the stages a second core measurably helps (the transformer;
-    /// gru 0.535 → 0.408 ms/step; rnn and bow gain nothing).
-    static var cores: Int { ProcessInfo.processInfo.activeProcessorCount }
+    /// gru 0.535 → 0.408 ms/step; rnn and bow gain nothing): the machine's cores, unless
+    /// `withCores` fixes the count.
+    static var cores: Int { assumedCores ?? ProcessInfo.processInfo.activeProcessorCount }
+
+    @TaskLocal private static var assumedCores: Int?
+
+    /// `body` with the defaults of one model copy per core made for `cores` cores (nil: the
+    /// machine's), so those stages' numbers do not depend on the machine (`compare --threads`).
+    public static func withCores<T>(_ cores: Int?, _ body: () throws -> T) rethrows -> T {
+        try $assumedCores.withValue(cores ?? assumedCores, operation: body)
+    }
 
     /// The ladder, tuned on names.txt (see the README and docs/). Decay steps and warm-ups are
     /// fractions of the run, so `steps` alone shortens a run without changing its shape; at the
