@@ -23,12 +23,18 @@ import Testing
     }
 }
 
+/// One tensor's counters: each span increments only its own range (if two spans overlapped,
+/// the test would see a 2 or a lost increment, which is what it checks).
+private struct Counters: @unchecked Sendable {
+    let value: UnsafeMutablePointer<Int32>
+}
+
 /// Element-wise passes split across the cores: every element once, and the same update as one
 /// pass over each tensor.
 @Suite struct ParallelSpanTests {
     @Test func spansCoverEveryElementOnce() {
         let counts = [70_000, 0, 5, 131_072, 17]
-        let buffers = counts.map { UncheckedSendable(UnsafeMutablePointer<Int32>.allocate(capacity: max($0, 1))) }
+        let buffers = counts.map { Counters(value: UnsafeMutablePointer<Int32>.allocate(capacity: max($0, 1))) }
         defer { buffers.forEach { $0.value.deallocate() } }
         for (buffer, count) in zip(buffers, counts) { buffer.value.initialize(repeating: 0, count: count) }
         Parallel.forEachSpan(counts: counts) { tensor, range in

@@ -127,11 +127,54 @@ import Testing
         #expect(history.steps == 12)
     }
 
+    /// Breaking out of the loop after two events stops training at once: the run waits for
+    /// each event to be asked for, so it has taken exactly the two steps it reported, and
+    /// `end()` returns its history (the stage is then usable: it reports those steps).
+    @Test func breakingOutOfTheEventsStopsTraining() async throws {
+        let stage = try Stage(.rnn(SequenceModelConfiguration(embedding: 8, hidden: 8)), dataset: Self.dataset(), seed: 5)
+        let events = stage.trainingEvents(Self.training)
+        var seen: [Int] = []
+        for try await event in events {
+            if case .step(let progress) = event { seen.append(progress.step) }
+            if seen.count == 2 { break }
+        }
+        let history = try await events.end()
+        #expect(seen == [1, 2])
+        #expect(history.interrupted && history.steps == 2 && stage.step == 2)
+        #expect(stage.evaluate(.val)?.nll.isFinite == true)
+    }
+
+    /// As at the top level of a `main.swift`, where the loop's iterator is never released (so
+    /// the stream is never terminated): training waits for the next request and `end()` stops it.
+    @Test func anUnreleasedIteratorStillStopsTraining() async throws {
+        let stage = try Stage(.neuralBigram(), dataset: Self.dataset(), seed: 5)
+        let events = stage.trainingEvents(Self.training)
+        var iterator = events.makeAsyncIterator()
+        _ = try await iterator.next()
+        _ = try await iterator.next()
+        let history = try await events.end()
+        #expect(history.interrupted && history.steps == 2)
+        withExtendedLifetime(iterator) {}
+    }
+
+    /// A run never iterated takes no step; the same training without the stream gives the same
+    /// numbers as the stream's run (the thread changes nothing).
+    @Test func theStreamTrainsAsTrainDoes() async throws {
+        let untouched = try Stage(.neuralBigram(), dataset: Self.dataset(), seed: 5)
+        #expect(try await untouched.trainingEvents(Self.training).end().steps == 0)
+        let streamed = try Stage(.rnn(SequenceModelConfiguration(embedding: 8, hidden: 8)), dataset: Self.dataset(), seed: 5)
+        var losses: [Float] = []
+        for try await event in streamed.trainingEvents(Self.training) { if case .step(let p) = event { losses.append(p.loss) } }
+        let direct = try Stage(.rnn(SequenceModelConfiguration(embedding: 8, hidden: 8)), dataset: Self.dataset(), seed: 5)
+        #expect(try direct.train(Self.training).losses == losses)
+        #expect(streamed.evaluate(.val) == direct.evaluate(.val))
+    }
+
     @Test func cancellingTheTaskStopsTraining() async throws {
-        let stage = UncheckedSendable(try Stage(.neuralBigram(), dataset: Self.dataset(), seed: 5))
         let task = Task.detached { () throws -> TrainingHistory in
+            let stage = try Stage(.neuralBigram(), dataset: Self.dataset(), seed: 5)
             withUnsafeCurrentTask { $0?.cancel() }
-            return try stage.value.train(Self.training)
+            return try stage.train(Self.training)
         }
         let history = try await task.value
         #expect(history.interrupted && history.steps == 0)

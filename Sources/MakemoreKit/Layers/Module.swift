@@ -9,7 +9,10 @@ public typealias ModuleChildren = [(name: String, module: any Module)]
 /// `layers.1.running_mean`): a module's own tensors first, then each child's under the
 /// child's name, as `nn.Module.named_parameters` orders them. A child's name is itself a dotted
 /// path where PyTorch nests a container (`transformer.wte`, `mlp.c_fc`).
-public protocol Module: AnyObject {
+///
+/// A module's type (not its instances) may be shared between threads (`SendableMetatype`):
+/// `DataParallel` hands one copy of a model to each thread.
+public protocol Module: AnyObject, SendableMetatype {
     /// The sub-modules, by name, in state-dict order.
     var children: ModuleChildren { get }
     /// This module's own trainable tensors (not its children's), by name.

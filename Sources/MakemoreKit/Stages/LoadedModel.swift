@@ -24,7 +24,7 @@ public struct LoadedModel {
             let restored = try StageRegistry.restoreModel(checkpoint, source: path)
             // A window network is evaluated as its stage evaluates it, BatchNorm folded into the
             // Linear before it, so the file scores exactly as the run that saved it reported.
-            model = (restored as? any WindowNetwork)?.foldingBatchNorm() ?? restored
+            if let network = restored as? any WindowNetwork { model = network.foldingBatchNorm() } else { model = restored }
             vocabulary = checkpoint.vocabulary
             split = { try checkpoint.loadWords(given: words?(), path: path) }
             note = nil

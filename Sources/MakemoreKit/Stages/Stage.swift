@@ -155,6 +155,14 @@ public final class Stage {
     public func train(_ training: TrainingConfiguration, resuming state: TrainingState? = nil, stopAt: Int? = nil,
                       interrupt: InterruptMonitor? = nil, saving: (every: Int, path: String)? = nil,
                       onEvent: ((TrainingEvent) -> Void)? = nil) throws -> TrainingHistory {
+        try train(training, resuming: state, stopAt: stopAt, saving: saving, isStopped: { interrupt?.isRequested == true || Task.isCancelled },
+                  onEvent: onEvent)
+    }
+
+    /// `train` stopping after the step at which `isStopped` first says so.
+    func train(_ training: TrainingConfiguration, resuming state: TrainingState? = nil, stopAt: Int? = nil,
+               saving: (every: Int, path: String)? = nil, isStopped: @escaping () -> Bool,
+               onEvent: ((TrainingEvent) -> Void)? = nil) throws -> TrainingHistory {
         try training.validate()
         if let stopAt { try TrainingConfiguration.Limits.stopAt.check(stopAt) }
         var loop = TrainingLoop(steps: training.steps, learningRate: training.learningRate, schedule: training.learningRateSchedule,
@@ -162,7 +170,7 @@ public final class Stage {
         loop.stopAt = stopAt
         loop.resuming = state
         loop.configuration = training
-        loop.shouldStop = { interrupt?.isRequested == true || Task.isCancelled }
+        loop.shouldStop = isStopped
         try memoryEstimate(training)?.check()
         // Ten times the uniform baseline, checked once the warm-up (at least 100 steps, and
         // always the last step) is over: a loss still that high has diverged.
@@ -191,22 +199,15 @@ public final class Stage {
         return history
     }
 
-    /// Trains as `train` does on a task of its own, reporting every event, `.finished` last.
-    /// Cancelling the consuming task (or dropping the stream) stops training after the current
-    /// step. Do not use the stage elsewhere until the stream has finished.
-    public func trainingEvents(_ training: TrainingConfiguration, interrupt: InterruptMonitor? = nil) -> AsyncThrowingStream<TrainingEvent, any Error> {
-        let stage = UncheckedSendable(self)
-        return AsyncThrowingStream { continuation in
-            let task = Task.detached {
-                do {
-                    try stage.value.train(training, interrupt: interrupt) { continuation.yield($0) }
-                    continuation.finish()
-                } catch {
-                    continuation.finish(throwing: error)
-                }
-            }
-            continuation.onTermination = { _ in task.cancel() }
-        }
+    /// Trains as `train` does, on a thread of its own, as an asynchronous sequence of its
+    /// events (`.finished` last). The run goes one event at a time: after each event it waits
+    /// until the consumer asks for the next one, so a consumer that stops consuming (`break`,
+    /// at top level too) stops training, and the stage may be used in the loop's body (to
+    /// sample, say). `await events.end()` stops a run still going after its current step and
+    /// returns its history; cancelling the consuming task or dropping the iterator stops it too.
+    /// Do not use the stage after leaving the loop early until `end()` has returned.
+    public func trainingEvents(_ training: TrainingConfiguration, interrupt: InterruptMonitor? = nil) -> TrainingEvents {
+        TrainingEvents(training: LentStage(stage: self, training: training, interrupt: interrupt))
     }
 
     /// The learning-rate range test on this model: `finder`'s sweep, one step of `training`

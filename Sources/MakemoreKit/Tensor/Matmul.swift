@@ -98,6 +98,14 @@ public enum Matmul {
 
     enum Layout: CaseIterable, Sendable { case nn, nt, tn }
 
+    /// The operands of one batched product as its shares see them: `a` and `b` are only read,
+    /// and each share of `product` writes only its own products, panels of columns or tiles of
+    /// rows of `c` (disjoint ranges of `0..<batch`, `0..<n` or `0..<m`, cut by share), so no
+    /// element is written by two threads.
+    private struct Operands: @unchecked Sendable {
+        let a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>
+    }
+
     /// The batched product of `layout` on up to `threads` threads (tests force a split here).
     static func product(
         _ layout: Layout,
@@ -113,8 +121,9 @@ public enum Matmul {
         let rowTiles = (m + MatmulProblem.tileRows - 1) / MatmulProblem.tileRows
         let shares = max(1, min(threads, shareableUnits(batch: batch, m: m)))
 
-        func problem(_ item: Int) -> MatmulProblem {
-            let a = a + item * m * k, b = b + item * k * n, c = c + item * m * n
+        let operands = Operands(a: a, b: b, c: c)
+        @Sendable func problem(_ item: Int) -> MatmulProblem {
+            let a = operands.a + item * m * k, b = operands.b + item * k * n, c = operands.c + item * m * n
             switch layout {
             case .nn:
                 return MatmulProblem(

@@ -24,16 +24,15 @@ public enum Parallel {
     }
 
     /// Runs `body(0) … body(shares - 1)` concurrently and returns when all have finished.
-    /// `shares == 1` runs inline on the calling thread.
-    static func run(shares: Int, _ body: (Int) -> Void) {
+    /// `shares == 1` runs inline on the calling thread. `body` is `@Sendable`: what it shares
+    /// between threads the compiler checks, and raw buffers cross in a box of the caller's
+    /// that says which part of them each share writes.
+    static func run(shares: Int, _ body: @Sendable (Int) -> Void) {
         if shares <= 1 {
             body(0)
             return
         }
-        withoutActuallyEscaping(body) { body in
-            let box = UncheckedSendable(body)
-            DispatchQueue.concurrentPerform(iterations: shares) { box.value($0) }
-        }
+        DispatchQueue.concurrentPerform(iterations: shares, execute: body)
     }
 }
 
@@ -45,7 +44,7 @@ extension Parallel {
     /// An element-wise pass over tensors of `counts` elements, cut into one span per core of
     /// their concatenation: `body(tensor, range)` is called for each tensor's piece of a span,
     /// the spans concurrently, every element exactly once. Small totals run on the caller's thread.
-    static func forEachSpan(counts: [Int], _ body: (_ tensor: Int, _ range: Range<Int>) -> Void) {
+    static func forEachSpan(counts: [Int], _ body: @Sendable (_ tensor: Int, _ range: Range<Int>) -> Void) {
         let total = counts.reduce(0, +)
         let shares = max(1, min(coreCount, total / minimumElementsPerShare))
         run(shares: shares) { share in
@@ -59,11 +58,3 @@ extension Parallel {
         }
     }
 }
-
-/// Carries a value that the caller knows is safe to share across the threads of one
-/// `Parallel.run` (raw buffer pointers whose regions the shares do not both write).
-struct UncheckedSendable<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
-}
-

@@ -23,40 +23,61 @@ public final class DataParallel<Model: Module> {
     /// `counts[i]` items, and backpropagates it weighted by its share of the items. Fills the
     /// primary's parameter gradients (accumulating, as `backward` does) with the gradient of the
     /// mean over all items; returns that mean loss (NaN or infinite: no gradient was computed).
-    public func gradients(counts: [Int], _ loss: (Model, Int) -> Tensor) -> Float {
+    public func gradients(counts: [Int], _ loss: @Sendable (Model, Int) -> Tensor) -> Float {
         precondition(counts.count == models.count, "\(counts.count) shares for \(models.count) models")
         let total = counts.reduce(0, +)
         guard total > 0 else { return 0 }
-        let primary = models[0].parameters
+        let copies = Copies(models: models, primary: models[0].parameters)
         var losses = [Float](repeating: 0, count: models.count)
-        losses.withUnsafeMutableBufferPointer { losses in
-            let losses = UncheckedSendable(losses)
+        losses.withUnsafeMutableBufferPointer { buffer in
+            let losses = Losses(base: buffer.baseAddress!)
             Parallel.run(shares: models.count) { share in
                 guard counts[share] > 0 else { return }
-                let model = models[share]
+                let model = copies.models[share]
                 if share > 0 {
-                    for (replica, source) in zip(model.parameters, primary) {
+                    for (replica, source) in zip(model.parameters, copies.primary) {
                         replica.copy(from: source)
                         replica.zeroGrad()
                     }
                 }
                 let value = loss(model, share)
-                losses.value[share] = value.item
+                losses.base[share] = value.item
                 if value.item.isFinite && value.requiresGrad {
                     value.backward(seed: [Float(counts[share]) / Float(total)])
                 }
             }
         }
         // Sum the replicas' gradients into the primary's, in spans across the cores.
+        let primary = copies.primary
         let replicas = zip(models, counts).dropFirst().filter { $0.1 > 0 }.map { $0.0.parameters }
         let reduced = primary.indices.filter { i in replicas.contains { $0[i].gradStorage != nil } }
         let sums = reduced.map { i in
-            UncheckedSendable((target: primary[i].gradData, sources: replicas.compactMap { $0[i].gradStorage?.pointer }))
+            GradientSum(target: primary[i].gradData, sources: replicas.compactMap { $0[i].gradStorage.map { UnsafePointer($0.pointer) } })
         }
         Parallel.forEachSpan(counts: reduced.map { primary[$0].count }) { item, range in
-            let sum = sums[item].value
+            let sum = sums[item]
             for source in sum.sources { accumulate(sum.target + range.lowerBound, source + range.lowerBound, range.count) }
         }
         return zip(losses, counts).reduce(Float(0)) { $0 + $1.0 * Float($1.1) } / Float(total)
     }
+}
+
+/// The model copies as the shares of one `gradients` call see them: share i uses only
+/// `models[i]` (its own graph, gradients and buffers), and the replicas only read `primary`'s
+/// parameter values, which no share writes (share 0 writes the primary's gradients alone).
+private struct Copies<Model: Module>: @unchecked Sendable {
+    let models: [Model]
+    let primary: [Tensor]
+}
+
+/// The per-share losses: share i writes element i only.
+private struct Losses: @unchecked Sendable {
+    let base: UnsafeMutablePointer<Float>
+}
+
+/// One primary gradient and the replicas' gradients summed into it: each span of
+/// `forEachSpan` writes `target` only in its own range and only reads `sources`.
+private struct GradientSum: @unchecked Sendable {
+    let target: UnsafeMutablePointer<Float>
+    let sources: [UnsafePointer<Float>]
 }

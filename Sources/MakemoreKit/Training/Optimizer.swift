@@ -84,12 +84,11 @@ public final class Optimizer {
         let c = configuration, lr = Float(learningRate), t = stepCount
         let updated = parameters.indices.filter { parameters[$0].gradStorage != nil }
         let buffers = updated.map { i in
-            UncheckedSendable((w: parameters[i].data, g: UnsafePointer(parameters[i].gradData),
-                               m: first[i]?.data, v: second[i]?.data,
-                               decay: c.decaysMatricesOnly && parameters[i].shape.count < 2 ? 0 : c.weightDecay))
+            UpdateBuffers(w: parameters[i].data, g: UnsafePointer(parameters[i].gradData), m: first[i]?.data, v: second[i]?.data,
+                          decay: c.decaysMatricesOnly && parameters[i].shape.count < 2 ? 0 : c.weightDecay)
         }
         Parallel.forEachSpan(counts: updated.map { parameters[$0].count }) { item, range in
-            let b = buffers[item].value, o = range.lowerBound, n = range.count
+            let b = buffers[item], o = range.lowerBound, n = range.count
             let w = b.w + o, g = b.g + o
             switch c.kind {
             case .sgd: OptimizerKernels.sgd(w, g, n: n, lr: lr, weightDecay: b.decay)
@@ -102,4 +101,12 @@ public final class Optimizer {
             }
         }
     }
+}
+
+/// One parameter's buffers as the spans of `Optimizer.step` see them: each span reads and
+/// writes `w`, `m` and `v` only in its own range (`forEachSpan` gives every element to exactly
+/// one span) and only reads `g`, so no element is touched by two threads.
+private struct UpdateBuffers: @unchecked Sendable {
+    let w: UnsafeMutablePointer<Float>, g: UnsafePointer<Float>, m: UnsafeMutablePointer<Float>?, v: UnsafeMutablePointer<Float>?
+    let decay: Float
 }
