@@ -39,10 +39,6 @@ import Testing
             head(tokenEmbedding(batch.inputs, shape: [batch.rows]).tanh())  // (N, V)
         }
 
-        static func stateElementCount(configuration c: Configuration, vocabularySize v: Int) -> Double {
-            Double(v * c.embedding + c.embedding * v + v)
-        }
-
         static func activationElementsPerRow(configuration c: Configuration, vocabularySize v: Int) -> Double {
             Double(3 * (2 * c.embedding + 2 * v))
         }

@@ -20,6 +20,17 @@ import Testing
         }
     }
 
+    /// The count comes from the model itself built with shapes only (no values allocated or
+    /// drawn): makemore.py's MLP at 4096 — 6.9·10¹⁰ values, a quarter of a terabyte — is counted
+    /// at once, and equals the sum of its declared tensors (wte with the padding row, the hidden
+    /// Linear over the 4096·4096 window, lm_head).
+    @Test func theStateIsCountedOnTheModelBuiltWithShapesOnly() {
+        let huge = SequenceModelConfiguration(embedding: 4096, hidden: 4096, blockSize: 4096)
+        let (v, w): (Double, Double) = (27, 4096)
+        #expect(MakemoreMLP.stateElementCount(configuration: huge, vocabularySize: 27) == (v + 1) * w + (w * w * w + w) + (w * v + v))
+        #expect(!Tensor.shapesOnly)
+    }
+
     /// makemore.py's MLP at block size, embedding and hidden width 4096 needs terabytes: refused
     /// before anything is allocated (it was checked with the GRU's count, and started allocating).
     @Test func aModelThatCannotFitIsRefusedBeforeItIsBuilt() throws {

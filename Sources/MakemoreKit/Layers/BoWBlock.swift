@@ -18,7 +18,7 @@ public final class BoWBlock: Module {
         expand = Linear(inputCount: channels, outputCount: hidden, using: &generator)
         project = Linear(inputCount: hidden, outputCount: channels, using: &generator)
         let t = blockSize
-        causalMask = Tensor(shape: [1, t, t], values: (0..<(t * t)).map { $0 % t <= $0 / t ? 1 : 0 })
+        causalMask = .computed(shape: [1, t, t]) { (0..<(t * t)).map { $0 % t <= $0 / t ? 1 : 0 } }
     }
 
     /// x (N, C) → (N, C), its rows arranged as `rows` says: whole packed sequences, or the next

@@ -30,7 +30,7 @@ public final class CausalSelfAttention: Module {
         attentionDropout = Dropout(probability: dropout.probability, stream: dropout.stream)
         residualDropout = Dropout(probability: dropout.probability, stream: dropout.stream)
         let t = blockSize
-        causalMask = Tensor(shape: [1, 1, t, t], values: (0..<(t * t)).map { $0 % t <= $0 / t ? 1 : 0 })
+        causalMask = .computed(shape: [1, 1, t, t]) { (0..<(t * t)).map { $0 % t <= $0 / t ? 1 : 0 } }
     }
 
     /// x: (N, C) → (N, C), its rows arranged as `rows` says: whole packed sequences, or the next

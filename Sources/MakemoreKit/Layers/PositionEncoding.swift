@@ -22,14 +22,16 @@ public enum PositionEncoding {
     /// channels; with an odd d the last channel is the sin of a pair without its cos.
     /// Computed in Double, stored as Float.
     public static func sinusoidalTable(positions: Int, channels d: Int) -> Tensor {
-        var values = [Float](repeating: 0, count: positions * d)
-        for position in 0..<positions {
-            for channel in 0..<d {
-                let pair = channel / 2
-                let angle = Double(position) / pow(10_000, Double(2 * pair) / Double(d))
-                values[position * d + channel] = Float(channel % 2 == 0 ? sin(angle) : cos(angle))
+        .computed(shape: [positions, d]) {
+            var values = [Float](repeating: 0, count: positions * d)
+            for position in 0..<positions {
+                for channel in 0..<d {
+                    let pair = channel / 2
+                    let angle = Double(position) / pow(10_000, Double(2 * pair) / Double(d))
+                    values[position * d + channel] = Float(channel % 2 == 0 ? sin(angle) : cos(angle))
+                }
             }
+            return values
         }
-        return Tensor(shape: [positions, d], values: values)
     }
 }

@@ -5,6 +5,7 @@ extension Tensor {
     public static func normal(
         shape: [Int], std: Float = 1, requiresGrad: Bool = false, using generator: inout RandomGenerator
     ) -> Tensor {
+        if shapesOnly { return shapeOnly(shape, requiresGrad: requiresGrad) }
         let values = (0..<elementCount(shape)).map { _ in Float(generator.normal()) * std }
         return Tensor(shape: shape, values: values, requiresGrad: requiresGrad)
     }
@@ -13,6 +14,7 @@ extension Tensor {
     public static func uniform(
         shape: [Int], bound: Float, requiresGrad: Bool = false, using generator: inout RandomGenerator
     ) -> Tensor {
+        if shapesOnly { return shapeOnly(shape, requiresGrad: requiresGrad) }
         let values = (0..<elementCount(shape)).map { _ in Float(2 * generator.uniform() - 1) * bound }
         return Tensor(shape: shape, values: values, requiresGrad: requiresGrad)
     }

@@ -77,3 +77,11 @@ public final class BagOfWordsState: SlotState {
 extension BagOfWords: TrainableModel {
     public static let kind = "bow"
 }
+
+/// What one row of a training batch keeps (the state dict's size is counted on the model itself:
+/// `TrainableModel.stateElementCount`).
+extension BagOfWords {
+    public static func activationElementsPerRow(configuration c: SequenceModelConfiguration, vocabularySize v: Int) -> Double {
+        3 * (6 * Double(c.embedding) + 3 * Double(c.hidden) + 2 * Double(v))
+    }
+}

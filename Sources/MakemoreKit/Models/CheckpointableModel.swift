@@ -9,7 +9,8 @@ public protocol CheckpointableModel: LanguageModel, SendableMetatype {
     /// Tensors by state-dict key, in state-dict order.
     func stateTensors() -> [StateTensor]
     /// Values in the state dict (parameters and buffers) of the model of `configuration` over
-    /// `vocabularySize` tokens, computed without building it (see `ModelFootprint.swift`).
+    /// `vocabularySize` tokens, known without allocating it: a module-based model is built with
+    /// shapes only and its state dict counted (`TrainableModel`'s default).
     static func stateElementCount(configuration: Configuration, vocabularySize: Int) -> Double
     /// Values kept per row of a training batch (window or token position): activations, their
     /// gradients and what backward saves, summed over the layers; an upper estimate.
@@ -39,6 +40,16 @@ public protocol TrainableModel: CheckpointableModel, Module where Configuration:
 }
 
 extension TrainableModel {
+    /// The state dict's size, counted on the model itself built with shapes only (no values
+    /// allocated or drawn, like PyTorch's `meta` device), so it cannot disagree with the model.
+    /// `configuration` must be valid; NaN if the model cannot be built from it.
+    public static func stateElementCount(configuration: Configuration, vocabularySize: Int) -> Double {
+        var generator = RandomGenerator(seed: 0)
+        guard let model = try? Tensor.withShapesOnly({ try Self(configuration: configuration, vocabularySize: vocabularySize, using: &generator) })
+        else { return .nan }
+        return model.stateDict().reduce(0) { $0 + Double($1.tensor.count) }
+    }
+
     /// A freshly initialised model of `configuration` over `vocabularySize` tokens.
     public init(configuration: Configuration, vocabularySize: Int, using generator: inout RandomGenerator) throws {
         var configuration = configuration

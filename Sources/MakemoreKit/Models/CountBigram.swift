@@ -100,3 +100,9 @@ public struct CountBigram: WindowLanguageModel, CheckpointableModel, Sendable {
             .map { (Int32($0 / vocabularySize), Int32($0 % vocabularySize), counts[$0]) }
     }
 }
+
+/// The counts table (V, V) is the whole state; a row of a batch keeps one row of V values.
+extension CountBigram {
+    public static func stateElementCount(configuration: Configuration, vocabularySize v: Int) -> Double { Double(v) * Double(v) }
+    public static func activationElementsPerRow(configuration: Configuration, vocabularySize v: Int) -> Double { Double(v) }
+}

@@ -129,12 +129,6 @@ public final class LSTMState: SlotState {
 }
 
 extension LSTM: TrainableModel {
-    /// start, wte, the cell's four tensors, lm_head.
-    public static func stateElementCount(configuration c: SequenceModelConfiguration, vocabularySize v: Int) -> Double {
-        let (v, e, h) = (Double(v), Double(c.embedding), Double(c.hidden))
-        return h + v * e + 4 * h * (e + h + 2) + h * v + v
-    }
-
     /// The embedding, the gates and their gradients (4H each), c, tanh c, h, the previous h and
     /// their gradients, the logits and their gradient.
     public static func activationElementsPerRow(configuration c: SequenceModelConfiguration, vocabularySize v: Int) -> Double {

@@ -120,3 +120,11 @@ public final class MLP: WindowNetwork {
 extension MLP: TrainableModel {
     public static let kind = "mlp"
 }
+
+/// What one row of a training batch keeps (the state dict's size is counted on the model itself:
+/// `TrainableModel.stateElementCount`).
+extension MLP {
+    public static func activationElementsPerRow(configuration c: MLPConfiguration, vocabularySize v: Int) -> Double {
+        3 * (Double(c.contextLength) * Double(c.embeddingDimensions) + 3 * Double(c.hiddenLayers) * Double(c.hiddenSize) + 2 * Double(v))
+    }
+}

@@ -56,3 +56,11 @@ extension MakemoreMLP: TrainableModel {
     /// Not `mlp`, which is the lectures' MLP.
     public static let kind = "makemore-mlp"
 }
+
+/// What one row of a training batch keeps (the state dict's size is counted on the model itself:
+/// `TrainableModel.stateElementCount`).
+extension MakemoreMLP {
+    public static func activationElementsPerRow(configuration c: SequenceModelConfiguration, vocabularySize v: Int) -> Double {
+        3 * (Double(c.blockSize) * Double(c.embedding) + 3 * Double(c.hidden) + 2 * Double(v))
+    }
+}

@@ -1,8 +1,10 @@
 import Foundation
 
 /// The memory a training run needs, estimated from its configuration before anything is
-/// allocated (see `ModelFootprint.swift`), so that a run which cannot fit is refused with one line
-/// instead of being killed, or aborting, part-way.
+/// allocated (the state counted on the model built with shapes only,
+/// `TrainableModel.stateElementCount`; the activations from each model's
+/// `activationElementsPerRow`), so that a run which cannot fit is refused with one line instead
+/// of being killed, or aborting, part-way.
 ///
 /// Counted, in 4-byte values: the parameters and buffers, their gradients, AdamW's two moments,
 /// a moving average and a best-state snapshot (six copies of the state), one more state and

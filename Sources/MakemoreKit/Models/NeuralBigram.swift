@@ -58,3 +58,9 @@ public final class NeuralBigram: TrainableModel, WindowLanguageModel {
 
     public var children: ModuleChildren { [] }
 }
+
+/// What one row of a training batch keeps (the state dict's size is counted on the model itself:
+/// `TrainableModel.stateElementCount`).
+extension NeuralBigram {
+    public static func activationElementsPerRow(configuration: Configuration, vocabularySize v: Int) -> Double { 4 * Double(v) }
+}

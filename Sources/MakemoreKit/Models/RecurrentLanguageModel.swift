@@ -97,3 +97,11 @@ extension RecurrentLanguageModel: TrainableModel {
     public static var kind: String { Cell.kind }
 
 }
+
+/// What one row of a training batch keeps (the state dict's size is counted on the model itself:
+/// `TrainableModel.stateElementCount`).
+extension RecurrentLanguageModel {
+    public static func activationElementsPerRow(configuration c: SequenceModelConfiguration, vocabularySize v: Int) -> Double {
+        3 * (Double(c.embedding) + 8 * (Double(c.embedding) + Double(c.hidden)) + 2 * Double(v))
+    }
+}

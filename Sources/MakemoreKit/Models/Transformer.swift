@@ -228,3 +228,14 @@ public final class KeyValueCache: SlotState {
 extension Transformer: TrainableModel {
     public static let kind = "transformer"
 }
+
+/// What one row of a training batch keeps (the state dict's size is counted on the model itself:
+/// `TrainableModel.stateElementCount`).
+extension Transformer {
+    public static func activationElementsPerRow(configuration c: TransformerConfiguration, vocabularySize v: Int) -> Double {
+        // Per block: norms, q/k/v, attention output, residuals and the 4C expansion (about 16C),
+        // plus one attention row of up to T keys per head.
+        let perBlock = 16 * Double(c.embedding) + Double(c.blockSize) * Double(c.heads)
+        return 3 * (Double(c.layers) * perBlock + 4 * Double(c.embedding) + 2 * Double(v))
+    }
+}

@@ -114,3 +114,12 @@ public final class WaveNet: WindowNetwork {
 extension WaveNet: TrainableModel {
     public static let kind = "wavenet"
 }
+
+/// What one row of a training batch keeps (the state dict's size is counted on the model itself:
+/// `TrainableModel.stateElementCount`).
+extension WaveNet {
+    public static func activationElementsPerRow(configuration c: WaveNetConfiguration, vocabularySize v: Int) -> Double {
+        // Level ℓ holds k/2^(ℓ+1) positions of H channels per row: at most k·H over all levels.
+        3 * (Double(c.contextLength) * Double(c.embeddingDimensions) + 4 * Double(c.contextLength) * Double(c.hiddenSize) + 2 * Double(v))
+    }
+}

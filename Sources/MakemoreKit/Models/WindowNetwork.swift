@@ -44,7 +44,7 @@ extension WindowNetworkConfiguration {
     func outputLayer(inputCount: Int, initialization: WeightInitialization, scaledDown: Bool,
                      using generator: inout RandomGenerator) -> Linear {
         let last = Linear(inputCount: inputCount, outputCount: vocabularySize, initialization: initialization, using: &generator)
-        if scaledDown {
+        if scaledDown && !Tensor.shapesOnly {
             let factor: Float = batchNorm ? 0.1 : 0.01
             last.weight.copy(from: last.weight.values.map { $0 * factor })
         }

@@ -82,8 +82,9 @@ public final class Tensor {
     }
 
     public static func zeros(shape: [Int], requiresGrad: Bool = false) -> Tensor {
-        Tensor(shape: shape, storage: TensorStorage(count: elementCount(shape), zeroed: true),
-               requiresGrad: requiresGrad)
+        if shapesOnly { return shapeOnly(shape, requiresGrad: requiresGrad) }
+        return Tensor(shape: shape, storage: TensorStorage(count: elementCount(shape), zeroed: true),
+                      requiresGrad: requiresGrad)
     }
 
     public static func ones(shape: [Int], requiresGrad: Bool = false) -> Tensor {
@@ -91,10 +92,34 @@ public final class Tensor {
     }
 
     public static func filled(shape: [Int], value: Float, requiresGrad: Bool = false) -> Tensor {
+        if shapesOnly { return shapeOnly(shape, requiresGrad: requiresGrad) }
         let t = Tensor(uninitializedShape: shape)
         t.data.update(repeating: value, count: t.count)
         t.requiresGrad = requiresGrad
         return t
+    }
+
+    /// A tensor whose values are `values()`, computed unless only shapes are being built.
+    static func computed(shape: [Int], requiresGrad: Bool = false, _ values: () -> [Float]) -> Tensor {
+        shapesOnly ? shapeOnly(shape, requiresGrad: requiresGrad) : Tensor(shape: shape, values: values(), requiresGrad: requiresGrad)
+    }
+
+    // MARK: Shapes only
+
+    /// While true (inside `withShapesOnly`), the creators a module's initialiser uses (`zeros`,
+    /// `ones`, `filled`, `normal`, `uniform`, `computed`) make tensors with a shape and no
+    /// values, as PyTorch's `meta` device does: a model is built to know its state's size
+    /// without allocating it or drawing its initial values.
+    @TaskLocal static var shapesOnly = false
+
+    /// `body` with `shapesOnly` set: what it builds must only be measured, never computed with.
+    static func withShapesOnly<R>(_ body: () throws -> R) rethrows -> R {
+        try $shapesOnly.withValue(true, operation: body)
+    }
+
+    /// A tensor of `shape` with no values behind it.
+    static func shapeOnly(_ shape: [Int], requiresGrad: Bool) -> Tensor {
+        Tensor(shape: shape, storage: TensorStorage(shapeOnly: elementCount(shape)), requiresGrad: requiresGrad)
     }
 
     // MARK: Reading and writing values
