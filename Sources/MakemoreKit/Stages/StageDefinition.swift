@@ -21,6 +21,12 @@ public struct StageDefinition: Sendable {
     public let compareBudget: (@Sendable (inout TrainingConfiguration) -> Void)?
     /// Whether `compare` runs the stage unless `stages` says otherwise.
     public let inComparison: Bool
+    /// Whether the stage trains (all but the count bigram, which is fitted when built).
+    public let trains: Bool
+    /// Whether a report of the stage names the preset it ran (`none` for the stage's own
+    /// defaults), so that its results say which setup they are: the transformer, whose
+    /// `makemore` preset is makemore.py's.
+    public let reportsPreset: Bool
     private let training: @Sendable () -> TrainingConfiguration
     let decodeSettings: @Sendable (any Decoder) throws -> any StageSettings
     /// A fresh engine of `configuration` on `dataset`, validated and memory-checked before it is built.
@@ -47,7 +53,7 @@ public struct StageDefinition: Sendable {
 
     init(kind: String, summary: String, isSequenceModel: Bool, defaultConfiguration: some StageSettings,
          training: @escaping @Sendable () -> TrainingConfiguration, compareBudget: (@Sendable (inout TrainingConfiguration) -> Void)?,
-         inComparison: Bool, decodeSettings: @escaping @Sendable (any Decoder) throws -> any StageSettings,
+         inComparison: Bool, trains: Bool = true, reportsPreset: Bool = false, decodeSettings: @escaping @Sendable (any Decoder) throws -> any StageSettings,
          build: @escaping @Sendable (StageConfiguration, Dataset, inout RandomGenerator) throws -> any StageEngine,
          restore: @escaping @Sendable (Checkpoint, String, Dataset, StageConfiguration?) throws -> any StageEngine,
          restoreModel: @escaping @Sendable (Checkpoint, String) throws -> any CheckpointableModel,
@@ -59,6 +65,8 @@ public struct StageDefinition: Sendable {
         self.training = training
         self.compareBudget = compareBudget
         self.inComparison = inComparison
+        self.trains = trains
+        self.reportsPreset = reportsPreset
         self.decodeSettings = decodeSettings
         self.build = build
         self.restore = restore
@@ -74,12 +82,12 @@ extension StageDefinition {
     /// longest word + 1) unless the model needs one of its own.
     public static func sequence<M: PackedSequenceModel & TrainableModel>(
         _ model: M.Type, summary: String, defaults: M.Configuration, training: @escaping @Sendable () -> TrainingConfiguration,
-        compareBudget: (@Sendable (inout TrainingConfiguration) -> Void)? = nil, inComparison: Bool = true
+        compareBudget: (@Sendable (inout TrainingConfiguration) -> Void)? = nil, inComparison: Bool = true, reportsPreset: Bool = false
     ) -> StageDefinition where M.Configuration: BlockSizedConfiguration {
         let kind = StageKind(name: M.kind)
         return StageDefinition(
             kind: M.kind, summary: summary, isSequenceModel: true, defaultConfiguration: defaults, training: training,
-            compareBudget: compareBudget, inComparison: inComparison, decodeSettings: { try M.Configuration(from: $0) },
+            compareBudget: compareBudget, inComparison: inComparison, reportsPreset: reportsPreset, decodeSettings: { try M.Configuration(from: $0) },
             build: { configuration, dataset, generator in
                 var c = try settings(configuration, M.Configuration.self)
                 c.blockSize = try blockSize(c.blockSize, dataset)

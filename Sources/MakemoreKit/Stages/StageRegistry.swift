@@ -111,7 +111,7 @@ public enum StageRegistry {
                       return TrainingConfiguration(steps: 22_000, learningRate: 4e-3, optimizer: adamW, schedule: .cosine, warmupFraction: 1.0 / 44,
                                                    batchSize: 48, sampling: .epochs, ema: 0.999, threads: cores)
                   },
-                  compareBudget: { $0.steps = 8_000; $0.warmup = 300 }),
+                  compareBudget: { $0.steps = 8_000; $0.warmup = 300 }, reportsPreset: true),
         // Trained as makemore.py trains it: AdamW lr 5e-4 constant, batches of 32 words drawn
         // with replacement.
         .sequence(MakemoreMLP.self, summary: "makemore.py's MLP: the block of tokens before each position (<BLANK>-padded), tanh layer",
@@ -123,7 +123,7 @@ public enum StageRegistry {
     static let countBigram = StageDefinition(
         kind: CountBigram.kind, summary: "stage 1: count-based bigram (closed-form maximum likelihood with smoothing)", isSequenceModel: false,
         defaultConfiguration: CountBigram.Configuration(smoothing: 1), training: { TrainingConfiguration(steps: 0, learningRate: 0, batchSize: nil) },
-        compareBudget: nil, inComparison: true, decodeSettings: { try CountBigram.Configuration(from: $0) },
+        compareBudget: nil, inComparison: true, trains: false, decodeSettings: { try CountBigram.Configuration(from: $0) },
         build: { configuration, dataset, _ in
             let c = try StageDefinition.settings(configuration, CountBigram.Configuration.self)
             try CountBigram.Configuration.smoothingLimit.check(c.smoothing)

@@ -5,6 +5,11 @@ extension StageReport {
     /// `members` (`model`, `weight`, `val_loss`, `val_loss_without`, the refitted val NLL
     /// without that stage). What `compare --ensemble` adds to its table.
     public static func ensemble(of stages: [Stage], dataset: Dataset, samples: Int, seed: UInt64) throws -> StageReport {
+        try fittedEnsemble(of: stages, dataset: dataset, samples: samples, seed: seed).report
+    }
+
+    /// The ensemble's report and its members' weights, in the order of `stages`.
+    static func fittedEnsemble(of stages: [Stage], dataset: Dataset, samples: Int, seed: UInt64) throws -> (report: StageReport, weights: [Double]) {
         let clock = ContinuousClock.now
         let models = stages.map(\.inferenceModel)
         let fit = try EnsembleFit(members: models, combination: .mixture, words: dataset.val)
@@ -24,6 +29,6 @@ extension StageReport {
         report.extra = [("ensemble", .object([("combination", .string(fit.combination.rawValue)), ("iterations", .integer(fit.iterations)),
                                               ("members", .array(members))]))]
         report.seconds = (ContinuousClock.now - clock).seconds
-        return report
+        return (report, fit.weights)
     }
 }
