@@ -6,8 +6,7 @@ enum MLPCommand: Subcommand {
     static let summary = StageKind.mlp.definition.summary
     static let options = StageOptions.common + OutputOptions.embeddingOptions + TrainingOptions.options(StageKind.mlp.defaultTraining) + modelOptions
         + DiagnosticsOptions.options
-        + [Option("preset", value: "NAME", "lecture: lecture 3's exact MLP and training (embedding 10, decay half-way, no moving average) | "
-                      + "makemore: makemore.py's MLP instead, as 'makemore makemore-mlp' (--embedding, --hidden are its n_embd, n_embd2)")]
+        + [presetOption(.mlp)]
 
     /// The options of the lectures' MLP that makemore.py's has no counterpart for.
     static let lectureOnly = ["context", "layers", "no-batchnorm", "bn-momentum", "init"] + DiagnosticsOptions.options.map(\.name)
@@ -49,25 +48,36 @@ enum MLPCommand: Subcommand {
     }
 
     static func parse(_ arguments: ParsedArguments) throws -> StageRequest {
-        switch try arguments.choice("preset", ["lecture", "makemore"]) {
-        case "makemore":
-            if let option = lectureOnly.first(where: arguments.given) { throw UsageError("--preset makemore has no --\(option)") }
-            return try SmallSequenceCommand.request(.makemoreMLP, arguments)
-        case "lecture":
-            let lecture = StageRegistry.lectureMLP
-            let base = lecture.configuration.settings(as: MLPConfiguration.self) ?? MLPConfiguration()
-            var request = try windowNetworkRequest(arguments, configuration: .mlp(configuration(arguments, base: base)),
-                                                   batchNorm: !arguments.flag("no-batchnorm"), defaults: lecture.training)
-            request.extra = [("preset", .string("lecture"))]
-            return request
-        default:
+        guard let preset = try chosenPreset(.mlp, arguments) else {
             return try windowNetworkRequest(arguments, configuration: .mlp(configuration(arguments)), batchNorm: !arguments.flag("no-batchnorm"))
         }
+        guard let base = preset.configuration.settings(as: MLPConfiguration.self) else {  // another stage's model: its command's options
+            if let option = lectureOnly.first(where: arguments.given) { throw UsageError("--preset \(preset.name) has no --\(option)") }
+            return try SmallSequenceCommand.request(preset.configuration.kind, arguments)
+        }
+        var request = try windowNetworkRequest(arguments, configuration: .mlp(configuration(arguments, base: base)),
+                                               batchNorm: !arguments.flag("no-batchnorm"), defaults: preset.training)
+        request.extra = [("preset", .string(preset.name))]
+        return request
     }
 
     static func run(_ request: StageRequest) throws {
         StageRunner.emit(try StageRunner.run(request).1, json: request.output.json)
     }
+}
+
+/// `--preset NAME` of `kind`: its values and help from the presets the stage's definition
+/// declares (a preset of another stage's model says which command it runs as).
+func presetOption(_ kind: StageKind) -> Option {
+    Option("preset", value: "NAME", kind.definition.presets.map { preset in
+        let other = preset.configuration.kind == kind ? "" : ", as 'makemore \(preset.configuration.kind)' (--embedding, --hidden are its n_embd, n_embd2)"
+        return "\(preset.name): \(preset.summary)\(other)"
+    }.joined(separator: " | "))
+}
+
+/// The preset of `kind` that `--preset` names, if given.
+func chosenPreset(_ kind: StageKind, _ arguments: ParsedArguments) throws -> StagePreset? {
+    try arguments.choice("preset", kind.definition.presets.map(\.name)).flatMap(kind.definition.preset(named:))
 }
 
 /// The request of a window-network stage (`mlp`, `wavenet`): its shared options read over

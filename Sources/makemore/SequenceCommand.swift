@@ -16,9 +16,11 @@ enum SequenceCommand {
     }
 
     /// The request of a whole-word stage; `configure(blockSize)` reads the stage's own options
-    /// into its configuration (block size 0: the longest word + 1).
-    static func request(_ kind: StageKind, _ arguments: ParsedArguments, configure: (Int) throws -> StageConfiguration) throws -> StageRequest {
-        var training = try TrainingOptions(arguments, defaults: kind.defaultTraining)
+    /// into its configuration (block size 0: the longest word + 1); the training options are
+    /// read over `defaults` (the stage's default training unless a preset gives another).
+    static func request(_ kind: StageKind, _ arguments: ParsedArguments, defaults: TrainingConfiguration? = nil,
+                        configure: (Int) throws -> StageConfiguration) throws -> StageRequest {
+        var training = try TrainingOptions(arguments, defaults: defaults ?? kind.defaultTraining)
         guard training.configuration.batchSize != nil else { throw UsageError("--batch-size must be a number of words") }
         training.configuration.threads = try arguments.int("threads") ?? training.configuration.threads
         let blockSize = try arguments.int("block-size")

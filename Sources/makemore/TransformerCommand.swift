@@ -7,7 +7,7 @@ enum TransformerCommand: Subcommand {
     static let options: [Option] = {
         let d = StageKind.transformer.defaultConfiguration.settings(as: TransformerConfiguration.self) ?? TransformerConfiguration()
         return SequenceCommand.options(.transformer, sizes: [
-            Option("preset", value: "NAME", "makemore: makemore.py's defaults exactly (4 layers, 4 heads, n_embd 64, AdamW lr 5e-4 constant, wd 0.01 on every parameter, batch 32, batches drawn with replacement, no dropout, no moving average)"),
+            presetOption(.transformer),
             Option("layers", value: "N", limit: TransformerConfiguration.Limits.layers, default: String(d.layers), "transformer blocks"),
             Option("heads", value: "N", limit: TransformerConfiguration.Limits.heads, default: String(d.heads), "attention heads per block"),
             Option("embedding", value: "N", limit: TransformerConfiguration.Limits.embedding, default: String(d.embedding), "channels of the residual stream (divisible by --heads)"),
@@ -17,21 +17,21 @@ enum TransformerCommand: Subcommand {
         ])
     }()
 
-    /// The options `--preset makemore` fixes, as its error message names them.
-    static let makemorePreset: [(option: String, value: String)] = [
+    /// The options a preset fixes (the registry's `makemore` preset's values, as its error message names them).
+    static let presetFixes: [(option: String, value: String)] = [
         ("layers", "4"), ("heads", "4"), ("embedding", "64"), ("dropout", "0"), ("positions", "learned"), ("activation", "gelu"), ("optimizer", "adamw"),
         ("lr", "5e-4"), ("schedule", "constant"), ("warmup", "0"), ("weight-decay", "0.01"), ("weight-decay-on", "all"), ("ema", "off"), ("batch-size", "32"), ("sampling", "replacement"),
     ]
 
     static func parse(_ arguments: ParsedArguments) throws -> StageRequest {
-        let preset = try arguments.choice("preset", ["makemore"])
-        if preset != nil {
-            for (option, value) in makemorePreset where arguments.given(option) {
-                throw UsageError("--preset makemore fixes --\(option) (\(value)); drop one of them")
+        let preset = try chosenPreset(.transformer, arguments)
+        if let preset {
+            for (option, value) in presetFixes where arguments.given(option) {
+                throw UsageError("--preset \(preset.name) fixes --\(option) (\(value)); drop one of them")
             }
         }
-        var request = try SequenceCommand.request(.transformer, arguments) { blockSize in
-            var c = StageKind.transformer.defaultConfiguration.settings(as: TransformerConfiguration.self) ?? TransformerConfiguration()
+        var request = try SequenceCommand.request(.transformer, arguments, defaults: preset?.training) { blockSize in
+            var c = (preset?.configuration ?? StageKind.transformer.defaultConfiguration).settings(as: TransformerConfiguration.self) ?? TransformerConfiguration()
             c.blockSize = blockSize
             c.layers = try arguments.int("layers") ?? c.layers
             c.heads = try arguments.int("heads") ?? c.heads
@@ -39,23 +39,11 @@ enum TransformerCommand: Subcommand {
             c.dropout = try arguments.double("dropout") ?? c.dropout
             c.positions = try arguments.choice("positions", TransformerConfiguration.Positions.self) ?? c.positions
             c.activation = try arguments.choice("activation", MLPBlock.Activation.self) ?? c.activation
-            if preset != nil { c = TransformerConfiguration(blockSize: blockSize) }  // makemore.py's sizes, no dropout
             guard c.embedding % c.heads == 0 else { throw UsageError("--embedding \(c.embedding) must be divisible by --heads \(c.heads)") }
             return .transformer(c)
         }
-        if preset != nil, var training = request.training {
-            training.configuration.optimizer = OptimizerConfiguration(kind: .adamw, weightDecay: 0.01)
-            training.configuration.optimizer.beta2 = 0.99
-            training.configuration.learningRate = 5e-4
-            training.configuration.schedule = .constant
-            training.configuration.warmup = 0
-            training.configuration.ema = nil
-            training.configuration.batchSize = 32
-            training.configuration.sampling = .replacement
-            request.training = training
-        }
         if arguments.given("heads") { request.importHeads = try arguments.int("heads") }
-        request.extra = [("preset", .string(preset ?? "none"))]
+        request.extra = [("preset", .string(preset?.name ?? "none"))]
         return request
     }
 

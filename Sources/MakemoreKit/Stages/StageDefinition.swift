@@ -1,7 +1,7 @@
 import Foundation
 
 /// One kind of stage, declared once: its name (the model's `kind`), the type of its settings and
-/// their defaults, how it trains by default and within `compare`'s budget, how its model is built,
+/// their defaults, its presets, how it trains by default and within `compare`'s budget, how its model is built,
 /// restored from a checkpoint, taken over from a bare state dict and counted for the memory check.
 /// `Stage`, checkpoints, imports, `Comparison` and the command line all derive from the
 /// registered definitions (`StageRegistry`); a program adds its own model with
@@ -21,6 +21,8 @@ public struct StageDefinition: Sendable {
     public let compareBudget: (@Sendable (inout TrainingConfiguration) -> Void)?
     /// Whether `compare` runs the stage unless `stages` says otherwise.
     public let inComparison: Bool
+    /// Named setups the stage runs instead of its defaults (`--preset`), in the order listed.
+    public let presets: [StagePreset]
     /// Whether the stage trains (all but the count bigram, which is fitted when built).
     public let trains: Bool
     /// Whether a report of the stage names the preset it ran (`none` for the stage's own
@@ -43,6 +45,9 @@ public struct StageDefinition: Sendable {
     /// How the stage trains by default (`threads` from this machine's cores).
     public var defaultTraining: TrainingConfiguration { training() }
 
+    /// The preset named `name`, or nil.
+    public func preset(named name: String) -> StagePreset? { presets.first { $0.name == name } }
+
     /// The training `compare` gives the stage: its defaults within the comparison's budget, or
     /// all of them with `full`.
     public func comparisonTraining(full: Bool) -> TrainingConfiguration {
@@ -53,7 +58,7 @@ public struct StageDefinition: Sendable {
 
     init(kind: String, summary: String, isSequenceModel: Bool, defaultConfiguration: some StageSettings,
          training: @escaping @Sendable () -> TrainingConfiguration, compareBudget: (@Sendable (inout TrainingConfiguration) -> Void)?,
-         inComparison: Bool, trains: Bool = true, reportsPreset: Bool = false, decodeSettings: @escaping @Sendable (any Decoder) throws -> any StageSettings,
+         inComparison: Bool, presets: [StagePreset] = [], trains: Bool = true, reportsPreset: Bool = false, decodeSettings: @escaping @Sendable (any Decoder) throws -> any StageSettings,
          build: @escaping @Sendable (StageConfiguration, Dataset, inout RandomGenerator) throws -> any StageEngine,
          restore: @escaping @Sendable (Checkpoint, String, Dataset, StageConfiguration?) throws -> any StageEngine,
          restoreModel: @escaping @Sendable (Checkpoint, String) throws -> any CheckpointableModel,
@@ -65,6 +70,7 @@ public struct StageDefinition: Sendable {
         self.training = training
         self.compareBudget = compareBudget
         self.inComparison = inComparison
+        self.presets = presets
         self.trains = trains
         self.reportsPreset = reportsPreset
         self.decodeSettings = decodeSettings
@@ -82,12 +88,13 @@ extension StageDefinition {
     /// longest word + 1) unless the model needs one of its own.
     public static func sequence<M: PackedSequenceModel & TrainableModel>(
         _ model: M.Type, summary: String, defaults: M.Configuration, training: @escaping @Sendable () -> TrainingConfiguration,
-        compareBudget: (@Sendable (inout TrainingConfiguration) -> Void)? = nil, inComparison: Bool = true, reportsPreset: Bool = false
+        compareBudget: (@Sendable (inout TrainingConfiguration) -> Void)? = nil, inComparison: Bool = true, presets: [StagePreset] = [],
+        reportsPreset: Bool = false
     ) -> StageDefinition where M.Configuration: BlockSizedConfiguration {
         let kind = StageKind(name: M.kind)
         return StageDefinition(
             kind: M.kind, summary: summary, isSequenceModel: true, defaultConfiguration: defaults, training: training,
-            compareBudget: compareBudget, inComparison: inComparison, reportsPreset: reportsPreset, decodeSettings: { try M.Configuration(from: $0) },
+            compareBudget: compareBudget, inComparison: inComparison, presets: presets, reportsPreset: reportsPreset, decodeSettings: { try M.Configuration(from: $0) },
             build: { configuration, dataset, generator in
                 var c = try settings(configuration, M.Configuration.self)
                 c.blockSize = try blockSize(c.blockSize, dataset)
@@ -108,12 +115,12 @@ extension StageDefinition {
     /// optional training diagnostics, BatchNorm folded for evaluation and sampling.
     public static func window<M: WindowNetwork & TrainableModel>(
         _ model: M.Type, summary: String, defaults: M.Configuration, training: @escaping @Sendable () -> TrainingConfiguration,
-        compareBudget: (@Sendable (inout TrainingConfiguration) -> Void)? = nil, inComparison: Bool = true
+        compareBudget: (@Sendable (inout TrainingConfiguration) -> Void)? = nil, inComparison: Bool = true, presets: [StagePreset] = []
     ) -> StageDefinition where M.Configuration: StageSettings {
         let kind = StageKind(name: M.kind)
         return StageDefinition(
             kind: M.kind, summary: summary, isSequenceModel: false, defaultConfiguration: defaults, training: training,
-            compareBudget: compareBudget, inComparison: inComparison, decodeSettings: { try M.Configuration(from: $0) },
+            compareBudget: compareBudget, inComparison: inComparison, presets: presets, decodeSettings: { try M.Configuration(from: $0) },
             build: { configuration, dataset, generator in
                 let c = try settings(configuration, M.Configuration.self)
                 try checkBuildable(M.self, c, vocabularySize: dataset.vocabulary.size)

@@ -29,11 +29,51 @@ public enum StageRegistry {
     private static let registry = Registry(builtIn)
 
     /// Lecture 3's exact MLP and its training (embedding 10, SGD lr 0.1 decayed ×0.1 half-way,
-    /// no moving average): `makemore mlp --preset lecture`, the configuration the speed
-    /// benchmark and the PyTorch comparison use.
+    /// no moving average): the MLP's preset `lecture`, the configuration the speed benchmark
+    /// and the PyTorch comparison use.
     public static var lectureMLP: (configuration: StageConfiguration, training: TrainingConfiguration) {
-        (.mlp(MLPConfiguration()), TrainingConfiguration(steps: 200_000, learningRate: 0.1, schedule: .step))
+        (lecturePreset.configuration, lecturePreset.training)
     }
+
+    /// The MLP's `lecture` preset: lecture 3's model and training.
+    static let lecturePreset = StagePreset(
+        name: "lecture", summary: "lecture 3's exact MLP and training (embedding 10, decay half-way, no moving average)",
+        configuration: .mlp(MLPConfiguration()), training: { TrainingConfiguration(steps: 200_000, learningRate: 0.1, schedule: .step) })
+
+    /// makemore.py's MLP trained as makemore.py trains it: AdamW lr 5e-4 constant, batches of 32
+    /// words drawn with replacement. The stage `makemore-mlp`'s defaults, and the MLP's preset
+    /// `makemore`.
+    static func makemoreMLPTraining() -> TrainingConfiguration {
+        TrainingConfiguration(steps: 50_000, learningRate: 5e-4, optimizer: makemoreAdamW, batchSize: 32)
+    }
+
+    /// The transformer's default training (see `builtIn`).
+    static func transformerTraining() -> TrainingConfiguration {
+        var adamW = makemoreAdamW
+        adamW.weightDecay = 0.3
+        adamW.decaysMatricesOnly = true
+        return TrainingConfiguration(steps: 22_000, learningRate: 4e-3, optimizer: adamW, schedule: .cosine, warmupFraction: 1.0 / 44,
+                                     batchSize: 48, sampling: .epochs, ema: 0.999, threads: cores)
+    }
+
+    /// The transformer's `makemore` preset: makemore.py's sizes (the stage's default model) and
+    /// its training over the stage's run length and threads: AdamW lr 5e-4 constant, weight
+    /// decay 0.01 on every parameter, batches of 32 drawn with replacement, no moving average.
+    static let makemoreTransformer = StagePreset(
+        name: "makemore",
+        summary: "makemore.py's defaults exactly (4 layers, 4 heads, n_embd 64, AdamW lr 5e-4 constant, wd 0.01 on every parameter, batch 32, batches drawn with replacement, no dropout, no moving average)",
+        configuration: .transformer(TransformerConfiguration()),
+        training: {
+            var training = transformerTraining()
+            training.optimizer = makemoreAdamW
+            training.learningRate = 5e-4
+            training.schedule = .constant
+            training.warmup = 0
+            training.ema = nil
+            training.batchSize = 32
+            training.sampling = .replacement
+            return training
+        })
 
     /// makemore.py's optimizer: AdamW, betas (0.9, 0.99), weight decay 0.01 on every parameter.
     static var makemoreAdamW: OptimizerConfiguration {
@@ -77,7 +117,10 @@ public enum StageRegistry {
         // / 8 where the lecture's setup (`lectureMLP`) gives 2.1161 at seed 42.
         .window(MLP.self, summary: "stage 3: MLP over the previous --context characters (embedding, tanh blocks with BatchNorm)",
                 defaults: MLPConfiguration(embeddingDimensions: 15),
-                training: { TrainingConfiguration(steps: 200_000, learningRate: 0.1, schedule: .step, decayFraction: 0.75, ema: 0.9999) }),
+                training: { TrainingConfiguration(steps: 200_000, learningRate: 0.1, schedule: .step, decayFraction: 0.75, ema: 0.9999) },
+                presets: [lecturePreset,
+                          StagePreset(name: "makemore", summary: "makemore.py's MLP instead", configuration: .makemoreMLP(SequenceModelConfiguration()),
+                                      training: makemoreMLPTraining)]),
         .window(WaveNet.self, summary: "hierarchical MLP (WaveNet-style tree over --context characters, BatchNorm over batch and time)",
                 defaults: WaveNetConfiguration(),
                 training: {
@@ -104,19 +147,10 @@ public enum StageRegistry {
         // 1/44 of the run, 500 of 22 000 steps.
         .sequence(Transformer.self, summary: "stage 4: GPT-style transformer (causal self-attention, KV-cache sampling)",
                   defaults: TransformerConfiguration(),
-                  training: {
-                      var adamW = makemoreAdamW
-                      adamW.weightDecay = 0.3
-                      adamW.decaysMatricesOnly = true
-                      return TrainingConfiguration(steps: 22_000, learningRate: 4e-3, optimizer: adamW, schedule: .cosine, warmupFraction: 1.0 / 44,
-                                                   batchSize: 48, sampling: .epochs, ema: 0.999, threads: cores)
-                  },
-                  compareBudget: { $0.steps = 8_000; $0.warmup = 300 }, reportsPreset: true),
-        // Trained as makemore.py trains it: AdamW lr 5e-4 constant, batches of 32 words drawn
-        // with replacement.
+                  training: transformerTraining, compareBudget: { $0.steps = 8_000; $0.warmup = 300 }, presets: [makemoreTransformer],
+                  reportsPreset: true),
         .sequence(MakemoreMLP.self, summary: "makemore.py's MLP: the block of tokens before each position (<BLANK>-padded), tanh layer",
-                  defaults: SequenceModelConfiguration(), training: { TrainingConfiguration(steps: 50_000, learningRate: 5e-4, optimizer: makemoreAdamW, batchSize: 32) },
-                  inComparison: false),
+                  defaults: SequenceModelConfiguration(), training: makemoreMLPTraining, inComparison: false),
     ]
 
     /// Stage 1: counts, fitted in closed form when built; a checkpoint holds the counts.
