@@ -1,4 +1,5 @@
 import MakemoreKit
+import MakemoreKernels
 
 /// GFLOP/s of every matrix product the models run: for each `Linear` layer the forward `nt`,
 /// both backward products (`nn` for dx, `tn` for dW, accumulating as backward passes do) and,

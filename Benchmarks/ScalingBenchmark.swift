@@ -1,5 +1,6 @@
 import Foundation
 import MakemoreKit
+import MakemoreKernels
 
 /// makemore.py's transformer at four sizes, 0.2 M to 14 M parameters: ms per AdamW training step
 /// (as `makemore transformer --layers L --embedding C --batch-size B` takes it: words drawn with

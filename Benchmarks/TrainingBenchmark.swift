@@ -1,5 +1,6 @@
 import Foundation
 import MakemoreKit
+import MakemoreKernels
 
 /// Milliseconds per training step (forward + backward + optimizer update) of every stage at its
 /// default configuration, and names sampled per second, on names.txt's real split.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import MakemoreKernels
 @testable import MakemoreKit
 
 /// The 16-lane AdamW update against the textbook formula element by element, over a length

@@ -5,7 +5,8 @@ import Testing
 ///
 ///     Tensor → Data → Autograd → Layers → Evaluation → Models → Files → Training → Micrograd → IO → Stages → Sweep
 ///
-/// Tensor (storage and kernels) and Data (words, vocabulary, splits, examples, the generator)
+/// The kernels sit below all of them in a module of their own (`MakemoreKernels`, which the
+/// compiler keeps from naming anything of MakemoreKit). Tensor (storage) and Data (words, vocabulary, splits, examples, the generator)
 /// depend on nothing; Evaluation (the `LanguageModel` protocol, evaluator and sampler) sits
 /// below the models that conform to it; Files (atomic writes, JSON, SVG charts, safetensors,
 /// zip and pickle) sits above Models so that no model knows a file format — models hand their
@@ -35,7 +36,7 @@ import Testing
     /// `enum`, `protocol`, `typealias` or `actor` at the start of a line, after attributes and
     /// modifiers other than `private` and `fileprivate`).
     static func declaredTypes(_ text: String) -> [String] {
-        let modifiers: Set<Substring> = ["public", "internal", "final", "indirect"]
+        let modifiers: Set<Substring> = ["public", "package", "internal", "final", "indirect"]
         let kinds: Set<Substring> = ["struct", "class", "enum", "protocol", "typealias", "actor"]
         return text.split(separator: "\n").compactMap { line in
             guard let first = line.first, !first.isWhitespace else { return nil }

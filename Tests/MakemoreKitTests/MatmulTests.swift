@@ -1,4 +1,5 @@
 import Testing
+import MakemoreKernels
 @testable import MakemoreKit
 
 @Test func referenceMatmulSmall() {

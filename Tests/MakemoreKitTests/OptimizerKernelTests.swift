@@ -1,4 +1,5 @@
 import Testing
+import MakemoreKernels
 @testable import MakemoreKit
 
 /// Two steps from w = 1 with gradients 0.5 then −1, against values worked out by hand

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import MakemoreKernels
 @testable import MakemoreKit
 
 /// The library's stage API: every stage builds from its typed configuration, trains through the

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import MakemoreKernels
 @testable import MakemoreKit
 
 @Suite struct VectorMathTests {

@@ -1,3 +1,5 @@
+import MakemoreKernels
+
 /// Element-wise non-linearities. Each backward reuses what the forward kept (the output, or a
 /// cached intermediate), never recomputing the forward.
 extension Tensor {

@@ -1,3 +1,5 @@
+import MakemoreKernels
+
 /// Fused causal self-attention, flash-attention style: one op from the packed q, k, v
 /// projection to the heads' outputs, with a hand-written backward.
 ///

@@ -1,3 +1,5 @@
+import MakemoreKernels
+
 /// Dropout on the attention probabilities inside `causalSelfAttention` (nanoGPT's
 /// `attn_dropout`): each probability is zeroed with chance `probability` and the survivors are
 /// scaled by 1/(1 − probability). The mask is a hash of (`seed`, row, head, key) that backward

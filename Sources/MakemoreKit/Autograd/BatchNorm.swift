@@ -1,3 +1,5 @@
+import MakemoreKernels
+
 /// The output of `batchNorm` and the batch statistics for the caller's running averages.
 public struct BatchNormResult {
     /// The normalised, scaled and shifted input (same shape as the input).

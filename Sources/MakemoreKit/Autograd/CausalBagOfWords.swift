@@ -1,3 +1,5 @@
+import MakemoreKernels
+
 /// makemore.py's `x + cbow(x)`: every row plus the uniform average of its sequence's rows up to
 /// and including itself (the softmax of a masked all-zero attention matrix, computed as a
 /// running mean in O(N·C)). x is (N, C), rows packed as in `PackedSequences`; `sequenceStarts`

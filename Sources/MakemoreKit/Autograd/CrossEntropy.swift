@@ -1,3 +1,5 @@
+import MakemoreKernels
+
 /// Fused softmax cross-entropy: the mean over non-ignored rows of −log softmax(logits)[target].
 /// `logits` is `[N, V]` (or `[..., V]`, rows flattened); `targets` has one entry per row, and
 /// rows whose target is `ignoreIndex` contribute neither loss nor gradient. With no valid row

@@ -1,3 +1,5 @@
+import MakemoreKernels
+
 /// Inverted dropout: each element is zeroed with probability `probability` and the survivors
 /// are scaled by 1/(1 − probability), so the expected output equals the input and evaluation
 /// needs no rescaling. Derived: `x ⊙ mask` with a constant mask, so ∂x += ∂out ⊙ mask.

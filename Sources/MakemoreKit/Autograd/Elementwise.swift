@@ -1,3 +1,5 @@
+import MakemoreKernels
+
 /// Element-wise arithmetic with broadcasting of a trailing-shape operand.
 ///
 /// Two operands combine when their shapes are equal, when one shape is a suffix of the other

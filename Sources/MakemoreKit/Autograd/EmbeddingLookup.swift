@@ -1,3 +1,5 @@
+import MakemoreKernels
+
 /// Row lookup: `out[..., :] = table[indices[...], :]`, output shape `shape + [D]` for a
 /// `[V, D]` table (`shape` defaults to `[indices.count]`).
 ///

@@ -1,3 +1,5 @@
+import MakemoreKernels
+
 /// The reverse-mode engine: recording, the inference mode and `backward()`.
 ///
 /// Every op computes its output eagerly, then calls `record(inputs:backward:)`. When recording

@@ -1,3 +1,5 @@
+import MakemoreKernels
+
 /// PyTorch's `nn.LSTMCell` over every step of a time-major batch, one graph node: for each
 /// sequence of `layout`, with h₋₁ = start and c₋₁ = startCell (zeros when nil),
 ///

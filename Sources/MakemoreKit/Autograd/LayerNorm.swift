@@ -1,3 +1,5 @@
+import MakemoreKernels
+
 /// Layer normalisation over the last axis: `y = (x − μ)/√(σ² + eps)·weight + bias` with μ, σ²
 /// the mean and biased variance of each row; `x` is `[..., C]`, `weight` and `bias` are `[C]`.
 /// The forward caches μ and rstd = 1/√(σ² + eps) per row.

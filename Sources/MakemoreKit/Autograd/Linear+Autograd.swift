@@ -1,3 +1,5 @@
+import MakemoreKernels
+
 /// A fused affine layer `y = x·Wᵀ + b` with `weight` stored `[out, in]` as in PyTorch.
 /// `x` is `[..., in]` (e.g. `[N, in]` or `[B, T, in]`); `y` is `[..., out]`.
 ///

@@ -1,3 +1,5 @@
+import MakemoreKernels
+
 /// Log-softmax over the last axis, max-subtracted for stability: the next-token log-probabilities
 /// every model returns for evaluation and sampling.
 extension Tensor {

@@ -1,3 +1,5 @@
+import MakemoreKernels
+
 /// Recurrences over a whole time-major batch, one graph node each: the forward walks the time
 /// steps with a fused cell kernel and keeps what the backward needs; the backward walks them in
 /// reverse (backpropagation through time) with the cell's hand-derived backward, then computes

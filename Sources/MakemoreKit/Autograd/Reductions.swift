@@ -1,3 +1,5 @@
+import MakemoreKernels
+
 /// The mean of all elements (the neural bigram's L2 penalty); the sum accumulates in Double.
 extension Tensor {
     /// Σ x / n, a scalar of shape []. Backward: ∂x += ∂out / n.

@@ -1,3 +1,5 @@
+import MakemoreKernels
+
 /// Views: the same storage seen in another shape (`reshaped`) or as a run of rows (`rows`), no
 /// copy. Every view has its own gradient buffer, which its backward adds into the base's gradient.
 extension Tensor {

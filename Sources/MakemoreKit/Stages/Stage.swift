@@ -1,4 +1,5 @@
 import Foundation
+import MakemoreKernels
 
 /// One stage of the ladder as a Swift value: a model built from a typed configuration (or a
 /// checkpoint) on a dataset, trained, evaluated with the one evaluator, sampled with the one

@@ -1,3 +1,5 @@
+import MakemoreKernels
+
 /// An n-dimensional array of `Float` in contiguous row-major order, and a node of the autograd
 /// graph (see `Autograd/Graph.swift` for `backward()` and the inference mode).
 ///
@@ -186,7 +188,7 @@ public final class Tensor {
     /// Exchanges the elements, in place, with those of a tensor of the same element count.
     func swapValues(with other: Tensor) {
         precondition(other.count == count, "expected \(count) values, got \(other.count)")
-        MakemoreKit.swapValues(data, other.data, count)
+        MakemoreKernels.swapValues(data, other.data, count)
     }
 
     /// Overwrites the elements in place with those of a tensor of the same element count.

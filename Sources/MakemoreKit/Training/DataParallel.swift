@@ -1,3 +1,5 @@
+import MakemoreKernels
+
 /// Data parallelism on the cores of one machine: each minibatch is split into shares, one per
 /// model copy, and the shares' forward and backward passes run concurrently. The first model is
 /// the primary the optimizer updates; the others are replicas of the same architecture whose

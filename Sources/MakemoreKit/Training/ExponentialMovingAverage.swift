@@ -1,3 +1,5 @@
+import MakemoreKernels
+
 /// An exponential moving average of parameters over training steps, the model evaluated and
 /// kept instead of the last step's (PyTorch: `AveragedModel` with `get_ema_multi_avg_fn`):
 /// after every step `average = d·average + (1 − d)·value`, starting from the first step's

@@ -1,3 +1,5 @@
+import MakemoreKernels
+
 /// The update rules, selected on the CLI by name.
 public enum OptimizerKind: String, CaseIterable, Codable, Sendable {
     case sgd, momentum, adagrad, rmsprop, adam, adamw

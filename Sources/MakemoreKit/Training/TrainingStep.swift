@@ -1,3 +1,5 @@
+import MakemoreKernels
+
 /// One optimisation step, the only one in the project: zero the gradients, compute one
 /// minibatch's loss and its gradients, update the parameters, fold them into the moving
 /// average. The training loop, the learning-rate finder, the stages and the benchmark all take

@@ -1,3 +1,5 @@
+import MakemoreKernels
+
 /// Plain triple-loop matrix products accumulated in `Double`: slow, obviously right, and the
 /// oracle the fast `Matmul` kernels are tested against. Same contract as `Matmul`.
 enum ReferenceMatmul {

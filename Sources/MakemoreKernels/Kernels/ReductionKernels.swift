@@ -1,7 +1,7 @@
 // Reductions to a scalar. Sums accumulate in Double.
 
 /// Σ inp[n], accumulated in Double
-func sumForward(_ inp: UnsafePointer<Float>, _ n: Int) -> Double {
+package func sumForward(_ inp: UnsafePointer<Float>, _ n: Int) -> Double {
     // Four independent Double accumulators: exact enough, and not one long dependency chain.
     var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
     var i = 0
@@ -15,6 +15,6 @@ func sumForward(_ inp: UnsafePointer<Float>, _ n: Int) -> Double {
 }
 
 /// dinp[n] += dout (a scalar broadcast to every element)
-func broadcastBackward(_ dinp: UnsafeMutablePointer<Float>, _ dout: Float, _ n: Int) {
+package func broadcastBackward(_ dinp: UnsafeMutablePointer<Float>, _ dout: Float, _ n: Int) {
     for i in 0..<n { dinp[i] += dout }
 }

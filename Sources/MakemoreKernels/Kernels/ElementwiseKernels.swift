@@ -6,23 +6,23 @@ import Foundation
 // Backward kernels ACCUMULATE (+=) into gradient buffers; a nil gradient is skipped.
 
 /// dst[n] += src[n]
-func accumulate(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>, _ n: Int) {
+package func accumulate(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>, _ n: Int) {
     for i in 0..<n { dst[i] += src[i] }
 }
 
 /// running[n] = (1 − momentum)·running[n] + momentum·scale·batch[n]
-func movingAverage(_ running: UnsafeMutablePointer<Float>, _ batch: UnsafePointer<Float>, _ n: Int, momentum: Float, scale: Float) {
+package func movingAverage(_ running: UnsafeMutablePointer<Float>, _ batch: UnsafePointer<Float>, _ n: Int, momentum: Float, scale: Float) {
     for i in 0..<n { running[i] = (1 - momentum) * running[i] + momentum * scale * batch[i] }
 }
 
 /// a[n] ⇄ b[n]
-func swapValues(_ a: UnsafeMutablePointer<Float>, _ b: UnsafeMutablePointer<Float>, _ n: Int) {
+package func swapValues(_ a: UnsafeMutablePointer<Float>, _ b: UnsafeMutablePointer<Float>, _ n: Int) {
     for i in 0..<n { (a[i], b[i]) = (b[i], a[i]) }
 }
 
 /// mask[n] = 0 with chance `probability`, else `keep`; each element compares 32 random bits
 /// (half of one 64-bit draw of `generator`) with probability·2³²
-func dropoutMask(_ mask: UnsafeMutablePointer<Float>, _ n: Int, probability: Float, keep: Float,
+package func dropoutMask(_ mask: UnsafeMutablePointer<Float>, _ n: Int, probability: Float, keep: Float,
                  using generator: inout some RandomNumberGenerator) {
     let threshold = UInt64(Double(probability) * 0x1.0p32)
     var i = 0
@@ -35,12 +35,12 @@ func dropoutMask(_ mask: UnsafeMutablePointer<Float>, _ n: Int, probability: Flo
 }
 
 /// dst[n] += alpha * src[n]
-func accumulate(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>, scale alpha: Float, _ n: Int) {
+package func accumulate(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>, scale alpha: Float, _ n: Int) {
     for i in 0..<n { dst[i] += alpha * src[i] }
 }
 
 /// out[outer, inner] = big[outer, inner] + small[inner]
-func addForward(
+package func addForward(
     _ out: UnsafeMutablePointer<Float>, _ big: UnsafePointer<Float>, _ small: UnsafePointer<Float>,
     _ outer: Int, _ inner: Int
 ) {
@@ -52,7 +52,7 @@ func addForward(
 }
 
 /// dbig[outer, inner] += dout;  dsmall[inner] += Σ_outer dout
-func addBackward(
+package func addBackward(
     _ dbig: UnsafeMutablePointer<Float>?, _ dsmall: UnsafeMutablePointer<Float>?,
     _ dout: UnsafePointer<Float>, _ outer: Int, _ inner: Int
 ) {
@@ -63,7 +63,7 @@ func addBackward(
 }
 
 /// out[outer, inner] = big[outer, inner] * small[inner]
-func multiplyForward(
+package func multiplyForward(
     _ out: UnsafeMutablePointer<Float>, _ big: UnsafePointer<Float>, _ small: UnsafePointer<Float>,
     _ outer: Int, _ inner: Int
 ) {
@@ -75,7 +75,7 @@ func multiplyForward(
 }
 
 /// dbig[outer, inner] += dout * small;  dsmall[inner] += Σ_outer dout * big
-func multiplyBackward(
+package func multiplyBackward(
     _ dbig: UnsafeMutablePointer<Float>?, _ dsmall: UnsafeMutablePointer<Float>?,
     _ dout: UnsafePointer<Float>, _ big: UnsafePointer<Float>, _ small: UnsafePointer<Float>,
     _ outer: Int, _ inner: Int
@@ -95,19 +95,19 @@ func multiplyBackward(
 }
 
 /// out[n] = alpha * inp[n] + beta
-func affineForward(
+package func affineForward(
     _ out: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>, _ alpha: Float, _ beta: Float, _ n: Int
 ) {
     for i in 0..<n { out[i] = alpha * inp[i] + beta }
 }
 
 /// out[n] = tanh(inp[n])
-func tanhForward(_ out: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>, _ n: Int) {
+package func tanhForward(_ out: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>, _ n: Int) {
     VectorMath.tanh(inp, out, count: n)
 }
 
 /// dinp[n] += (1 − out²) · dout
-func tanhBackward(
+package func tanhBackward(
     _ dinp: UnsafeMutablePointer<Float>, _ out: UnsafePointer<Float>, _ dout: UnsafePointer<Float>, _ n: Int
 ) {
     for i in 0..<n { dinp[i] += (1 - out[i] * out[i]) * dout[i] }
@@ -116,7 +116,7 @@ func tanhBackward(
 private let geluScale: Float = 0.7978845608028654  // √(2/π)
 
 /// out[n] = 0.5·x·(1 + tanh(√(2/π)(x + 0.044715x³)));  cache[n] = that tanh (for backward)
-func geluForward(
+package func geluForward(
     _ out: UnsafeMutablePointer<Float>, _ cache: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>,
     _ n: Int
 ) {
@@ -139,7 +139,7 @@ func geluForward(
 }
 
 /// dinp[n] += dout · (0.5(1 + t) + 0.5x(1 − t²)·√(2/π)(1 + 3·0.044715x²)),  t = cache
-func geluBackward(
+package func geluBackward(
     _ dinp: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>, _ cache: UnsafePointer<Float>,
     _ dout: UnsafePointer<Float>, _ n: Int
 ) {
@@ -151,12 +151,12 @@ func geluBackward(
 }
 
 /// out[n] = max(inp[n], 0)
-func reluForward(_ out: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>, _ n: Int) {
+package func reluForward(_ out: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>, _ n: Int) {
     for i in 0..<n { out[i] = max(inp[i], 0) }
 }
 
 /// dinp[n] += dout where out > 0 (the subgradient at 0 is 0)
-func reluBackward(
+package func reluBackward(
     _ dinp: UnsafeMutablePointer<Float>, _ out: UnsafePointer<Float>, _ dout: UnsafePointer<Float>, _ n: Int
 ) {
     for i in 0..<n where out[i] > 0 { dinp[i] += dout[i] }

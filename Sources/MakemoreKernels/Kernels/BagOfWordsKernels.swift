@@ -2,7 +2,7 @@
 // sequence s owns rows starts[s] ..< starts[s + 1], and its row t (from 0) averages rows 0…t.
 
 /// out[N, C] = x + (1 / (t + 1)) · Σ_{u ≤ t} x_u within each sequence
-func causalBagOfWordsForward(
+package func causalBagOfWordsForward(
     _ out: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, _ starts: [Int], _ C: Int
 ) {
     withUnsafeTemporaryAllocation(of: Float.self, capacity: C) { sum in
@@ -20,7 +20,7 @@ func causalBagOfWordsForward(
 }
 
 /// dx[N, C] += dout + Σ_{u ≥ t} dout_u / (u + 1) within each sequence
-func causalBagOfWordsBackward(
+package func causalBagOfWordsBackward(
     _ dx: UnsafeMutablePointer<Float>, _ dout: UnsafePointer<Float>, _ starts: [Int], _ C: Int
 ) {
     withUnsafeTemporaryAllocation(of: Float.self, capacity: C) { sum in

@@ -11,9 +11,9 @@ import Glibc
 /// malloc per call. This buffer is allocated on a thread's first use and freed when the thread
 /// exits; it is never shared between threads, so concurrent kernel calls are safe. Not
 /// reentrant: a kernel must not call another kernel while it holds the buffer.
-enum ThreadScratch {
+package enum ThreadScratch {
     /// Bytes per thread: a packed 256×32 panel of B plus one 8×32 edge tile of C.
-    static let byteCount = (256 * 32 + 8 * 32) * MemoryLayout<Float>.stride
+    package static let byteCount = (256 * 32 + 8 * 32) * MemoryLayout<Float>.stride
 
     private static let key: pthread_key_t = {
         var key = pthread_key_t()
@@ -23,7 +23,7 @@ enum ThreadScratch {
     }()
 
     /// This thread's buffer of `byteCount` bytes.
-    static var buffer: UnsafeMutableRawPointer {
+    package static var buffer: UnsafeMutableRawPointer {
         if let buffer = pthread_getspecific(key) { return buffer }
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: byteCount, alignment: 64)
         pthread_setspecific(key, buffer)

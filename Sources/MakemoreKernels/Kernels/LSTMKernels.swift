@@ -13,7 +13,7 @@
 /// activations [i, f, g, o] = [σ, σ, tanh, σ](gates + hprev·W_hhᵀ), and
 ///     c[b, H] = f ⊙ cprev + i ⊙ g      tanhC[b, H] = tanh(c)      h[b, H] = o ⊙ tanh(c)
 /// hprev[b, H] is contiguous; cprev has rows `ldc` apart (0: one row for every sequence).
-func lstmCellForward(
+package func lstmCellForward(
     _ h: UnsafeMutablePointer<Float>, _ c: UnsafeMutablePointer<Float>, _ tanhC: UnsafeMutablePointer<Float>,
     _ gates: UnsafeMutablePointer<Float>, _ hprev: UnsafePointer<Float>, _ cprev: UnsafePointer<Float>, _ ldc: Int,
     _ weightHH: UnsafePointer<Float>, _ b: Int, _ H: Int
@@ -42,7 +42,7 @@ func lstmCellForward(
 ///     dpre_g = dc ⊙ i ⊙ (1 − g²)       dpre_o = dh ⊙ tanh c ⊙ o(1 − o)
 ///     dcprev += dc ⊙ f                 dhprev += dpre · W_hh
 /// Writes dpre[b, 4H]; accumulates dhprev[b, H] and, when non-nil, dcprev[b, H] (contiguous).
-func lstmCellBackward(
+package func lstmCellBackward(
     _ dpre: UnsafeMutablePointer<Float>, _ dhprev: UnsafeMutablePointer<Float>, _ dcprev: UnsafeMutablePointer<Float>?,
     _ dh: UnsafePointer<Float>, _ dc: UnsafeMutablePointer<Float>, _ gates: UnsafePointer<Float>, _ tanhC: UnsafePointer<Float>,
     _ cprev: UnsafePointer<Float>, _ ldc: Int, _ weightHH: UnsafePointer<Float>, _ b: Int, _ H: Int
@@ -67,7 +67,7 @@ func lstmCellBackward(
 /// h[N, H] and c[N, H]: the LSTM over the steps of `offsets`, h₋₁ = start[H] and c₋₁ =
 /// startCell[H] for every sequence. Kept for backward: gates[N, 4H] (activated),
 /// tanhC[N, H] and hprev[N, H] (each row's previous hidden state, the input of W_hh).
-func lstmForward(
+package func lstmForward(
     _ h: UnsafeMutablePointer<Float>, _ c: UnsafeMutablePointer<Float>, _ gates: UnsafeMutablePointer<Float>,
     _ tanhC: UnsafeMutablePointer<Float>, _ hprev: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>,
     _ weightIH: UnsafePointer<Float>, _ weightHH: UnsafePointer<Float>, _ biasIH: UnsafePointer<Float>, _ biasHH: UnsafePointer<Float>,
@@ -95,7 +95,7 @@ func lstmForward(
 /// the outputs on entry and is working memory; dpre[N, 4H], dc[N, H] and scratch[offsets[1], H]
 /// are scratch. Gradients go to the non-nil ones of dx, dweightIH, dweightHH, dbiasIH, dbiasHH
 /// and dstart (Σ over the first step's rows).
-func lstmBackward(
+package func lstmBackward(
     _ dx: UnsafeMutablePointer<Float>?, _ dweightIH: UnsafeMutablePointer<Float>?, _ dweightHH: UnsafeMutablePointer<Float>?,
     _ dbiasIH: UnsafeMutablePointer<Float>?, _ dbiasHH: UnsafeMutablePointer<Float>?, _ dstart: UnsafeMutablePointer<Float>?,
     _ dh: UnsafeMutablePointer<Float>, _ dpre: UnsafeMutablePointer<Float>, _ dc: UnsafeMutablePointer<Float>,

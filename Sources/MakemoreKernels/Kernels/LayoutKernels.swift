@@ -1,7 +1,7 @@
 // Data movement: strided block copies (row views, recurrent states).
 
 /// dst[dstOffset + o·dstStride + j] = src[srcOffset + o·srcStride + j] for o < outer, j < length
-func copyBlocks(
+package func copyBlocks(
     _ dst: UnsafeMutablePointer<Float>, _ dstOffset: Int, _ dstStride: Int,
     _ src: UnsafePointer<Float>, _ srcOffset: Int, _ srcStride: Int, _ length: Int, _ outer: Int
 ) {
@@ -11,7 +11,7 @@ func copyBlocks(
 }
 
 /// dst[dstOffset + o·dstStride + j] += src[srcOffset + o·srcStride + j] for o < outer, j < length
-func accumulateBlocks(
+package func accumulateBlocks(
     _ dst: UnsafeMutablePointer<Float>, _ dstOffset: Int, _ dstStride: Int,
     _ src: UnsafePointer<Float>, _ srcOffset: Int, _ srcStride: Int, _ length: Int, _ outer: Int
 ) {

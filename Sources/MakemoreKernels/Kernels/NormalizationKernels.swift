@@ -2,7 +2,7 @@
 
 /// out[N, C] = (inp − mean)·rstd·weight + bias per row; caches mean[N], rstd[N] = 1/√(var + eps)
 /// (biased variance over the row)
-func layerNormForward(
+package func layerNormForward(
     _ out: UnsafeMutablePointer<Float>, _ mean: UnsafeMutablePointer<Float>, _ rstd: UnsafeMutablePointer<Float>,
     _ inp: UnsafePointer<Float>, _ weight: UnsafePointer<Float>, _ bias: UnsafePointer<Float>,
     _ N: Int, _ C: Int, eps: Float
@@ -20,7 +20,7 @@ func layerNormForward(
 
 /// With x̂ = (inp − mean)·rstd and g = dout·weight per row:
 /// dinp += rstd·(g − mean(g) − x̂·mean(g·x̂));  dweight += Σ_rows dout·x̂;  dbias += Σ_rows dout
-func layerNormBackward(
+package func layerNormBackward(
     _ dinp: UnsafeMutablePointer<Float>?, _ dweight: UnsafeMutablePointer<Float>?,
     _ dbias: UnsafeMutablePointer<Float>?, _ dout: UnsafePointer<Float>, _ inp: UnsafePointer<Float>,
     _ weight: UnsafePointer<Float>, _ mean: UnsafePointer<Float>, _ rstd: UnsafePointer<Float>,
@@ -49,7 +49,7 @@ func layerNormBackward(
 /// 32 channels at a time, as four 8-lane `Double` sums in registers (four independent chains of
 /// additions down the rows); each channel's sums still run over the rows in order, so the
 /// blocking does not change a bit.
-func batchNormForward(
+package func batchNormForward(
     _ out: UnsafeMutablePointer<Float>, _ mean: UnsafeMutablePointer<Float>,
     _ variance: UnsafeMutablePointer<Float>, _ rstd: UnsafeMutablePointer<Float>,
     _ inp: UnsafePointer<Float>, _ gamma: UnsafePointer<Float>, _ beta: UnsafePointer<Float>,
@@ -78,7 +78,7 @@ func batchNormForward(
 /// With x̂ = (inp − mean)·rstd: dgamma += Σ_rows dout·x̂;  dbeta += Σ_rows dout;
 /// dinp += gamma·rstd/N · (N·dout − Σ_rows dout − x̂·Σ_rows dout·x̂)
 /// The sums 32 channels at a time, as `batchNormForward`.
-func batchNormBackward(
+package func batchNormBackward(
     _ dinp: UnsafeMutablePointer<Float>?, _ dgamma: UnsafeMutablePointer<Float>?,
     _ dbeta: UnsafeMutablePointer<Float>?, _ dout: UnsafePointer<Float>, _ inp: UnsafePointer<Float>,
     _ gamma: UnsafePointer<Float>, _ mean: UnsafePointer<Float>, _ rstd: UnsafePointer<Float>,

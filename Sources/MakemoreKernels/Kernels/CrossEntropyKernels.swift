@@ -4,7 +4,7 @@ import Foundation
 
 /// probs[N, V] = softmax(logits) per row; returns (Σ over valid rows of −log probs[target],
 /// number of valid rows). Rows whose target equals `ignoreIndex` are skipped (probs still set).
-func crossEntropyForward(
+package func crossEntropyForward(
     _ probs: UnsafeMutablePointer<Float>, _ logits: UnsafePointer<Float>, _ targets: [Int32],
     _ N: Int, _ V: Int, ignoreIndex: Int32
 ) -> (lossSum: Double, validCount: Int) {
@@ -26,7 +26,7 @@ func crossEntropyForward(
 }
 
 /// dlogits[N, V] += dloss / validCount · (probs − onehot(target)) on valid rows, 0 on ignored
-func crossEntropyBackward(
+package func crossEntropyBackward(
     _ dlogits: UnsafeMutablePointer<Float>, _ probs: UnsafePointer<Float>, _ targets: [Int32],
     _ dloss: Float, _ N: Int, _ V: Int, ignoreIndex: Int32, validCount: Int
 ) {

@@ -2,7 +2,7 @@
 // features, OC = output features; weight is [OC, C] as in PyTorch.
 
 /// out[N, OC] = inp[N, C] · weight[OC, C]ᵀ + bias[OC]
-func linearForward(
+package func linearForward(
     _ out: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>, _ weight: UnsafePointer<Float>,
     _ bias: UnsafePointer<Float>?, _ N: Int, _ C: Int, _ OC: Int
 ) {
@@ -14,7 +14,7 @@ func linearForward(
 }
 
 /// dinp[N, C] += dout · weight;  dweight[OC, C] += doutᵀ · inp;  dbias[OC] += Σ_rows dout
-func linearBackward(
+package func linearBackward(
     _ dinp: UnsafeMutablePointer<Float>?, _ dweight: UnsafeMutablePointer<Float>?,
     _ dbias: UnsafeMutablePointer<Float>?, _ dout: UnsafePointer<Float>, _ inp: UnsafePointer<Float>,
     _ weight: UnsafePointer<Float>, _ N: Int, _ C: Int, _ OC: Int

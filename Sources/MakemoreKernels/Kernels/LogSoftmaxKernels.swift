@@ -4,7 +4,7 @@ import Foundation
 
 /// y[n] = exp(x − max x) for one row; returns max x and Σ y (the row's softmax is y / sum, its
 /// log-sum-exp is max + log sum). Shared by log-softmax and cross-entropy.
-func exponentiateShifted(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, _ n: Int) -> (max: Float, sum: Double) {
+package func exponentiateShifted(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, _ n: Int) -> (max: Float, sum: Double) {
     var maxValue = -Float.infinity
     for i in 0..<n { maxValue = max(maxValue, x[i]) }
     for i in 0..<n { y[i] = x[i] - maxValue }
@@ -17,10 +17,10 @@ func exponentiateShifted(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Fl
 /// larger rows subtract `max` and `log Σ` one after the other. Below the threshold the one
 /// rounding of `max + log Σ` costs at most half an ulp of 1024 + ln V (6·10⁻⁵), and results
 /// stay bit-identical to before: trained models' logits lie far below it.
-let logSoftmaxShiftLimit: Float = 1024
+package let logSoftmaxShiftLimit: Float = 1024
 
 /// out[R, C] = inp − max − log Σ exp(inp − max) per row
-func logSoftmaxForward(_ out: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>, _ R: Int, _ C: Int) {
+package func logSoftmaxForward(_ out: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>, _ R: Int, _ C: Int) {
     for r in 0..<R {
         let x = inp + r &* C, y = out + r &* C
         let (maxValue, sum) = exponentiateShifted(y, x, C)
@@ -35,7 +35,7 @@ func logSoftmaxForward(_ out: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<
 }
 
 /// dinp[R, C] += dout − exp(out) · Σ_c dout
-func logSoftmaxBackward(
+package func logSoftmaxBackward(
     _ dinp: UnsafeMutablePointer<Float>, _ out: UnsafePointer<Float>, _ dout: UnsafePointer<Float>,
     _ R: Int, _ C: Int
 ) {

@@ -6,29 +6,29 @@
 /// be the same buffer. Accuracy (tested against libm in `Double`): `exp` within 2e-7 relative,
 /// `tanh` within 1e-6 absolute, `sigmoid` within 3e-7 relative; overflow, underflow, ±∞ and NaN
 /// behave as in libm.
-public enum VectorMath {
+package enum VectorMath {
     /// `y[i] = exp(x[i])`
-    public static func exp(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
+    package static func exp(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
         map(x, y, count: count, exp)
     }
 
     /// `y[i] = tanh(x[i])`
-    public static func tanh(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
+    package static func tanh(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
         map(x, y, count: count, tanh)
     }
 
     /// `y[i] = 1 / (1 + exp(-x[i]))`
-    public static func sigmoid(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
+    package static func sigmoid(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
         map(x, y, count: count, sigmoid)
     }
 
-    typealias Vector = SIMD16<Float>
+    package typealias Vector = SIMD16<Float>
 
     /// `e^x` lane-wise. `x = n·ln2 + r` with |r| ≤ ln2/2 (ln2 split in two for an exact
     /// reduction), `e^r` by Cephes' `expf` polynomial, then `2^n` applied as two halves so that
     /// subnormal results stay right. Below −104 the result is 0, above 88.73 it is +∞.
     @inline(__always)
-    static func exp(_ x: Vector) -> Vector {
+    package static func exp(_ x: Vector) -> Vector {
         // Compare-and-select, not `clamped` (whose NaN rules keep it from vectorising); NaN
         // passes through here and is restored at the end.
         let clamped = x.replacing(with: -104, where: x .< -104).replacing(with: 89, where: x .> 89)
@@ -60,7 +60,7 @@ public enum VectorMath {
     /// `Float.squareRoot()` goes through libc's errno-setting `sqrtf`, so a SIMD `squareRoot()`
     /// becomes 16 scalar calls.) √0 = 0.
     @inline(__always)
-    static func squareRoot(_ x: Vector) -> Vector {
+    package static func squareRoot(_ x: Vector) -> Vector {
         let bits = unsafeBitCast(x, to: SIMD16<UInt32>.self)
         var r = unsafeBitCast(SIMD16<UInt32>(repeating: 0x5F37_5A86) &- (bits &>> 1), to: Vector.self)
         let half = 0.5 * x
@@ -75,7 +75,7 @@ public enum VectorMath {
     /// stays −0): Cephes' `tanhf` odd polynomial below 0.625, otherwise `1 − 2/(e^{2|x|} + 1)`,
     /// which saturates to 1 once `e^{2|x|}` overflows.
     @inline(__always)
-    static func tanh(_ x: Vector) -> Vector {
+    package static func tanh(_ x: Vector) -> Vector {
         let signBit = SIMD16<UInt32>(repeating: 0x8000_0000)
         let bits = unsafeBitCast(x, to: SIMD16<UInt32>.self)
         let magnitude = unsafeBitCast(bits & ~signBit, to: Vector.self)
@@ -93,7 +93,7 @@ public enum VectorMath {
 
     /// `1 / (1 + e^{-x})` lane-wise: 0 and 1 in the limits, NaN for NaN.
     @inline(__always)
-    static func sigmoid(_ x: Vector) -> Vector {
+    package static func sigmoid(_ x: Vector) -> Vector {
         1 / (1 + exp(-x))
     }
 
@@ -128,7 +128,7 @@ public enum VectorMath {
 /// is one long dependency chain that strict float ordering keeps from vectorising), then the
 /// scalar tail.
 @inline(__always)
-func laneSum(_ n: Int, _ lanes: (Int) -> SIMD16<Float>, _ scalar: (Int) -> Float) -> Float {
+package func laneSum(_ n: Int, _ lanes: (Int) -> SIMD16<Float>, _ scalar: (Int) -> Float) -> Float {
     var partial = SIMD16<Float>()
     var i = 0
     while i &+ 16 <= n {
@@ -145,20 +145,20 @@ func laneSum(_ n: Int, _ lanes: (Int) -> SIMD16<Float>, _ scalar: (Int) -> Float
 
 /// Sixteen floats from `p + i` (any alignment).
 @inline(__always)
-func load(_ p: UnsafePointer<Float>, _ i: Int) -> SIMD16<Float> {
+package func load(_ p: UnsafePointer<Float>, _ i: Int) -> SIMD16<Float> {
     UnsafeRawPointer(p + i).loadUnaligned(as: SIMD16<Float>.self)
 }
 
 /// Sixteen floats stored at `p + i` (any alignment).
 @inline(__always)
-func store(_ x: SIMD16<Float>, _ p: UnsafeMutablePointer<Float>, _ i: Int) {
+package func store(_ x: SIMD16<Float>, _ p: UnsafeMutablePointer<Float>, _ i: Int) {
     UnsafeMutableRawPointer(p + i).storeBytes(of: x, as: SIMD16<Float>.self)
 }
 
 /// The `count` floats at `p` (at most a vector's lanes) in a vector's first lanes, zeros after:
 /// the tail of a buffer that is not a whole number of vectors, without reading past it.
 @inline(__always)
-func loadPartial<V: SIMD>(_ p: UnsafePointer<Float>, _ count: Int) -> V where V.Scalar == Float {
+package func loadPartial<V: SIMD>(_ p: UnsafePointer<Float>, _ count: Int) -> V where V.Scalar == Float {
     var v = V()
     for lane in 0..<count { v[lane] = p[lane] }
     return v
@@ -166,13 +166,13 @@ func loadPartial<V: SIMD>(_ p: UnsafePointer<Float>, _ count: Int) -> V where V.
 
 /// Stores the first `count` lanes of `v` (at most its lanes) at `p`, writing nothing after them.
 @inline(__always)
-func storePartial<V: SIMD>(_ v: V, _ p: UnsafeMutablePointer<Float>, _ count: Int) where V.Scalar == Float {
+package func storePartial<V: SIMD>(_ v: V, _ p: UnsafeMutablePointer<Float>, _ count: Int) where V.Scalar == Float {
     for lane in 0..<count { p[lane] = v[lane] }
 }
 
 /// Σ a[n]·b[n], 16 lanes at a time
 @inline(__always)
-func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
+package func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
     var lanes = SIMD16<Float>()
     var i = 0
     while i &+ 16 <= n {
@@ -189,7 +189,7 @@ func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Floa
 
 /// y[n] += alpha · x[n], 16 lanes at a time (head sizes are multiples of 16 at the presets)
 @inline(__always)
-func axpy(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, _ alpha: Float, _ n: Int) {
+package func axpy(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, _ alpha: Float, _ n: Int) {
     var i = 0
     while i &+ 16 <= n {
         var lanes = load(y, i)

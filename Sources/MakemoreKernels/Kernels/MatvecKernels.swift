@@ -4,7 +4,7 @@
 // when there is one row; here each weight row is read once, in place.
 
 /// out[OC] = weight[OC, C] · inp[C] + bias[OC]
-func matvecForward(
+package func matvecForward(
     _ out: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>, _ weight: UnsafePointer<Float>,
     _ bias: UnsafePointer<Float>?, _ C: Int, _ OC: Int
 ) {

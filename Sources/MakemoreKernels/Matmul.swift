@@ -8,9 +8,9 @@
 ///
 /// All variants run one register-blocked SIMD kernel (`MatmulMicroKernel.swift`); products big
 /// enough to pay for waking a thread are split across the cores (see `minimumFlopsPerThread`).
-public enum Matmul {
+package enum Matmul {
     /// `c[M, N] (+)= a[M, K] · b[K, N]`
-    public static func nn(
+    package static func nn(
         _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
         m: Int, n: Int, k: Int, accumulate: Bool = false
     ) {
@@ -18,7 +18,7 @@ public enum Matmul {
     }
 
     /// `c[M, N] (+)= a[M, K] · b[N, K]ᵀ`
-    public static func nt(
+    package static func nt(
         _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
         m: Int, n: Int, k: Int, accumulate: Bool = false
     ) {
@@ -26,7 +26,7 @@ public enum Matmul {
     }
 
     /// `c[M, N] (+)= a[K, M]ᵀ · b[K, N]`
-    public static func tn(
+    package static func tn(
         _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
         m: Int, n: Int, k: Int, accumulate: Bool = false
     ) {
@@ -38,7 +38,7 @@ public enum Matmul {
     ///
     /// a: (batch, M, K), b: (batch, K, N), c: (batch, M, N). `maxThreads` caps the threads used
     /// (`1` forces a single thread); `nil` lets the size of the product decide.
-    public static func nn(
+    package static func nn(
         _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
         batch: Int, m: Int, n: Int, k: Int, accumulate: Bool = false, maxThreads: Int? = nil
     ) {
@@ -50,7 +50,7 @@ public enum Matmul {
     /// `batch` independent products `c[i] (+)= a[i] · b[i]ᵀ` over contiguous stacks.
     ///
     /// a: (batch, M, K), b: (batch, N, K), c: (batch, M, N). `maxThreads` as in the batched `nn`.
-    public static func nt(
+    package static func nt(
         _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
         batch: Int, m: Int, n: Int, k: Int, accumulate: Bool = false, maxThreads: Int? = nil
     ) {
@@ -62,7 +62,7 @@ public enum Matmul {
     /// `batch` independent products `c[i] (+)= a[i]ᵀ · b[i]` over contiguous stacks.
     ///
     /// a: (batch, K, M), b: (batch, K, N), c: (batch, M, N). `maxThreads` as in the batched `nn`.
-    public static func tn(
+    package static func tn(
         _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
         batch: Int, m: Int, n: Int, k: Int, accumulate: Bool = false, maxThreads: Int? = nil
     ) {
@@ -81,12 +81,12 @@ public enum Matmul {
     /// nothing when the other core is busy, where 2T stayed at 0.95–0.99× of 1T up to 134 MFLOP.
     /// The notes' idle-machine figures agree: 12.6 MFLOP is slower on 2 threads (113 vs
     /// ~170 GFLOP/s), 33.5 MFLOP (256³) is ~15 % faster.
-    static let minimumFlopsPerThread = 16_000_000
+    package static let minimumFlopsPerThread = 16_000_000
 
     /// The number of threads a product of this size runs on (the same for all three variants):
     /// 1 unless every thread gets at least `minimumFlopsPerThread`; at most `maxThreads`, the
     /// number of cores, and the number of products or 8-row blocks to share out.
-    public static func threadCount(batch: Int = 1, m: Int, n: Int, k: Int, maxThreads: Int? = nil) -> Int {
+    package static func threadCount(batch: Int = 1, m: Int, n: Int, k: Int, maxThreads: Int? = nil) -> Int {
         let flops = 2 * batch * m * n * k
         return max(1, min(maxThreads ?? Parallel.coreCount, flops / minimumFlopsPerThread, shareableUnits(batch: batch, m: m)))
     }
@@ -96,7 +96,7 @@ public enum Matmul {
         max(batch, (m + MatmulProblem.tileRows - 1) / MatmulProblem.tileRows)
     }
 
-    enum Layout: CaseIterable, Sendable { case nn, nt, tn }
+    package enum Layout: CaseIterable, Sendable { case nn, nt, tn }
 
     /// The operands of one batched product as its shares see them: `a` and `b` are only read,
     /// and each share of `product` writes only its own products, panels of columns or tiles of
@@ -107,7 +107,7 @@ public enum Matmul {
     }
 
     /// The batched product of `layout` on up to `threads` threads (tests force a split here).
-    static func product(
+    package static func product(
         _ layout: Layout,
         _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
         batch: Int, m: Int, n: Int, k: Int, accumulate: Bool, threads: Int

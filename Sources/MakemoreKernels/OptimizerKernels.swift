@@ -3,14 +3,14 @@ import Foundation
 /// In-place parameter updates over flat buffers, one function per update rule, exactly the
 /// textbook (and PyTorch) formulas. `w`: parameters, `g`: their gradient, state buffers are
 /// owned by the optimizer and start at zero; all of length `n`.
-public enum OptimizerKernels {
+package enum OptimizerKernels {
     /// SGD: `w -= lr·(g + λ·w)`.
-    public static func sgd(_ w: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, n: Int, lr: Float, weightDecay: Float) {
+    package static func sgd(_ w: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, n: Int, lr: Float, weightDecay: Float) {
         for i in 0..<n { w[i] -= lr * (g[i] + weightDecay * w[i]) }
     }
 
     /// SGD with momentum (PyTorch form): `b = μ·b + (g + λ·w)`, `w -= lr·b`.
-    public static func momentum(
+    package static func momentum(
         _ w: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ b: UnsafeMutablePointer<Float>, n: Int,
         lr: Float, momentum mu: Float, weightDecay: Float
     ) {
@@ -21,7 +21,7 @@ public enum OptimizerKernels {
     }
 
     /// AdaGrad: `s += g²`, `w -= lr·g/(√s + ε)`.
-    public static func adagrad(
+    package static func adagrad(
         _ w: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ s: UnsafeMutablePointer<Float>, n: Int,
         lr: Float, eps: Float, weightDecay: Float
     ) {
@@ -33,7 +33,7 @@ public enum OptimizerKernels {
     }
 
     /// RMSprop: `s = α·s + (1 − α)·g²`, `w -= lr·g/(√s + ε)`.
-    public static func rmsprop(
+    package static func rmsprop(
         _ w: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ s: UnsafeMutablePointer<Float>, n: Int,
         lr: Float, alpha: Float, eps: Float, weightDecay: Float
     ) {
@@ -47,7 +47,7 @@ public enum OptimizerKernels {
     /// Adam (step `t` ≥ 1, bias-corrected): `m = β₁m + (1−β₁)g`, `v = β₂v + (1−β₂)g²`,
     /// `w -= lr·m̂/(√v̂ + ε)` with `m̂ = m/(1−β₁ᵗ)`, `v̂ = v/(1−β₂ᵗ)`. With `decoupled` this is
     /// AdamW: `w -= lr·(m̂/(√v̂ + ε) + λ·w)`; otherwise λ is an L2 term added to `g` (Adam).
-    public static func adam(
+    package static func adam(
         _ w: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ m: UnsafeMutablePointer<Float>,
         _ v: UnsafeMutablePointer<Float>, n: Int, step t: Int, lr: Float, beta1: Float, beta2: Float,
         eps: Float, weightDecay: Float, decoupled: Bool

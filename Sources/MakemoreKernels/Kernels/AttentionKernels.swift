@@ -10,7 +10,7 @@ import Foundation
 
 /// out[N, C] = (softmax(scale·q·kᵀ, causal) ⊙ m)·v per sequence and head (m = 1 without dropout);
 /// lse[N, NH] = log Σ_{j ≤ t} exp(scale·q_t·k_j), all that backward needs besides qkv and out
-func attentionForward(
+package func attentionForward(
     _ out: UnsafeMutablePointer<Float>, _ lse: UnsafeMutablePointer<Float>, _ qkv: UnsafePointer<Float>,
     _ starts: [Int], _ NH: Int, _ HS: Int, scale: Float, dropout: HashedDropoutMask?
 ) {
@@ -33,7 +33,7 @@ func attentionForward(
 /// out[R, C]: row i = softmax(scale·q·kᵀ)·v, every head, for the last position t = positions[i]
 /// of the sequence in slot slots[i]: the new rows of incremental decoding.
 /// cache[S, T, 3C] holds each slot's q, k, v rows; slot s's rows 0...t must be filled.
-func attentionLastRowsForward(
+package func attentionLastRowsForward(
     _ out: UnsafeMutablePointer<Float>, _ cache: UnsafePointer<Float>, _ slots: [Int], _ positions: [Int],
     _ T: Int, _ NH: Int, _ HS: Int, scale: Float
 ) {
@@ -52,7 +52,7 @@ func attentionLastRowsForward(
 /// probabilities[NH, T, T] of one sequence qkv[T, 3C]: row t of head h is softmax_j(scale·q_t·k_j)
 /// over j ≤ t and exactly 0 over j > t — the matrix `attentionForward` uses row by row but never
 /// stores, computed by the same steps (`exponentiatedScores`, then the same 1 / Σ).
-func attentionProbabilitiesForward(
+package func attentionProbabilitiesForward(
     _ probabilities: UnsafeMutablePointer<Float>, _ qkv: UnsafePointer<Float>, _ T: Int, _ NH: Int, _ HS: Int, scale: Float
 ) {
     let C = NH &* HS, C3 = 3 &* C
@@ -109,7 +109,7 @@ private func attendRow(
 /// without dropout), dP = m ⊙ (dout·vᵀ) and D = rowsum(dout ⊙ out) = rowsum(dP ⊙ P):
 /// dS = P ⊙ (dP − D);  dq += scale·dS·k;  dk += scale·dSᵀ·q;  dv += (P ⊙ m)ᵀ·dout
 /// (dqkv[N, 3C], dout[N, C])
-func attentionBackward(
+package func attentionBackward(
     _ dqkv: UnsafeMutablePointer<Float>, _ dout: UnsafePointer<Float>, _ out: UnsafePointer<Float>,
     _ lse: UnsafePointer<Float>, _ qkv: UnsafePointer<Float>, _ starts: [Int], _ NH: Int, _ HS: Int,
     scale: Float, dropout: HashedDropoutMask?
@@ -148,7 +148,7 @@ func attentionBackward(
 /// query row r (r = position row · heads + head) is 0 or `keep`, decided by comparing SplitMix64's
 /// finaliser of seed + (r·2¹² + j)·golden ratio with `threshold` (the drop probability · 2³²), so
 /// backward recomputes the forward's mask. Keys must stay below 2¹² = 4096 positions.
-struct HashedDropoutMask {
+package struct HashedDropoutMask {
     /// Picks the mask.
     let seed: UInt64
     /// A key is dropped when the hash's top 32 bits fall below this.
@@ -156,11 +156,17 @@ struct HashedDropoutMask {
     /// The factor of a kept key.
     let keep: Float
     /// The longest sequence a mask covers.
-    static let maximumLength = 1 << 12
+    package static let maximumLength = 1 << 12
+
+    package init(seed: UInt64, threshold: UInt64, keep: Float) {
+        self.seed = seed
+        self.threshold = threshold
+        self.keep = keep
+    }
 
     /// m[row, key]: 0 or `keep`
     @inline(__always)
-    func factor(row: Int, key: Int) -> Float {
+    package func factor(row: Int, key: Int) -> Float {
         var z = seed &+ UInt64(truncatingIfNeeded: row &<< 12 | key) &* 0x9E37_79B9_7F4A_7C15
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB

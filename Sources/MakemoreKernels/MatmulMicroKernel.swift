@@ -6,7 +6,7 @@
 /// so a call allocates nothing; then every block of `tileRows` rows of A is multiplied against
 /// it by a micro-kernel whose accumulators — `tileRows` rows × two `SIMD16<Float>` — live in
 /// registers for the whole depth.
-struct MatmulProblem {
+package struct MatmulProblem {
     /// `A[i, p] = a[i * aRowStride + p * aDepthStride]`
     var a: UnsafePointer<Float>
     var aRowStride: Int
@@ -23,16 +23,16 @@ struct MatmulProblem {
     var accumulate: Bool
 
     /// Rows of A (and C) per micro-kernel call.
-    static let tileRows = 8
+    package static let tileRows = 8
     /// Columns of B (and C) per packed panel: two 16-lane vectors.
-    static let panelWidth = 32
+    package static let panelWidth = 32
     /// Rows of B per packed panel; deeper products are split and accumulated. 256 keeps the
     /// panel at 32 KiB, the size of L1.
-    static let panelDepth = 256
+    package static let panelDepth = 256
 
     /// Computes rows `rows` and columns `columns` of C (sub-ranges of `0..<m` and `0..<n`; a
     /// column range starts on a multiple of `panelWidth`). `k` must be positive.
-    func run(rows: Range<Int>, columns columnRange: Range<Int>? = nil) {
+    package func run(rows: Range<Int>, columns columnRange: Range<Int>? = nil) {
         let width = Self.panelWidth, tileRows = Self.tileRows
         assert(ThreadScratch.byteCount >= (Self.panelDepth + tileRows) * width * MemoryLayout<Float>.stride)
         let columnRange = columnRange ?? 0..<n

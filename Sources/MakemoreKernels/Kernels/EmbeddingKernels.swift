@@ -1,7 +1,7 @@
 // Embedding lookup. N = number of indices, V = table rows (vocabulary), D = embedding width.
 
 /// out[N, D] = table[indices[n], D]
-func embeddingForward(
+package func embeddingForward(
     _ out: UnsafeMutablePointer<Float>, _ table: UnsafePointer<Float>, _ indices: [Int32],
     _ V: Int, _ D: Int
 ) {
@@ -12,7 +12,7 @@ func embeddingForward(
 }
 
 /// dtable[indices[n], D] += dout[n, D] (repeated indices accumulate)
-func embeddingBackward(
+package func embeddingBackward(
     _ dtable: UnsafeMutablePointer<Float>, _ dout: UnsafePointer<Float>, _ indices: [Int32], _ D: Int
 ) {
     for (n, index) in indices.enumerated() {

@@ -12,7 +12,7 @@
 
 /// c[M, N] (+)= a[M, K] · w[N, K]ᵀ; rows of a are `lda` apart, rows of w `ldw` apart
 /// (so a and w may be column blocks of wider matrices)
-func stridedMatmulNT(
+package func stridedMatmulNT(
     _ a: UnsafePointer<Float>, _ lda: Int, _ w: UnsafePointer<Float>, _ ldw: Int, _ c: UnsafeMutablePointer<Float>,
     m: Int, n: Int, k: Int, accumulate: Bool
 ) {
@@ -22,7 +22,7 @@ func stridedMatmulNT(
 }
 
 /// c[M, N] (+)= a[M, K] · w[K, N]; rows of a are `lda` apart, rows of w `ldw` apart
-func stridedMatmulNN(
+package func stridedMatmulNN(
     _ a: UnsafePointer<Float>, _ lda: Int, _ w: UnsafePointer<Float>, _ ldw: Int, _ c: UnsafeMutablePointer<Float>,
     m: Int, n: Int, k: Int, accumulate: Bool
 ) {
@@ -32,7 +32,7 @@ func stridedMatmulNN(
 }
 
 /// out[N, H] = x[N, E] · W_xᵀ + bias[H], W_x = weight[H, E + H] columns 0..<E
-func inputProjection(
+package func inputProjection(
     _ out: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, _ weight: UnsafePointer<Float>,
     _ bias: UnsafePointer<Float>, _ N: Int, _ E: Int, _ H: Int
 ) {
@@ -41,7 +41,7 @@ func inputProjection(
 }
 
 /// dx[N, E] += dpre[N, H] · W_x;  dweight[H, E + H] += dpreᵀ · xh[N, E + H];  dbias[H] += Σ_rows dpre
-func projectionBackward(
+package func projectionBackward(
     _ dx: UnsafeMutablePointer<Float>?, _ dweight: UnsafeMutablePointer<Float>?, _ dbias: UnsafeMutablePointer<Float>?,
     _ dpre: UnsafePointer<Float>, _ xh: UnsafePointer<Float>, _ weight: UnsafePointer<Float>, _ N: Int, _ E: Int, _ H: Int
 ) {
@@ -54,7 +54,7 @@ func projectionBackward(
 
 /// One Elman step, h = tanh([x, hprev]·Wᵀ + bias). On entry h[b, H] holds x·W_xᵀ + bias; on exit
 /// h[b, H] = tanh(h + hprev·W_hᵀ). hprev[b, H] has rows `ldh` apart.
-func rnnCellForward(
+package func rnnCellForward(
     _ h: UnsafeMutablePointer<Float>, _ hprev: UnsafePointer<Float>, _ ldh: Int,
     _ weight: UnsafePointer<Float>, _ b: Int, _ E: Int, _ H: Int
 ) {
@@ -63,7 +63,7 @@ func rnnCellForward(
 }
 
 /// dpre[b, H] = dh ⊙ (1 − h²);  dhprev[b, H] += dpre · W_h
-func rnnCellBackward(
+package func rnnCellBackward(
     _ dpre: UnsafeMutablePointer<Float>, _ dhprev: UnsafeMutablePointer<Float>, _ dh: UnsafePointer<Float>,
     _ h: UnsafePointer<Float>, _ weight: UnsafePointer<Float>, _ b: Int, _ E: Int, _ H: Int
 ) {
@@ -73,7 +73,7 @@ func rnnCellBackward(
 
 /// h[N, H] = the Elman recurrence over the steps of `offsets`, h₋₁ = start[H] for every sequence;
 /// xh[N, E + H] = each row's [x, hprev] (kept for the weight gradient)
-func rnnForward(
+package func rnnForward(
     _ h: UnsafeMutablePointer<Float>, _ xh: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>,
     _ weight: UnsafePointer<Float>, _ bias: UnsafePointer<Float>, _ start: UnsafePointer<Float>,
     _ offsets: [Int], _ E: Int, _ H: Int
@@ -91,7 +91,7 @@ func rnnForward(
 /// Backpropagation through time of `rnnForward`. dh[N, H] holds the gradient of the outputs on
 /// entry and is used as working memory (each step adds its recurrent gradient into the rows of
 /// the step before); dpre[N, H] and scratch[offsets[1], H] are scratch.
-func rnnBackward(
+package func rnnBackward(
     _ dx: UnsafeMutablePointer<Float>?, _ dweight: UnsafeMutablePointer<Float>?, _ dbias: UnsafeMutablePointer<Float>?,
     _ dstart: UnsafeMutablePointer<Float>?, _ dh: UnsafeMutablePointer<Float>, _ dpre: UnsafeMutablePointer<Float>,
     _ scratch: UnsafeMutablePointer<Float>, _ h: UnsafePointer<Float>, _ xh: UnsafePointer<Float>,
@@ -125,10 +125,16 @@ private func gatherPreviousHidden(
 
 /// One value per GRU gate, in makemore.py's order: the update gate z (`xh_to_z`), the reset
 /// gate r (`xh_to_r`) and the candidate h̄ (`xh_to_hbar`).
-struct GRUGates<Value> {
-    var z: Value
-    var r: Value
-    var hbar: Value
+package struct GRUGates<Value> {
+    package var z: Value
+    package var r: Value
+    package var hbar: Value
+
+    package init(z: Value, r: Value, hbar: Value) {
+        self.z = z
+        self.r = r
+        self.hbar = hbar
+    }
 }
 
 /// One GRU step. On entry z, r and hbar [b, H] hold their gates' input halves x·W_xᵀ + bias; on
@@ -136,7 +142,7 @@ struct GRUGates<Value> {
 ///     r = σ(r + hprev·W_r,hᵀ)      z = σ(z + hprev·W_z,hᵀ)
 ///     hr = r ⊙ hprev               h̄ = tanh(h̄ + hr·W_h̄,hᵀ)
 ///     h[b, H] = (1 − z) ⊙ hprev + z ⊙ h̄
-func gruCellForward(
+package func gruCellForward(
     _ h: UnsafeMutablePointer<Float>, _ z: UnsafeMutablePointer<Float>, _ r: UnsafeMutablePointer<Float>,
     _ hbar: UnsafeMutablePointer<Float>, _ hr: UnsafeMutablePointer<Float>, _ ldhr: Int,
     _ hprev: UnsafePointer<Float>, _ ldh: Int, _ w: GRUGates<UnsafePointer<Float>>, _ b: Int, _ E: Int, _ H: Int
@@ -164,7 +170,7 @@ func gruCellForward(
 ///     dhprev += dhr ⊙ r              dpre_r = dhr ⊙ hprev ⊙ r(1 − r)
 ///     dpre_z = dz ⊙ z(1 − z)         dhprev += dpre_z · W_z,h + dpre_r · W_r,h
 /// Writes dpreZ, dpreR, dpreHbar [b, H]; accumulates dhprev [b, H]; dhr [b, H] is scratch.
-func gruCellBackward(
+package func gruCellBackward(
     _ dpreZ: UnsafeMutablePointer<Float>, _ dpreR: UnsafeMutablePointer<Float>, _ dpreHbar: UnsafeMutablePointer<Float>,
     _ dhprev: UnsafeMutablePointer<Float>, _ dhr: UnsafeMutablePointer<Float>, _ dh: UnsafePointer<Float>,
     _ z: UnsafePointer<Float>, _ r: UnsafePointer<Float>, _ hbar: UnsafePointer<Float>,
@@ -196,7 +202,7 @@ func gruCellBackward(
 /// h[N, H] = the GRU recurrence over the steps of `offsets`, h₋₁ = start[H] for every sequence.
 /// Kept for backward: z, r, hbar [N, H] (the gates), xh[N, E + H] = [x, hprev] and
 /// xhr[N, E + H] = [x, r ⊙ hprev] (the inputs of the three weights).
-func gruForward(
+package func gruForward(
     _ h: UnsafeMutablePointer<Float>, _ z: UnsafeMutablePointer<Float>, _ r: UnsafeMutablePointer<Float>,
     _ hbar: UnsafeMutablePointer<Float>, _ xh: UnsafeMutablePointer<Float>, _ xhr: UnsafeMutablePointer<Float>,
     _ x: UnsafePointer<Float>, _ w: GRUGates<UnsafePointer<Float>>, _ biases: GRUGates<UnsafePointer<Float>>, _ start: UnsafePointer<Float>,
@@ -218,7 +224,7 @@ func gruForward(
 /// Backpropagation through time of `gruForward`. dh[N, H] holds the gradient of the outputs on
 /// entry and is working memory; dpre[3, N, H] (z, r, h̄ blocks), scratch[2, offsets[1], H] are
 /// scratch. Gradients of the weights and biases go to `dweights` / `dbiases` where non-nil.
-func gruBackward(
+package func gruBackward(
     _ dx: UnsafeMutablePointer<Float>?, _ dweights: GRUGates<UnsafeMutablePointer<Float>?>, _ dbiases: GRUGates<UnsafeMutablePointer<Float>?>,
     _ dstart: UnsafeMutablePointer<Float>?, _ dh: UnsafeMutablePointer<Float>, _ dpre: UnsafeMutablePointer<Float>,
     _ scratch: UnsafeMutablePointer<Float>, _ z: UnsafePointer<Float>, _ r: UnsafePointer<Float>,
