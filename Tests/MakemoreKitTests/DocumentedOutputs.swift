@@ -16,10 +16,12 @@ import Foundation
 ///     <!-- end output -->
 ///
 /// Words after `output` in the comment set options: `fast` (also checked by `swift test` with
-/// the debug build), `stderr` (the block shows standard error too) and `setup: CMD; CMD`
-/// (commands run first and not shown, e.g. to train a model the block loads). Commands run
-/// through `sh` in a scratch directory holding links to `names.txt` and `Tests/`, with
-/// `makemore` (and `swift run -c release makemore`) meaning the binary under test.
+/// the debug build), `slow` (checked only when asked for: `.ci/docs-check all`, or the page
+/// named; for the runs too long for CI), `stderr` (the block shows standard error too) and
+/// `setup: CMD; CMD` (commands run first and not shown, e.g. to train a model the block
+/// loads). Commands run through `sh` in a scratch directory holding links to `names.txt`,
+/// `Tests/` and `docs/`, with `makemore` (and `swift run -c release makemore`) meaning the
+/// binary under test.
 /// Timings are masked before comparing: `0.85 s`, `ms/step`, `steps/s`, the JSON `*seconds`.
 struct DocumentedOutput {
     /// The page the output is shown on, relative to the package root.
@@ -27,6 +29,7 @@ struct DocumentedOutput {
     /// 1-based line of the marker comment.
     let line: Int
     let fast: Bool
+    let slow: Bool
     let stderr: Bool
     let setup: [String]
     /// The shown commands, each with the output shown under it.
@@ -54,11 +57,14 @@ struct DocumentedOutput {
             }
             let options = Set(words.split(separator: " ").map(String.init))
             let marker = index
+            if let unknown = options.subtracting(["fast", "slow", "stderr"]).sorted().first {
+                throw Failure("\(page):\(marker + 1): unknown option '\(unknown)' (fast, slow, stderr, setup: CMD; CMD)")
+            }
             if let command {
                 guard let end = lines[(index + 1)...].firstIndex(where: { $0.trimmingCharacters(in: .whitespaces) == "<!-- end output -->" }) else {
                     throw Failure("\(page):\(marker + 1): no <!-- end output --> after the marker")
                 }
-                outputs.append(DocumentedOutput(page: page, line: marker + 1, fast: options.contains("fast"), stderr: options.contains("stderr"),
+                outputs.append(DocumentedOutput(page: page, line: marker + 1, fast: options.contains("fast"), slow: options.contains("slow"), stderr: options.contains("stderr"),
                                                 setup: setup, steps: [(command, lines[(index + 1)..<end].joined(separator: "\n"))],
                                                 plain: true, content: (index + 1)..<end))
                 index = end + 1
@@ -81,7 +87,7 @@ struct DocumentedOutput {
                 }
             }
             if let last = steps.popLast() { steps.append((last.command, output.joined(separator: "\n"))) }
-            outputs.append(DocumentedOutput(page: page, line: marker + 1, fast: options.contains("fast"), stderr: options.contains("stderr"),
+            outputs.append(DocumentedOutput(page: page, line: marker + 1, fast: options.contains("fast"), slow: options.contains("slow"), stderr: options.contains("stderr"),
                                             setup: setup, steps: steps, plain: false, content: (index + 2)..<close))
             index = close + 1
         }
@@ -127,7 +133,7 @@ struct DocumentedOutput {
         let bin = scratch.appendingPathComponent(".bin")
         try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
-        for name in ["names.txt", "Tests"] {
+        for name in ["names.txt", "Tests", "docs"] {
             try FileManager.default.createSymbolicLink(at: scratch.appendingPathComponent(name), withDestinationURL: packageRoot.appendingPathComponent(name))
         }
         try FileManager.default.createSymbolicLink(at: bin.appendingPathComponent("makemore"), withDestinationURL: binary)
@@ -163,6 +169,51 @@ struct DocumentedOutput {
         return nil
     }
 
+    /// The numbers printed to four decimals (the losses' format) that the prose right next to a
+    /// marked output quotes — the paragraph before its marker and the paragraph after it, tables
+    /// aside — and that no marked output of the page shows, as `page:line: number`. Such a number
+    /// restates a run's result outside the checked block and would go stale when the block is
+    /// regenerated; quote only what a checked block shows, or refer to the block.
+    static func unshownNumbers(in text: String, page: String) throws -> [String] {
+        let lines = text.components(separatedBy: "\n")
+        let outputs = try parse(text, page: page)
+        let shown = outputs.map { lines[$0.content].joined(separator: "\n") }.joined(separator: "\n")
+        let number = try NSRegularExpression(pattern: #"(?<![\w.])\d+\.\d{4}(?!\w)"#)
+        func numbers(_ line: String) -> [String] {
+            number.matches(in: line, range: NSRange(line.startIndex..., in: line)).compactMap { Range($0.range, in: line).map { String(line[$0]) } }
+        }
+        /// The 0-based indices of the paragraph that starts at `start` and runs in `direction`.
+        func paragraph(from start: Int, direction: Int) -> [Int] {
+            var index = start
+            while lines.indices.contains(index), lines[index].trimmingCharacters(in: .whitespaces).isEmpty { index += direction }
+            var found: [Int] = []
+            while lines.indices.contains(index) {
+                let line = lines[index].trimmingCharacters(in: .whitespaces)
+                if line.isEmpty || line.hasPrefix("```") || line.hasPrefix("<!--") || line.hasPrefix("#") { break }
+                if !line.hasPrefix("|") { found.append(index) }
+                index += direction
+            }
+            return found
+        }
+        var unshown: [String] = []
+        var seen = Set<Int>()
+        for output in outputs {
+            for index in paragraph(from: output.line - 2, direction: -1).reversed() + paragraph(from: output.content.upperBound + 1, direction: 1)
+            where seen.insert(index).inserted {
+                for value in numbers(lines[index]) where !shown.contains(value) { unshown.append("\(page):\(index + 1): \(value)") }
+            }
+        }
+        return unshown
+    }
+
+    /// The pages that may hold marked outputs: the README and every page under docs/.
+    static func pages(packageRoot: URL) -> [String] {
+        let docs = packageRoot.appendingPathComponent("docs")
+        let enumerator = FileManager.default.enumerator(at: docs, includingPropertiesForKeys: nil)
+        return ["README.md"] + (enumerator?.compactMap { $0 as? URL }.filter { $0.pathExtension == "md" }
+            .map { "docs/" + $0.path.dropFirst(docs.path.count + 1) }.sorted() ?? [])
+    }
+
     struct Failure: Error, CustomStringConvertible {
         let description: String
         init(_ description: String) { self.description = description }
@@ -170,11 +221,7 @@ struct DocumentedOutput {
 
     /// Every marked output of the README and docs/, in page order.
     static func all(packageRoot: URL) throws -> [DocumentedOutput] {
-        let docs = packageRoot.appendingPathComponent("docs")
-        let enumerator = FileManager.default.enumerator(at: docs, includingPropertiesForKeys: nil)
-        let pages = ["README.md"] + (enumerator?.compactMap { $0 as? URL }.filter { $0.pathExtension == "md" }
-            .map { "docs/" + $0.path.dropFirst(docs.path.count + 1) }.sorted() ?? [])
-        return try pages.flatMap { page in
+        try pages(packageRoot: packageRoot).flatMap { page in
             try parse(String(contentsOf: packageRoot.appendingPathComponent(page), encoding: .utf8), page: page)
         }
     }
