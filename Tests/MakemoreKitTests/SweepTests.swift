@@ -100,6 +100,9 @@ import Testing
         #expect(try ranking(reportOne.stdout).count == 4 && ranking(reportOne.stdout) == ranking(reportTwo.stdout))
         let svg = try String(contentsOf: directory.appendingPathComponent("two/report.svg"), encoding: .utf8)
         #expect(svg.hasPrefix("<svg") && svg.contains("val NLL against --lr") && svg.contains("val NLL against --hidden"))
+        // The page is as wide as its charts, legend included, so no panel is clipped.
+        let widths = svg.components(separatedBy: " width=\"").dropFirst().compactMap { Int($0.prefix { $0.isNumber }) }
+        #expect(widths.count >= 3 && widths[0] >= widths[1...].max()!)
         // The best trial's command, run alone, gives its val NLL to the last bit.
         let best = try #require(JSONParser.parse(reportOne.stdout)["trials"]?.arrayValue?.first)
         let command = try #require(best["command"]?.stringValue).split(separator: " ").dropFirst().map(String.init)

@@ -47,14 +47,20 @@ public struct LineChart {
     /// enough to reserve room for labels so that none is clipped.
     static func textWidth(_ text: String, size: Int) -> Double { Double(text.count) * Double(size) * 0.58 }
 
+    /// Room for the legend to the right of the plot: the longest label and its swatch.
+    var legendWidth: Double { (series.map { Self.textWidth($0.label, size: 12) }.max() ?? 0) + 34 }
+
+    /// The width of the document `svg(width:height:)` draws for `width`: `width` and the legend,
+    /// for a page that places the chart inside a larger SVG.
+    func documentWidth(forWidth width: Int) -> Int { width + Int(legendWidth.rounded(.up)) }
+
     /// The SVG document: the plot area of `width` × `height` pixels of canvas, widened by the
     /// legend, which sits to the right of the plot so it never covers a curve.
     public func svg(width: Int = 720, height: Int = 420) -> String {
-        let legendWidth = (series.map { Self.textWidth($0.label, size: 12) }.max() ?? 0) + 34
         let left = 70.0, right = 24.0, top = 40.0, bottom = 48.0
         let plotWidth = Double(width) - left - right, plotHeight = Double(height) - top - bottom
         let points = series.flatMap(\.points).filter { $0.y.isFinite && $0.x.isFinite && (!logX || $0.x > 0) }
-        var svg = SVGDocument(width: width + Int(legendWidth.rounded(.up)), height: height)
+        var svg = SVGDocument(width: documentWidth(forWidth: width), height: height)
         svg.text(escapeXML(title), x: left + plotWidth / 2, y: 22, size: 15)
         guard !points.isEmpty else { return svg.rendered() }
         func tx(_ x: Double) -> Double { logX ? log10(x) : x }

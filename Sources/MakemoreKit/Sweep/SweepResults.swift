@@ -98,7 +98,7 @@ public struct SweepResults: Sendable {
     public func svg() -> String {
         let flags = sweptFlags
         let height = 320
-        var body = ""
+        var body = "", documentWidth = 720
         for (row, flag) in flags.enumerated() {
             let domain = spec["flags"]?[flag]
             let values = ranked.compactMap { trial -> (JSONValue, Double)? in
@@ -114,10 +114,11 @@ public struct SweepResults: Sendable {
             let label = numeric ? flag : "\(flag): " + listed.enumerated().map { "\($0.offset) = \(SweepResults.text($0.element))" }.joined(separator: ", ")
             let chart = LineChart(title: "val NLL against --\(flag)", xLabel: label, yLabel: "val NLL (nats)", logX: logX,
                                   series: [LineChart.Series(label: "trials", points: points, color: "#1f77b4", markers: true)])
+            documentWidth = max(documentWidth, chart.documentWidth(forWidth: 720))  // the legend included
             body += "<g transform=\"translate(0,\(row * height))\">" + chart.svg(width: 720, height: height)
                 .replacingOccurrences(of: "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", with: "") + "</g>\n"
         }
-        return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"720\" height=\"\(max(1, flags.count) * height)\">\n\(body)</svg>\n"
+        return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(documentWidth)\" height=\"\(max(1, flags.count) * height)\">\n\(body)</svg>\n"
     }
 
     /// A value as a table shows it.
