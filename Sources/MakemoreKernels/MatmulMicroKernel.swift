@@ -34,10 +34,10 @@ package struct MatmulProblem {
     /// column range starts on a multiple of `panelWidth`). `k` must be positive.
     package func run(rows: Range<Int>, columns columnRange: Range<Int>? = nil) {
         let width = Self.panelWidth, tileRows = Self.tileRows
-        assert(ThreadScratch.byteCount >= (Self.panelDepth + tileRows) * width * MemoryLayout<Float>.stride)
+        assert(ThreadScratch.floatCount >= (Self.panelDepth + tileRows) * width)
         let columnRange = columnRange ?? 0..<n
         assert(columnRange.lowerBound % width == 0 && columnRange.upperBound <= n)
-        let scratch = ThreadScratch.buffer.assumingMemoryBound(to: Float.self)
+        let scratch = ThreadScratch.buffer
         let panel = scratch  // (panelDepth, panelWidth)
         let edgeTile = scratch + Self.panelDepth * width  // (tileRows, panelWidth)
         for j0 in stride(from: columnRange.lowerBound, to: columnRange.upperBound, by: width) {

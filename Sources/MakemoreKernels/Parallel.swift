@@ -6,22 +6,7 @@ import Foundation
 package enum Parallel {
     /// Cores available to split a kernel across: the processors this process may run on (so
     /// `taskset -c 0` gives one), at most the active processors.
-    package static let coreCount = max(1, min(ProcessInfo.processInfo.activeProcessorCount, allowedProcessors ?? .max))
-
-    /// The number of processors in this process's affinity mask (Linux: the `Cpus_allowed` hex
-    /// mask of /proc/self/status), or nil where that cannot be read.
-    private static var allowedProcessors: Int? {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Cpus_allowed:") })
-        else { return nil }
-        let digits = line.dropFirst("Cpus_allowed:".count).filter { $0 != "," && !$0.isWhitespace }
-        var count = 0
-        for digit in digits {
-            guard let value = digit.hexDigitValue else { return nil }
-            count += value.nonzeroBitCount
-        }
-        return count > 0 ? count : nil
-    }
+    package static let coreCount = max(1, min(ProcessInfo.processInfo.activeProcessorCount, Platform.allowedProcessors ?? .max))
 
     /// Runs `body(0) … body(shares - 1)` concurrently and returns when all have finished.
     /// `shares == 1` runs inline on the calling thread. `body` is `@Sendable`: what it shares

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import MakemoreKernels
 
 /// The temporary files this process is writing (`AtomicFile`'s `.NAME.tmp-…`), removed on
 /// every exit that can be caught: `exit` (a second Ctrl-C included, see `InterruptMonitor`),
@@ -105,11 +106,9 @@ public enum TemporaryFiles {
             guard sources.isEmpty else { return }
             atexit { TemporaryFiles.atExit() }
             for number in [SIGTERM, SIGHUP, SIGINT] {
-                var current = sigaction()
-                sigaction(number, nil, &current)
                 // A signal the process ignores, or that someone else handles (Ctrl-C under an
                 // installed `InterruptMonitor`), is left alone.
-                guard current.__sigaction_handler.sa_handler == nil else { continue }
+                guard Platform.signalHasDefaultAction(number) else { continue }
                 signal(number, SIG_IGN)
                 let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
                 source.setEventHandler {

@@ -1,4 +1,5 @@
 import Foundation
+import MakemoreKernels
 
 /// The memory a training run needs, estimated from its configuration before anything is
 /// allocated (the state counted on the model built with shapes only,
@@ -35,14 +36,8 @@ public struct MemoryEstimate: Sendable, Equatable {
     /// The memory this process may use: the machine's physical memory, or less when the control
     /// group's memory limit (v2 `memory.max`, v1 `memory.limit_in_bytes`) says so.
     public static var physicalMemory: Double {
-        var limits = [Double(ProcessInfo.processInfo.physicalMemory)]
-        for file in ["/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"] {
-            if let text = try? String(contentsOfFile: file, encoding: .utf8),
-               let bytes = Double(text.trimmingCharacters(in: .whitespacesAndNewlines)), bytes > 0 {
-                limits.append(bytes)
-            }
-        }
-        return limits.min()!
+        let machine = Double(ProcessInfo.processInfo.physicalMemory)
+        return min(machine, Platform.controlGroupMemoryLimit ?? machine)
     }
 
     /// Throws `MakemoreError.insufficientMemory` when the run needs more than `available` bytes.
