@@ -16,42 +16,23 @@ enum EvalCommand: Subcommand {
     struct Options {
         var models: ModelSelection
         var splits: [SplitName]
-        var input: String?
-        var splitDirectory: String?
-        var heads: Int?
         var json: Bool
     }
 
     static func parse(_ arguments: ParsedArguments) throws -> Options {
         let which = try arguments.choice("split", ["train", "val", "test", "all"]) ?? "all"
-        return Options(models: try ModelSelection(arguments), splits: SplitName(rawValue: which).map { [$0] } ?? SplitName.allCases, input: arguments.string("input"),
-                       splitDirectory: arguments.string("split-dir"), heads: try arguments.int("heads"), json: arguments.flag("json"))
+        return Options(models: try ModelSelection(arguments), splits: SplitName(rawValue: which).map { [$0] } ?? SplitName.allCases,
+                       json: arguments.flag("json"))
     }
 
     static func run(_ options: Options) throws {
-        let (loaded, ensemble) = try options.models.load(input: options.input, splitDirectory: options.splitDirectory, heads: options.heads)
-        let dataset = try Dataset(split: loaded.split(), vocabulary: loaded.vocabulary)
-        let source = options.models.loads.joined(separator: " + ")
-        let results = try options.splits.map { split -> (name: SplitName, result: NLLResult?) in
-            (split, try loaded.evaluate(dataset[split], split: split.rawValue, source: source))
-        }
+        let files = try options.models.files()
+        let evaluation = try files.model.evaluation(on: options.splits, source: options.models.loads.joined(separator: " + "))
         if options.json {
-            func bySplit(_ value: (NLLResult) -> JSONValue) -> JSONValue {
-                .object(results.map { ($0.name.rawValue, $0.result.map(value) ?? .null) })
-            }
-            print(JSONValue.object([
-                ("model", .string(loaded.kind)), ("step", loaded.step.map(JSONValue.integer) ?? .null),
-                ("parameters", .integer(loaded.parameterCount)), ("vocabulary_size", .integer(loaded.vocabulary.size)),
-                ("split", .object(results.map { ($0.name.rawValue, .integer(dataset[$0.name].count)) })),
-                ("loss", bySplit { .number($0.nll) }), ("perplexity", bySplit { .number($0.perplexity) }),
-                ("bits_per_character", bySplit { .number($0.bitsPerCharacter) }), ("tokens", bySplit { .integer($0.tokens) }),
-            ] + (ensemble.map { [("ensemble", $0.json)] } ?? [])).serialized)
+            print(JSONValue.object(evaluation.json + (files.ensemble.map { [("ensemble", $0.json)] } ?? [])).serialized)
             return
         }
-        if let ensemble { print(ensemble.text) }
-        for (name, result) in results {
-            let text = result.map { String(format: "NLL %.4f  perplexity %.2f  %.4f bits/char  (%d tokens)", $0.nll, $0.perplexity, $0.bitsPerCharacter, $0.tokens) } ?? "— (empty split)"
-            print("\(name.rawValue.padding(toLength: 5, withPad: " ", startingAt: 0)) \(text)")
-        }
+        if let ensemble = files.ensemble { print(ensemble.text) }
+        print(evaluation.text)
     }
 }

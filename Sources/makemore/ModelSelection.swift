@@ -13,6 +13,10 @@ struct ModelSelection {
     var encoding: TextEncoding?
     /// `--dedupe`: `--input`'s repeated words removed before the split, as the stages do.
     var dedupe = false
+    /// `--input`, `--split-dir`: the words the files are read against; `--heads`: a bare
+    /// transformer's heads (each command declares these options with its own help).
+    var input, splitDirectory: String?
+    var heads: Int?
 
     static let options: [Option] = [
         Option("ensemble", value: "KIND", "combine the --load files: mixture or product of their next-character distributions (default with several --load: mixture)"),
@@ -36,12 +40,13 @@ struct ModelSelection {
         if combination == nil && (weights != nil || loads.count > 1) { combination = several }
         encoding = try arguments.choice("encoding", TextEncoding.self)
         dedupe = arguments.flag("dedupe")
+        (input, splitDirectory, heads) = (arguments.string("input"), arguments.string("split-dir"), try arguments.int("heads"))
     }
 
-    /// The words `--input` (shuffled and cut as the stages cut them by default, deduplicated
-    /// with `--dedupe`) or `--split-dir` name, read once however many files use them; nil when
-    /// neither is given (each checkpoint's recorded split then applies, with its own encoding).
-    func words(input: String?, splitDirectory: String?) throws -> (() throws -> DatasetSplit)? {
+    /// The `--load` files, read against the words `--input` or `--split-dir` name (each
+    /// checkpoint's recorded split when neither is given), combined when an ensemble is asked
+    /// for; their notes go to stderr.
+    func files() throws -> ModelFiles {
         if input != nil && splitDirectory != nil { throw UsageError("give either --input or --split-dir, not both") }
         if dedupe && input == nil {
             throw UsageError("--dedupe applies to --input (a checkpoint's recorded split already says whether it was deduplicated)")
@@ -49,49 +54,9 @@ struct ModelSelection {
         if let encoding, input == nil && splitDirectory == nil {
             throw UsageError("--encoding \(encoding.rawValue) applies to --input or --split-dir (a checkpoint's recorded split keeps its own encoding)")
         }
-        let encoding = encoding ?? .utf8, dedupe = dedupe
-        var read: DatasetSplit?
-        if let splitDirectory {
-            return {
-                if let read { return read }
-                read = try DatasetSplit(directory: splitDirectory, encoding: encoding)
-                return read!
-            }
-        }
-        guard let input else { return nil }
-        return {
-            if let read { return read }
-            let d = DataOptions()
-            let (split, removed) = try DatasetSplit.load(input: input, encoding: encoding, dedupe: dedupe, seed: d.seed,
-                                                         valFraction: d.valFraction, testFraction: d.testFraction)
-            if dedupe { printError("makemore: --dedupe removed \(removed) repeated word\(removed == 1 ? "" : "s") of \(WordList.displayName(input))") }
-            read = split
-            return split
-        }
-    }
-
-    /// The model to evaluate or sample: the one file, or the ensemble of all (its members' table
-    /// comes with it). Bare state dicts are read against `--input` / `--split-dir`.
-    func load(input: String?, splitDirectory: String?, heads: Int?) throws -> (model: LoadedModel, ensemble: LoadedEnsemble?) {
-        let models = try loadEach(input: input, splitDirectory: splitDirectory, heads: heads)
-        guard let ensemble = try ensemble(of: models) else { return (models[0].loaded, nil) }
-        return (ensemble.loaded, ensemble)
-    }
-
-    /// Every `--load` file as itself, after the memory check of them all.
-    func loadEach(input: String?, splitDirectory: String?, heads: Int?) throws -> [(path: String, loaded: LoadedModel)] {
-        try LoadedEnsemble.checkMemory(paths: loads, combination: combination ?? .mixture)
-        let words = try words(input: input, splitDirectory: splitDirectory)
-        return try loads.map { path in
-            let loaded = try LoadedModel(path: path, words: words, heads: heads)
-            if let note = loaded.note { printError("makemore: note: \(note)") }
-            return (path: path, loaded: loaded)
-        }
-    }
-
-    /// The ensemble of `models` when one is asked for.
-    func ensemble(of models: [(path: String, loaded: LoadedModel)]) throws -> LoadedEnsemble? {
-        guard let combination else { return nil }
-        return try LoadedEnsemble(models: models, combination: combination, weights: weights)
+        let d = DataOptions()
+        let words = DatasetSplit.reader(input: input, splitDirectory: splitDirectory, encoding: encoding ?? .utf8, dedupe: dedupe, seed: d.seed,
+                                        valFraction: d.valFraction, testFraction: d.testFraction) { DataOptions.noteDeduplicated($0, of: input ?? "") }
+        return try ModelFiles(paths: loads, words: words, heads: heads, combination: combination, weights: weights) { printError("makemore: note: \($0)") }
     }
 }

@@ -20,9 +20,6 @@ enum SampleCommand: Subcommand {
 
     struct Options {
         var models: ModelSelection
-        var input: String?
-        var splitDirectory: String?
-        var heads: Int?
         var count: Int
         var temperature: Double
         var topK: Int?
@@ -32,43 +29,20 @@ enum SampleCommand: Subcommand {
     }
 
     static func parse(_ arguments: ParsedArguments) throws -> Options {
-        return Options(models: try ModelSelection(arguments), input: arguments.string("input"), splitDirectory: arguments.string("split-dir"),
-                       heads: try arguments.int("heads"), count: try arguments.int("count") ?? 10,
+        return Options(models: try ModelSelection(arguments), count: try arguments.int("count") ?? 10,
                        temperature: try arguments.double("temperature") ?? 1, topK: try arguments.int("top-k"),
                        prefix: arguments.string("prefix") ?? "", seed: try arguments.seed("seed") ?? 42, json: arguments.flag("json"))
     }
 
     static func run(_ options: Options) throws {
-        var generator = RandomGenerator(seed: options.seed)
-        let (loaded, ensemble) = try options.models.load(input: options.input, splitDirectory: options.splitDirectory, heads: options.heads)
-        let vocabulary = loaded.vocabulary
-        let prefix = try vocabulary.encode(options.prefix, context: "prefix")
-        let model = loaded.model
-        let split: DatasetSplit?
-        do {
-            split = try loaded.split()
-        } catch let error as MakemoreError {
-            printError("makemore sample: note: cannot tag samples (\(error))")
-            split = nil
-        }
-        let longest = split.map { ($0.train + $0.val + $0.test).map(\.count).max() ?? 0 } ?? 32
-        let sampling = SamplingOptions(temperature: options.temperature, topK: options.topK, prefix: prefix,
-                                       maximumLength: SamplingOptions.lengthLimit(longestWord: longest))
-        try sampling.checkPrefix(for: model)
-        let words = try Sampler.generate(model, count: options.count, options: sampling, using: &generator).map { try vocabulary.decode($0) }
-        let tagger = split.map { SampleTagger(split: $0) }
-        let tags = words.map { word in tagger.map { $0.tag(word).description } ?? "unknown" }
-        let newCount = tags.filter { $0 == SampleTag.new.description }.count
+        let files = try options.models.files()
+        let samples = try files.model.sample(count: options.count, temperature: options.temperature, topK: options.topK, prefix: options.prefix,
+                                             seed: options.seed) { printError("makemore sample: note: \($0)") }
         if options.json {
-            let samples = zip(words, tags).map { JSONValue.object([("word", .string($0)), ("tag", .string($1))]) }
-            print(JSONValue.object([("model", .string(loaded.kind)), ("samples", .array(samples)),
-                                    ("new", tagger == nil ? .null : .integer(newCount))] + (ensemble.map { [("ensemble", $0.json)] } ?? [])).serialized)
+            print(JSONValue.object([("model", .string(files.model.kind))] + samples.json + (files.ensemble.map { [("ensemble", $0.json)] } ?? [])).serialized)
             return
         }
-        if let ensemble { printError(ensemble.text) }
-        let shown = words.map(StageReport.shown)
-        let width = shown.map(\.count).max() ?? 0
-        for (word, tag) in zip(shown, tags) { print(word.padding(toLength: width + 2, withPad: " ", startingAt: 0) + tag) }
-        if tagger != nil { print("\(newCount) of \(words.count) are new") }
+        if let ensemble = files.ensemble { printError(ensemble.text) }
+        if case let text = samples.text, !text.isEmpty { print(text) }
     }
 }

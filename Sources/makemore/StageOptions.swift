@@ -57,8 +57,13 @@ struct DataOptions {
     /// The split asked for; with `--dedupe`, the count removed is said on stderr.
     func split() throws -> DatasetSplit {
         let (split, removed) = try load()
-        if dedupe { printError("makemore: --dedupe removed \(removed) repeated word\(removed == 1 ? "" : "s") of \(WordList.displayName(input))") }
+        if dedupe { Self.noteDeduplicated(removed, of: input) }
         return split
+    }
+
+    /// Says on stderr how many repeated words `--dedupe` removed from `input`.
+    static func noteDeduplicated(_ removed: Int, of input: String) {
+        printError("makemore: --dedupe removed \(removed) repeated word\(removed == 1 ? "" : "s") of \(WordList.displayName(input))")
     }
 
     /// How the split was made, for checkpoints (paths made absolute).
