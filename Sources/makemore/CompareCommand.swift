@@ -61,15 +61,15 @@ enum CompareCommand: Subcommand {
     static func run(_ options: Options) throws {
         let comparison = options.comparison
         if comparison.saveEvery != nil && options.out == nil { throw UsageError("--save-every needs --out DIR: each stage's checkpoint goes to DIR/<stage>.safetensors") }
-        try OutputChecks.checkDirectory("tensorboard", comparison.tensorboard)
+        try OutputPath.validateCreatable(directory: comparison.tensorboard, name: "tensorboard")
         if let out = options.out {
             var isDirectory: ObjCBool = false
             if FileManager.default.fileExists(atPath: out, isDirectory: &isDirectory), !isDirectory.boolValue {
                 throw UsageError("--out: \(out): is a file, not a directory")
             }
-            try OutputChecks.checkDirectory("out", out)
+            try OutputPath.validateCreatable(directory: out, name: "out")
             let checkpoints = comparison.stages.compactMap { comparison.checkpoint(of: $0.kind).map { ($0 as NSString).lastPathComponent } }
-            try OutputChecks.checkFiles("out", in: out, Comparison.Result.fileNames + checkpoints, inputs: OutputChecks.inputs(options.data))
+            try OutputPath.validate(files: Comparison.Result.fileNames + checkpoints, in: out, name: "out", inputs: options.data.files)
             if comparison.saveEvery != nil { try Comparison.createDirectory(out) }
         }
         var progress: ProgressReporter?

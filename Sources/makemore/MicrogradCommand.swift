@@ -48,7 +48,7 @@ enum MicrogradCommand: Subcommand {
     }
 
     static func run(_ options: Options) throws {
-        try OutputChecks.check([("plot-graph", options.plotGraph)], inputs: [])
+        try OutputPath.validate([("plot-graph", options.plotGraph)], inputs: [])
         let walk = try Micrograd.WalkThrough(x: options.x, h: options.h, steps: options.steps, learningRate: options.learningRate,
                                              seed: options.seed, quiet: options.quiet)
         if let path = options.plotGraph {

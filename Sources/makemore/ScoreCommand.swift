@@ -35,8 +35,8 @@ enum ScoreCommand: Subcommand {
 
     static func run(_ options: Options) throws {
         let selection = options.models
-        try OutputChecks.check([("plot-probabilities", options.plotProbabilities), ("plot-embedding", options.plotEmbedding), ("plot-attention", options.plotAttention)],
-                               inputs: selection.loads + OutputChecks.inputs(input: selection.input, splitDirectory: selection.splitDirectory))
+        try OutputPath.validate([("plot-probabilities", options.plotProbabilities), ("plot-embedding", options.plotEmbedding), ("plot-attention", options.plotAttention)],
+                               inputs: selection.loads + DatasetSplit.files(input: selection.input, splitDirectory: selection.splitDirectory))
         var words = options.words
         while options.words.isEmpty, let line = readLine() {
             if case let word = line.trimmingCharacters(in: .whitespacesAndNewlines), !word.isEmpty { words.append(word) }

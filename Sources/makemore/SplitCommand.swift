@@ -22,8 +22,8 @@ enum SplitCommand: Subcommand {
 
     static func run(_ options: Options) throws {
         let directory = options.out
-        try OutputChecks.checkDirectory("out", directory)
-        try OutputChecks.checkFiles("out", in: directory, SplitName.allCases.map(\.fileName), inputs: OutputChecks.inputs(options.data))
+        try OutputPath.validateCreatable(directory: directory, name: "out")
+        try OutputPath.validate(files: SplitName.allCases.map(\.fileName), in: directory, name: "out", inputs: options.data.files)
         let (split, removed) = try options.data.load()
         try split.write(to: directory)
         let sizes = SplitName.allCases.map { ($0.rawValue, JSONValue.integer(split[$0].count)) }

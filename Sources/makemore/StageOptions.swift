@@ -66,6 +66,9 @@ struct DataOptions {
         printError("makemore: --dedupe removed \(removed) repeated word\(removed == 1 ? "" : "s") of \(WordList.displayName(input))")
     }
 
+    /// The files the words are read from.
+    var files: [String] { DatasetSplit.files(input: input, splitDirectory: splitDirectory) }
+
     /// How the split was made, for checkpoints (paths made absolute).
     var record: SplitRecord {
         func absolute(_ path: String) -> String {

@@ -83,7 +83,7 @@ enum StageRunner {
     }
 
     /// Every output `request` names, checked before any data is loaded.
-    static func checkOutputs(_ request: StageRequest, more: [(flag: String, path: String?)] = []) throws {
+    static func checkOutputs(_ request: StageRequest, more: [(name: String, path: String?)] = []) throws {
         if request.output.load != nil && request.training?.resume != nil { throw UsageError("give either --load or --resume, not both") }
         if let training = request.training, request.output.load != nil,
            let flag = ((training.stepsGiven ? ["steps"] : []) + training.settingsGiven + (training.stopAt != nil ? ["stop-at"] : [])).first {
@@ -95,13 +95,13 @@ enum StageRunner {
         for (flag, value) in [("stop-at", request.training?.stopAt), ("save-every", request.training?.saveEvery)] where value != nil && request.output.save == nil {
             throw UsageError("--\(flag) needs --save FILE to keep the state --resume continues from")
         }
-        let others: [(flag: String, path: String?)] = [("log", request.training?.log), ("plot-loss", request.training?.plotLoss),
+        let others: [(name: String, path: String?)] = [("log", request.training?.log), ("plot-loss", request.training?.plotLoss),
                                                          ("plot-embedding", request.output.plotEmbedding)] + more
-        try OutputChecks.check([("save", request.output.save)] + others, inputs: OutputChecks.inputs(request.data, load: request.output.load))
+        try OutputPath.validate([("save", request.output.save)] + others, inputs: request.data.files + (request.output.load.map { [$0] } ?? []))
         // `--save` may replace the `--resume`d file (the run continues it); no other output may.
-        if let resume = request.training?.resume { try OutputChecks.check(others, inputs: [resume]) }
-        try OutputChecks.checkDirectory("plot-diagnostics", request.diagnostics?.plotDirectory)
-        try OutputChecks.checkDirectory("tensorboard", request.training?.tensorboard)
+        if let resume = request.training?.resume { try OutputPath.validate(others, inputs: [resume]) }
+        try OutputPath.validateCreatable(directory: request.diagnostics?.plotDirectory, name: "plot-diagnostics")
+        try OutputPath.validateCreatable(directory: request.training?.tensorboard, name: "tensorboard")
     }
 
     /// Prints `report` as one JSON object or as text.

@@ -45,7 +45,7 @@ enum SweepCommand: Subcommand {
     static func run(_ options: Options) throws {
         switch options {
         case .run(let specPath, let out, let jobs, let shard):
-            try OutputChecks.checkDirectory("out", out)
+            try OutputPath.validateCreatable(directory: out, name: "out")
             let stages = StageRegistry.definitions.compactMap(stageCommand)
             let spec = try SweepSpec(path: specPath, stages: stages.map(\.name))
             let stageOptions = stages.first { $0.name == spec.stage }!.options
@@ -56,14 +56,14 @@ enum SweepCommand: Subcommand {
             let threads = jobs > 1 && !setsThreads && stageOptions.contains { $0.name == "threads" }
                 ? max(1, ProcessInfo.processInfo.activeProcessorCount / jobs) : nil
             let sweep = try SweepRun(spec: spec, directory: out, shard: shard, jobs: jobs, threadsPerTrial: threads)
-            try OutputChecks.checkFiles("out", in: out, [sweep.resultsPath, SweepRun.specPath(in: out)].map { ($0 as NSString).lastPathComponent },
-                                        inputs: [specPath])
+            try OutputPath.validate(files: [sweep.resultsPath, SweepRun.specPath(in: out)].map { ($0 as NSString).lastPathComponent }, in: out, name: "out",
+                                    inputs: [specPath])
             guard let executable = Bundle.main.executablePath else { throw MakemoreError.unsupported("cannot find the makemore executable to run trials") }
             let summary = try sweep.run(executable: executable) { printError($0) }
             print("shard \(shard): \(summary.ran) trials run (\(summary.failed) failed), \(summary.alreadyDone) already done; results in \(sweep.resultsPath)")
         case .report(let directory, let plot, let json):
             let results = try SweepResults(directory: directory)
-            try OutputChecks.check([("plot", plot)], inputs: [SweepRun.specPath(in: directory)] + results.files)
+            try OutputPath.validate([("plot", plot)], inputs: [SweepRun.specPath(in: directory)] + results.files)
             try AtomicFile.write(results.svg(), to: plot)
             print(json ? results.json.serialized : results.table + "\nplot: \(plot)")
         }

@@ -152,6 +152,31 @@ import Testing
             }
         }
         try OutputPath.validateDistinct([("a", a), ("b", directory.appendingPathComponent("b.svg").path), ("c", "/dev/null"), ("d", "/dev/null")])
+        // A command's outputs at once: nil ones skipped, each checked, none twice.
+        try OutputPath.validate([("a", a), ("b", nil)], inputs: [])
+        #expect(throws: MakemoreError.invalidOutput(name: "b", path: a, reason: "is also the output \(a); give each output its own file")) {
+            try OutputPath.validate([("a", a), ("b", a)], inputs: [])
+        }
+    }
+
+    /// An output directory may be created when its nearest existing ancestor is a writable
+    /// directory; files it would hold are checked once it exists.
+    @Test func outputDirectoriesAndTheirFiles() throws {
+        let directory = try HostileFileTests.directory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try OutputPath.validateCreatable(directory: directory.appendingPathComponent("new/deeper").path, name: "out")
+        try OutputPath.validateCreatable(directory: nil, name: "out")
+        #expect(throws: MakemoreError.invalidOutput(name: "out", path: "/proc/new", reason: "the directory /proc is not writable")) {
+            try OutputPath.validateCreatable(directory: "/proc/new", name: "out")
+        }
+        let input = directory.appendingPathComponent("train.txt").path
+        try AtomicFile.write("ann\n", to: input)
+        #expect(throws: MakemoreError.invalidOutput(name: "out", path: input, reason: "is also an input; write the output elsewhere")) {
+            try OutputPath.validate(files: ["train.txt"], in: directory.path, name: "out", inputs: [input])
+        }
+        try OutputPath.validate(files: ["train.txt"], in: directory.appendingPathComponent("missing").path, name: "out", inputs: [input])
+        #expect(DatasetSplit.files(input: "a.txt", splitDirectory: nil) == ["a.txt"] && DatasetSplit.files(input: nil, splitDirectory: nil).isEmpty)
+        #expect(DatasetSplit.files(input: "a.txt", splitDirectory: "d") == ["d/train.txt", "d/val.txt", "d/test.txt"])
     }
 
     @Test func writabilityIsFoundByTrying() throws {

@@ -93,6 +93,12 @@ public struct DatasetSplit: Equatable, Sendable {
         return (val.count { training.contains($0) }, test.count { training.contains($0) })
     }
 
+    /// The files words are read from: the split directory's three, else the word list `input`
+    /// if any (the inputs an output must not replace).
+    public static func files(input: String?, splitDirectory: String?) -> [String] {
+        splitDirectory.map { directory in SplitName.allCases.map { $0.path(in: directory) } } ?? input.map { [$0] } ?? []
+    }
+
     /// Every word of the three parts: the words the vocabulary is taken from.
     public var allWords: [String] { train + val + test }
 }

@@ -45,6 +45,40 @@ public enum OutputPath {
         }
     }
 
+    /// Validates each `(name, path)` output given (nil paths, outputs not asked for, are
+    /// skipped) as `validate(_:name:inputs:)` does, and that no two write the same file.
+    public static func validate(_ outputs: [(name: String, path: String?)], inputs: [String]) throws {
+        var earlier: [(name: String, path: String)] = []
+        for case let (name, path?) in outputs {
+            try validate(path, name: name, inputs: inputs)
+            earlier.append((name, path))
+            try validateDistinct(earlier)
+        }
+    }
+
+    /// Throws `MakemoreError.invalidOutput` named `name` unless the output directory `path`
+    /// exists or can be created: its nearest existing ancestor must be a writable directory.
+    /// nil (no directory asked for) passes.
+    public static func validateCreatable(directory path: String?, name: String) throws {
+        guard var directory = path else { return }
+        var isDirectory: ObjCBool = false
+        while !FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) {
+            // Not NSString's deletingLastPathComponent, which traps on some one-character names.
+            let parent = directory.lastIndex(of: "/").map { String(directory[..<$0]) } ?? ""
+            if parent.isEmpty || parent == directory { directory = directory.hasPrefix("/") ? "/" : "."; break }
+            directory = parent
+        }
+        try validateDirectory(directory, for: directory == path ? nil : path, name: name)
+    }
+
+    /// Validates the files `names` would take in the output directory `directory` (named
+    /// `name`) when it exists already: a directory still to be created holds no input.
+    public static func validate(files names: [String], in directory: String, name: String, inputs: [String]) throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else { return }
+        try validate(names.map { (name, (directory as NSString).appendingPathComponent($0)) }, inputs: inputs)
+    }
+
     /// `target` with its directory's links resolved (the file itself may not exist yet).
     static func canonicalPath(_ target: String) -> String {
         let (directory, name) = AtomicFile.split(target)
