@@ -104,7 +104,7 @@ struct OutputOptions {
     init() {}
 
     init(_ arguments: ParsedArguments) throws {
-        samples = try arguments.int("samples", in: 0...1_000_000) ?? samples
+        samples = try arguments.int("samples", in: StageRun.Limits.samples.range) ?? samples
         save = arguments.string("save")
         load = arguments.string("load")
         json = arguments.flag("json")

@@ -100,10 +100,10 @@ struct TrainingOptions {
         plotLoss = arguments.string("plot-loss")
         log = arguments.string("log")
         quiet = arguments.flag("quiet")
-        sampleEvery = try arguments.int("sample-every", in: 1...Int.max)
+        sampleEvery = try arguments.int("sample-every", in: StageRun.Limits.sampleEvery.range)
         resume = arguments.string("resume")
         stopAt = try arguments.int("stop-at")
-        saveEvery = try arguments.int("save-every", in: 1...100_000_000)
+        saveEvery = try arguments.int("save-every", in: StageRun.Limits.saveEvery.range)
         tensorboard = arguments.string("tensorboard")
         stepsGiven = arguments.given("steps")
         settingsGiven = ["lr", "optimizer", "schedule", "decay-at", "warmup", "weight-decay", "weight-decay-on", "batch-size", "sampling",

@@ -64,4 +64,14 @@ import Testing
         #expect(shown == [4, 8, 12])
         #expect(sampled.report.samples == (try Self.run().run().report.samples))
     }
+
+    /// A run's own counts are checked against `StageRun.Limits` before anything is built.
+    @Test func outOfRangeCountsThrow() {
+        for change in [{ (run: inout StageRun) in run.samples = -1 }, { $0.training?.sampleEvery = 0 }, { $0.training?.saveEvery = 0 },
+                       { $0.training?.saveEvery = 100_000_001 }] as [(inout StageRun) -> Void] {
+            var run = Self.run()
+            change(&run)
+            #expect(throws: MakemoreError.self) { try run.run() }
+        }
+    }
 }

@@ -116,8 +116,8 @@ public struct Comparison {
     public enum Limits {
         /// Words sampled per stage.
         public static let samples = Limit("samples", 0...1000)
-        /// Steps between checkpoints.
-        public static let saveEvery = Limit("save_every", 1...100_000_000)
+        /// Steps between checkpoints: a stage run's.
+        public static let saveEvery = StageRun.Limits.saveEvery
     }
 
     /// What a comparison found: one typed row per stage (then the ensemble's), and the table,

@@ -123,6 +123,16 @@ public struct StageRun {
     public var topK: Int?
     public var prefix = ""
 
+    /// The range of a run's own counts; `run` checks them and the flags parse against them.
+    public enum Limits {
+        /// Words sampled for the report.
+        public static let samples = Limit("samples", 0...1_000_000)
+        /// `Training.sampleEvery`.
+        public static let sampleEvery = Limit("sample_every", 1...Int.max)
+        /// `Training.saveEvery`.
+        public static let saveEvery = Limit("save_every", 1...100_000_000)
+    }
+
     public init(_ configuration: StageConfiguration, words: @escaping () throws -> DatasetSplit) {
         self.configuration = configuration
         self.words = words
@@ -132,6 +142,9 @@ public struct StageRun {
     /// training or writing throws, and a `ResumeConflict`.
     public func run(onEvent: @escaping (Event) -> Void = { _ in }) throws -> (stage: Stage, report: StageReport) {
         let clock = ContinuousClock.now
+        try Limits.samples.check(samples)
+        if let every = training?.sampleEvery { try Limits.sampleEvery.check(every) }
+        if let every = training?.saveEvery { try Limits.saveEvery.check(every) }
         let stage = try makeStage(onEvent)
         var sampling: SamplingOptions?
         if configuration.kind.isSequenceModel {
