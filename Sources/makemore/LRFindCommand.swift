@@ -29,9 +29,8 @@ enum LRFindCommand: Subcommand {
     static func parse(_ arguments: ParsedArguments) throws -> Options {
         let low = try arguments.double("lr-min") ?? 1e-3, high = try arguments.double("lr-max") ?? 1
         let finder = try LearningRateFinder(minimum: low, maximum: high, steps: try arguments.int("sweep-steps") ?? 1000)
-        let training = TrainingConfiguration(steps: finder.steps, learningRate: low,
-                                             optimizer: OptimizerConfiguration(kind: try arguments.choice("optimizer", OptimizerKind.self) ?? .sgd),
-                                             batchSize: try arguments.int("batch-size", in: 2...10_000_000) ?? 32)
+        let training = finder.training(optimizer: try arguments.choice("optimizer", OptimizerKind.self) ?? .sgd,
+                                       batchSize: try arguments.int("batch-size", in: 2...10_000_000) ?? 32)
         return Options(data: try DataOptions(arguments), json: arguments.flag("json"), finder: finder, training: training,
                        configuration: try MLPCommand.configuration(arguments), plot: arguments.string("plot"))
     }
@@ -44,28 +43,6 @@ enum LRFindCommand: Subcommand {
         if let path = options.plot {
             try AtomicFile.write(sweep.chart(title: "lr-find mlp: loss against learning rate").svg(), to: path)
         }
-        let (low, high) = (finder.minimum, finder.maximum)
-        if options.json {
-            print(JSONValue.object([
-                ("stage", .string("mlp")), ("lr_min", .number(low)), ("lr_max", .number(high)),
-                ("steps", .integer(sweep.rates.count)), ("minimum_lr", .number(sweep.minimumRate)),
-                ("steepest_lr", .number(sweep.steepestRate)), ("suggested_lr", .number(sweep.suggestion)),
-                ("rule", .string("suggested = minimum_lr / 10, the rate at the smoothed loss's minimum divided by 10")),
-                ("lr", .array(sweep.rates.map(JSONValue.number))), ("loss", .array(sweep.losses.map(JSONValue.number))),
-            ]).serialized)
-            return
-        }
-        let smoothed = sweep.smoothed
-        print(String(format: "swept %d steps, lr %.3g → %.3g (batch %d, %@)%@", sweep.rates.count, low, high, options.training.batchSize ?? 0,
-                     options.training.optimizer.kind.rawValue, sweep.rates.count < finder.steps ? " — stopped early: the loss diverged" : ""))
-        print("       lr   smoothed loss")
-        let shown = Set((0..<20).map { $0 * max(1, sweep.rates.count / 20) } + [sweep.rates.count - 1])
-        for i in shown.sorted() where i < sweep.rates.count {
-            print(String(format: "%9.4g   %.4f", sweep.rates[i], smoothed[i]))
-        }
-        guard let minimum = sweep.minimumRate, let suggestion = sweep.suggestion else { return }
-        print(String(format: "lowest smoothed loss at lr %.3g; steepest descent at lr %@", minimum,
-                     sweep.steepestRate.map { String(format: "%.3g", $0) } ?? "—"))
-        print(String(format: "suggested learning rate: %.3g (a tenth of the minimum's)", suggestion))
+        print(options.json ? sweep.json(stage: .mlp, finder: finder).serialized : sweep.text(finder: finder, training: options.training))
     }
 }

@@ -192,6 +192,24 @@ import MakemoreKernels
         }
     }
 
+    /// What `lr-find` prints comes from the library: the sweep's training from the finder, its
+    /// JSON and its text (an empty sweep, whose first loss was not a number, reports no rows).
+    @Test func theLearningRateSweepReportsItself() throws {
+        let finder = try LearningRateFinder(minimum: 1e-3, maximum: 1, steps: 30)
+        let training = finder.training(optimizer: .adam, batchSize: 8)
+        #expect(training.steps == 30 && training.learningRate == 1e-3 && training.optimizer.kind == .adam && training.batchSize == 8)
+        let sweep = try Stage(.mlp(MLPConfiguration()), dataset: Self.dataset(), seed: 5).findLearningRate(finder, training: training)
+        let json = sweep.json(stage: .mlp, finder: finder)
+        #expect(json["stage"]?.stringValue == "mlp" && json["steps"]?.intValue == sweep.rates.count && json["suggested_lr"]?.doubleValue == sweep.suggestion)
+        #expect(json["lr"]?.arrayValue?.count == sweep.rates.count && json["rule"]?.stringValue == LearningRateSweep.rule)
+        let lines = sweep.text(finder: finder, training: training).split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.first?.hasPrefix("swept \(sweep.rates.count) steps, lr 0.001 → 1 (batch 8, adam)") == true)
+        #expect(lines.count == 2 + Set((0..<20).map { $0 * max(1, sweep.rates.count / 20) } + [sweep.rates.count - 1]).count + 2)
+        #expect(lines.last?.hasPrefix("suggested learning rate: ") == true)
+        let empty = LearningRateSweep(rates: [], losses: []).text(finder: finder, training: training)
+        #expect(empty == "swept 0 steps, lr 0.001 → 1 (batch 8, adam) — stopped early: the loss diverged\n       lr   smoothed loss")
+    }
+
     @Test func configurationsTheDataRulesOutAreErrors() throws {
         let dataset = try Self.dataset()
         #expect(throws: MakemoreError.self) { try Stage(.transformer(TransformerConfiguration(blockSize: 3)), dataset: dataset, seed: 1) }
