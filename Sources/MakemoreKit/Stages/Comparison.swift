@@ -193,7 +193,7 @@ public struct Comparison {
     }
 
     /// Creates `directory` and its parents if missing; an error names it.
-    public static func createDirectory(_ directory: String) throws {
+    package static func createDirectory(_ directory: String) throws {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {

@@ -24,11 +24,11 @@ public struct StageDefinition: Sendable {
     /// Named setups the stage runs instead of its defaults (`--preset`), in the order listed.
     public let presets: [StagePreset]
     /// Whether the stage trains (all but the count bigram, which is fitted when built).
-    public let trains: Bool
+    package let trains: Bool
     /// Whether a report of the stage names the preset it ran (`none` for the stage's own
     /// defaults), so that its results say which setup they are: the transformer, whose
     /// `makemore` preset is makemore.py's.
-    public let reportsPreset: Bool
+    package let reportsPreset: Bool
     private let training: @Sendable () -> TrainingConfiguration
     let decodeSettings: @Sendable (any Decoder) throws -> any StageSettings
     /// A fresh engine of `configuration` on `dataset`, validated and memory-checked before it is built.
