@@ -26,6 +26,45 @@ import Testing
         #expect(x.gradValues == [7, -7])
     }
 
+    /// The ops that write a gradient's first contribution (linear, +, gelu, tanh, LayerNorm,
+    /// BatchNorm, reshape, cross-entropy) and add the later ones: x, used by all of them at once
+    /// (first contribution written into a new buffer), must get the sum of what each gives alone
+    /// (added into a zeroed leaf buffer). Same values up to the order of the additions; that
+    /// whole training runs keep every bit is what `.ci/fixed-seed-runs` checks.
+    @Test func firstContributionsWrittenEqualAccumulated() {
+        var generator = RandomGenerator(seed: 5)
+        let x = Tensor.normal(shape: [6, 8], std: 1, requiresGrad: true, using: &generator)
+        let w = Tensor.normal(shape: [8, 8], std: 0.3, requiresGrad: true, using: &generator)
+        let b = Tensor.normal(shape: [8], std: 0.3, requiresGrad: true, using: &generator)
+        let g = Tensor.normal(shape: [8], std: 1, requiresGrad: true, using: &generator)
+        let targets: [Int32] = [0, 3, -1, 7, 2, 5]
+        let branches: [(Tensor) -> Tensor] = [
+            { linear($0, weight: w, bias: b) },
+            { $0 + b },
+            { $0 + $0 },
+            { $0.gelu() },
+            { $0.tanh() },
+            { layerNorm($0, weight: g, bias: b) },
+            { batchNorm($0, gamma: g, beta: b).output },
+            { $0.reshaped([8, 6]).reshaped([6, 8]) },
+        ]
+        func loss(_ y: Tensor) -> Tensor { crossEntropy(logits: y * y.scaled(by: 0.5), targets: targets) }
+        // All branches in one graph: x's gradient is written once, then added to.
+        let total = branches.map { loss($0(x)) }.reduce(Tensor(0)) { $0 + $1 }
+        total.backward()
+        let together = x.gradValues!, wTogether = w.gradValues!
+        // Each branch alone, its gradient added into a running sum in the same order.
+        var sum = [Float](repeating: 0, count: x.count), wSum = [Float](repeating: 0, count: w.count)
+        for branch in branches {
+            x.zeroGrad(); w.zeroGrad()
+            loss(branch(x)).backward()
+            for i in sum.indices { sum[i] += x.gradValues![i] }
+            for i in wSum.indices { wSum[i] += w.gradValues![i] }
+        }
+        expectClose(together, sum, tolerance: 1e-5)
+        expectClose(wTogether, wSum, tolerance: 1e-5)
+    }
+
     @Test func detachedTensorsGetNoGradient() {
         let x = Tensor(shape: [2], values: [1, 2], requiresGrad: true)
         let w = Tensor(shape: [2], values: [3, 4], requiresGrad: true)

@@ -25,18 +25,25 @@ package func crossEntropyForward(
     return (lossSum, valid)
 }
 
-/// dlogits[N, V] += dloss / validCount · (probs − onehot(target)) on valid rows, 0 on ignored
+/// dlogits[N, V] (+)= dloss / validCount · (probs − onehot(target)) on valid rows, 0 on ignored
+/// (= on the gradient's first contribution: ignored rows are then written as zeros)
 package func crossEntropyBackward(
-    _ dlogits: UnsafeMutablePointer<Float>, _ probs: UnsafePointer<Float>, _ targets: [Int32],
+    _ dlogits: GradientTarget, _ probs: UnsafePointer<Float>, _ targets: [Int32],
     _ dloss: Float, _ N: Int, _ V: Int, ignoreIndex: Int32, validCount: Int
 ) {
-    guard validCount > 0 else { return }
-    let scale = dloss / Float(validCount)
+    let scale = validCount > 0 ? dloss / Float(validCount) : 0
     for r in 0..<N {
         let t = targets[r]
-        if t == ignoreIndex { continue }
-        let p = probs + r &* V, dx = dlogits + r &* V
-        for i in 0..<V { dx[i] += scale * p[i] }
+        let p = probs + r &* V, dx = dlogits.pointer + r &* V
+        if t == ignoreIndex || validCount == 0 {
+            if !dlogits.accumulate { dx.update(repeating: 0, count: V) }
+            continue
+        }
+        if dlogits.accumulate {
+            for i in 0..<V { dx[i] += scale * p[i] }
+        } else {
+            for i in 0..<V { dx[i] = scale * p[i] }
+        }
         dx[Int(t)] -= scale
     }
 }

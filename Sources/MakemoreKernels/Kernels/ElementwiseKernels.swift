@@ -3,7 +3,20 @@ import Foundation
 // Element-wise kernels in llm.c style. `n` = element count. A "broadcast" pair works on a
 // [outer, inner] big operand and an [inner] small operand repeated over `outer` (the small
 // operand's shape is a suffix of the big one's; same-shape operands have outer = 1).
-// Backward kernels ACCUMULATE (+=) into gradient buffers; a nil gradient is skipped.
+// Backward kernels ACCUMULATE (+=) into gradient buffers; a nil gradient is skipped. Those that
+// take a `GradientTarget` write (=) instead when it is the gradient's first contribution.
+
+/// Where a backward kernel puts a gradient, and whether it adds to what is there (a later
+/// contribution) or overwrites every element (the first one; see `Tensor.gradForWriting`).
+package struct GradientTarget {
+    package let pointer: UnsafeMutablePointer<Float>
+    package let accumulate: Bool
+
+    package init(pointer: UnsafeMutablePointer<Float>, accumulate: Bool) {
+        self.pointer = pointer
+        self.accumulate = accumulate
+    }
+}
 
 /// dst[n] += src[n]
 package func accumulate(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>, _ n: Int) {
@@ -51,15 +64,30 @@ package func addForward(
     }
 }
 
-/// dbig[outer, inner] += dout;  dsmall[inner] += Σ_outer dout
-package func addBackward(
-    _ dbig: UnsafeMutablePointer<Float>?, _ dsmall: UnsafeMutablePointer<Float>?,
-    _ dout: UnsafePointer<Float>, _ outer: Int, _ inner: Int
-) {
-    if let dbig { accumulate(dbig, dout, outer &* inner) }
-    if let dsmall {
-        for o in 0..<outer { accumulate(dsmall, dout + o &* inner, inner) }
+/// dst[n] (+)= src[n]
+package func accumulate(_ dst: GradientTarget, _ src: UnsafePointer<Float>, _ n: Int) {
+    if dst.accumulate { accumulate(dst.pointer, src, n) } else { dst.pointer.update(from: src, count: n) }
+}
+
+/// dst[inner] (+)= Σ_rows src[rows, inner], the rows added in order (a first write starts from
+/// row 0, so the sum is the one a zero-filled buffer would hold)
+package func sumRows(_ dst: GradientTarget, _ src: UnsafePointer<Float>, _ rows: Int, _ inner: Int) {
+    guard rows > 0 else {
+        if !dst.accumulate { dst.pointer.update(repeating: 0, count: inner) }
+        return
     }
+    accumulate(dst, src, inner)
+    for o in 1..<rows { accumulate(dst.pointer, src + o &* inner, inner) }
+}
+
+/// dbig[outer, inner] (+)= dout  (big's share of `a + b`'s backward)
+package func addBackwardBig(_ dbig: GradientTarget, _ dout: UnsafePointer<Float>, _ outer: Int, _ inner: Int) {
+    accumulate(dbig, dout, outer &* inner)
+}
+
+/// dsmall[inner] (+)= Σ_outer dout  (small's share, summed over the broadcast rows)
+package func addBackwardSmall(_ dsmall: GradientTarget, _ dout: UnsafePointer<Float>, _ outer: Int, _ inner: Int) {
+    sumRows(dsmall, dout, outer, inner)
 }
 
 /// out[outer, inner] = big[outer, inner] * small[inner]
@@ -106,11 +134,16 @@ package func tanhForward(_ out: UnsafeMutablePointer<Float>, _ inp: UnsafePointe
     VectorMath.tanh(inp, out, count: n)
 }
 
-/// dinp[n] += (1 − out²) · dout
+/// dinp[n] (+)= (1 − out²) · dout
 package func tanhBackward(
-    _ dinp: UnsafeMutablePointer<Float>, _ out: UnsafePointer<Float>, _ dout: UnsafePointer<Float>, _ n: Int
+    _ dinp: GradientTarget, _ out: UnsafePointer<Float>, _ dout: UnsafePointer<Float>, _ n: Int
 ) {
-    for i in 0..<n { dinp[i] += (1 - out[i] * out[i]) * dout[i] }
+    let d = dinp.pointer
+    if dinp.accumulate {
+        for i in 0..<n { d[i] += (1 - out[i] * out[i]) * dout[i] }
+    } else {
+        for i in 0..<n { d[i] = (1 - out[i] * out[i]) * dout[i] }
+    }
 }
 
 private let geluScale: Float = 0.7978845608028654  // √(2/π)
@@ -138,15 +171,21 @@ package func geluForward(
     storePartial(y, out + i, n &- i)
 }
 
-/// dinp[n] += dout · (0.5(1 + t) + 0.5x(1 − t²)·√(2/π)(1 + 3·0.044715x²)),  t = cache
+/// dinp[n] (+)= dout · (0.5(1 + t) + 0.5x(1 − t²)·√(2/π)(1 + 3·0.044715x²)),  t = cache
 package func geluBackward(
-    _ dinp: UnsafeMutablePointer<Float>, _ inp: UnsafePointer<Float>, _ cache: UnsafePointer<Float>,
+    _ dinp: GradientTarget, _ inp: UnsafePointer<Float>, _ cache: UnsafePointer<Float>,
     _ dout: UnsafePointer<Float>, _ n: Int
 ) {
-    for i in 0..<n {
+    @inline(__always) func derivative(_ i: Int) -> Float {
         let x = inp[i], t = cache[i]
         let du = geluScale * (1 + 3 * 0.044715 * x * x)
-        dinp[i] += dout[i] * (0.5 * (1 + t) + 0.5 * x * (1 - t * t) * du)
+        return dout[i] * (0.5 * (1 + t) + 0.5 * x * (1 - t * t) * du)
+    }
+    let d = dinp.pointer
+    if dinp.accumulate {
+        for i in 0..<n { d[i] += derivative(i) }
+    } else {
+        for i in 0..<n { d[i] = derivative(i) }
     }
 }
 

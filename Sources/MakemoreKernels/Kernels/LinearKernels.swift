@@ -13,15 +13,21 @@ package func linearForward(
     }
 }
 
-/// dinp[N, C] += dout · weight;  dweight[OC, C] += doutᵀ · inp;  dbias[OC] += Σ_rows dout
-package func linearBackward(
-    _ dinp: UnsafeMutablePointer<Float>?, _ dweight: UnsafeMutablePointer<Float>?,
-    _ dbias: UnsafeMutablePointer<Float>?, _ dout: UnsafePointer<Float>, _ inp: UnsafePointer<Float>,
-    _ weight: UnsafePointer<Float>, _ N: Int, _ C: Int, _ OC: Int
+/// dinp[N, C] (+)= dout · weight  (`+=` when `dinp.accumulate`, else `=`)
+package func linearBackwardInput(
+    _ dinp: GradientTarget, _ dout: UnsafePointer<Float>, _ weight: UnsafePointer<Float>, _ N: Int, _ C: Int, _ OC: Int
 ) {
-    if let dinp { Matmul.nn(dout, weight, dinp, m: N, n: C, k: OC, accumulate: true) }
-    if let dweight { Matmul.tn(dout, inp, dweight, m: OC, n: C, k: N, accumulate: true) }
-    if let dbias {
-        for r in 0..<N { accumulate(dbias, dout + r &* OC, OC) }
-    }
+    Matmul.nn(dout, weight, dinp.pointer, m: N, n: C, k: OC, accumulate: dinp.accumulate)
+}
+
+/// dweight[OC, C] (+)= doutᵀ · inp
+package func linearBackwardWeight(
+    _ dweight: GradientTarget, _ dout: UnsafePointer<Float>, _ inp: UnsafePointer<Float>, _ N: Int, _ C: Int, _ OC: Int
+) {
+    Matmul.tn(dout, inp, dweight.pointer, m: OC, n: C, k: N, accumulate: dweight.accumulate)
+}
+
+/// dbias[OC] (+)= Σ_rows dout, the rows added in order (a first write starts from row 0)
+package func linearBackwardBias(_ dbias: GradientTarget, _ dout: UnsafePointer<Float>, _ N: Int, _ OC: Int) {
+    sumRows(dbias, dout, N, OC)
 }

@@ -19,9 +19,10 @@ package func layerNormForward(
 }
 
 /// With x̂ = (inp − mean)·rstd and g = dout·weight per row:
-/// dinp += rstd·(g − mean(g) − x̂·mean(g·x̂));  dweight += Σ_rows dout·x̂;  dbias += Σ_rows dout
+/// dinp (+)= rstd·(g − mean(g) − x̂·mean(g·x̂)) (= on its first contribution);  dweight += Σ_rows dout·x̂;
+/// dbias += Σ_rows dout
 package func layerNormBackward(
-    _ dinp: UnsafeMutablePointer<Float>?, _ dweight: UnsafeMutablePointer<Float>?,
+    _ dinp: GradientTarget?, _ dweight: UnsafeMutablePointer<Float>?,
     _ dbias: UnsafeMutablePointer<Float>?, _ dout: UnsafePointer<Float>, _ inp: UnsafePointer<Float>,
     _ weight: UnsafePointer<Float>, _ mean: UnsafePointer<Float>, _ rstd: UnsafePointer<Float>,
     _ N: Int, _ C: Int
@@ -33,10 +34,11 @@ package func layerNormBackward(
             let gMean = laneSum(C, { load(dy, $0) * load(weight, $0) }, { dy[$0] * weight[$0] }) / Float(C)
             let gxMean = laneSum(C, { load(dy, $0) * load(weight, $0) * (load(x, $0) - m) * s },
                                  { dy[$0] * weight[$0] * (x[$0] - m) * s }) / Float(C)
-            let dx = dinp + r &* C
-            for i in 0..<C {
-                let xhat = (x[i] - m) * s
-                dx[i] += s * (dy[i] * weight[i] - gMean - xhat * gxMean)
+            let dx = dinp.pointer + r &* C
+            if dinp.accumulate {
+                for i in 0..<C { dx[i] += s * (dy[i] * weight[i] - gMean - (x[i] - m) * s * gxMean) }
+            } else {
+                for i in 0..<C { dx[i] = s * (dy[i] * weight[i] - gMean - (x[i] - m) * s * gxMean) }
             }
         }
         if let dweight { for i in 0..<C { dweight[i] += dy[i] * (x[i] - m) * s } }
@@ -76,10 +78,10 @@ package func batchNormForward(
 }
 
 /// With x̂ = (inp − mean)·rstd: dgamma += Σ_rows dout·x̂;  dbeta += Σ_rows dout;
-/// dinp += gamma·rstd/N · (N·dout − Σ_rows dout − x̂·Σ_rows dout·x̂)
+/// dinp (+)= gamma·rstd/N · (N·dout − Σ_rows dout − x̂·Σ_rows dout·x̂) (= on its first contribution)
 /// The sums 32 channels at a time, as `batchNormForward`.
 package func batchNormBackward(
-    _ dinp: UnsafeMutablePointer<Float>?, _ dgamma: UnsafeMutablePointer<Float>?,
+    _ dinp: GradientTarget?, _ dgamma: UnsafeMutablePointer<Float>?,
     _ dbeta: UnsafeMutablePointer<Float>?, _ dout: UnsafePointer<Float>, _ inp: UnsafePointer<Float>,
     _ gamma: UnsafePointer<Float>, _ mean: UnsafePointer<Float>, _ rstd: UnsafePointer<Float>,
     _ N: Int, _ C: Int
@@ -102,10 +104,15 @@ package func batchNormBackward(
         if let dbeta { for c in 0..<C { dbeta[c] += sumDy[c] } }
         guard let dinp else { return }
         for r in 0..<N {
-            let x = inp + r &* C, dy = dout + r &* C, dx = dinp + r &* C
-            for c in 0..<C {
+            let x = inp + r &* C, dy = dout + r &* C, dx = dinp.pointer + r &* C
+            @inline(__always) func derivative(_ c: Int) -> Float {
                 let xhat = (x[c] - mean[c]) * rstd[c]
-                dx[c] += gamma[c] * rstd[c] / n * (n * dy[c] - sumDy[c] - xhat * sumDyXhat[c])
+                return gamma[c] * rstd[c] / n * (n * dy[c] - sumDy[c] - xhat * sumDyXhat[c])
+            }
+            if dinp.accumulate {
+                for c in 0..<C { dx[c] += derivative(c) }
+            } else {
+                for c in 0..<C { dx[c] = derivative(c) }
             }
         }
     }

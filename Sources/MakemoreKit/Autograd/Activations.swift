@@ -3,12 +3,12 @@ import MakemoreKernels
 /// Element-wise non-linearities. Each backward reuses what the forward kept (the output, or a
 /// cached intermediate), never recomputing the forward.
 extension Tensor {
-    /// `tanh(x)`. Backward: ∂x += (1 − out²)·∂out.
+    /// `tanh(x)`. Backward: ∂x += (1 − out²)·∂out (written when it is ∂x's first contribution).
     public func tanh() -> Tensor {
         let out = Tensor(uninitializedShape: shape)
         tanhForward(out.data, data, count)
         out.record(inputs: [self]) { [self] out in
-            tanhBackward(gradData, out.data, out.gradData, count)
+            tanhBackward(gradForWriting, out.data, out.gradData, count)
         }
         return out
     }
@@ -20,7 +20,7 @@ extension Tensor {
         let t = Tensor(uninitializedShape: shape)  // tanh(u), cached for backward
         geluForward(out.data, t.data, data, count)
         out.record(inputs: [self]) { [self] out in
-            geluBackward(gradData, data, t.data, out.gradData, count)
+            geluBackward(gradForWriting, data, t.data, out.gradData, count)
         }
         return out
     }

@@ -33,7 +33,7 @@ public func batchNorm(_ x: Tensor, gamma: Tensor, beta: Tensor, eps: Float = 1e-
     batchNormForward(out.data, mean.data, variance.data, rstd.data, x.data, gamma.data, beta.data,
                      rows, channels, eps: eps)
     out.record(inputs: [x, gamma, beta]) { out in
-        batchNormBackward(x.gradDataIfRequired, gamma.gradDataIfRequired, beta.gradDataIfRequired,
+        batchNormBackward(x.gradForWritingIfRequired, gamma.gradDataIfRequired, beta.gradDataIfRequired,
                           out.gradData, x.data, gamma.data, mean.data, rstd.data, rows, channels)
     }
     return BatchNormResult(output: out, mean: mean, variance: variance, count: rows)

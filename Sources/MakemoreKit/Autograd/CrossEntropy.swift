@@ -16,7 +16,7 @@ public func crossEntropy(logits: Tensor, targets: [Int32], ignoreIndex: Int32 = 
                                                ignoreIndex: ignoreIndex)
     let out = Tensor(valid > 0 ? Float(lossSum / Double(valid)) : 0)
     out.record(inputs: [logits]) { out in
-        crossEntropyBackward(logits.gradData, probs.data, targets, out.gradData[0], rows, vocabulary,
+        crossEntropyBackward(logits.gradForWriting, probs.data, targets, out.gradData[0], rows, vocabulary,
                              ignoreIndex: ignoreIndex, validCount: valid)
     }
     return out

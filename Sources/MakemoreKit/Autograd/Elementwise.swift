@@ -29,7 +29,9 @@ extension Tensor {
         let out = Tensor(uninitializedShape: big.shape)
         addForward(out.data, big.data, small.data, outer, inner)
         out.record(inputs: [big, small]) { out in
-            addBackward(big.gradDataIfRequired, small.gradDataIfRequired, out.gradData, outer, inner)
+            // One gradient at a time, each fetched right before it is written (`x + x` adds twice).
+            if let dbig = big.gradForWritingIfRequired { addBackwardBig(dbig, out.gradData, outer, inner) }
+            if let dsmall = small.gradForWritingIfRequired { addBackwardSmall(dsmall, out.gradData, outer, inner) }
         }
         return out
     }

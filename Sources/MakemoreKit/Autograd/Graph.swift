@@ -7,7 +7,9 @@ import MakemoreKernels
 /// op's backward closure; otherwise it is a plain constant. `backward()` sorts the recorded
 /// graph topologically (iteratively, so deep graphs cannot overflow the stack) and runs the
 /// closures from the loss back to the leaves. Every closure *accumulates* into its inputs'
-/// gradients, so a tensor used twice receives the sum of both contributions.
+/// gradients, so a tensor used twice receives the sum of both contributions; the hot ones write
+/// a gradient's first contribution instead of adding it to a zero-filled buffer
+/// (`Tensor.gradForWriting`), which gives the same values.
 extension Tensor {
     /// Whether ops called here record a graph (false inside `withoutGradient`).
     @TaskLocal static var isRecording = true

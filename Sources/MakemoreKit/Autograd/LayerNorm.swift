@@ -15,7 +15,9 @@ public func layerNorm(_ x: Tensor, weight: Tensor, bias: Tensor, eps: Float = 1e
     let mean = Tensor(uninitializedShape: [rows]), rstd = Tensor(uninitializedShape: [rows])
     layerNormForward(out.data, mean.data, rstd.data, x.data, weight.data, bias.data, rows, channels, eps: eps)
     out.record(inputs: [x, weight, bias]) { out in
-        layerNormBackward(x.gradDataIfRequired, weight.gradDataIfRequired, bias.gradDataIfRequired,
+        // ∂x is written (not added) when it is its first contribution; fetched before the
+        // parameters' gradients, which are other tensors.
+        layerNormBackward(x.gradForWritingIfRequired, weight.gradDataIfRequired, bias.gradDataIfRequired,
                           out.gradData, x.data, weight.data, mean.data, rstd.data, rows, channels)
     }
     return out

@@ -15,7 +15,7 @@ extension Tensor {
         precondition(Tensor.elementCount(newShape) == count, "cannot reshape \(shape) to \(newShape)")
         let out = Tensor(shape: newShape, storage: storage, offset: offset)
         out.record(inputs: [self]) { [self] out in
-            accumulate(gradData, out.gradData, count)
+            accumulate(gradForWriting, out.gradData, count)
         }
         return out
     }

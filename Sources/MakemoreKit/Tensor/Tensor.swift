@@ -4,7 +4,8 @@ import MakemoreKernels
 /// graph (see `Autograd/Graph.swift` for `backward()` and the inference mode).
 ///
 /// A tensor is a reference: views made by `reshaped`, `rows` and `detached` share its storage.
-/// Gradients live in a separate buffer, allocated (zero-filled) the first time one is needed.
+/// Gradients live in a separate buffer, allocated the first time one is needed: zero-filled for
+/// kernels that add into it, uninitialised for those that write their first contribution.
 public final class Tensor {
     /// Dimensions, outermost first. A scalar has shape `[]` or `[1]`.
     public let shape: [Int]
@@ -140,6 +141,23 @@ public final class Tensor {
     /// The gradient buffer when this tensor requires a gradient, else nil (backward kernels
     /// skip nil gradients).
     var gradDataIfRequired: UnsafeMutablePointer<Float>? { requiresGrad ? gradData : nil }
+
+    /// The gradient buffer for a backward kernel that writes every one of its elements: on the
+    /// first contribution a new, uninitialised buffer and `accumulate == false` (the kernel
+    /// overwrites it: no zero-fill, and no read of zeros), afterwards the existing buffer and
+    /// `accumulate == true` (the kernel adds). Writing x where the zero-filled buffer would
+    /// have held 0 + x gives the same bits (up to the sign of a zero).
+    /// Fetch it right before the kernel that writes it: a second fetch before that kernel ran
+    /// would be told to accumulate onto uninitialised memory.
+    var gradForWriting: GradientTarget {
+        if let g = gradStorage { return GradientTarget(pointer: g.pointer, accumulate: true) }
+        let g = TensorStorage(count: count, zeroed: false)
+        gradStorage = g
+        return GradientTarget(pointer: g.pointer, accumulate: false)
+    }
+
+    /// `gradForWriting` when this tensor requires a gradient, else nil.
+    var gradForWritingIfRequired: GradientTarget? { requiresGrad ? gradForWriting : nil }
 
     /// A copy of the elements, row-major.
     public var values: [Float] { Array(UnsafeBufferPointer(start: data, count: count)) }
