@@ -31,8 +31,8 @@ let package = Package(
         .executableTarget(name: "makemore", dependencies: ["MakemoreKit"], swiftSettings: nativeCPU),
         .executableTarget(
             name: "MakemoreBenchmarks", dependencies: ["MakemoreKit", "MakemoreKernels"], path: "Benchmarks",
-            // The PyTorch yardstick: an optional script, not part of the build.
-            exclude: ["pytorch_transformer.py"], swiftSettings: nativeCPU),
+            // The PyTorch yardsticks: optional scripts, not part of the build.
+            exclude: ["pytorch_transformer.py", "pytorch_mlp.py"], swiftSettings: nativeCPU),
         .testTarget(
             name: "MakemoreKitTests", dependencies: ["MakemoreKit", "MakemoreKernels", "makemore"],
             // makemore.py's golden outputs, read through #filePath so a clean clone is self-contained.
