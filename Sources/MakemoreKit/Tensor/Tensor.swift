@@ -15,6 +15,10 @@ public final class Tensor {
     /// First element of this tensor inside `storage` (non-zero for row slices).
     let offset: Int
     var gradStorage: TensorStorage?
+    /// Whether `gradStorage` is to be read as zeros: `zeroGrad()` sets this instead of filling
+    /// the buffer, so that the next backward's first contribution overwrites it
+    /// (`gradForWriting`); anything else that reads the buffer fills it with zeros first.
+    private var gradIsPendingZero = false
 
     /// Whether `backward()` computes a gradient for this tensor: set for parameters at creation,
     /// and by each op for its output when recording is on and some input requires a gradient.
@@ -132,7 +136,13 @@ public final class Tensor {
 
     /// The gradient buffer, allocated zero-filled on first use.
     var gradData: UnsafeMutablePointer<Float> {
-        if let g = gradStorage { return g.pointer }
+        if let g = gradStorage {
+            if gradIsPendingZero {
+                g.pointer.update(repeating: 0, count: count)
+                gradIsPendingZero = false
+            }
+            return g.pointer
+        }
         let g = TensorStorage(count: count, zeroed: true)
         gradStorage = g
         return g.pointer
@@ -150,11 +160,17 @@ public final class Tensor {
     /// Fetch it right before the kernel that writes it: a second fetch before that kernel ran
     /// would be told to accumulate onto uninitialised memory.
     var gradForWriting: GradientTarget {
-        if let g = gradStorage { return GradientTarget(pointer: g.pointer, accumulate: true) }
+        if let g = gradStorage {
+            defer { gradIsPendingZero = false }
+            return GradientTarget(pointer: g.pointer, accumulate: !gradIsPendingZero)
+        }
         let g = TensorStorage(count: count, zeroed: false)
         gradStorage = g
         return GradientTarget(pointer: g.pointer, accumulate: false)
     }
+
+    /// The gradient buffer if one is allocated (zero-filled first if it is pending zero), else nil.
+    var gradDataIfAllocated: UnsafeMutablePointer<Float>? { gradStorage == nil ? nil : gradData }
 
     /// `gradForWriting` when this tensor requires a gradient, else nil.
     var gradForWritingIfRequired: GradientTarget? { requiresGrad ? gradForWriting : nil }
@@ -170,12 +186,14 @@ public final class Tensor {
 
     /// A copy of the gradient, or `nil` if none has been computed or allocated.
     public var gradValues: [Float]? {
-        gradStorage.map { Array(UnsafeBufferPointer(start: $0.pointer, count: count)) }
+        gradDataIfAllocated.map { Array(UnsafeBufferPointer(start: $0, count: count)) }
     }
 
-    /// Sets the gradient to zero (keeping its buffer for reuse).
+    /// Sets the gradient to zero, keeping its buffer for reuse. The buffer is not filled here:
+    /// it is marked, and the next contribution overwrites it (or a reader fills it with zeros),
+    /// so a training step does not write its parameters' gradients twice.
     public func zeroGrad() {
-        gradStorage?.pointer.update(repeating: 0, count: count)
+        if gradStorage != nil { gradIsPendingZero = true }
     }
 
     /// Adds `values` to the gradient (allocating it if needed).
@@ -186,7 +204,10 @@ public final class Tensor {
     }
 
     /// Drops the gradient buffer, returning it to the pool.
-    public func releaseGrad() { gradStorage = nil }
+    public func releaseGrad() {
+        gradStorage = nil
+        gradIsPendingZero = false
+    }
 
     /// Overwrites the elements in place (e.g. loading a checkpoint). Shared views see the change.
     public func copy(from values: [Float]) {

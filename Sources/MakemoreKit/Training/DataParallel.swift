@@ -54,7 +54,7 @@ public final class DataParallel<Model: Module> {
         let replicas = zip(models, counts).dropFirst().filter { $0.1 > 0 }.map { $0.0.parameters }
         let reduced = primary.indices.filter { i in replicas.contains { $0[i].gradStorage != nil } }
         let sums = reduced.map { i in
-            GradientSum(target: primary[i].gradData, sources: replicas.compactMap { $0[i].gradStorage.map { UnsafePointer($0.pointer) } })
+            GradientSum(target: primary[i].gradData, sources: replicas.compactMap { $0[i].gradDataIfAllocated.map { UnsafePointer($0) } })
         }
         Parallel.forEachSpan(counts: reduced.map { primary[$0].count }) { item, range in
             let sum = sums[item]
