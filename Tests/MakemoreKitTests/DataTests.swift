@@ -10,6 +10,21 @@ import Testing
         #expect(try parse(Array(text.utf8)) == ["emma", "olivia", "ava"])
     }
 
+    /// Lines of printable ASCII take a fast path; it must give what Foundation's trimming and the
+    /// control-character check give, line by line, and leave every other line to them.
+    @Test func printableASCIILinesParseAsTheGeneralPath() throws {
+        let lines = ["emma", "  olivia ", "mary ann", " jo\r", "\r", "   ", "", "a b \r", "~!@#$%^&*()_+{}|:<>?",
+                     "a\rb", "a\u{7F}", "\u{7F}", "x\u{0B}", "\u{0C}y", " Zoë ", "a\u{A0}", "\u{A0}a\u{A0}", "b \r "]
+        for line in lines {
+            let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
+            let control = trimmed.unicodeScalars.contains { $0.properties.generalCategory == .control }
+            let general: [String]? = control ? nil : trimmed.isEmpty ? [] : [trimmed]
+            let fast = try? parse(Array(line.utf8))
+            #expect(fast == general, "line \(line.debugDescription)")
+            #expect(WordList.printableASCIIWord(ArraySlice(line.utf8)) == nil || !control, "line \(line.debugDescription)")
+        }
+    }
+
     @Test func unicodeItemsAreKept() throws {
         #expect(try parse(Array("Zoë\nJean-Luc\nO'Neil\n김민준".utf8)) == ["Zoë", "Jean-Luc", "O'Neil", "김민준"])
     }
