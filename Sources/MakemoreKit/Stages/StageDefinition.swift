@@ -41,6 +41,9 @@ public struct StageDefinition: Sendable {
     /// The engine of an already built model of this stage (an imported state dict), nil for
     /// another model type.
     let adopt: @Sendable (any CheckpointableModel, Dataset) -> (any StageEngine)?
+    /// How a bare state dict (no configuration) is recognised as this stage's model and rebuilt
+    /// (`ImportedModel`); nil: the stage's models are not imported.
+    let stateDict: StateDictFormat?
 
     /// How the stage trains by default (`threads` from this machine's cores).
     public var defaultTraining: TrainingConfiguration { training() }
@@ -62,7 +65,7 @@ public struct StageDefinition: Sendable {
          build: @escaping @Sendable (StageConfiguration, Dataset, inout RandomGenerator) throws -> any StageEngine,
          restore: @escaping @Sendable (Checkpoint, String, Dataset, StageConfiguration?) throws -> any StageEngine,
          restoreModel: @escaping @Sendable (Checkpoint, String) throws -> any CheckpointableModel,
-         adopt: @escaping @Sendable (any CheckpointableModel, Dataset) -> (any StageEngine)?) {
+         adopt: @escaping @Sendable (any CheckpointableModel, Dataset) -> (any StageEngine)?, stateDict: StateDictFormat? = nil) {
         self.kind = StageKind(name: kind)
         self.summary = summary
         self.isSequenceModel = isSequenceModel
@@ -78,6 +81,7 @@ public struct StageDefinition: Sendable {
         self.restore = restore
         self.restoreModel = restoreModel
         self.adopt = adopt
+        self.stateDict = stateDict
     }
 }
 
@@ -89,7 +93,7 @@ extension StageDefinition {
     public static func sequence<M: PackedSequenceModel & TrainableModel>(
         _ model: M.Type, summary: String, defaults: M.Configuration, training: @escaping @Sendable () -> TrainingConfiguration,
         compareBudget: (@Sendable (inout TrainingConfiguration) -> Void)? = nil, inComparison: Bool = true, presets: [StagePreset] = [],
-        reportsPreset: Bool = false
+        reportsPreset: Bool = false, stateDict: StateDictFormat? = nil
     ) -> StageDefinition where M.Configuration: BlockSizedConfiguration {
         let kind = StageKind(name: M.kind)
         return StageDefinition(
@@ -108,7 +112,8 @@ extension StageDefinition {
                 return SequenceEngine(model: model, dataset: dataset, configuration: { StageConfiguration(kind, $0) })
             },
             restoreModel: { try $0.restore(M.self, source: $1) },
-            adopt: { model, dataset in (model as? M).map { SequenceEngine(model: $0, dataset: dataset, configuration: { StageConfiguration(kind, $0) }) } })
+            adopt: { model, dataset in (model as? M).map { SequenceEngine(model: $0, dataset: dataset, configuration: { StageConfiguration(kind, $0) }) } },
+            stateDict: stateDict)
     }
 
     /// A stage of fixed windows for `model` (the MLP, WaveNet): minibatches of windows,

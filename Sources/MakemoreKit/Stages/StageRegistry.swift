@@ -130,16 +130,16 @@ public enum StageRegistry {
                 compareBudget: { $0.steps = 20_000 }),
         .sequence(BagOfWords.self, summary: "causal bag of words (running average of the prefix, tanh MLP)",
                   defaults: SequenceModelConfiguration(), training: { recurrentTraining(steps: 50_000) },
-                  compareBudget: { $0.steps = 10_000; $0.warmup = 200 }),
+                  compareBudget: { $0.steps = 10_000; $0.warmup = 200 }, stateDict: .bagOfWords),
         .sequence(RNN.self, summary: "Elman RNN, h = tanh(W·[x, h] + b) from a learned start state",
                   defaults: SequenceModelConfiguration(), training: { recurrentTraining(steps: 50_000) },
-                  compareBudget: { $0.steps = 10_000; $0.warmup = 200 }),
+                  compareBudget: { $0.steps = 10_000; $0.warmup = 200 }, stateDict: .recurrent(RNN.self)),
         .sequence(GRU.self, summary: "GRU (reset and update gates) from a learned start state",
                   defaults: SequenceModelConfiguration(), training: { recurrentTraining(steps: 20_000, threads: cores) },
-                  compareBudget: { $0.steps = 10_000; $0.warmup = 200 }),
+                  compareBudget: { $0.steps = 10_000; $0.warmup = 200 }, stateDict: .recurrent(GRU.self)),
         .sequence(LSTM.self, summary: "LSTM (input, forget and output gates over a cell state; PyTorch's nn.LSTMCell) from a learned start state",
                   defaults: SequenceModelConfiguration(), training: { recurrentTraining(steps: 20_000, threads: cores) },
-                  compareBudget: { $0.steps = 10_000; $0.warmup = 200 }),
+                  compareBudget: { $0.steps = 10_000; $0.warmup = 200 }, stateDict: .lstm),
         // About a minute and a half on two cores, without dropout but with decoupled weight decay
         // 0.3 on the matrices, AdamW lr 4e-3 cosine, batches of 48 words pass by pass and a moving
         // average of the weights (val 1.9120 / 1.9037 / 1.9134 under seeds 42 / 7 / 8; dropout
@@ -148,9 +148,10 @@ public enum StageRegistry {
         .sequence(Transformer.self, summary: "stage 4: GPT-style transformer (causal self-attention, KV-cache sampling)",
                   defaults: TransformerConfiguration(),
                   training: transformerTraining, compareBudget: { $0.steps = 8_000; $0.warmup = 300 }, presets: [makemoreTransformer],
-                  reportsPreset: true),
+                  reportsPreset: true, stateDict: .transformer),
         .sequence(MakemoreMLP.self, summary: "makemore.py's MLP: the block of tokens before each position (<BLANK>-padded), tanh layer",
-                  defaults: SequenceModelConfiguration(), training: makemoreMLPTraining, inComparison: false),
+                  defaults: SequenceModelConfiguration(), training: makemoreMLPTraining, inComparison: false,
+                  stateDict: .makemoreMLP),
     ]
 
     /// Stage 1: counts, fitted in closed form when built; a checkpoint holds the counts.
@@ -185,7 +186,8 @@ public enum StageRegistry {
             return NeuralBigramEngine(model: try checkpoint.restore(NeuralBigram.self, source: path), l2: l2, dataset: dataset)
         },
         restoreModel: { try $0.restore(NeuralBigram.self, source: $1) },
-        adopt: { model, dataset in (model as? NeuralBigram).map { NeuralBigramEngine(model: $0, l2: NeuralBigramSettings().l2, dataset: dataset) } })
+        adopt: { model, dataset in (model as? NeuralBigram).map { NeuralBigramEngine(model: $0, l2: NeuralBigramSettings().l2, dataset: dataset) } },
+        stateDict: .neuralBigram)
 }
 
 /// The registered definitions behind a lock: a program may register from any thread.
