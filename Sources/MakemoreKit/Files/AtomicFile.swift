@@ -22,10 +22,10 @@ import Foundation
 /// `exit`, SIGTERM, SIGHUP or a Ctrl-C that ends the process removes them; a signal that
 /// arrives while a file is being replaced waits for the rename (or its failure), so the target
 /// is the old file or the new one and the process still ends by that signal.
-public enum AtomicFile {
+package enum AtomicFile {
     /// Writes `data` to `path` as described above; throws a one-line `MakemoreError` naming the
     /// path.
-    public static func write(_ data: Data, to path: String) throws {
+    package static func write(_ data: Data, to path: String) throws {
         switch try Destination(path) {
         case .stream: try writeThrough(data, to: path)
         case .file(let target, let mode): try replace(target, with: data, mode: mode, named: path)
@@ -33,7 +33,7 @@ public enum AtomicFile {
     }
 
     /// Writes `text` as UTF-8 to `path` atomically.
-    public static func write(_ text: String, to path: String) throws {
+    package static func write(_ text: String, to path: String) throws {
         try write(Data(text.utf8), to: path)
     }
 

@@ -6,15 +6,15 @@ import Foundation
 /// start boundary as "."); a cell is shaded by the probability with which t attends to j, in the
 /// count heatmap's blues, and the upper triangle — later positions, which causal attention
 /// cannot see — stays empty.
-public struct AttentionChart {
-    public var title: String
+package struct AttentionChart {
+    package var title: String
     /// `maps[layer][head][query][key]`, every map T × T.
-    public let maps: [[[[Float]]]]
+    package let maps: [[[[Float]]]]
     /// The character at each of the T positions.
-    public let labels: [String]
+    package let labels: [String]
 
     /// A chart of `maps` over positions labelled `labels`.
-    public init(title: String, maps: [[[[Float]]]], labels: [String]) {
+    package init(title: String, maps: [[[[Float]]]], labels: [String]) {
         precondition(!maps.isEmpty && maps.allSatisfy { !$0.isEmpty && $0.allSatisfy { $0.count == labels.count && $0.allSatisfy { $0.count == labels.count } } },
                      "every map must be \(labels.count) × \(labels.count)")
         self.title = title
@@ -26,7 +26,7 @@ public struct AttentionChart {
     var cell: Int { labels.count <= 12 ? 26 : max(10, 312 / labels.count) }
 
     /// The SVG document.
-    public func svg() -> String {
+    package func svg() -> String {
         let t = labels.count, cell = cell
         let labelMargin = 20, panelTitle = 18, gap = 28, left = 24, top = 76, legendHeight = 56
         let panelSide = labelMargin + t * cell

@@ -4,16 +4,16 @@ import Foundation
 /// 1, 2 or 5 times a power of ten on linear axes, whole decades on logarithmic ones, labels
 /// with just the decimals the step needs, thousands as `10k` / `200k`, and tiny or huge
 /// values written as small numbers times a power of ten named once on the axis (`×10⁻⁵`).
-public struct AxisTicks: Equatable, Sendable {
+package struct AxisTicks: Equatable, Sendable {
     /// The tick values, ascending, all within the range asked for.
-    public let values: [Double]
+    package let values: [Double]
     /// One label per tick.
-    public let labels: [String]
+    package let labels: [String]
     /// Text to append to the axis title when the labels are scaled (`×10⁻⁵`), else empty.
-    public let scaleNote: String
+    package let scaleNote: String
 
     /// The smallest 1-2-5 step that puts at most `maximumCount` ticks over `span`.
-    public static func step(span: Double, maximumCount: Int) -> Double {
+    package static func step(span: Double, maximumCount: Int) -> Double {
         guard span > 0, span.isFinite else { return 1 }
         let count = Double(max(2, maximumCount))
         let base = Foundation.pow(10, Foundation.floor(Foundation.log10(span / count)))
@@ -26,7 +26,7 @@ public struct AxisTicks: Equatable, Sendable {
     /// Linear ticks inside `lower...upper`: multiples of a 1-2-5 step, at most `maximumCount`.
     /// Set `thousands` for counts such as steps (`50k`); small or huge values get a common
     /// power of ten in `scaleNote`.
-    public static func linear(_ lower: Double, _ upper: Double, maximumCount: Int = 6, thousands: Bool = false) -> AxisTicks {
+    package static func linear(_ lower: Double, _ upper: Double, maximumCount: Int = 6, thousands: Bool = false) -> AxisTicks {
         let step = Self.step(span: upper - lower, maximumCount: maximumCount)
         let first = Foundation.ceil(lower / step - 1e-9), last = Foundation.floor(upper / step + 1e-9)
         let values = first <= last ? (Int(first)...Int(last)).map { Double($0) * step } : [lower]
@@ -35,7 +35,7 @@ public struct AxisTicks: Equatable, Sendable {
 
     /// Decade ticks (…, 0.001, 0.01, 0.1, 1, …) inside `lower...upper` (both > 0); when the range
     /// holds fewer than two decades, 1-2-5 ticks of each decade instead.
-    public static func logarithmic(_ lower: Double, _ upper: Double) -> AxisTicks {
+    package static func logarithmic(_ lower: Double, _ upper: Double) -> AxisTicks {
         guard lower > 0, upper >= lower else { return linear(lower, upper) }
         let low = Int(Foundation.ceil(Foundation.log10(lower) - 1e-9)), high = Int(Foundation.floor(Foundation.log10(upper) + 1e-9))
         var values = low <= high ? (low...high).map { Foundation.pow(10, Double($0)) } : []

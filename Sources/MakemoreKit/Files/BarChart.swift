@@ -1,21 +1,21 @@
 import Foundation
 
 /// A horizontal bar chart as SVG (the val NLL of each stage in `makemore compare`).
-public struct BarChart {
-    public var title: String
-    public var unit: String
+package struct BarChart {
+    package var title: String
+    package var unit: String
     /// (label, value) pairs, drawn top to bottom; non-finite values are drawn as "n/a".
-    public var bars: [(label: String, value: Double)]
+    package var bars: [(label: String, value: Double)]
 
     /// A chart of `bars`.
-    public init(title: String, unit: String, bars: [(label: String, value: Double)]) {
+    package init(title: String, unit: String, bars: [(label: String, value: Double)]) {
         self.title = title
         self.unit = unit
         self.bars = bars
     }
 
     /// The SVG document; bars start at the smallest value minus a margin, so differences show.
-    public func svg(width: Int = 720) -> String {
+    package func svg(width: Int = 720) -> String {
         let rowHeight = 34, top = 44, left = 150, right = 90
         let height = top + bars.count * rowHeight + 20
         var svg = SVGDocument(width: width, height: height)

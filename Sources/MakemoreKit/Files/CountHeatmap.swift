@@ -1,8 +1,8 @@
 /// The bigram count matrix as an SVG heatmap, like the lecture's figure: one cell per
 /// (previous, next) pair labelled with the pair and its count, darker blue for more frequent.
-public enum CountHeatmap {
+package enum CountHeatmap {
     /// The SVG document for the (V, V) `counts` of `vocabulary`.
-    public static func svg(counts: [Int], vocabulary: Vocabulary) -> String {
+    package static func svg(counts: [Int], vocabulary: Vocabulary) -> String {
         let v = vocabulary.size
         let cell = 36, margin = 28
         let side = margin + v * cell

@@ -1,16 +1,16 @@
 /// Counts of values in equal-width bins, drawn as a density curve (the lecture's
 /// `torch.histogram` + `plt.plot(hx, hy)`): activation and gradient distributions per layer.
-public struct Histogram: Sendable, Equatable {
+package struct Histogram: Sendable, Equatable {
     /// Left edge of the first bin.
-    public let lower: Double
+    package let lower: Double
     /// Right edge of the last bin.
-    public let upper: Double
+    package let upper: Double
     /// Values per bin; a value equal to `upper` counts in the last bin.
-    public let counts: [Int]
+    package let counts: [Int]
 
     /// `values` in `bins` bins spanning `range`, or their own minimum to maximum; values outside
     /// `range` and non-finite values are left out.
-    public init(values: [Float], bins: Int = 100, range: ClosedRange<Double>? = nil) {
+    package init(values: [Float], bins: Int = 100, range: ClosedRange<Double>? = nil) {
         precondition(bins >= 1)
         let finite = values.filter(\.isFinite)
         var lower = range?.lowerBound ?? Double(finite.min() ?? 0)
@@ -29,16 +29,16 @@ public struct Histogram: Sendable, Equatable {
     }
 
     /// Width of one bin.
-    public var binWidth: Double { (upper - lower) / Double(counts.count) }
+    package var binWidth: Double { (upper - lower) / Double(counts.count) }
 
     /// (bin centre, count / (total · bin width)) per bin: a curve whose area is 1.
-    public var density: [(x: Double, y: Double)] {
+    package var density: [(x: Double, y: Double)] {
         let total = Double(max(1, counts.reduce(0, +)))
         return counts.enumerated().map { (lower + (Double($0.offset) + 0.5) * binWidth, Double($0.element) / (total * binWidth)) }
     }
 
     /// Several histograms as density curves on one chart.
-    public static func chart(title: String, xLabel: String, _ histograms: [(label: String, histogram: Histogram)]) -> LineChart {
+    package static func chart(title: String, xLabel: String, _ histograms: [(label: String, histogram: Histogram)]) -> LineChart {
         let series = histograms.enumerated().map { index, entry in
             LineChart.Series(label: entry.label, points: entry.histogram.density, color: palette[index % palette.count])
         }
@@ -47,5 +47,5 @@ public struct Histogram: Sendable, Equatable {
     }
 
     /// Distinct line colours (matplotlib's tab10).
-    public static let palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
+    package static let palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
 }

@@ -1,11 +1,11 @@
 /// A JSON syntax error: what is wrong and the byte offset where it was found.
-public struct JSONParseError: Error, CustomStringConvertible, Equatable {
+package struct JSONParseError: Error, CustomStringConvertible, Equatable {
     /// What is wrong, e.g. `unterminated string`.
-    public let reason: String
+    package let reason: String
     /// Byte offset into the input, counted from 0.
-    public let offset: Int
+    package let offset: Int
 
-    public var description: String { "\(reason) at byte \(offset)" }
+    package var description: String { "\(reason) at byte \(offset)" }
 }
 
 /// A strict RFC 8259 JSON parser producing `JSONValue`.
@@ -18,12 +18,12 @@ public struct JSONParseError: Error, CustomStringConvertible, Equatable {
 ///   `\uD83D\uDE00` surrogate pairs included, and a lone surrogate is an error.
 /// - Nesting deeper than `maximumDepth` is an error, so hostile input cannot overflow the stack.
 /// - Only white space may follow the value.
-public enum JSONParser {
+package enum JSONParser {
     /// The deepest nesting of arrays and objects accepted.
-    public static let maximumDepth = 128
+    package static let maximumDepth = 128
 
     /// Parses UTF-8 `bytes` holding exactly one JSON value.
-    public static func parse(_ bytes: [UInt8]) throws(JSONParseError) -> JSONValue {
+    package static func parse(_ bytes: [UInt8]) throws(JSONParseError) -> JSONValue {
         var reader = Reader(bytes: bytes)
         reader.skipWhitespace()
         let value = try reader.value(depth: 0)
@@ -33,7 +33,7 @@ public enum JSONParser {
     }
 
     /// Parses `text` holding exactly one JSON value.
-    public static func parse(_ text: String) throws(JSONParseError) -> JSONValue {
+    package static func parse(_ text: String) throws(JSONParseError) -> JSONValue {
         try parse(Array(text.utf8))
     }
 }

@@ -2,17 +2,17 @@ import Foundation
 
 /// A line chart as SVG: the loss curves of training (`--plot-loss`) and the learning-rate
 /// finder. Each series is a list of (x, y) points; axes are linear or base-10 logarithmic.
-public struct LineChart {
+package struct LineChart {
     /// One curve.
-    public struct Series {
-        public var label: String
-        public var points: [(x: Double, y: Double)]
-        public var color: String
+    package struct Series {
+        package var label: String
+        package var points: [(x: Double, y: Double)]
+        package var color: String
         /// Draw markers instead of a line (sparse series such as periodic val losses).
-        public var markers: Bool
+        package var markers: Bool
 
         /// A series named `label`.
-        public init(label: String, points: [(x: Double, y: Double)], color: String, markers: Bool = false) {
+        package init(label: String, points: [(x: Double, y: Double)], color: String, markers: Bool = false) {
             self.label = label
             self.points = points
             self.color = color
@@ -20,19 +20,19 @@ public struct LineChart {
         }
     }
 
-    public var title: String
-    public var xLabel: String
-    public var yLabel: String
-    public var logX: Bool
+    package var title: String
+    package var xLabel: String
+    package var yLabel: String
+    package var logX: Bool
     /// Start the y axis at 0 (densities, which are never negative) instead of just below the
     /// lowest point.
-    public var yFromZero: Bool
+    package var yFromZero: Bool
     /// The x range to show (a histogram's bins' edges) instead of the points' own extent.
-    public var xDomain: ClosedRange<Double>?
-    public var series: [Series]
+    package var xDomain: ClosedRange<Double>?
+    package var series: [Series]
 
     /// A chart of `series`.
-    public init(title: String, xLabel: String, yLabel: String, logX: Bool = false, yFromZero: Bool = false,
+    package init(title: String, xLabel: String, yLabel: String, logX: Bool = false, yFromZero: Bool = false,
                 xDomain: ClosedRange<Double>? = nil, series: [Series]) {
         self.title = title
         self.xLabel = xLabel
@@ -56,7 +56,7 @@ public struct LineChart {
 
     /// The SVG document: the plot area of `width` × `height` pixels of canvas, widened by the
     /// legend, which sits to the right of the plot so it never covers a curve.
-    public func svg(width: Int = 720, height: Int = 420) -> String {
+    package func svg(width: Int = 720, height: Int = 420) -> String {
         let left = 70.0, right = 24.0, top = 40.0, bottom = 48.0
         let plotWidth = Double(width) - left - right, plotHeight = Double(height) - top - bottom
         let points = series.flatMap(\.points).filter { $0.y.isFinite && $0.x.isFinite && (!logX || $0.x > 0) }
@@ -110,7 +110,7 @@ public struct LineChart {
     /// A long noisy curve made readable: `values` (the i-th at x = `firstX` + i) as the means
     /// of centred windows of `window` values, at no more than `maximumPoints` evenly spaced
     /// x (the SVG of a 200 000-step run stays small).
-    public static func windowMeans(_ values: [Double], firstX: Double, window: Int, maximumPoints: Int = 600) -> [(x: Double, y: Double)] {
+    package static func windowMeans(_ values: [Double], firstX: Double, window: Int, maximumPoints: Int = 600) -> [(x: Double, y: Double)] {
         guard !values.isEmpty else { return [] }
         var prefix = [0.0]
         prefix.reserveCapacity(values.count + 1)
@@ -126,10 +126,10 @@ public struct LineChart {
 
     /// The averaging window that makes a run of `steps` steps readable: a hundredth of the
     /// run, and at least 25 steps (or a fifth of a very short run).
-    public static func smoothingWindow(steps: Int) -> Int { max(1, steps / 100, min(25, steps / 5)) }
+    package static func smoothingWindow(steps: Int) -> Int { max(1, steps / 100, min(25, steps / 5)) }
 
     /// `values` smoothed by an exponential moving average with factor `beta` (bias-corrected).
-    public static func smoothed(_ values: [Double], beta: Double = 0.98) -> [Double] {
+    package static func smoothed(_ values: [Double], beta: Double = 0.98) -> [Double] {
         var average = 0.0
         return values.enumerated().map { i, value in
             average = beta * average + (1 - beta) * value

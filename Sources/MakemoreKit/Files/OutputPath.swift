@@ -2,13 +2,13 @@ import Foundation
 
 /// Checks made on an output path before any work starts, so that a run which cannot write its
 /// result fails at once (and writes nothing) instead of after training.
-public enum OutputPath {
+package enum OutputPath {
     /// Throws `MakemoreError.invalidOutput` naming `path` unless `AtomicFile.write` can write
     /// it: its directory must exist and be writable, it must not be a directory, socket or block
     /// device, and it must not be the same file (device and inode, links followed) as any of
     /// `inputs` — so a run never replaces the data it reads. `name` names the output in the
     /// error.
-    public static func validate(_ path: String, name: String = "output", inputs: [String] = []) throws {
+    package static func validate(_ path: String, name: String = "output", inputs: [String] = []) throws {
         let destination: AtomicFile.Destination
         do {
             destination = try AtomicFile.Destination(path)
@@ -33,7 +33,7 @@ public enum OutputPath {
     /// path) that would write the same file (the same target once links are followed, whether
     /// or not it exists yet): one would silently replace the other. Devices and pipes may
     /// repeat.
-    public static func validateDistinct(_ outputs: [(name: String, path: String)]) throws {
+    package static func validateDistinct(_ outputs: [(name: String, path: String)]) throws {
         var seen: [(path: String, target: String)] = []
         for (name, path) in outputs {
             guard case .file(let target, _)? = try? AtomicFile.Destination(path) else { continue }
@@ -107,7 +107,7 @@ public enum OutputPath {
     /// directory itself) names the output in the message, `name` in the error. Writability is
     /// found by trying: creating (exclusively) and removing a temporary file there, since
     /// `access` says yes to root for `/proc`, `/sys` or a read-only mount.
-    public static func validateDirectory(_ directory: String, for path: String? = nil, name: String = "output") throws {
+    package static func validateDirectory(_ directory: String, for path: String? = nil, name: String = "output") throws {
         let directory = directory.isEmpty ? "." : directory
         var info = stat()
         guard stat(directory, &info) == 0 else {
@@ -129,7 +129,7 @@ public enum OutputPath {
     /// Whether `a` and `b` name one existing regular file (same device and inode after
     /// following links). Devices and pipes never count: `/dev/stdin` and `/dev/stdout` may well
     /// be one terminal.
-    public static func sameFile(_ a: String, _ b: String) -> Bool {
+    package static func sameFile(_ a: String, _ b: String) -> Bool {
         var first = stat(), second = stat()
         guard stat(a, &first) == 0, stat(b, &second) == 0, first.st_mode & S_IFMT == S_IFREG else { return false }
         return first.st_dev == second.st_dev && first.st_ino == second.st_ino

@@ -3,26 +3,26 @@ import Foundation
 /// Per-character probability bars of one word as SVG (`makemore score --plot-probabilities`):
 /// for each prediction (every character, then the end), the probability each model gave it,
 /// with −ln p beneath, so the surprising characters of a word stand out.
-public struct ProbabilityChart {
+package struct ProbabilityChart {
     /// One model's predictions for the word.
-    public struct Series {
-        public var label: String
+    package struct Series {
+        package var label: String
         /// p of each prediction, in order.
-        public var probabilities: [Double]
+        package var probabilities: [Double]
 
-        public init(label: String, probabilities: [Double]) {
+        package init(label: String, probabilities: [Double]) {
             self.label = label
             self.probabilities = probabilities
         }
     }
 
-    public var title: String
+    package var title: String
     /// What is predicted at each position (`e`, `m`, `m`, `a`, `.`).
-    public var symbols: [String]
-    public var series: [Series]
+    package var symbols: [String]
+    package var series: [Series]
 
     /// A chart of `series` over the predictions `symbols`.
-    public init(title: String, symbols: [String], series: [Series]) {
+    package init(title: String, symbols: [String], series: [Series]) {
         precondition(series.allSatisfy { $0.probabilities.count == symbols.count }, "one probability per symbol")
         self.title = title
         self.symbols = symbols
@@ -40,7 +40,7 @@ public struct ProbabilityChart {
     }
 
     /// The SVG document; the probability axis is linear from 0 to `axisTop`.
-    public func svg(height: Int = 420) -> String {
+    package func svg(height: Int = 420) -> String {
         let left = 60, right = 20, top = 64 + 16 * series.count, bottom = 60 + 14 * series.count
         let width = max(360, left + right + max(44, 18 * series.count + 16) * symbols.count)
         let groupWidth = (width - left - right) / max(symbols.count, 1)

@@ -1,53 +1,53 @@
 import Foundation
 
 /// A minimal SVG writer for the project's plots (heatmaps, loss curves, bar charts, graphs).
-public struct SVGDocument {
+package struct SVGDocument {
     private var body: [String] = []
     /// Canvas size in pixels.
-    public let width: Int, height: Int
+    package let width: Int, height: Int
 
     /// An empty white canvas.
-    public init(width: Int, height: Int) {
+    package init(width: Int, height: Int) {
         self.width = width
         self.height = height
     }
 
     /// A filled rectangle.
-    public mutating func rect(x: Int, y: Int, width: Int, height: Int, fill: String, stroke: String? = nil) {
+    package mutating func rect(x: Int, y: Int, width: Int, height: Int, fill: String, stroke: String? = nil) {
         let strokeAttribute = stroke.map { " stroke=\"\($0)\"" } ?? ""
         body.append("<rect x=\"\(x)\" y=\"\(y)\" width=\"\(width)\" height=\"\(height)\" fill=\"\(fill)\"\(strokeAttribute)/>")
     }
 
     /// Text centred on (x, y) unless `anchor` says otherwise; `text` must already be XML-escaped.
-    public mutating func text(_ text: String, x: Double, y: Double, size: Int, anchor: String = "middle", fill: String = "#222222") {
+    package mutating func text(_ text: String, x: Double, y: Double, size: Int, anchor: String = "middle", fill: String = "#222222") {
         body.append("<text x=\"\(format(x))\" y=\"\(format(y))\" font-size=\"\(size)\" text-anchor=\"\(anchor)\" fill=\"\(fill)\">\(text)</text>")
     }
 
     /// A polyline through `points`.
-    public mutating func polyline(_ points: [(Double, Double)], stroke: String, width: Double = 1.5) {
+    package mutating func polyline(_ points: [(Double, Double)], stroke: String, width: Double = 1.5) {
         let coordinates = points.map { "\(format($0.0)),\(format($0.1))" }.joined(separator: " ")
         body.append("<polyline points=\"\(coordinates)\" fill=\"none\" stroke=\"\(stroke)\" stroke-width=\"\(format(width))\"/>")
     }
 
     /// A straight line.
-    public mutating func line(x1: Double, y1: Double, x2: Double, y2: Double, stroke: String, width: Double = 1) {
+    package mutating func line(x1: Double, y1: Double, x2: Double, y2: Double, stroke: String, width: Double = 1) {
         body.append("<line x1=\"\(format(x1))\" y1=\"\(format(y1))\" x2=\"\(format(x2))\" y2=\"\(format(y2))\" stroke=\"\(stroke)\" stroke-width=\"\(format(width))\"/>")
     }
 
     /// A circle centred on (x, y).
-    public mutating func circle(x: Double, y: Double, radius: Double, fill: String, stroke: String? = nil) {
+    package mutating func circle(x: Double, y: Double, radius: Double, fill: String, stroke: String? = nil) {
         let strokeAttribute = stroke.map { " stroke=\"\($0)\"" } ?? ""
         body.append("<circle cx=\"\(format(x))\" cy=\"\(format(y))\" r=\"\(format(radius))\" fill=\"\(fill)\"\(strokeAttribute)/>")
     }
 
     /// A filled polygon through `points` (arrowheads).
-    public mutating func polygon(_ points: [(Double, Double)], fill: String) {
+    package mutating func polygon(_ points: [(Double, Double)], fill: String) {
         let coordinates = points.map { "\(format($0.0)),\(format($0.1))" }.joined(separator: " ")
         body.append("<polygon points=\"\(coordinates)\" fill=\"\(fill)\"/>")
     }
 
     /// The complete document.
-    public func rendered() -> String {
+    package func rendered() -> String {
         var lines = ["<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" font-family=\"Helvetica, Arial, sans-serif\">",
                      "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>"]
         lines += body
@@ -66,7 +66,7 @@ public struct SVGDocument {
 }
 
 /// Escapes `& < > "` for XML text and attributes.
-public func escapeXML(_ text: String) -> String {
+package func escapeXML(_ text: String) -> String {
     text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
         .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
 }

@@ -10,17 +10,17 @@ import MakemoreKernels
 /// waits for that rename, or its failure, before it removes anything; should the process reach
 /// `exit` first (the writer reporting its outcome), the exit re-raises the signal, so a killed
 /// run always ends by its signal. (SIGKILL cannot be caught; a power cut neither.)
-public enum TemporaryFiles {
+package enum TemporaryFiles {
     private static let registry = Registry()
 
     /// Records `path` as in flight (call before creating the file); installs the handlers once.
-    public static func register(_ path: String) { registry.insert(path) }
+    package static func register(_ path: String) { registry.insert(path) }
 
     /// Forgets `path` (after it was renamed into place or removed).
-    public static func unregister(_ path: String) { registry.remove(path) }
+    package static func unregister(_ path: String) { registry.remove(path) }
 
     /// The paths currently in flight.
-    public static var paths: Set<String> { registry.snapshot() }
+    package static var paths: Set<String> { registry.snapshot() }
 
     /// Removes every file in flight (at exit and on a terminating signal).
     static func removeAll() { registry.removeAll() }

@@ -3,15 +3,15 @@ import Foundation
 /// A character embedding drawn as SVG, as in the MLP lecture: each character at its first two
 /// embedding dimensions, or at its first two principal components when the embedding is wider.
 /// Vowels are coloured apart from consonants, so a learner sees whether they cluster.
-public struct EmbeddingChart {
-    public var title: String
+package struct EmbeddingChart {
+    package var title: String
     /// One (V, d) table, row-major, d ≥ 2 (d = 1 is drawn on a line).
-    public let table: [Float]
-    public let dimensions: Int
-    public let vocabulary: Vocabulary
+    package let table: [Float]
+    package let dimensions: Int
+    package let vocabulary: Vocabulary
 
     /// A chart of the embedding `table` (V rows of `dimensions`) of `vocabulary`'s tokens.
-    public init(title: String, table: [Float], dimensions: Int, vocabulary: Vocabulary) {
+    package init(title: String, table: [Float], dimensions: Int, vocabulary: Vocabulary) {
         precondition(dimensions >= 1 && table.count == vocabulary.size * dimensions,
                      "table has \(table.count) values, expected \(vocabulary.size) × \(dimensions)")
         self.title = title
@@ -21,7 +21,7 @@ public struct EmbeddingChart {
     }
 
     /// Each token's position and what the two axes are.
-    public func coordinates() -> (points: [(x: Double, y: Double)], xLabel: String, yLabel: String) {
+    package func coordinates() -> (points: [(x: Double, y: Double)], xLabel: String, yLabel: String) {
         let rows = (0..<vocabulary.size).map { i in (0..<dimensions).map { Double(table[i * dimensions + $0]) } }
         if dimensions <= 2 {
             return (rows.map { ($0[0], $0.count > 1 ? $0[1] : 0) }, "dimension 0", dimensions > 1 ? "dimension 1" : "")
@@ -35,7 +35,7 @@ public struct EmbeddingChart {
     }
 
     /// The SVG document.
-    public func svg(width: Int = 640, height: Int = 600) -> String {
+    package func svg(width: Int = 640, height: Int = 600) -> String {
         let left = 60.0, right = 24.0, top = 60.0, bottom = 50.0
         let plotWidth = Double(width) - left - right, plotHeight = Double(height) - top - bottom
         let (points, xLabel, yLabel) = coordinates()

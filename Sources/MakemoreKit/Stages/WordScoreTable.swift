@@ -98,7 +98,7 @@ public struct WordScoreTable {
     }
 
     /// The first word's per-character probabilities, one series per column.
-    public func probabilityChart() throws -> ProbabilityChart {
+    package func probabilityChart() throws -> ProbabilityChart {
         let first = columns[0]
         let symbols = try (first.scores[0].tokens + [Vocabulary.boundary]).map { try first.loaded.vocabulary.symbol(of: $0) }
         return ProbabilityChart(title: "p of each character of '\(words[0])'", symbols: symbols,
@@ -106,7 +106,7 @@ public struct WordScoreTable {
     }
 
     /// The first model's character embedding; nil when it has none.
-    public func embeddingChart() -> EmbeddingChart? {
+    package func embeddingChart() -> EmbeddingChart? {
         let first = columns[0]
         guard let embedding = CharacterEmbedding(model: first.loaded.model) else { return nil }
         return EmbeddingChart(title: "character embedding of \(first.heading)", table: embedding.table, dimensions: embedding.dimensions,
@@ -115,7 +115,7 @@ public struct WordScoreTable {
 
     /// The first model's attention over the first word, per layer and head; nil when it is no
     /// transformer.
-    public func attentionChart() throws -> AttentionChart? {
+    package func attentionChart() throws -> AttentionChart? {
         let first = columns[0]
         guard let transformer = first.loaded.model as? Transformer else { return nil }
         let tokens = first.scores[0].tokens

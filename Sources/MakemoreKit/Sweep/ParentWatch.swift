@@ -7,9 +7,9 @@ import Foundation
 /// the sweep dies, sees its parent process id change. Polling `getppid()` works on Linux and
 /// macOS alike (Linux's `PR_SET_PDEATHSIG` would need code between fork and exec). The library
 /// never ends the process: the caller's `onParentGone` does.
-public enum ParentWatch {
+package enum ParentWatch {
     /// The environment variable a sweep sets in its trials' environment.
-    public static let variable = "MAKEMORE_SWEEP_PARENT"
+    package static let variable = "MAKEMORE_SWEEP_PARENT"
 
     /// How often the parent is checked.
     static let interval = DispatchTimeInterval.milliseconds(200)
@@ -28,7 +28,7 @@ public enum ParentWatch {
 
     /// When `environment` names a parent: calls `onParentGone` at once if it is already gone
     /// (it died before this process looked), else as soon as the parent changes.
-    public static func start(_ environment: [String: String], onParentGone: @escaping @Sendable () -> Void) {
+    package static func start(_ environment: [String: String], onParentGone: @escaping @Sendable () -> Void) {
         guard let gone = parentIsGone(environment) else { return }
         if gone { onParentGone(); return }
         let timer = DispatchSource.makeTimerSource(queue: .global())

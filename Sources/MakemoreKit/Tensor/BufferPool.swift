@@ -9,33 +9,33 @@ import Foundation
 /// `BufferPool.current` (a task-local, `BufferPool.shared` by default) is the pool new storage
 /// draws from; a storage remembers its pool and returns its buffer there. Task-locals do not
 /// reach threads started by `DispatchQueue.concurrentPerform`: those use `shared`.
-public final class BufferPool: @unchecked Sendable {
+package final class BufferPool: @unchecked Sendable {
     /// Counters for tests and benchmarks.
-    public struct Statistics: Sendable, Equatable {
+    package struct Statistics: Sendable, Equatable {
         /// Buffers obtained from the system allocator.
-        public var allocations = 0
+        package var allocations = 0
         /// Requests served from the cache.
-        public var reuses = 0
+        package var reuses = 0
         /// Buffers currently cached (not in use).
-        public var cachedBuffers = 0
+        package var cachedBuffers = 0
         /// Bytes currently cached.
-        public var cachedBytes = 0
+        package var cachedBytes = 0
     }
 
     /// The process-wide pool.
-    public static let shared = BufferPool()
+    package static let shared = BufferPool()
 
     /// The pool new tensor storage comes from in the current task.
     @TaskLocal public static var current: BufferPool = .shared
 
     /// Above this many cached bytes, returned buffers are freed instead of cached.
-    public let maximumCachedBytes: Int
+    package let maximumCachedBytes: Int
 
     private let lock = NSLock()
     private var buckets: [[UnsafeMutablePointer<Float>]] = Array(repeating: [], count: 64)
     private var stats = Statistics()
 
-    public init(maximumCachedBytes: Int = 1 << 30) {
+    package init(maximumCachedBytes: Int = 1 << 30) {
         self.maximumCachedBytes = maximumCachedBytes
     }
 
@@ -43,7 +43,7 @@ public final class BufferPool: @unchecked Sendable {
         for bucket in buckets { for p in bucket { p.deallocate() } }
     }
 
-    public var statistics: Statistics {
+    package var statistics: Statistics {
         lock.lock(); defer { lock.unlock() }
         return stats
     }

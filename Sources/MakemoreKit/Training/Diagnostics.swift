@@ -72,9 +72,9 @@ public struct DiagnosticsSnapshot: Sendable {
     public let activations: [ActivationStatistics]
     public let parameters: [ParameterStatistics]
     /// Per watched layer: histograms of its output and of the gradient into it.
-    public let activationHistograms: [(name: String, values: Histogram, gradients: Histogram?)]
+    package let activationHistograms: [(name: String, values: Histogram, gradients: Histogram?)]
     /// Per weight: histogram of its gradient.
-    public let weightGradientHistograms: [(name: String, gradients: Histogram)]
+    package let weightGradientHistograms: [(name: String, gradients: Histogram)]
 
     /// The snapshot as one object of the `diagnostics` array of `--json`.
     public var json: JSONValue {
@@ -177,7 +177,7 @@ public final class TrainingDiagnostics {
     }
 
     /// log10(update:data) of every weight over the snapshots, with the −3 guide.
-    public var updateRatioChart: LineChart {
+    package var updateRatioChart: LineChart {
         var series = weights.indices.map { w in
             LineChart.Series(label: weights[w].name, points: snapshots.map { (Double($0.step), $0.parameters[w].updateToDataLog10) },
                              color: Histogram.palette[w % Histogram.palette.count])

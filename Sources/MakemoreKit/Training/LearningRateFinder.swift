@@ -115,7 +115,7 @@ public struct LearningRateSweep: Sendable {
     public var suggestion: Double? { minimumRate.map { $0 / 10 } }
 
     /// Raw and smoothed loss against the rate on a log axis, with the suggestion marked.
-    public func chart(title: String) -> LineChart {
+    package func chart(title: String) -> LineChart {
         var series = [
             LineChart.Series(label: "minibatch loss", points: zip(rates, losses).map { ($0, $1) }, color: "#c7c7c7"),
             LineChart.Series(label: "smoothed", points: zip(rates, smoothed).map { ($0, $1) }, color: "#1f77b4"),

@@ -186,7 +186,7 @@ extension TrainingHistory {
     /// The training curve and the validation losses of the run, titled `title`. The train loss
     /// is shown as means over windows of a hundredth of the run (at least 25 steps), so even a
     /// 200 000-step curve reads as a line rather than a band of minibatch noise.
-    public func lossChart(title: String) -> LineChart {
+    package func lossChart(title: String) -> LineChart {
         let window = LineChart.smoothingWindow(steps: losses.count)
         let train = LineChart.windowMeans(losses.map(Double.init), firstX: Double(startStep + 1), window: window)
         let label = window > 1 ? "train (mean of \(window) steps)" : "train"
