@@ -11,7 +11,7 @@ import MakemoreKernels
 /// `exit` first (the writer reporting its outcome), the exit re-raises the signal, so a killed
 /// run always ends by its signal. (SIGKILL cannot be caught; a power cut neither.)
 package enum TemporaryFiles {
-    private static let registry = Registry()
+    private static let registry = Registry(installsHandlers: true)
 
     /// Records `path` as in flight (call before creating the file); installs the handlers once.
     package static func register(_ path: String) { registry.insert(path) }
@@ -54,13 +54,20 @@ package enum TemporaryFiles {
         raise(number)
     }
 
-    private final class Registry: @unchecked Sendable {
+    /// The set of files in flight. The process has one, which installs the handlers; a test may
+    /// make its own (`installsHandlers: false`) so that removing its files leaves other writers'
+    /// files alone.
+    final class Registry: @unchecked Sendable {
         private let lock = NSLock()
+        private let installsHandlers: Bool
+        private var handlersInstalled = false
         private var paths: Set<String> = []
         private var sources: [DispatchSourceSignal] = []
         private var signalNumber: Int32?
         /// Held while a file is replaced; a terminating signal takes it before removing files.
         let replacing = NSLock()
+
+        init(installsHandlers: Bool) { self.installsHandlers = installsHandlers }
 
         /// The terminating signal received, if any.
         var pendingSignal: Int32? {
@@ -103,7 +110,8 @@ package enum TemporaryFiles {
 
         /// Called with the lock held, on the first registration.
         private func installHandlersIfNeeded() {
-            guard sources.isEmpty else { return }
+            guard installsHandlers, !handlersInstalled else { return }
+            handlersInstalled = true
             atexit { TemporaryFiles.atExit() }
             for number in [SIGTERM, SIGHUP, SIGINT] {
                 // A signal the process ignores, or that someone else handles (Ctrl-C under an
