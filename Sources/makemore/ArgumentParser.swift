@@ -6,21 +6,14 @@ struct UsageError: Error {
     init(_ message: String) { self.message = message }
 }
 
-/// The library's declaration of the value an option sets: its range, and its name in the
-/// library's errors (mapped back to the option's flag when reported).
-enum OptionLimit: Sendable {
-    case int(Limit<Int>)
-    case real(Limit<Double>)
-    case float(Limit<Float>)
-
-    var name: String {
-        switch self {
-        case .int(let limit): limit.name
-        case .real(let limit): limit.name
-        case .float(let limit): limit.name
-        }
-    }
+/// The library's declaration of the value an option sets (`Limit<Int>`, `Limit<Double>`,
+/// `Limit<Float>`): its range, and its name in the library's errors (mapped back to the
+/// option's flag when reported).
+protocol DeclaredLimit: Sendable {
+    var name: String { get }
 }
+
+extension Limit: DeclaredLimit {}
 
 /// One `--long-option` of a subcommand: a flag when `value` is nil, otherwise it takes a value.
 struct Option: Sendable {
@@ -29,31 +22,13 @@ struct Option: Sendable {
     let help: String
     let defaultValue: String?
     /// The library value the option sets, when the library declares its range.
-    var limit: OptionLimit?
+    let limit: (any DeclaredLimit)?
 
-    /// An option taking a value, shown as `--name VALUE`.
-    init(_ name: String, value: String, default defaultValue: String? = nil, _ help: String) {
-        self.name = name
-        self.value = value
-        self.help = help
-        self.defaultValue = defaultValue
-    }
-
-    /// An option setting the library value `limit` declares: parsed against its range, and
-    /// named by this flag in the library's errors about it.
-    init(_ name: String, value: String, limit: Limit<Int>, default defaultValue: String? = nil, _ help: String) {
-        self.init(name, value: value, default: defaultValue, help)
-        self.limit = .int(limit)
-    }
-
-    init(_ name: String, value: String, limit: Limit<Double>, default defaultValue: String? = nil, _ help: String) {
-        self.init(name, value: value, default: defaultValue, help)
-        self.limit = .real(limit)
-    }
-
-    init(_ name: String, value: String, limit: Limit<Float>, default defaultValue: String? = nil, _ help: String) {
-        self.init(name, value: value, default: defaultValue, help)
-        self.limit = .float(limit)
+    /// An option taking a value, shown as `--name VALUE`; with a `limit`, it sets the library
+    /// value that limit declares: parsed against its range, and named by this flag in the
+    /// library's errors about it.
+    init(_ name: String, value: String?, limit: (any DeclaredLimit)? = nil, default defaultValue: String? = nil, _ help: String) {
+        (self.name, self.value, self.limit, self.defaultValue, self.help) = (name, value, limit, defaultValue, help)
     }
 
     /// Whether this option sets the library value called `valueName`: the one its limit
@@ -64,20 +39,10 @@ struct Option: Sendable {
 
     /// The words after the subcommand that are not options (`makemore score WORD…`), shown in
     /// the help as `value`. Without one, a subcommand rejects such words.
-    init(positional value: String, _ help: String) {
-        self.name = ""
-        self.value = value
-        self.help = help
-        self.defaultValue = nil
-    }
+    init(positional value: String, _ help: String) { self.init("", value: value, help) }
 
     /// A boolean flag.
-    init(flag name: String, _ help: String) {
-        self.name = name
-        self.value = nil
-        self.help = help
-        self.defaultValue = nil
-    }
+    init(flag name: String, _ help: String) { self.init(name, value: nil, help) }
 }
 
 /// The options given to one subcommand, with typed, validated accessors that return nil for an
@@ -154,17 +119,15 @@ struct ParsedArguments: Sendable {
 
     /// An integer option, checked against its declared limit.
     func int(_ name: String) throws -> Int? {
-        guard case .int(let limit) = options[name]?.limit else { return try int(name, in: Int.min...Int.max) }
-        return try int(name, in: Int.min...Int.max).map { try limit.check($0) }
+        try int(name, in: Int.min...Int.max).map { try (options[name]?.limit as? Limit<Int>)?.check($0) ?? $0 }
     }
 
     /// A real option, finite and checked against its declared limit.
     func double(_ name: String) throws -> Double? {
-        let value = try double(name, in: -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude)
-        switch options[name]?.limit {
-        case .real(let limit): return try value.map { try limit.check($0) }
-        case .float(let limit): return try value.map { Double(try limit.check(Float($0))) }
-        default: return value
+        let limit = options[name]?.limit
+        return try double(name, in: -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude).map { value in
+            if let limit = limit as? Limit<Float> { return Double(try limit.check(Float(value))) }
+            return try (limit as? Limit<Double>)?.check(value) ?? value
         }
     }
 
