@@ -71,12 +71,8 @@ struct DataOptions {
 
     /// How the split was made, for checkpoints (paths made absolute).
     var record: SplitRecord {
-        func absolute(_ path: String) -> String {
-            path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
-        }
-        // Standard input cannot be read again: such a checkpoint records no word list.
-        return SplitRecord(input: splitDirectory == nil && input != WordList.standardInput ? absolute(input) : nil, directory: splitDirectory.map(absolute), seed: seed,
-                           valFraction: valFraction, testFraction: testFraction, encoding: encoding, dedupe: dedupe)
+        SplitRecord(reading: input, splitDirectory: splitDirectory, seed: seed, valFraction: valFraction, testFraction: testFraction,
+                    encoding: encoding, dedupe: dedupe)
     }
 }
 

@@ -32,6 +32,16 @@ public struct SplitRecord: Codable, Equatable, Sendable {
         self.dedupe = dedupe ? true : nil
     }
 
+    /// The record of a split of the word list `input` or of the split directory, their paths
+    /// made absolute (a checkpoint is read from anywhere); standard input (`-`), which cannot
+    /// be read again, is recorded as no word list.
+    public init(reading input: String, splitDirectory: String?, seed: UInt64, valFraction: Double, testFraction: Double,
+                encoding: TextEncoding = .utf8, dedupe: Bool = false) {
+        func absolute(_ path: String) -> String { path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path }
+        self.init(input: splitDirectory == nil && input != WordList.standardInput ? absolute(input) : nil, directory: splitDirectory.map(absolute),
+                  seed: seed, valFraction: valFraction, testFraction: testFraction, encoding: encoding, dedupe: dedupe)
+    }
+
     /// The split again, read from the recorded file or directory.
     public func load() throws -> DatasetSplit {
         if let directory { return try DatasetSplit(directory: directory, encoding: encoding ?? .utf8) }
