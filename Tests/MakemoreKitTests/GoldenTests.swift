@@ -79,14 +79,20 @@ struct GoldenTests {
         #expect(abs(loss.item - expected.loss) <= 1e-6, "loss \(loss.item), PyTorch \(expected.loss)")
 
         loss.backward()
-        let grads = try SafetensorsFile.read(path: GoldenFixture.path(type, "grads.safetensors"))
+        try Self.expectGradients(of: model, equal: GoldenFixture.path(type, "grads.safetensors"), label: "\(type) \(file)")
+    }
+
+    /// Checks that `model`'s parameters have exactly the gradients of the PyTorch file at `path`
+    /// (the same names and shapes, every value within `firstMismatch`'s tolerance).
+    static func expectGradients(of model: some Module, equal path: String, label: String) throws {
+        let grads = try SafetensorsFile.read(path: path)
         #expect(Set(grads.tensors.map(\.name)) == Set(model.namedParameters().map(\.name)))
         for (name, parameter) in model.namedParameters() {
             let reference = try #require(grads.tensor(named: name))
             let gradient = try #require(parameter.gradValues, "no gradient for \(name)")
             #expect(reference.shape == parameter.shape)
-            let mismatch = GoldenTests.firstMismatch(gradient, reference.values)
-            #expect(mismatch == nil, "\(type) \(file) \(name): \(mismatch ?? "")")
+            let mismatch = firstMismatch(gradient, reference.values)
+            #expect(mismatch == nil, "\(label) \(name): \(mismatch ?? "")")
         }
     }
 

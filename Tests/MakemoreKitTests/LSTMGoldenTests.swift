@@ -46,15 +46,7 @@ struct LSTMGoldenTests {
 
         model.setTraining(true)
         loss.backward()
-        let grads = try SafetensorsFile.read(path: Self.path("grads.safetensors"))
-        #expect(Set(grads.tensors.map(\.name)) == Set(model.namedParameters().map(\.name)))
-        for (name, parameter) in model.namedParameters() {
-            let reference = try #require(grads.tensor(named: name))
-            let gradient = try #require(parameter.gradValues, "no gradient for \(name)")
-            #expect(reference.shape == parameter.shape)
-            let mismatch = GoldenTests.firstMismatch(gradient, reference.values)
-            #expect(mismatch == nil, "\(name): \(mismatch ?? "")")
-        }
+        try GoldenTests.expectGradients(of: model, equal: Self.path("grads.safetensors"), label: "lstm")
     }
 
     /// The state dict records no block size (a recurrence has no positional table): without
