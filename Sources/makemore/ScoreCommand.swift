@@ -35,14 +35,17 @@ enum ScoreCommand: Subcommand {
 
     static func run(_ options: Options) throws {
         let selection = options.models
-        try OutputPath.validate([("plot-probabilities", options.plotProbabilities), ("plot-embedding", options.plotEmbedding), ("plot-attention", options.plotAttention)],
-                               inputs: selection.loads + DatasetSplit.files(input: selection.input, splitDirectory: selection.splitDirectory))
+        let outputs = [("plot-probabilities", options.plotProbabilities), ("plot-embedding", options.plotEmbedding), ("plot-attention", options.plotAttention)]
+        let inputs = selection.loads + DatasetSplit.files(input: selection.input, splitDirectory: selection.splitDirectory)
+        try OutputPath.validate(outputs, inputs: inputs)
         var words = options.words
         while options.words.isEmpty, let line = readLine() {
             if case let word = line.trimmingCharacters(in: .whitespacesAndNewlines), !word.isEmpty { words.append(word) }
         }
         guard !words.isEmpty else { throw UsageError("no words to score: give them as arguments or one per line on stdin") }
         let files = try selection.files()
+        // The word lists the checkpoints record are inputs too, known once the files are read.
+        try OutputPath.validate(outputs, inputs: inputs + files.models.flatMap(\.loaded.recordedInputs))
         let first = files.models[0]
         if options.plotEmbedding != nil, CharacterEmbedding(model: first.loaded.model) == nil {
             throw MakemoreError.file(path: first.path, reason: "the \(first.loaded.kind) model has no character embedding to plot")

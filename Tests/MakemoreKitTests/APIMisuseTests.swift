@@ -82,6 +82,9 @@ import Testing
         #expect(throws: MakemoreError.self) { try LearningRateFinder(minimum: 0.01, maximum: 1, steps: 0) }
         #expect(throws: MakemoreError.self) { try LearningRateFinder(minimum: .nan, maximum: 1, steps: 10) }
         #expect(throws: MakemoreError.self) { try LearningRateFinder(minimum: 0.01, maximum: .infinity, steps: 10) }
+        #expect(throws: MakemoreError.self) { try LearningRateSweep(rates: [0.1, 0.2], losses: [3]) }
+        #expect(throws: MakemoreError.self) { try LearningRateSweep(rates: [0, 0.1], losses: [3, 2]) }
+        #expect(throws: MakemoreError.self) { try LearningRateSweep(rates: [-1, .nan], losses: [3, 2]) }
         let stage = try Self.stage()
         #expect(throws: MakemoreError.self) { try stage.findLearningRate(LearningRateFinder(steps: 4), training: Self.training { $0.batchSize = 0 }) }
     }

@@ -206,7 +206,7 @@ import MakemoreKernels
         #expect(lines.first?.hasPrefix("swept \(sweep.rates.count) steps, lr 0.001 → 1 (batch 8, adam)") == true)
         #expect(lines.count == 2 + Set((0..<20).map { $0 * max(1, sweep.rates.count / 20) } + [sweep.rates.count - 1]).count + 2)
         #expect(lines.last?.hasPrefix("suggested learning rate: ") == true)
-        let empty = LearningRateSweep(rates: [], losses: []).text(finder: finder, training: training)
+        let empty = try LearningRateSweep(rates: [], losses: []).text(finder: finder, training: training)
         #expect(empty == "swept 0 steps, lr 0.001 → 1 (batch 8, adam) — stopped early: the loss diverged\n       lr   smoothed loss")
     }
 

@@ -42,6 +42,10 @@ public struct SplitRecord: Codable, Equatable, Sendable {
                   seed: seed, valFraction: valFraction, testFraction: testFraction, encoding: encoding, dedupe: dedupe)
     }
 
+    /// The files the recorded split is read from (none for words from standard input): inputs
+    /// an output must not replace.
+    package var files: [String] { DatasetSplit.files(input: input, splitDirectory: directory) }
+
     /// The split again, read from the recorded file or directory.
     public func load() throws -> DatasetSplit {
         if let directory { return try DatasetSplit(directory: directory, encoding: encoding ?? .utf8) }

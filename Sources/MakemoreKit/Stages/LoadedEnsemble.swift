@@ -140,5 +140,6 @@ extension LoadedModel {
         self.vocabulary = vocabulary
         self.split = split
         note = nil
+        recordedInputs = []
     }
 }

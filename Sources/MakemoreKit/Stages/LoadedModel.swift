@@ -13,6 +13,9 @@ public struct LoadedModel {
     public let split: () throws -> DatasetSplit
     /// For a bare transformer: its head count and where the count came from, one sentence.
     public let note: String?
+    /// The word files a checkpoint records its split was read from (none for a bare state
+    /// dict): inputs an output must not replace, whether or not other words are given.
+    package let recordedInputs: [String]
 
     /// Reads `path`. `words` gives the words the user named, if any; `heads` is the head count
     /// to assume for a transformer whose file does not record it.
@@ -28,6 +31,7 @@ public struct LoadedModel {
             vocabulary = checkpoint.vocabulary
             split = { try checkpoint.loadWords(given: words?(), path: path) }
             note = nil
+            recordedInputs = checkpoint.split.files
         case .stateDict(let file):
             guard let words else {
                 throw MakemoreError.file(path: path, reason: "a bare state dict holds no vocabulary: give the words it models with --input FILE or --split-dir DIR")
@@ -40,6 +44,7 @@ public struct LoadedModel {
             vocabulary = dataset.vocabulary
             split = { dataset.split }
             note = imported.headsNote(path: path)
+            recordedInputs = []
         }
     }
 

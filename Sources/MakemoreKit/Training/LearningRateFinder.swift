@@ -52,7 +52,7 @@ public struct LearningRateFinder: Sendable {
             best = min(best, smoothed)
             if smoothed > 4 * best { break }
         }
-        return LearningRateSweep(rates: rates, losses: losses)
+        return LearningRateSweep(checked: rates, losses: losses)
     }
 
     /// Runs the sweep on the scalar losses `loss(step)` builds, updating `optimizer`.
@@ -77,8 +77,21 @@ public struct LearningRateSweep: Sendable {
     public let rates: [Double]
     public let losses: [Double]
 
-    public init(rates: [Double], losses: [Double]) {
-        precondition(rates.count == losses.count)
+    /// A sweep's pairs: one loss per rate, every rate positive and finite (they are drawn on a
+    /// log axis); throws otherwise.
+    public init(rates: [Double], losses: [Double]) throws {
+        guard losses.count == rates.count else {
+            throw MakemoreError.invalidValue(name: "losses", rule: "one per rate (\(rates.count))", value: "\(losses.count) losses")
+        }
+        if let rate = rates.first(where: { !($0 > 0 && $0.isFinite) }) {
+            throw MakemoreError.invalidValue(name: "rate", rule: "positive and finite", value: "\(rate)")
+        }
+        self.rates = rates
+        self.losses = losses
+    }
+
+    /// The pairs of a sweep this file ran: one loss per rate, each rate in `LearningRateFinder.Limits`.
+    fileprivate init(checked rates: [Double], losses: [Double]) {
         self.rates = rates
         self.losses = losses
     }
