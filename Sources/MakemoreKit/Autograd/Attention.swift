@@ -15,7 +15,7 @@ import MakemoreKernels
 /// With `dropout` (nanoGPT's `attn_dropout`), out = (P ⊙ m)·v for a mask m of zeros and
 /// 1/(1 − p) that backward recomputes from the seed; then ∂v += (P ⊙ m)ᵀ·∂out, dP = m ⊙ (∂out·vᵀ),
 /// and still rowsum(dP ⊙ P) = rowsum(∂out ⊙ (P ⊙ m)·v) = rowsum(∂out ⊙ out).
-public func causalSelfAttention(qkv: Tensor, heads: Int, sequenceStarts: [Int], dropout: AttentionDropout? = nil) -> Tensor {
+package func causalSelfAttention(qkv: Tensor, heads: Int, sequenceStarts: [Int], dropout: AttentionDropout? = nil) -> Tensor {
     precondition(qkv.shape.count == 2 && qkv.shape[1] % (3 * heads) == 0,
                  "qkv must be [N, 3C] with C divisible by \(heads) heads, got \(qkv.shape)")
     precondition(sequenceStarts.first == 0 && sequenceStarts.last == qkv.shape[0]
@@ -55,7 +55,7 @@ func causalSelfAttentionLastRows(cache: Tensor, slots: [Int], positions: [Int], 
 /// being softmax(q_t·kᵀ/√hs) over positions 0...t and exactly 0 beyond — the matrix the fused
 /// op multiplies v by but does not keep, recomputed by the same kernel steps, for pictures of
 /// where each position looks. Inference only: the result records no graph.
-public func causalAttentionProbabilities(qkv: Tensor, heads: Int) -> Tensor {
+package func causalAttentionProbabilities(qkv: Tensor, heads: Int) -> Tensor {
     precondition(qkv.shape.count == 2 && qkv.shape[1] % (3 * heads) == 0,
                  "qkv must be [T, 3C] with C divisible by \(heads) heads, got \(qkv.shape)")
     let length = qkv.shape[0], headSize = qkv.shape[1] / 3 / heads

@@ -4,18 +4,18 @@ import MakemoreKernels
 /// `attn_dropout`): each probability is zeroed with chance `probability` and the survivors are
 /// scaled by 1/(1 − probability). The mask is a hash of (`seed`, row, head, key) that backward
 /// recomputes, so no mask is stored; a new seed each step draws a new mask.
-public struct AttentionDropout: Sendable {
+package struct AttentionDropout: Sendable {
     /// The chance that a probability is zeroed.
-    public let probability: Float
+    package let probability: Float
     /// Picks this step's mask.
-    public let seed: UInt64
+    package let seed: UInt64
     /// The mask the attention kernels apply.
     let mask: HashedDropoutMask
     /// The longest sequence a mask covers.
     static var maximumLength: Int { HashedDropoutMask.maximumLength }
 
     /// Dropout with `probability` in [0, 1) and the mask chosen by `seed`.
-    public init(probability: Float, seed: UInt64) {
+    package init(probability: Float, seed: UInt64) {
         precondition((0..<1).contains(probability), "dropout probability must be in [0, 1), got \(probability)")
         self.probability = probability
         self.seed = seed

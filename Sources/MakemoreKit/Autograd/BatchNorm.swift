@@ -1,18 +1,18 @@
 import MakemoreKernels
 
 /// The output of `batchNorm` and the batch statistics for the caller's running averages.
-public struct BatchNormResult {
+package struct BatchNormResult {
     /// The normalised, scaled and shifted input (same shape as the input).
-    public let output: Tensor
+    package let output: Tensor
     /// Per-channel batch mean `[C]`.
-    public let mean: Tensor
+    package let mean: Tensor
     /// Per-channel biased batch variance `[C]` (divides by n), the one used to normalise.
-    public let variance: Tensor
+    package let variance: Tensor
     /// Values per channel, n.
-    public let count: Int
+    package let count: Int
 
     /// `n/(n − 1)`: turns `variance` into the unbiased one PyTorch keeps in `running_var`.
-    public var besselCorrection: Float { Float(count) / Float(count - 1) }
+    package var besselCorrection: Float { Float(count) / Float(count - 1) }
 }
 
 /// Batch normalisation in training mode: each channel (the last axis) is normalised over ALL
@@ -21,7 +21,7 @@ public struct BatchNormResult {
 ///
 /// Backward, per channel: ∂γ += Σ ∂y·x̂,  ∂β += Σ ∂y,
 /// ∂x += γ/(n·σ̂)·(n·∂y − Σ∂y − x̂·Σ(∂y·x̂)).
-public func batchNorm(_ x: Tensor, gamma: Tensor, beta: Tensor, eps: Float = 1e-5) -> BatchNormResult {
+package func batchNorm(_ x: Tensor, gamma: Tensor, beta: Tensor, eps: Float = 1e-5) -> BatchNormResult {
     let channels = x.shape.last ?? 1
     precondition(gamma.shape == [channels] && beta.shape == [channels],
                  "gamma and beta must be [\(channels)] for input \(x.shape)")

@@ -6,7 +6,7 @@ import MakemoreKernels
 /// (sequences + 1) delimits them.
 ///
 /// Backward: ∂x_t += ∂out_t + Σ_{u ≥ t} ∂out_u / (u + 1), a running sum from each sequence's end.
-public func causalBagOfWords(_ x: Tensor, sequenceStarts: [Int]) -> Tensor {
+package func causalBagOfWords(_ x: Tensor, sequenceStarts: [Int]) -> Tensor {
     precondition(x.shape.count == 2 && sequenceStarts.first == 0 && sequenceStarts.last == x.shape[0],
                  "causalBagOfWords needs (N, C) rows covered by the sequence starts, got \(x.shape)")
     let channels = x.shape[1]

@@ -13,7 +13,7 @@ import MakemoreKernels
 /// Backward: through time with `lstmCellBackward` (its doc comment has the derivation), then
 /// ∂W_ih += dpreᵀ·x, ∂W_hh += dpreᵀ·hprev, ∂b_ih = ∂b_hh += Σ_rows dpre, ∂x += dpre·W_ih,
 /// ∂start += Σ over the first step of its recurrent gradient. startCell gets no gradient.
-public func lstmRecurrence(
+package func lstmRecurrence(
     _ inputs: Tensor, weightIH: Tensor, weightHH: Tensor, biasIH: Tensor, biasHH: Tensor, start: Tensor, startCell: Tensor? = nil,
     layout: TimeMajorLayout
 ) -> (hidden: Tensor, cell: Tensor) {

@@ -13,7 +13,7 @@ import MakemoreKernels
 ///
 /// Backward, step by step from the last: dpre_t = dh_t ⊙ (1 − h_t²), dh_{t−1} += dpre_t·W_h
 /// (dstart += Σ_rows dpre₀·W_h); then ∂W += dpreᵀ·[x, hprev], ∂b += Σ dpre, ∂x += dpre·W_x.
-public func elmanRecurrence(_ inputs: Tensor, weight: Tensor, bias: Tensor, start: Tensor, layout: TimeMajorLayout) -> Tensor {
+package func elmanRecurrence(_ inputs: Tensor, weight: Tensor, bias: Tensor, start: Tensor, layout: TimeMajorLayout) -> Tensor {
     let (n, e, h) = recurrenceShapes(inputs, weight: weight, bias: bias, start: start, layout: layout)
     let out = Tensor(uninitializedShape: [n, h])
     let xh = Tensor(uninitializedShape: [n, e + h])  // [x, hprev] per row, for ∂W
@@ -38,7 +38,7 @@ public func elmanRecurrence(_ inputs: Tensor, weight: Tensor, bias: Tensor, star
 /// Backward: through time with `gruCellBackward` (its doc comment has the derivation), then
 /// ∂W_z += dpre_zᵀ·[x, hprev], ∂W_r += dpre_rᵀ·[x, hprev], ∂W_h̄ += dpre_h̄ᵀ·[x, r ⊙ hprev],
 /// ∂b = Σ_rows dpre, ∂x += Σ_gates dpre·W_x.
-public func gatedRecurrence(
+package func gatedRecurrence(
     _ inputs: Tensor, updateWeight: Tensor, updateBias: Tensor, resetWeight: Tensor, resetBias: Tensor,
     candidateWeight: Tensor, candidateBias: Tensor, start: Tensor, layout: TimeMajorLayout
 ) -> Tensor {

@@ -10,18 +10,18 @@ public enum BatchOrder: String, CaseIterable, Sendable {
 
 /// Draws the row indices of minibatches over `count` examples in the chosen `order`, from the
 /// caller's generator so one seed fixes every batch.
-public struct BatchSampler: Sendable {
+package struct BatchSampler: Sendable {
     /// Rows to draw from.
-    public let count: Int
+    package let count: Int
     /// With replacement, or pass by pass.
-    public let order: BatchOrder
+    package let order: BatchOrder
     /// The current pass's order (`epochs` only).
     private(set) var permutation: [Int]
     /// Rows of the current pass already drawn.
     private(set) var drawn: Int
 
     /// A sampler over rows `0..<count` (at least one).
-    public init(count: Int, order: BatchOrder = .replacement) {
+    package init(count: Int, order: BatchOrder = .replacement) {
         precondition(count > 0, "a batch sampler needs at least one example")
         self.count = count
         self.order = order
@@ -41,7 +41,7 @@ public struct BatchSampler: Sendable {
     }
 
     /// The next row. With `epochs`, a pass starts by shuffling all rows.
-    public mutating func next(using generator: inout RandomGenerator) -> Int {
+    package mutating func next(using generator: inout RandomGenerator) -> Int {
         switch order {
         case .replacement:
             return generator.integer(below: count)

@@ -3,19 +3,19 @@
 ///
 /// For "emma" with context 3: `...→e`, `..e→m`, `.em→m`, `emm→a`, `mma→.`.
 /// The bigram uses context 1, the MLP context 3, WaveNet context 8.
-public struct WindowExamples: Sendable {
+package struct WindowExamples: Sendable {
     /// Tokens of context per example.
-    public let contextLength: Int
+    package let contextLength: Int
     /// Contexts, row-major: (count, contextLength).
-    public private(set) var contexts: [Int32]
+    package private(set) var contexts: [Int32]
     /// The token that follows each context: (count).
-    public private(set) var targets: [Int32]
+    package private(set) var targets: [Int32]
 
     /// Number of examples.
-    public var count: Int { targets.count }
+    package var count: Int { targets.count }
 
     /// The examples of `words` (token sequences without boundaries).
-    public init(words: [[Int32]], contextLength: Int) {
+    package init(words: [[Int32]], contextLength: Int) {
         precondition(contextLength >= 1)
         self.contextLength = contextLength
         let total = words.reduce(0) { $0 + $1.count + 1 }
@@ -37,7 +37,7 @@ public struct WindowExamples: Sendable {
 
     /// Fills `contexts` (size, contextLength) and `targets` (size) with the examples `sampler`
     /// draws (over this set's `count` rows); the buffers are reused.
-    public func sampleBatch(
+    package func sampleBatch(
         size: Int, from sampler: inout BatchSampler, using generator: inout RandomGenerator,
         contexts batchContexts: inout [Int32], targets batchTargets: inout [Int32]
     ) {
@@ -55,20 +55,20 @@ public struct WindowExamples: Sendable {
 /// Whole-word training examples for sequence models (transformer, RNN, GRU, bag-of-words):
 /// input `[boundary, c1 … cn]`, target `[c1 … cn, boundary]`, padded to `blockSize` with
 /// boundary inputs and `ignoreIndex` targets that the loss skips.
-public struct SequenceExamples: Sendable {
+package struct SequenceExamples: Sendable {
     /// The target that marks a padded position.
-    public static let ignoreIndex: Int32 = -1
+    package static let ignoreIndex: Int32 = -1
     /// Positions per sequence.
-    public let blockSize: Int
+    package let blockSize: Int
     /// Inputs, row-major: (count, blockSize).
-    public private(set) var inputs: [Int32]
+    package private(set) var inputs: [Int32]
     /// Targets, row-major: (count, blockSize); `ignoreIndex` after the word's end.
-    public private(set) var targets: [Int32]
+    package private(set) var targets: [Int32]
     /// Number of sequences.
-    public let count: Int
+    package let count: Int
 
     /// The sequences of `words`; throws if a word does not fit (needs n + 1 ≤ blockSize).
-    public init(words: [[Int32]], blockSize: Int) throws {
+    package init(words: [[Int32]], blockSize: Int) throws {
         self.blockSize = blockSize
         count = words.count
         var inputs = [Int32](repeating: Vocabulary.boundary, count: words.count * blockSize)
@@ -90,7 +90,7 @@ public struct SequenceExamples: Sendable {
 
     /// Fills `inputs` and `targets` (size, blockSize) with the sequences `sampler` draws (over
     /// this set's `count` rows); the buffers are reused.
-    public func sampleBatch(
+    package func sampleBatch(
         size: Int, from sampler: inout BatchSampler, using generator: inout RandomGenerator,
         inputs batchInputs: inout [Int32], targets batchTargets: inout [Int32]
     ) {

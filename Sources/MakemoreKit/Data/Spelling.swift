@@ -1,10 +1,10 @@
 /// "Did you mean …?" for a misspelt name: the known name closest to what was typed, by edit
 /// distance, when it is close enough to be what was meant (`trasformer` → `transformer`,
 /// `--step` → `--steps`, `--dropuot` → `--dropout`).
-public enum Spelling {
+package enum Spelling {
     /// The number of single-character insertions, deletions, substitutions and swaps of two
     /// neighbouring characters that turn `a` into `b` (the optimal string alignment distance).
-    public static func distance(_ a: String, _ b: String) -> Int {
+    package static func distance(_ a: String, _ b: String) -> Int {
         let a = Array(a), b = Array(b)
         guard !a.isEmpty else { return b.count }
         guard !b.isEmpty else { return a.count }
@@ -26,7 +26,7 @@ public enum Spelling {
     /// The name in `candidates` nearest to `typed`, if it is within a third of the typed
     /// length (at least one edit) and no other candidate is as near; a name that starts with
     /// what was typed (`--temp` for `--temperature`) also counts when it is the only one.
-    public static func suggestion(for typed: String, among candidates: [String]) -> String? {
+    package static func suggestion(for typed: String, among candidates: [String]) -> String? {
         guard !typed.isEmpty else { return nil }
         let scored = candidates.filter { !$0.isEmpty && $0 != typed }.map { (name: $0, distance: distance(typed, $0)) }
         let best = scored.map(\.distance).min() ?? Int.max

@@ -2,13 +2,13 @@ import Foundation
 
 /// One-line descriptions of operating-system and Foundation errors, so that no raw
 /// `NSCocoaErrorDomain … UserInfo=…` text ever reaches the user.
-public enum SystemError {
+package enum SystemError {
     /// The C library's text for `code` (`No such file or directory`).
-    public static func text(_ code: Int32) -> String { String(cString: strerror(code)) }
+    package static func text(_ code: Int32) -> String { String(cString: strerror(code)) }
 
     /// `error` as one line: a `MakemoreError`'s message, the POSIX reason behind a Foundation
     /// error, or the error's localized description with line breaks folded.
-    public static func describe(_ error: any Error) -> String {
+    package static func describe(_ error: any Error) -> String {
         if let error = error as? MakemoreError { return error.description }
         let nsError = error as NSError
         if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {

@@ -5,23 +5,23 @@
 /// sequences running at step t are the first `batchSizes[t]` of those running at step t − 1, in
 /// the same order. So row i of step t continues row i of step t − 1, and no work is spent on
 /// padding.
-public struct TimeMajorLayout: Sendable, Equatable {
+package struct TimeMajorLayout: Sendable, Equatable {
     /// Time-major row r is row `order[r]` of the packed batch: (rows).
-    public let order: [Int32]
+    package let order: [Int32]
     /// Packed row p is time-major row `inverse[p]`: (rows).
-    public let inverse: [Int32]
+    package let inverse: [Int32]
     /// Sequences running at each step, non-increasing: (longest).
-    public let batchSizes: [Int]
+    package let batchSizes: [Int]
     /// Step t owns time-major rows `offsets[t] ..< offsets[t] + batchSizes[t]`: (longest + 1).
-    public let offsets: [Int]
+    package let offsets: [Int]
 
     /// Total rows.
-    public var rows: Int { order.count }
+    package var rows: Int { order.count }
     /// Time steps: the longest sequence.
-    public var steps: Int { batchSizes.count }
+    package var steps: Int { batchSizes.count }
 
     /// The layout of `batch`; ties in length keep the batch's order.
-    public init(_ batch: PackedSequences) {
+    package init(_ batch: PackedSequences) {
         let lengths = (0..<batch.count).map { batch.starts[$0 + 1] - batch.starts[$0] }
         let sorted = lengths.indices.sorted { lengths[$0] > lengths[$1] || (lengths[$0] == lengths[$1] && $0 < $1) }
         var order: [Int32] = [], batchSizes: [Int] = [], offsets = [0]

@@ -21,7 +21,7 @@ public struct Ensemble: LanguageModel {
     }
 
     /// The lowest ln p a member contributes to a product: ln of the smallest normal Float.
-    public static let productFloor = Double(Foundation.log(Float.leastNormalMagnitude))
+    package static let productFloor = Double(Foundation.log(Float.leastNormalMagnitude))
 
     public let members: [any LanguageModel]
     /// One per member, ≥ 0, summing to 1.
@@ -32,7 +32,7 @@ public struct Ensemble: LanguageModel {
 
     /// Combines `members` (at least one, all with the same vocabulary size) with `weights`
     /// (one per member, finite and ≥ 0, not all 0), which are divided by their sum.
-    public init(members: [any LanguageModel], weights: [Double], combination: Combination = .mixture) throws {
+    package init(members: [any LanguageModel], weights: [Double], combination: Combination = .mixture) throws {
         guard let first = members.first else { throw MakemoreError.invalidValue(name: "members", rule: "1 or more models", value: "0") }
         if let odd = members.firstIndex(where: { $0.vocabularySize != first.vocabularySize }) {
             throw MakemoreError.mismatch("ensemble member 1 has \(first.vocabularySize) tokens, member \(odd + 1) has \(members[odd].vocabularySize): an ensemble needs one vocabulary")

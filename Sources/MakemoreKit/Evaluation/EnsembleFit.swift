@@ -18,28 +18,28 @@ import Foundation
 /// Either way the result is kept only if it beats every single member (a one-hot weight), so the
 /// fitted ensemble is never worse on the fit words than its best member. Deterministic: the same
 /// members and words give the same weights.
-public struct EnsembleFit: Sendable {
-    public let combination: Ensemble.Combination
+package struct EnsembleFit: Sendable {
+    package let combination: Ensemble.Combination
     /// One per member, ≥ 0, summing to 1.
-    public let weights: [Double]
+    package let weights: [Double]
     /// Each member's NLL on the fit words, summed as `Evaluator` sums it.
-    public let memberResults: [NLLResult]
+    package let memberResults: [NLLResult]
     /// The fitted ensemble's mean NLL on the fit words, from the members' scores in Double.
-    public let nll: Double
+    package let nll: Double
     /// For each member, the fitted NLL of the ensemble of the others (refitted without it); nil
     /// for a single member.
-    public let nllWithout: [Double]?
+    package let nllWithout: [Double]?
     /// Solver steps taken (EM or gradient steps).
-    public let iterations: Int
+    package let iterations: Int
 
     /// A step gaining less than this many nats per token ends the fit.
-    public static let tolerance = 1e-12
+    package static let tolerance = 1e-12
     /// The most solver steps.
-    public static let maximumIterations = 10_000
+    package static let maximumIterations = 10_000
 
     /// Fits `combination` weights for `members` on `words` (tokens, no boundaries), scored
     /// `wordsPerBatch` words at a time as the evaluator scores them.
-    public init(members: [any LanguageModel], combination: Ensemble.Combination, words: [[Int32]], wordsPerBatch: Int = 512) throws {
+    package init(members: [any LanguageModel], combination: Ensemble.Combination, words: [[Int32]], wordsPerBatch: Int = 512) throws {
         guard !words.isEmpty else { throw MakemoreError.mismatch("no words to fit the ensemble weights on (the validation split is empty)") }
         _ = try Ensemble(members: members, weights: members.map { _ in 1 }, combination: combination)
         let scores = MemberScores(members: members, words: words, wordsPerBatch: wordsPerBatch, keepRows: combination == .product)
@@ -54,7 +54,7 @@ public struct EnsembleFit: Sendable {
     }
 
     /// The ensemble of `members` with these weights.
-    public func ensemble(of members: [any LanguageModel]) throws -> Ensemble {
+    package func ensemble(of members: [any LanguageModel]) throws -> Ensemble {
         try Ensemble(members: members, weights: weights, combination: combination)
     }
 }

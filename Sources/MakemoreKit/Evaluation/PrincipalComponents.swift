@@ -3,19 +3,19 @@
 ///
 /// The covariance is small (d × d for d-dimensional embeddings, d ≤ a few hundred), so it is
 /// diagonalised exactly by the cyclic Jacobi method rather than approximated.
-public struct PrincipalComponents: Sendable {
+package struct PrincipalComponents: Sendable {
     /// The mean point, subtracted before projecting.
-    public let mean: [Double]
+    package let mean: [Double]
     /// Unit eigenvectors of the covariance, by decreasing variance. Each is signed so that its
     /// largest-magnitude entry is positive, so the picture does not flip between runs.
-    public let components: [[Double]]
+    package let components: [[Double]]
     /// The variance of the points along each component (the eigenvalues, population covariance).
-    public let variances: [Double]
+    package let variances: [Double]
     /// The total variance (trace of the covariance), for "x % of the variance".
-    public let totalVariance: Double
+    package let totalVariance: Double
 
     /// The principal components of `rows` (n points of equal dimension d ≥ 1).
-    public init(rows: [[Double]]) {
+    package init(rows: [[Double]]) {
         precondition(!rows.isEmpty, "no points")
         let d = rows[0].count, n = Double(rows.count)
         precondition(d >= 1 && rows.allSatisfy { $0.count == d }, "points must share one dimension ≥ 1")
@@ -40,7 +40,7 @@ public struct PrincipalComponents: Sendable {
     }
 
     /// The coordinates of `point` along the first `count` components.
-    public func project(_ point: [Double], count: Int = 2) -> [Double] {
+    package func project(_ point: [Double], count: Int = 2) -> [Double] {
         components.prefix(count).map { component in
             zip(component, zip(point, mean)).reduce(0) { $0 + $1.0 * ($1.1.0 - $1.1.1) }
         }

@@ -16,17 +16,17 @@ public enum SampleTag: Equatable, Sendable, CustomStringConvertible {
 }
 
 /// Tags sampled words by the part of a split they occur in; one set per part, built once.
-public struct SampleTagger: Sendable {
+package struct SampleTagger: Sendable {
     private let parts: [(name: SplitName, words: Set<String>)]
 
     /// Checks words against the parts of `split` named in `names` (all three by default), in
     /// train, val, test order.
-    public init(split: DatasetSplit, checking names: [SplitName] = SplitName.allCases) {
+    package init(split: DatasetSplit, checking names: [SplitName] = SplitName.allCases) {
         parts = SplitName.allCases.filter(names.contains).map { ($0, Set(split[$0])) }
     }
 
     /// The part that holds `word`, or `.new`.
-    public func tag(_ word: String) -> SampleTag {
+    package func tag(_ word: String) -> SampleTag {
         parts.first { $0.words.contains(word) }.map { .seen($0.name) } ?? .new
     }
 }

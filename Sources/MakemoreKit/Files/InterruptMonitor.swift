@@ -6,9 +6,9 @@ import Foundation
 /// A second Ctrl-C calls the caller's `onSecondInterrupt` (the command line exits with status 130
 /// through `exit`, so files being written are cleaned up, see `TemporaryFiles`); the library
 /// itself never ends the process.
-public final class InterruptMonitor: @unchecked Sendable {
+package final class InterruptMonitor: @unchecked Sendable {
     /// The process-wide monitor.
-    public static let shared = InterruptMonitor()
+    package static let shared = InterruptMonitor()
 
     private let lock = NSLock()
     private var requested = false
@@ -16,7 +16,7 @@ public final class InterruptMonitor: @unchecked Sendable {
     private var onSecondInterrupt: @Sendable () -> Void = {}
 
     /// Starts catching SIGINT (idempotent); a second Ctrl-C runs `onSecondInterrupt`.
-    public func install(onSecondInterrupt: @escaping @Sendable () -> Void) {
+    package func install(onSecondInterrupt: @escaping @Sendable () -> Void) {
         lock.lock()
         defer { lock.unlock() }
         guard source == nil else { return }
@@ -29,14 +29,14 @@ public final class InterruptMonitor: @unchecked Sendable {
     }
 
     /// Whether `install()` has run: Ctrl-C is then this monitor's to handle.
-    public var isInstalled: Bool {
+    package var isInstalled: Bool {
         lock.lock()
         defer { lock.unlock() }
         return source != nil
     }
 
     /// Whether Ctrl-C has been pressed since `install()`.
-    public var isRequested: Bool {
+    package var isRequested: Bool {
         lock.lock()
         defer { lock.unlock() }
         return requested

@@ -2,7 +2,7 @@
 extension Module {
     /// Replaces every parameter and buffer with the tensor of the same name in `file`: all or
     /// nothing (see `loadState(from:source:)` over state tensors).
-    public func loadState(from file: SafetensorsFile, source: String) throws {
+    package func loadState(from file: SafetensorsFile, source: String) throws {
         try loadState(from: file.tensors, source: source)
     }
 }

@@ -47,7 +47,7 @@ package enum OutputPath {
 
     /// Validates each `(name, path)` output given (nil paths, outputs not asked for, are
     /// skipped) as `validate(_:name:inputs:)` does, and that no two write the same file.
-    public static func validate(_ outputs: [(name: String, path: String?)], inputs: [String]) throws {
+    package static func validate(_ outputs: [(name: String, path: String?)], inputs: [String]) throws {
         var earlier: [(name: String, path: String)] = []
         for case let (name, path?) in outputs {
             try validate(path, name: name, inputs: inputs)
@@ -59,7 +59,7 @@ package enum OutputPath {
     /// Throws `MakemoreError.invalidOutput` named `name` unless the output directory `path`
     /// exists or can be created: its nearest existing ancestor must be a writable directory.
     /// nil (no directory asked for) passes.
-    public static func validateCreatable(directory path: String?, name: String) throws {
+    package static func validateCreatable(directory path: String?, name: String) throws {
         guard var directory = path else { return }
         var isDirectory: ObjCBool = false
         while !FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) {
@@ -73,7 +73,7 @@ package enum OutputPath {
 
     /// Validates the files `names` would take in the output directory `directory` (named
     /// `name`) when it exists already: a directory still to be created holds no input.
-    public static func validate(files names: [String], in directory: String, name: String, inputs: [String]) throws {
+    package static func validate(files names: [String], in directory: String, name: String, inputs: [String]) throws {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else { return }
         try validate(names.map { (name, (directory as NSString).appendingPathComponent($0)) }, inputs: inputs)

@@ -2,7 +2,7 @@ import Foundation
 
 extension SafetensorsFile {
     /// The largest header accepted, as in the reference implementation.
-    public static let maximumHeaderLength = 100_000_000
+    package static let maximumHeaderLength = 100_000_000
 
     /// Parses and validates the bytes of a safetensors file; `name` labels errors.
     ///
@@ -20,7 +20,7 @@ extension SafetensorsFile {
     ///   (an empty tensor may sit at any tensor boundary).
     ///
     /// Tensors are returned in header order.
-    public static func decode(_ data: Data, name: String) throws -> SafetensorsFile {
+    package static func decode(_ data: Data, name: String) throws -> SafetensorsFile {
         func failure(_ what: String) -> MakemoreError { MakemoreError.file(path: name, reason: "\(what)") }
         let bytes = [UInt8](data)
         guard bytes.count >= 8 else {

@@ -63,27 +63,27 @@ public struct SplitRecord: Codable, Equatable, Sendable {
 /// words) when the split records no file to read them from again. A run that stopped early also stores its
 /// `TrainingState` (see `TrainingStateEncoding`) under `training_state.` keys, which the model
 /// and PyTorch's `load_state_dict` do not need.
-public struct Checkpoint: Sendable {
+package struct Checkpoint: Sendable {
     /// The value of the `format` metadata key.
-    public static let format = "makemore-swift/1"
+    package static let format = "makemore-swift/1"
 
-    public var kind: String
+    package var kind: String
     /// The model's configuration as JSON text.
-    public var configuration: String
-    public var vocabulary: Vocabulary
-    public var split: SplitRecord
-    public var step: Int
-    public var valLoss: Double?
+    package var configuration: String
+    package var vocabulary: Vocabulary
+    package var split: SplitRecord
+    package var step: Int
+    package var valLoss: Double?
     /// The model's tensors, by state-dict key.
-    public var tensors: [SafetensorsFile.Tensor]
+    package var tensors: [SafetensorsFile.Tensor]
     /// Where an unfinished run stopped, if the checkpoint records it.
-    public var trainingState: TrainingState?
+    package var trainingState: TrainingState?
     /// The words themselves, for a model whose `split` names no file or directory (a program's
     /// own word list): loading it then needs nothing else.
-    public var words: DatasetSplit?
+    package var words: DatasetSplit?
 
     /// The checkpoint of `model`.
-    public init<M: CheckpointableModel>(model: M, vocabulary: Vocabulary, split: SplitRecord, step: Int, valLoss: Double?) throws {
+    package init<M: CheckpointableModel>(model: M, vocabulary: Vocabulary, split: SplitRecord, step: Int, valLoss: Double?) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         kind = M.kind
@@ -96,7 +96,7 @@ public struct Checkpoint: Sendable {
     }
 
     /// Writes the checkpoint atomically.
-    public func write(to path: String) throws {
+    package func write(to path: String) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         var metadata = [
@@ -114,16 +114,16 @@ public struct Checkpoint: Sendable {
 
     /// Reads and validates the checkpoint at `path` (the tensors are checked against the model
     /// when it is rebuilt with `restore`).
-    public static func read(path: String) throws -> Checkpoint {
+    package static func read(path: String) throws -> Checkpoint {
         try Checkpoint(file: try SafetensorsFile.read(path: path), path: path)
     }
 
     /// Whether `file` carries this project's checkpoint metadata (a bare state dict, as PyTorch
     /// writes, does not).
-    public static func isCheckpoint(_ file: SafetensorsFile) -> Bool { file.metadata["format"] != nil }
+    package static func isCheckpoint(_ file: SafetensorsFile) -> Bool { file.metadata["format"] != nil }
 
     /// The checkpoint in the already-read `file`; `path` names it in errors.
-    public init(file: SafetensorsFile, path: String) throws {
+    package init(file: SafetensorsFile, path: String) throws {
         let m = file.metadata
         func field(_ key: String) throws -> String {
             guard let value = m[key] else { throw MakemoreError.file(path: path, reason: "not a makemore checkpoint (no '\(key)' in __metadata__)") }
@@ -161,7 +161,7 @@ public struct Checkpoint: Sendable {
 
     /// The words the model was trained on: `given`, else those stored here, else the split
     /// recorded here, read again; `path` names the checkpoint in errors.
-    public func loadWords(given: DatasetSplit?, path: String) throws -> DatasetSplit {
+    package func loadWords(given: DatasetSplit?, path: String) throws -> DatasetSplit {
         if let given { return given }
         if let words { return words }
         guard split.input != nil || split.directory != nil else {
@@ -171,7 +171,7 @@ public struct Checkpoint: Sendable {
     }
 
     /// The model of type `M` stored here; `source` names the file in errors.
-    public func restore<M: CheckpointableModel>(_ type: M.Type, source: String) throws -> M {
+    package func restore<M: CheckpointableModel>(_ type: M.Type, source: String) throws -> M {
         guard kind == M.kind else { throw MakemoreError.file(path: source, reason: "holds a '\(kind)' model, not '\(M.kind)'") }
         guard let configuration = try? JSONDecoder().decode(M.Configuration.self, from: Data(configuration.utf8)) else {
             throw MakemoreError.file(path: source, reason: "the '\(kind)' configuration is malformed")

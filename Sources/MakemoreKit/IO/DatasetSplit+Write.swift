@@ -4,7 +4,7 @@ import Foundation
 extension DatasetSplit {
     /// Writes the three parts as `train.txt`, `val.txt`, `test.txt` (one word per line) into
     /// `directory`, creating it if needed; each file is written atomically.
-    public func write(to directory: String) throws {
+    package func write(to directory: String) throws {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {

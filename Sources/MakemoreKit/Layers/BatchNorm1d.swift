@@ -5,22 +5,22 @@
 /// (`weight`) and shifted by β (`bias`); the running statistics move towards the batch's with
 /// `momentum`: `running = (1 − momentum)·running + momentum·batch`, storing the *unbiased*
 /// variance. Evaluation: `y = (x − running_mean)/√(running_var + eps)·γ + β`.
-public final class BatchNorm1d: Layer, ModeDependent {
+package final class BatchNorm1d: Layer, ModeDependent {
     /// γ, (C), initially 1.
-    public let weight: Tensor
+    package let weight: Tensor
     /// β, (C), initially 0.
-    public let bias: Tensor
+    package let bias: Tensor
     /// (C), initially 0.
-    public let runningMean: Tensor
+    package let runningMean: Tensor
     /// (C), initially 1.
-    public let runningVar: Tensor
-    public let eps: Float
-    public let momentum: Float
+    package let runningVar: Tensor
+    package let eps: Float
+    package let momentum: Float
     /// Whether the batch statistics are used (and the running ones updated).
-    public var isTraining = true
+    package var isTraining = true
 
     /// A layer for `featureCount` channels.
-    public init(featureCount: Int, eps: Float = 1e-5, momentum: Float = 0.1) {
+    package init(featureCount: Int, eps: Float = 1e-5, momentum: Float = 0.1) {
         weight = .ones(shape: [featureCount], requiresGrad: true)
         bias = .zeros(shape: [featureCount], requiresGrad: true)
         runningMean = .zeros(shape: [featureCount])
@@ -30,7 +30,7 @@ public final class BatchNorm1d: Layer, ModeDependent {
     }
 
     /// x: (…, C) → (…, C)
-    public func callAsFunction(_ x: Tensor) -> Tensor {
+    package func callAsFunction(_ x: Tensor) -> Tensor {
         guard isTraining else {
             let (scale, shift) = inferenceAffine()
             return x * Tensor(shape: [scale.count], values: scale) + Tensor(shape: [shift.count], values: shift)
@@ -43,14 +43,14 @@ public final class BatchNorm1d: Layer, ModeDependent {
 
     /// The evaluation-mode transform as `y = x·scale + shift` per channel:
     /// `scale = γ/√(running_var + eps)`, `shift = β − running_mean·scale`.
-    public func inferenceAffine() -> (scale: [Float], shift: [Float]) {
+    package func inferenceAffine() -> (scale: [Float], shift: [Float]) {
         let gamma = weight.values, beta = bias.values, mean = runningMean.values, variance = runningVar.values
         let scale = gamma.indices.map { gamma[$0] / (variance[$0] + eps).squareRoot() }
         let shift = beta.indices.map { beta[$0] - mean[$0] * scale[$0] }
         return (scale, shift)
     }
 
-    public var children: ModuleChildren { [] }
-    public var ownParameters: [(name: String, tensor: Tensor)] { [("weight", weight), ("bias", bias)] }
-    public var ownBuffers: [(name: String, tensor: Tensor)] { [("running_mean", runningMean), ("running_var", runningVar)] }
+    package var children: ModuleChildren { [] }
+    package var ownParameters: [(name: String, tensor: Tensor)] { [("weight", weight), ("bias", bias)] }
+    package var ownBuffers: [(name: String, tensor: Tensor)] { [("running_mean", runningMean), ("running_var", runningVar)] }
 }

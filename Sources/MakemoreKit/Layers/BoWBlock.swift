@@ -3,18 +3,18 @@
 ///
 ///     x = x + cbow(x)
 ///     x = x + c_proj(tanh(c_fc(x)))
-public final class BoWBlock: Module {
+package final class BoWBlock: Module {
     /// `mlp.c_fc`: C → C2.
-    public let expand: Linear
+    package let expand: Linear
     /// `mlp.c_proj`: C2 → C.
-    public let project: Linear
+    package let project: Linear
     /// makemore.py's `cbow.bias` buffer, (1, T, T) lower-triangular ones: the causal mask PyTorch
     /// keeps in the state dict. Written so `load_state_dict` (strict) accepts our files; the
     /// running mean is causal by construction and never reads it.
     let causalMask: Tensor
 
     /// A block over `channels` with an MLP of `hidden` channels, for sequences up to `blockSize`.
-    public init(channels: Int, hidden: Int, blockSize: Int, using generator: inout RandomGenerator) {
+    package init(channels: Int, hidden: Int, blockSize: Int, using generator: inout RandomGenerator) {
         expand = Linear(inputCount: channels, outputCount: hidden, using: &generator)
         project = Linear(inputCount: hidden, outputCount: channels, using: &generator)
         let t = blockSize
@@ -23,7 +23,7 @@ public final class BoWBlock: Module {
 
     /// x (N, C) → (N, C), its rows arranged as `rows` says: whole packed sequences, or the next
     /// position of sequences whose earlier rows are summed in `RunningSums`.
-    public func callAsFunction(_ x: Tensor, _ rows: BagOfWordsRows) -> Tensor {
+    package func callAsFunction(_ x: Tensor, _ rows: BagOfWordsRows) -> Tensor {
         let mixed: Tensor  // x + cbow(x), (N, C)
         switch rows {
         case .packed(let sequenceStarts): mixed = causalBagOfWords(x, sequenceStarts: sequenceStarts)
@@ -32,13 +32,13 @@ public final class BoWBlock: Module {
         return mixed + project(expand(mixed).tanh())
     }
 
-    public var children: ModuleChildren { [("mlp.c_fc", expand), ("mlp.c_proj", project)] }
+    package var children: ModuleChildren { [("mlp.c_fc", expand), ("mlp.c_proj", project)] }
 
-    public var ownBuffers: [(name: String, tensor: Tensor)] { [("cbow.bias", causalMask)] }
+    package var ownBuffers: [(name: String, tensor: Tensor)] { [("cbow.bias", causalMask)] }
 }
 
 /// How the rows of a bag-of-words block's input are arranged.
-public enum BagOfWordsRows {
+package enum BagOfWordsRows {
     /// Whole sequences packed back to back, sequence i being rows `sequenceStarts[i] ..<
     /// sequenceStarts[i + 1]`: training and scoring.
     case packed(sequenceStarts: [Int])

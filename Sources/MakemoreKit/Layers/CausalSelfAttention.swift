@@ -3,17 +3,17 @@
 /// earlier positions of their own sequence (the fused `causalSelfAttention` op, with dropout on
 /// the attention probabilities while training, nanoGPT's `attn_dropout`), then the output
 /// projection `c_proj` and residual dropout (`resid_dropout`).
-public final class CausalSelfAttention: Module {
+package final class CausalSelfAttention: Module {
     /// Number of heads.
-    public let heads: Int
+    package let heads: Int
     /// C → 3C: q, k, v side by side.
-    public let attention: Linear
+    package let attention: Linear
     /// C → C.
-    public let projection: Linear
+    package let projection: Linear
     /// On the attention probabilities.
-    public let attentionDropout: Dropout
+    package let attentionDropout: Dropout
     /// On the output.
-    public let residualDropout: Dropout
+    package let residualDropout: Dropout
     /// makemore.py's `bias` buffer, (1, 1, T, T) lower-triangular ones: the causal mask PyTorch
     /// keeps in the state dict. Stored so `load_state_dict` (strict) accepts our files; the fused
     /// attention is causal by construction and never reads it.
@@ -21,7 +21,7 @@ public final class CausalSelfAttention: Module {
 
     /// Attention over `channels` features split into `heads` heads for sequences up to
     /// `blockSize` (PyTorch default init), its dropout masks drawn from `dropout`.
-    public init(channels: Int, heads: Int, blockSize: Int, dropout: (probability: Float, stream: RandomStream),
+    package init(channels: Int, heads: Int, blockSize: Int, dropout: (probability: Float, stream: RandomStream),
                 using generator: inout RandomGenerator) {
         precondition(heads > 0 && channels % heads == 0, "\(channels) channels do not split into \(heads) heads")
         self.heads = heads
@@ -36,7 +36,7 @@ public final class CausalSelfAttention: Module {
     /// x: (N, C) → (N, C), its rows arranged as `rows` says: whole packed sequences, or the next
     /// position of sequences whose earlier keys and values are cached (their q, k, v are stored
     /// there first).
-    public func callAsFunction(_ x: Tensor, _ rows: AttentionRows) -> Tensor {
+    package func callAsFunction(_ x: Tensor, _ rows: AttentionRows) -> Tensor {
         let qkv = attention(x)  // (N, 3C)
         let y: Tensor  // (N, C)
         switch rows {
@@ -53,19 +53,19 @@ public final class CausalSelfAttention: Module {
     /// Where each position of one whole sequence looks: x (T, C) → the attention probabilities
     /// (heads, T, T) that `callAsFunction` weighs the values by (before any dropout), from the
     /// same q and k.
-    public func probabilities(_ x: Tensor) -> Tensor {
+    package func probabilities(_ x: Tensor) -> Tensor {
         causalAttentionProbabilities(qkv: attention(x), heads: heads)  // (T, 3C) inside
     }
 
-    public var children: ModuleChildren {
+    package var children: ModuleChildren {
         [("c_attn", attention), ("c_proj", projection), ("attn_dropout", attentionDropout), ("resid_dropout", residualDropout)]
     }
 
-    public var ownBuffers: [(name: String, tensor: Tensor)] { [("bias", causalMask)] }
+    package var ownBuffers: [(name: String, tensor: Tensor)] { [("bias", causalMask)] }
 }
 
 /// How the rows of an attention input are arranged.
-public enum AttentionRows {
+package enum AttentionRows {
     /// Whole sequences packed back to back, sequence i being rows `sequenceStarts[i] ..<
     /// sequenceStarts[i + 1]`: training and scoring.
     case packed(sequenceStarts: [Int])

@@ -2,34 +2,34 @@
 ///
 /// The dropout layers of one model draw from one shared `RandomStream`, each in the order the
 /// forward pass reaches it, so one seed makes all of the model's masks reproducible.
-public final class Dropout: Layer, ModeDependent {
+package final class Dropout: Layer, ModeDependent {
     /// The chance that an element is zeroed while training.
-    public let probability: Float
+    package let probability: Float
     /// Whether masks are drawn (training) or the input passes through (evaluation).
-    public var isTraining = true
+    package var isTraining = true
     let stream: RandomStream
 
     /// Dropout with `probability`, masks drawn from `stream`.
-    public init(probability: Float, stream: RandomStream) {
+    package init(probability: Float, stream: RandomStream) {
         self.probability = probability
         self.stream = stream
     }
 
     /// Dropout with `probability`, masks drawn from a stream of its own seeded with `seed`.
-    public convenience init(probability: Float, seed: UInt64) {
+    package convenience init(probability: Float, seed: UInt64) {
         self.init(probability: probability, stream: RandomStream(seed: seed))
     }
 
     /// x → x ⊙ mask / (1 − p) while training, x otherwise
-    public func callAsFunction(_ x: Tensor) -> Tensor {
+    package func callAsFunction(_ x: Tensor) -> Tensor {
         isTraining && probability > 0 ? dropout(x, probability: probability, using: &stream.generator) : x
     }
 
     /// This step's dropout on attention probabilities while training (a fresh mask seed from
     /// the stream), nil in evaluation or at probability 0.
-    public func attentionDropout() -> AttentionDropout? {
+    package func attentionDropout() -> AttentionDropout? {
         isTraining && probability > 0 ? AttentionDropout(probability: probability, seed: stream.generator.next()) : nil
     }
 
-    public var children: ModuleChildren { [] }
+    package var children: ModuleChildren { [] }
 }

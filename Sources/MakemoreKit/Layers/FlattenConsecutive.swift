@@ -3,22 +3,22 @@
 ///
 /// Row-major storage already holds the n steps of a group side by side, so this is a view
 /// (`reshaped`, no copy); backward passes the gradient through unchanged.
-public final class FlattenConsecutive: Layer {
+package final class FlattenConsecutive: Layer {
     /// Time steps merged into one.
-    public let count: Int
+    package let count: Int
 
     /// A layer merging `count` consecutive steps.
-    public init(_ count: Int) {
+    package init(_ count: Int) {
         precondition(count >= 1)
         self.count = count
     }
 
     /// x: (B, T, C) → (B, T/n, C·n), or (B, C·n) when T = n
-    public func callAsFunction(_ x: Tensor) -> Tensor {
+    package func callAsFunction(_ x: Tensor) -> Tensor {
         precondition(x.shape.count == 3 && x.shape[1] % count == 0, "cannot flatten \(count) consecutive steps of \(x.shape)")
         let (b, t, c) = (x.shape[0], x.shape[1], x.shape[2])
         return x.reshaped(t == count ? [b, c * count] : [b, t / count, c * count])
     }
 
-    public var children: ModuleChildren { [] }
+    package var children: ModuleChildren { [] }
 }

@@ -71,7 +71,7 @@ extension Module {
 
     /// The random streams the module's layers draw from while training (dropout masks), each
     /// once, in module order: part of what continuing a run exactly needs.
-    public var randomStreams: [RandomStream] {
+    package var randomStreams: [RandomStream] {
         var seen = Set<ObjectIdentifier>()
         return (((self as? Dropout).map { [$0.stream] } ?? []) + children.flatMap { $0.module.randomStreams })
             .filter { seen.insert(ObjectIdentifier($0)).inserted }

@@ -2,14 +2,14 @@ import Foundation
 
 /// How a transformer tells positions apart: a learned table (makemore.py's `wpe`) or the fixed
 /// sin/cos table of "Attention Is All You Need", which has no parameters and no state-dict entry.
-public enum PositionEncoding {
+package enum PositionEncoding {
     /// A trained (blockSize, C) table.
     case learned(Embedding)
     /// A constant (blockSize, C) table, `PositionEncoding.sinusoidalTable`; no gradient flows into it.
     case sinusoidal(Tensor)
 
     /// positions with shape `shape` → (shape…, C): each position's row of the table
-    public func callAsFunction(_ positions: [Int32], shape: [Int]) -> Tensor {
+    package func callAsFunction(_ positions: [Int32], shape: [Int]) -> Tensor {
         switch self {
         case .learned(let table): table(positions, shape: shape)
         case .sinusoidal(let table): embedding(table, indices: positions, shape: shape)
@@ -21,7 +21,7 @@ public enum PositionEncoding {
     /// sin/cos pair shares one frequency, falling geometrically from 1 to about 1/10000 over the
     /// channels; with an odd d the last channel is the sin of a pair without its cos.
     /// Computed in Double, stored as Float.
-    public static func sinusoidalTable(positions: Int, channels d: Int) -> Tensor {
+    package static func sinusoidalTable(positions: Int, channels d: Int) -> Tensor {
         .computed(shape: [positions, d]) {
             var values = [Float](repeating: 0, count: positions * d)
             for position in 0..<positions {

@@ -1,5 +1,5 @@
 /// A recurrent cell of makemore.py, run over every time step of a batch in one op.
-public protocol RecurrentCell: Module {
+package protocol RecurrentCell: Module {
     /// makemore.py's `--type` for a model with this cell (`rnn`, `gru`).
     static var kind: String { get }
     /// A cell from `inputCount` input features to `hiddenCount` hidden features, PyTorch's
@@ -11,21 +11,21 @@ public protocol RecurrentCell: Module {
 }
 
 /// makemore.py's `RNNCell`: h_t = tanh(xh_to_h([x_t, h_{t−1}])).
-public final class RNNCell: RecurrentCell {
-    public static let kind = "rnn"
+package final class RNNCell: RecurrentCell {
+    package static let kind = "rnn"
     /// `xh_to_h`: E + H → H.
-    public let inputAndHidden: Linear
+    package let inputAndHidden: Linear
 
-    public init(inputCount: Int, hiddenCount: Int, using generator: inout RandomGenerator) {
+    package init(inputCount: Int, hiddenCount: Int, using generator: inout RandomGenerator) {
         inputAndHidden = Linear(inputCount: inputCount + hiddenCount, outputCount: hiddenCount, using: &generator)
     }
 
     /// inputs (N, E) → (N, H), through `elmanRecurrence`.
-    public func callAsFunction(_ inputs: Tensor, start: Tensor, layout: TimeMajorLayout) -> Tensor {
+    package func callAsFunction(_ inputs: Tensor, start: Tensor, layout: TimeMajorLayout) -> Tensor {
         elmanRecurrence(inputs, weight: inputAndHidden.weight, bias: inputAndHidden.bias!, start: start, layout: layout)
     }
 
-    public var children: ModuleChildren { [("xh_to_h", inputAndHidden)] }
+    package var children: ModuleChildren { [("xh_to_h", inputAndHidden)] }
 }
 
 /// makemore.py's `GRUCell`: a reset gate r wipes channels of the previous state before the
@@ -33,28 +33,28 @@ public final class RNNCell: RecurrentCell {
 ///
 ///     r = σ(xh_to_r([x, h]))    h̄ = tanh(xh_to_hbar([x, r ⊙ h]))
 ///     z = σ(xh_to_z([x, h]))    h' = (1 − z) ⊙ h + z ⊙ h̄
-public final class GRUCell: RecurrentCell {
-    public static let kind = "gru"
+package final class GRUCell: RecurrentCell {
+    package static let kind = "gru"
     /// `xh_to_z`: the update gate, E + H → H.
-    public let update: Linear
+    package let update: Linear
     /// `xh_to_r`: the reset gate, E + H → H.
-    public let reset: Linear
+    package let reset: Linear
     /// `xh_to_hbar`: the candidate state, E + H → H.
-    public let candidate: Linear
+    package let candidate: Linear
 
     /// Layers created in makemore.py's order (z, r, h̄).
-    public init(inputCount: Int, hiddenCount: Int, using generator: inout RandomGenerator) {
+    package init(inputCount: Int, hiddenCount: Int, using generator: inout RandomGenerator) {
         update = Linear(inputCount: inputCount + hiddenCount, outputCount: hiddenCount, using: &generator)
         reset = Linear(inputCount: inputCount + hiddenCount, outputCount: hiddenCount, using: &generator)
         candidate = Linear(inputCount: inputCount + hiddenCount, outputCount: hiddenCount, using: &generator)
     }
 
     /// inputs (N, E) → (N, H), through `gatedRecurrence`.
-    public func callAsFunction(_ inputs: Tensor, start: Tensor, layout: TimeMajorLayout) -> Tensor {
+    package func callAsFunction(_ inputs: Tensor, start: Tensor, layout: TimeMajorLayout) -> Tensor {
         gatedRecurrence(inputs, updateWeight: update.weight, updateBias: update.bias!, resetWeight: reset.weight,
                         resetBias: reset.bias!, candidateWeight: candidate.weight, candidateBias: candidate.bias!,
                         start: start, layout: layout)
     }
 
-    public var children: ModuleChildren { [("xh_to_z", update), ("xh_to_r", reset), ("xh_to_hbar", candidate)] }
+    package var children: ModuleChildren { [("xh_to_z", update), ("xh_to_r", reset), ("xh_to_hbar", candidate)] }
 }

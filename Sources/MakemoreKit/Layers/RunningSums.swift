@@ -1,5 +1,5 @@
 /// Per slot, the sum of the rows a sequence has fed through a causal mean so far.
-public final class RunningSums {
+package final class RunningSums {
     private var sums: [Float]
     private let channels: Int
 

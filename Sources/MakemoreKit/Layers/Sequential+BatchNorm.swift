@@ -8,7 +8,7 @@ extension Sequential {
     /// Both act on the last axis, so this holds for (N, C) and (B, T, C) inputs alike. The
     /// result's outputs equal the eval-mode outputs of `self` up to rounding; it has fresh
     /// folded Linears and shares every other layer with `self`.
-    public func foldingBatchNorm() -> Sequential {
+    package func foldingBatchNorm() -> Sequential {
         var folded: [any Layer] = []
         var source = layers[...]
         while let layer = source.popFirst() {
@@ -36,7 +36,7 @@ extension Sequential {
     /// BatchNorm at a time in order, so each sees the output of the already calibrated ones
     /// before it; statistics are summed in Double and `running_var` is unbiased as in training.
     /// Leaves the network in evaluation mode.
-    public func calibrateBatchNorm(chunks: Int, input: (Int) -> Tensor) {
+    package func calibrateBatchNorm(chunks: Int, input: (Int) -> Tensor) {
         setTraining(false)
         for (index, layer) in layers.enumerated() {
             guard let norm = layer as? BatchNorm1d else { continue }

@@ -6,9 +6,9 @@ public final class Sequential: Layer {
     /// The layers, first applied first.
     public let layers: [any Layer]
     /// Keep each layer's output of the last call.
-    public var recordsOutputs = false
+    package var recordsOutputs = false
     /// Each layer's output of the last call, when `recordsOutputs` is set.
-    public private(set) var lastOutputs: [Tensor] = []
+    package private(set) var lastOutputs: [Tensor] = []
 
     /// The composition of `layers`.
     public init(_ layers: [any Layer]) { self.layers = layers }

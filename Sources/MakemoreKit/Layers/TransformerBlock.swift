@@ -9,7 +9,7 @@ public final class MLPBlock: Layer {
         case relu
 
         /// x with the non-linearity applied element by element
-        public func callAsFunction(_ x: Tensor) -> Tensor {
+        package func callAsFunction(_ x: Tensor) -> Tensor {
             switch self {
             case .gelu: x.gelu()
             case .relu: x.relu()
@@ -18,17 +18,17 @@ public final class MLPBlock: Layer {
     }
 
     /// C → 4C.
-    public let expansion: Linear
+    package let expansion: Linear
     /// Between the projections.
-    public let activation: Activation
+    package let activation: Activation
     /// 4C → C.
-    public let projection: Linear
+    package let projection: Linear
     /// On the output.
-    public let dropout: Dropout
+    package let dropout: Dropout
 
     /// The block over `channels` features with `activation` (PyTorch default init), its dropout
     /// masks drawn from `dropout`.
-    public init(channels: Int, activation: Activation, dropout: (probability: Float, stream: RandomStream),
+    package init(channels: Int, activation: Activation, dropout: (probability: Float, stream: RandomStream),
                 using generator: inout RandomGenerator) {
         expansion = Linear(inputCount: channels, outputCount: 4 * channels, using: &generator)
         self.activation = activation
@@ -45,20 +45,20 @@ public final class MLPBlock: Layer {
 }
 
 /// One pre-norm transformer block: `x = x + attn(ln_1(x))`, then `x = x + mlp(ln_2(x))`.
-public final class TransformerBlock: Module {
+package final class TransformerBlock: Module {
     /// `ln_1`, before attention.
-    public let attentionNorm: LayerNorm
+    package let attentionNorm: LayerNorm
     /// `attn`.
-    public let attention: CausalSelfAttention
+    package let attention: CausalSelfAttention
     /// `ln_2`, before the MLP.
-    public let mlpNorm: LayerNorm
+    package let mlpNorm: LayerNorm
     /// `mlp`.
-    public let mlp: MLPBlock
+    package let mlp: MLPBlock
 
     /// A block over `channels` features with `heads` attention heads for sequences up to
     /// `blockSize` and `activation` in its MLP, creating its layers in makemore.py's order (ln_1,
     /// attn, ln_2, mlp); every dropout mask is drawn from `dropout`.
-    public init(channels: Int, heads: Int, blockSize: Int, activation: MLPBlock.Activation,
+    package init(channels: Int, heads: Int, blockSize: Int, activation: MLPBlock.Activation,
                 dropout: (probability: Float, stream: RandomStream), using generator: inout RandomGenerator) {
         attentionNorm = LayerNorm(channels: channels)
         attention = CausalSelfAttention(channels: channels, heads: heads, blockSize: blockSize, dropout: dropout, using: &generator)
@@ -67,10 +67,10 @@ public final class TransformerBlock: Module {
     }
 
     /// x: (N, C) → (N, C), its rows arranged as `rows` says (see `CausalSelfAttention`)
-    public func callAsFunction(_ x: Tensor, _ rows: AttentionRows) -> Tensor {
+    package func callAsFunction(_ x: Tensor, _ rows: AttentionRows) -> Tensor {
         let x = x + attention(attentionNorm(x), rows)
         return x + mlp(mlpNorm(x))
     }
 
-    public var children: ModuleChildren { [("ln_1", attentionNorm), ("attn", attention), ("ln_2", mlpNorm), ("mlp", mlp)] }
+    package var children: ModuleChildren { [("ln_1", attentionNorm), ("attn", attention), ("ln_2", mlpNorm), ("mlp", mlp)] }
 }

@@ -6,27 +6,27 @@ extension Micrograd {
     /// spelled out through exp), then a 3-4-4-1 MLP fitted to micrograd's four examples by plain
     /// gradient descent. Every number is computed when the walk-through is made; `lines` and
     /// `json` show them (`makemore micrograd` prints one or the other).
-    public struct WalkThrough {
+    package struct WalkThrough {
         /// The text, one line per entry.
-        public let lines: [String]
+        package let lines: [String]
         /// Every number, as one JSON object.
-        public let json: JSONValue
+        package let json: JSONValue
         /// The tanh neuron of part 4, its gradients computed (for drawing its expression graph).
-        public let neuron: TanhNeuron
+        package let neuron: TanhNeuron
 
         /// The allowed values of the walk-through's inputs.
-        public enum Limits {
-            public static let x = Limit<Double>("x", -1e6...1e6)
-            public static let h = Limit<Double>("h", 1e-12...1)
-            public static let steps = Limit("steps", 0...100_000)
-            public static let learningRate = Limit<Double>("learning_rate", 0...100)
+        package enum Limits {
+            package static let x = Limit<Double>("x", -1e6...1e6)
+            package static let h = Limit<Double>("h", 1e-12...1)
+            package static let steps = Limit("steps", 0...100_000)
+            package static let learningRate = Limit<Double>("learning_rate", 0...100)
         }
 
         /// The walk-through at `x` with rise-over-run step `h`, the MLP trained `steps` steps at
         /// `learningRate` from weights drawn with `seed`; `quiet` keeps only the first and last
         /// training loss in `lines`. Throws `MakemoreError.invalidValue` for a value outside
         /// `Limits`.
-        public init(x: Double = 3, h: Double = 0.0001, steps: Int = 20, learningRate: Double = 0.05, seed: UInt64 = 42, quiet: Bool = false) throws {
+        package init(x: Double = 3, h: Double = 0.0001, steps: Int = 20, learningRate: Double = 0.05, seed: UInt64 = 42, quiet: Bool = false) throws {
             try Limits.x.check(x)
             try Limits.h.check(h)
             try Limits.steps.check(steps)
@@ -125,7 +125,7 @@ extension Micrograd {
         }
 
         /// Up to 6 decimals, trailing zeros dropped (`14.0003`, `-8`).
-        public static func shown(_ x: Double) -> String {
+        package static func shown(_ x: Double) -> String {
             var text = String(format: "%.6f", x == 0 ? 0 : x)
             while text.hasSuffix("0") { text.removeLast() }
             if text.hasSuffix(".") { text.removeLast() }
@@ -134,14 +134,14 @@ extension Micrograd {
     }
 
     /// The lecture's neuron: o = tanh(x1·w1 + x2·w2 + b) with every node labelled for the graph.
-    public struct TanhNeuron {
-        public let x1 = Value(2, label: "x1"), x2 = Value(0, label: "x2")
-        public let w1 = Value(-3, label: "w1"), w2 = Value(1, label: "w2")
-        public let b = Value(6.8813735870195432, label: "b")
-        public let n: Value, output: Value
+    package struct TanhNeuron {
+        package let x1 = Value(2, label: "x1"), x2 = Value(0, label: "x2")
+        package let w1 = Value(-3, label: "w1"), w2 = Value(1, label: "w2")
+        package let b = Value(6.8813735870195432, label: "b")
+        package let n: Value, output: Value
 
         /// `spelledOut` computes tanh as (e^2n − 1)/(e^2n + 1) from exp, subtraction and division.
-        public init(spelledOut: Bool = false) {
+        package init(spelledOut: Bool = false) {
             let x1w1 = x1 * w1, x2w2 = x2 * w2
             x1w1.label = "x1·w1"
             x2w2.label = "x2·w2"

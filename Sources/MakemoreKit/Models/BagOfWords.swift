@@ -6,20 +6,20 @@
 /// Batches run packed (`PackedSequences`): the average stays within each word, so no work is
 /// spent on padding. Sampling runs the same forward pass over the running sums of each word's
 /// embeddings, so a new token costs one position.
-public final class BagOfWords: IncrementalModel {
+package final class BagOfWords: IncrementalModel {
     /// The hyperparameters.
-    public let configuration: SequenceModelConfiguration
+    package let configuration: SequenceModelConfiguration
     /// `wte`: (V, C).
-    public let tokenEmbedding: Embedding
+    package let tokenEmbedding: Embedding
     /// `wpe`: (blockSize, C).
-    public let positionEmbedding: Embedding
+    package let positionEmbedding: Embedding
     /// `context_block`.
-    public let block: BoWBlock
+    package let block: BoWBlock
     /// `lm_head`: C → V, with bias.
-    public let head: Linear
+    package let head: Linear
 
     /// A model with PyTorch's default initialisation, layers created in makemore.py's order.
-    public init(configuration c: SequenceModelConfiguration, using generator: inout RandomGenerator) throws {
+    package init(configuration c: SequenceModelConfiguration, using generator: inout RandomGenerator) throws {
         try c.validate()
         configuration = c
         tokenEmbedding = Embedding(count: c.vocabularySize, dimensions: c.embedding, using: &generator)
@@ -28,26 +28,26 @@ public final class BagOfWords: IncrementalModel {
         head = Linear(inputCount: c.embedding, outputCount: c.vocabularySize, using: &generator)
     }
 
-    public var vocabularySize: Int { configuration.vocabularySize }
-    public var maximumWordLength: Int? { configuration.blockSize - 1 }
+    package var vocabularySize: Int { configuration.vocabularySize }
+    package var maximumWordLength: Int? { configuration.blockSize - 1 }
 
-    public var children: ModuleChildren {
+    package var children: ModuleChildren {
         [("wte", tokenEmbedding), ("wpe", positionEmbedding), ("context_block", block), ("lm_head", head)]
     }
 
     /// batch (N rows) → logits (N, V)
-    public func logits(_ batch: PackedSequences) -> Tensor {
+    package func logits(_ batch: PackedSequences) -> Tensor {
         precondition(batch.longest <= configuration.blockSize, "a sequence of \(batch.longest) exceeds block size \(configuration.blockSize)")
         return forward(batch.inputs, positions: batch.positions, .packed(sequenceStarts: batch.starts))
     }
 
     /// Running sums for `capacity` sequences.
-    public func makeDecodingState(capacity: Int) -> BagOfWordsState {
+    package func makeDecodingState(capacity: Int) -> BagOfWordsState {
         BagOfWordsState(capacity: capacity, configuration: configuration)
     }
 
     /// The same forward pass over the next position of each of `slots`: logits (R, V).
-    public func logits(appending tokens: [Int32], to slots: [Int], in state: BagOfWordsState) -> Tensor {
+    package func logits(appending tokens: [Int32], to slots: [Int], in state: BagOfWordsState) -> Tensor {
         precondition(tokens.count == slots.count, "one token per slot")
         let positions = state.positions.advance(slots)
         return forward(tokens, positions: positions.map { Int32($0) }, .running(state.sums, slots: slots, positions: positions))
@@ -62,7 +62,7 @@ public final class BagOfWords: IncrementalModel {
 }
 
 /// The bag of words' decoding state: per slot, the sum of the embeddings fed so far.
-public final class BagOfWordsState: SlotState {
+package final class BagOfWordsState: SlotState {
     let sums: RunningSums
     var positions: SlotPositions
 
@@ -71,17 +71,17 @@ public final class BagOfWordsState: SlotState {
         positions = SlotPositions(capacity: capacity, blockSize: c.blockSize)
     }
 
-    public func reset(slot: Int) { positions.reset(slot: slot) }
+    package func reset(slot: Int) { positions.reset(slot: slot) }
 }
 
 extension BagOfWords: TrainableModel {
-    public static let kind = "bow"
+    package static let kind = "bow"
 }
 
 /// What one row of a training batch keeps (the state dict's size is counted on the model itself:
 /// `TrainableModel.stateElementCount`).
 extension BagOfWords {
-    public static func activationElementsPerRow(configuration c: SequenceModelConfiguration, vocabularySize v: Int) -> Double {
+    package static func activationElementsPerRow(configuration c: SequenceModelConfiguration, vocabularySize v: Int) -> Double {
         3 * (6 * Double(c.embedding) + 3 * Double(c.hidden) + 2 * Double(v))
     }
 }

@@ -6,34 +6,34 @@ import Foundation
 ///
 /// With `s = 0` an unseen pair has probability 0 (log-probability −∞), so a split containing
 /// one has NLL +∞ — reported as such, never a crash.
-public struct CountBigram: WindowLanguageModel, CheckpointableModel, Sendable {
+package struct CountBigram: WindowLanguageModel, CheckpointableModel, Sendable {
     /// The smoothing is the count model's only hyperparameter.
-    public struct Configuration: CheckableConfiguration, Sendable {
-        public var smoothing: Double
+    package struct Configuration: CheckableConfiguration, Sendable {
+        package var smoothing: Double
 
         /// The smoothing's range.
-        public static let smoothingLimit = Limit<Double>("smoothing", 0...1e9)
+        package static let smoothingLimit = Limit<Double>("smoothing", 0...1e9)
 
-        public func validate() throws { try Self.smoothingLimit.check(smoothing) }
+        package func validate() throws { try Self.smoothingLimit.check(smoothing) }
     }
 
-    public static let kind = "bigram"
-    public var configuration: Configuration { Configuration(smoothing: smoothing) }
+    package static let kind = "bigram"
+    package var configuration: Configuration { Configuration(smoothing: smoothing) }
 
     /// Vocabulary size V.
-    public let vocabularySize: Int
+    package let vocabularySize: Int
     /// The additive smoothing `s` (pseudo-count added to every pair).
-    public let smoothing: Double
+    package let smoothing: Double
     /// Pair counts N, row-major (V, V): `counts[i * V + j]` = how often token j follows token i.
-    public let counts: [Int]
+    package let counts: [Int]
     /// ln p(j | i), row-major (V, V).
-    public let logProbabilityTable: [Float]
+    package let logProbabilityTable: [Float]
 
     /// A bigram is one token of context.
-    public var contextLength: Int { 1 }
+    package var contextLength: Int { 1 }
 
     /// Counts the pairs of `words` (each framed by boundaries) and normalises the rows.
-    public init(words: [[Int32]], vocabularySize v: Int, smoothing: Double) {
+    package init(words: [[Int32]], vocabularySize v: Int, smoothing: Double) {
         var counts = [Int](repeating: 0, count: v * v)
         for word in words {
             var previous = Vocabulary.boundary
@@ -46,7 +46,7 @@ public struct CountBigram: WindowLanguageModel, CheckpointableModel, Sendable {
     }
 
     /// The model of the given (V, V) pair counts.
-    public init(counts: [Int], vocabularySize v: Int, smoothing: Double) {
+    package init(counts: [Int], vocabularySize v: Int, smoothing: Double) {
         precondition(smoothing >= 0 && counts.count == v * v)
         vocabularySize = v
         self.smoothing = smoothing
@@ -63,7 +63,7 @@ public struct CountBigram: WindowLanguageModel, CheckpointableModel, Sendable {
     }
 
     /// The table rows of the contexts' tokens.
-    public func logProbabilities(contexts: [Int32]) -> [Float] {
+    package func logProbabilities(contexts: [Int32]) -> [Float] {
         var out = [Float]()
         out.reserveCapacity(contexts.count * vocabularySize)
         for token in contexts {
@@ -74,12 +74,12 @@ public struct CountBigram: WindowLanguageModel, CheckpointableModel, Sendable {
     }
 
     /// The counts as one (V, V) tensor named `counts` (exact as F32 up to 2²⁴).
-    public func stateTensors() -> [StateTensor] {
+    package func stateTensors() -> [StateTensor] {
         [StateTensor(name: "counts", shape: [vocabularySize, vocabularySize], values: counts.map(Float.init))]
     }
 
     /// The model of the stored counts.
-    public static func restore(configuration: Configuration, vocabularySize v: Int, from state: [StateTensor], source: String) throws -> CountBigram {
+    package static func restore(configuration: Configuration, vocabularySize v: Int, from state: [StateTensor], source: String) throws -> CountBigram {
         guard let stored = state.first, stored.name == "counts", state.count == 1 else {
             throw MakemoreError.file(path: source, reason: "a bigram checkpoint holds exactly one tensor, 'counts'")
         }
@@ -92,7 +92,7 @@ public struct CountBigram: WindowLanguageModel, CheckpointableModel, Sendable {
     }
 
     /// The `limit` most frequent pairs, most frequent first: (previous, next, count).
-    public func topPairs(_ limit: Int) -> [(previous: Int32, next: Int32, count: Int)] {
+    package func topPairs(_ limit: Int) -> [(previous: Int32, next: Int32, count: Int)] {
         counts.indices
             .filter { counts[$0] > 0 }
             .sorted { counts[$0] != counts[$1] ? counts[$0] > counts[$1] : $0 < $1 }
@@ -103,6 +103,6 @@ public struct CountBigram: WindowLanguageModel, CheckpointableModel, Sendable {
 
 /// The counts table (V, V) is the whole state; a row of a batch keeps one row of V values.
 extension CountBigram {
-    public static func stateElementCount(configuration: Configuration, vocabularySize v: Int) -> Double { Double(v) * Double(v) }
-    public static func activationElementsPerRow(configuration: Configuration, vocabularySize v: Int) -> Double { Double(v) }
+    package static func stateElementCount(configuration: Configuration, vocabularySize v: Int) -> Double { Double(v) * Double(v) }
+    package static func activationElementsPerRow(configuration: Configuration, vocabularySize v: Int) -> Double { Double(v) }
 }

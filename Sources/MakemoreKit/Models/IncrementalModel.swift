@@ -2,7 +2,7 @@
 /// state that keeps what earlier positions computed (the transformer's key/value cache, the
 /// recurrent state, the bag of words' running sums) for sequences side by side in slots, the
 /// forward pass computes only the new position of each slot.
-public protocol IncrementalModel: PackedSequenceModel {
+package protocol IncrementalModel: PackedSequenceModel {
     /// What earlier positions left behind, for a fixed number of slots.
     associatedtype DecodingState: SlotState
     /// An empty state with `capacity` slots.
@@ -13,7 +13,7 @@ public protocol IncrementalModel: PackedSequenceModel {
 }
 
 /// A decoding state: one sequence per slot, each starting empty.
-public protocol SlotState: AnyObject {
+package protocol SlotState: AnyObject {
     /// Empties `slot` for a new sequence.
     func reset(slot: Int)
 }
@@ -21,7 +21,7 @@ public protocol SlotState: AnyObject {
 extension IncrementalModel {
     /// A decoder over a fresh state of `capacity` slots; it runs the forward pass in evaluation
     /// mode whatever the model's mode. The parameters must not change while it is in use.
-    public func makeBatchDecoder(capacity: Int) -> any BatchDecoder {
+    package func makeBatchDecoder(capacity: Int) -> any BatchDecoder {
         IncrementalDecoder(model: self, state: makeDecodingState(capacity: capacity))
     }
 }

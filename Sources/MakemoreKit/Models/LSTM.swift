@@ -15,21 +15,21 @@
 /// makemore.py's `GRUCell` loads these weights unchanged. A batch runs through `lstmRecurrence`
 /// over a `TimeMajorLayout`; sampling runs the same pass one token at a time from each slot's
 /// kept (h, c).
-public final class LSTM: IncrementalModel {
-    public static let kind = "lstm"
+package final class LSTM: IncrementalModel {
+    package static let kind = "lstm"
     /// The hyperparameters (n_embd, n_embd2: the hidden and cell width).
-    public let configuration: SequenceModelConfiguration
+    package let configuration: SequenceModelConfiguration
     /// `start`: h₋₁, (1, H), zeros at creation.
-    public let start: Tensor
+    package let start: Tensor
     /// `wte`: (V, E).
-    public let tokenEmbedding: Embedding
+    package let tokenEmbedding: Embedding
     /// `cell`.
-    public let cell: LSTMCell
+    package let cell: LSTMCell
     /// `lm_head`: H → V, with bias.
-    public let head: Linear
+    package let head: Linear
 
     /// A model with PyTorch's default initialisation, created in makemore.py's order.
-    public init(configuration c: SequenceModelConfiguration, using generator: inout RandomGenerator) throws {
+    package init(configuration c: SequenceModelConfiguration, using generator: inout RandomGenerator) throws {
         try c.validate()
         configuration = c
         start = .zeros(shape: [1, c.hidden], requiresGrad: true)
@@ -38,23 +38,23 @@ public final class LSTM: IncrementalModel {
         head = Linear(inputCount: c.hidden, outputCount: c.vocabularySize, using: &generator)
     }
 
-    public var vocabularySize: Int { configuration.vocabularySize }
-    public var maximumWordLength: Int? { configuration.blockSize - 1 }
-    public var ownParameters: [(name: String, tensor: Tensor)] { [("start", start)] }
-    public var children: ModuleChildren { [("wte", tokenEmbedding), ("cell", cell), ("lm_head", head)] }
+    package var vocabularySize: Int { configuration.vocabularySize }
+    package var maximumWordLength: Int? { configuration.blockSize - 1 }
+    package var ownParameters: [(name: String, tensor: Tensor)] { [("start", start)] }
+    package var children: ModuleChildren { [("wte", tokenEmbedding), ("cell", cell), ("lm_head", head)] }
 
     /// batch (N rows) → logits (N, V), rows in the batch's order.
-    public func logits(_ batch: PackedSequences) -> Tensor {
+    package func logits(_ batch: PackedSequences) -> Tensor {
         precondition(batch.longest <= configuration.blockSize, "a sequence of \(batch.longest) exceeds block size \(configuration.blockSize)")
         return forward(batch, from: (start, nil)).logits
     }
 
     /// Every slot at `start`.
-    public func makeDecodingState(capacity: Int) -> LSTMState { LSTMState(capacity: capacity, blockSize: configuration.blockSize) }
+    package func makeDecodingState(capacity: Int) -> LSTMState { LSTMState(capacity: capacity, blockSize: configuration.blockSize) }
 
     /// The same forward pass over one more token of each of `slots`, from the slot's (h, c):
     /// logits (R, V).
-    public func logits(appending tokens: [Int32], to slots: [Int], in state: LSTMState) -> Tensor {
+    package func logits(appending tokens: [Int32], to slots: [Int], in state: LSTMState) -> Tensor {
         precondition(tokens.count == slots.count, "one token per slot")
         _ = state.positions.advance(slots)
         var rows: [Float] = []
@@ -81,17 +81,17 @@ public final class LSTM: IncrementalModel {
 
 /// PyTorch's `nn.LSTMCell(input_size, hidden_size)`: its four tensors, its initialisation
 /// U(−1/√H, 1/√H) for all of them, in its order.
-public final class LSTMCell: Module {
+package final class LSTMCell: Module {
     /// `weight_ih`: (4H, E), the gates i, f, g, o stacked.
-    public let weightIH: Tensor
+    package let weightIH: Tensor
     /// `weight_hh`: (4H, H).
-    public let weightHH: Tensor
+    package let weightHH: Tensor
     /// `bias_ih`: (4H).
-    public let biasIH: Tensor
+    package let biasIH: Tensor
     /// `bias_hh`: (4H).
-    public let biasHH: Tensor
+    package let biasHH: Tensor
 
-    public init(inputCount: Int, hiddenCount: Int, using generator: inout RandomGenerator) {
+    package init(inputCount: Int, hiddenCount: Int, using generator: inout RandomGenerator) {
         let bound = 1 / Float(hiddenCount).squareRoot()
         weightIH = .uniform(shape: [4 * hiddenCount, inputCount], bound: bound, requiresGrad: true, using: &generator)
         weightHH = .uniform(shape: [4 * hiddenCount, hiddenCount], bound: bound, requiresGrad: true, using: &generator)
@@ -100,19 +100,19 @@ public final class LSTMCell: Module {
     }
 
     /// inputs (N, E) in `layout`'s time-major order → hidden and cell states (N, H), same order.
-    public func callAsFunction(_ inputs: Tensor, start: Tensor, startCell: Tensor?, layout: TimeMajorLayout) -> (hidden: Tensor, cell: Tensor) {
+    package func callAsFunction(_ inputs: Tensor, start: Tensor, startCell: Tensor?, layout: TimeMajorLayout) -> (hidden: Tensor, cell: Tensor) {
         lstmRecurrence(inputs, weightIH: weightIH, weightHH: weightHH, biasIH: biasIH, biasHH: biasHH, start: start,
                        startCell: startCell, layout: layout)
     }
 
-    public var children: ModuleChildren { [] }
-    public var ownParameters: [(name: String, tensor: Tensor)] {
+    package var children: ModuleChildren { [] }
+    package var ownParameters: [(name: String, tensor: Tensor)] {
         [("weight_ih", weightIH), ("weight_hh", weightHH), ("bias_ih", biasIH), ("bias_hh", biasHH)]
     }
 }
 
 /// The LSTM's decoding state: each slot's (h, c) after the tokens fed so far.
-public final class LSTMState: SlotState {
+package final class LSTMState: SlotState {
     /// (1, H) each per slot; nil at the learned `start` (and c = 0).
     var states: [(hidden: Tensor, cell: Tensor?)?]
     var positions: SlotPositions
@@ -122,7 +122,7 @@ public final class LSTMState: SlotState {
         states = Array(repeating: nil, count: capacity)
     }
 
-    public func reset(slot: Int) {
+    package func reset(slot: Int) {
         positions.reset(slot: slot)
         states[slot] = nil
     }
@@ -131,7 +131,7 @@ public final class LSTMState: SlotState {
 extension LSTM: TrainableModel {
     /// The embedding, the gates and their gradients (4H each), c, tanh c, h, the previous h and
     /// their gradients, the logits and their gradient.
-    public static func activationElementsPerRow(configuration c: SequenceModelConfiguration, vocabularySize v: Int) -> Double {
+    package static func activationElementsPerRow(configuration c: SequenceModelConfiguration, vocabularySize v: Int) -> Double {
         3 * (Double(c.embedding) + 14 * Double(c.hidden) + 2 * Double(v))
     }
 }

@@ -72,18 +72,18 @@ public struct MLPConfiguration: ModelConfiguration, Equatable, Sendable {
 ///
 /// Tensor names follow the state dict: `embedding.weight`, then `layers.0.weight`,
 /// `layers.1.weight`, `layers.1.bias`, `layers.1.running_mean`, … for the `Sequential`.
-public final class MLP: WindowNetwork {
-    public let configuration: MLPConfiguration
+package final class MLP: WindowNetwork {
+    package let configuration: MLPConfiguration
     /// The token embedding table C, (V, d).
-    public let embedding: Embedding
+    package let embedding: Embedding
     /// The hidden blocks and the output layer.
-    public let layers: Sequential
+    package let layers: Sequential
 
-    public var vocabularySize: Int { configuration.vocabularySize }
-    public var contextLength: Int { configuration.contextLength }
+    package var vocabularySize: Int { configuration.vocabularySize }
+    package var contextLength: Int { configuration.contextLength }
 
     /// A freshly initialised model.
-    public init(configuration c: MLPConfiguration, using generator: inout RandomGenerator) throws {
+    package init(configuration c: MLPConfiguration, using generator: inout RandomGenerator) throws {
         try c.validate()
         configuration = c
         embedding = Embedding(count: c.vocabularySize, dimensions: c.embeddingDimensions, using: &generator)
@@ -104,27 +104,27 @@ public final class MLP: WindowNetwork {
     }
 
     /// A model from existing parts (the folded copy).
-    public init(configuration: MLPConfiguration, embedding: Embedding, layers: Sequential) {
+    package init(configuration: MLPConfiguration, embedding: Embedding, layers: Sequential) {
         self.configuration = configuration
         self.embedding = embedding
         self.layers = layers
     }
 
     /// contexts (N·k, row-major (N, k)) → the concatenated embeddings (N, k·d)
-    public func input(contexts: [Int32]) -> Tensor {
+    package func input(contexts: [Int32]) -> Tensor {
         let k = contextLength, n = contexts.count / k
         return embedding(contexts, shape: [n, k]).reshaped([n, k * configuration.embeddingDimensions])  // (N, k, d) → (N, k·d)
     }
 }
 
 extension MLP: TrainableModel {
-    public static let kind = "mlp"
+    package static let kind = "mlp"
 }
 
 /// What one row of a training batch keeps (the state dict's size is counted on the model itself:
 /// `TrainableModel.stateElementCount`).
 extension MLP {
-    public static func activationElementsPerRow(configuration c: MLPConfiguration, vocabularySize v: Int) -> Double {
+    package static func activationElementsPerRow(configuration c: MLPConfiguration, vocabularySize v: Int) -> Double {
         3 * (Double(c.contextLength) * Double(c.embeddingDimensions) + 3 * Double(c.hiddenLayers) * Double(c.hiddenSize) + 2 * Double(v))
     }
 }

@@ -11,18 +11,18 @@
 ///
 /// It trains on whole words like the RNN and the bag of words (packed batches, AdamW), and its
 /// configuration is theirs: `n_embd` is C, `n_embd2` is H.
-public final class MakemoreMLP: Module, PackedSequenceModel {
+package final class MakemoreMLP: Module, PackedSequenceModel {
     /// The hyperparameters.
-    public let configuration: SequenceModelConfiguration
+    package let configuration: SequenceModelConfiguration
     /// `wte`: (V + 1, C), the last row the `<BLANK>` token.
-    public let tokenEmbedding: Embedding
+    package let tokenEmbedding: Embedding
     /// `mlp.0`: blockSize·C → H.
-    public let hidden: Linear
+    package let hidden: Linear
     /// `mlp.2`: H → V.
-    public let head: Linear
+    package let head: Linear
 
     /// A model with PyTorch's default initialisation, layers created in makemore.py's order.
-    public init(configuration c: SequenceModelConfiguration, using generator: inout RandomGenerator) throws {
+    package init(configuration c: SequenceModelConfiguration, using generator: inout RandomGenerator) throws {
         try c.validate()
         configuration = c
         tokenEmbedding = Embedding(count: c.vocabularySize + 1, dimensions: c.embedding, using: &generator)
@@ -30,13 +30,13 @@ public final class MakemoreMLP: Module, PackedSequenceModel {
         head = Linear(inputCount: c.hidden, outputCount: c.vocabularySize, using: &generator)
     }
 
-    public var vocabularySize: Int { configuration.vocabularySize }
-    public var maximumWordLength: Int? { configuration.blockSize - 1 }
+    package var vocabularySize: Int { configuration.vocabularySize }
+    package var maximumWordLength: Int? { configuration.blockSize - 1 }
     /// The `<BLANK>` token that stands for positions before the sequence start.
-    public var blank: Int32 { Int32(configuration.vocabularySize) }
+    package var blank: Int32 { Int32(configuration.vocabularySize) }
 
     /// batch (N rows) → logits (N, V)
-    public func logits(_ batch: PackedSequences) -> Tensor {
+    package func logits(_ batch: PackedSequences) -> Tensor {
         precondition(batch.longest <= configuration.blockSize, "a sequence of \(batch.longest) exceeds block size \(configuration.blockSize)")
         let n = batch.rows, k = configuration.blockSize
         var contexts = [Int32](repeating: blank, count: n * k)
@@ -49,18 +49,18 @@ public final class MakemoreMLP: Module, PackedSequenceModel {
         return head(hidden(x).tanh())  // (N, V)
     }
 
-    public var children: ModuleChildren { [("wte", tokenEmbedding), ("mlp.0", hidden), ("mlp.2", head)] }
+    package var children: ModuleChildren { [("wte", tokenEmbedding), ("mlp.0", hidden), ("mlp.2", head)] }
 }
 
 extension MakemoreMLP: TrainableModel {
     /// Not `mlp`, which is the lectures' MLP.
-    public static let kind = "makemore-mlp"
+    package static let kind = "makemore-mlp"
 }
 
 /// What one row of a training batch keeps (the state dict's size is counted on the model itself:
 /// `TrainableModel.stateElementCount`).
 extension MakemoreMLP {
-    public static func activationElementsPerRow(configuration c: SequenceModelConfiguration, vocabularySize v: Int) -> Double {
+    package static func activationElementsPerRow(configuration c: SequenceModelConfiguration, vocabularySize v: Int) -> Double {
         3 * (Double(c.blockSize) * Double(c.embedding) + 3 * Double(c.hidden) + 2 * Double(v))
     }
 }

@@ -2,65 +2,65 @@
 /// token after token `i` (one-hot(i)·W is a row lookup); softmax turns them into probabilities
 /// and the loss is the mean NLL plus an optional `l2·mean(W²)` penalty that pulls the logits
 /// towards equal probabilities, like the count model's smoothing.
-public final class NeuralBigram: TrainableModel, WindowLanguageModel {
+package final class NeuralBigram: TrainableModel, WindowLanguageModel {
     /// The neural bigram has no hyperparameters beyond the vocabulary size.
-    public struct Configuration: ModelConfiguration, Sendable {
-        public var vocabularySize: Int
+    package struct Configuration: ModelConfiguration, Sendable {
+        package var vocabularySize: Int
 
         /// The model over `vocabularySize` tokens.
-        public init(vocabularySize: Int) { self.vocabularySize = vocabularySize }
+        package init(vocabularySize: Int) { self.vocabularySize = vocabularySize }
 
         /// The vocabulary's range.
-        public static let vocabularySizeLimit = Limit.vocabularySize("vocabulary_size")
+        package static let vocabularySizeLimit = Limit.vocabularySize("vocabulary_size")
 
-        public func validate() throws { try Self.vocabularySizeLimit.check(vocabularySize) }
+        package func validate() throws { try Self.vocabularySizeLimit.check(vocabularySize) }
 
         enum CodingKeys: String, CodingKey { case vocabularySize = "vocabulary_size" }
     }
 
-    public static let kind = "neural-bigram"
-    public var configuration: Configuration { Configuration(vocabularySize: vocabularySize) }
+    package static let kind = "neural-bigram"
+    package var configuration: Configuration { Configuration(vocabularySize: vocabularySize) }
 
     /// (V, V), initialised N(0, 1) as in the lecture; checkpoint key `logits` as in makemore.py.
-    public let weight: Tensor
+    package let weight: Tensor
 
-    public var vocabularySize: Int { weight.shape[0] }
-    public var contextLength: Int { 1 }
+    package var vocabularySize: Int { weight.shape[0] }
+    package var contextLength: Int { 1 }
 
     /// A model of `configuration` with N(0, 1) logits.
-    public init(configuration: Configuration, using generator: inout RandomGenerator) throws {
+    package init(configuration: Configuration, using generator: inout RandomGenerator) throws {
         try configuration.validate()
         let v = configuration.vocabularySize
         weight = .normal(shape: [v, v], requiresGrad: true, using: &generator)
     }
 
     /// A model over `vocabularySize` tokens with N(0, 1) logits.
-    public convenience init(vocabularySize: Int, using generator: inout RandomGenerator) throws {
+    package convenience init(vocabularySize: Int, using generator: inout RandomGenerator) throws {
         try self.init(configuration: Configuration(vocabularySize: vocabularySize), using: &generator)
     }
 
     /// contexts (N) → logits (N, V)
-    public func logits(contexts: [Int32]) -> Tensor {
+    package func logits(contexts: [Int32]) -> Tensor {
         embedding(weight, indices: contexts, shape: [contexts.count])
     }
 
     /// Mean cross-entropy of `targets` after `contexts`, plus `l2·mean(W²)`.
-    public func loss(contexts: [Int32], targets: [Int32], l2: Float) -> Tensor {
+    package func loss(contexts: [Int32], targets: [Int32], l2: Float) -> Tensor {
         let nll = crossEntropy(logits: logits(contexts: contexts), targets: targets)
         return l2 > 0 ? nll + (weight * weight).mean().scaled(by: l2) : nll
     }
 
-    public func logProbabilities(contexts: [Int32]) -> [Float] {
+    package func logProbabilities(contexts: [Int32]) -> [Float] {
         Tensor.withoutGradient { logits(contexts: contexts).logSoftmax().values }
     }
 
-    public var ownParameters: [(name: String, tensor: Tensor)] { [("logits", weight)] }
+    package var ownParameters: [(name: String, tensor: Tensor)] { [("logits", weight)] }
 
-    public var children: ModuleChildren { [] }
+    package var children: ModuleChildren { [] }
 }
 
 /// What one row of a training batch keeps (the state dict's size is counted on the model itself:
 /// `TrainableModel.stateElementCount`).
 extension NeuralBigram {
-    public static func activationElementsPerRow(configuration: Configuration, vocabularySize v: Int) -> Double { 4 * Double(v) }
+    package static func activationElementsPerRow(configuration: Configuration, vocabularySize v: Int) -> Double { 4 * Double(v) }
 }

@@ -6,20 +6,20 @@
 /// A batch runs time step by time step over a `TimeMajorLayout` (sequences sorted by length,
 /// so each step covers only the words still running: no work on padding). Sampling runs the
 /// same forward pass from each word's kept hidden state, one cell step per generated token.
-public final class RecurrentLanguageModel<Cell: RecurrentCell>: IncrementalModel {
+package final class RecurrentLanguageModel<Cell: RecurrentCell>: IncrementalModel {
     /// The hyperparameters.
-    public let configuration: SequenceModelConfiguration
+    package let configuration: SequenceModelConfiguration
     /// `start`: the hidden state before the first token, (1, H), zeros at creation.
-    public let start: Tensor
+    package let start: Tensor
     /// `wte`: (V, E).
-    public let tokenEmbedding: Embedding
+    package let tokenEmbedding: Embedding
     /// `cell`.
-    public let cell: Cell
+    package let cell: Cell
     /// `lm_head`: H → V, with bias.
-    public let head: Linear
+    package let head: Linear
 
     /// A model with PyTorch's default initialisation, layers created in makemore.py's order.
-    public init(configuration c: SequenceModelConfiguration, using generator: inout RandomGenerator) throws {
+    package init(configuration c: SequenceModelConfiguration, using generator: inout RandomGenerator) throws {
         try c.validate()
         configuration = c
         start = .zeros(shape: [1, c.hidden], requiresGrad: true)
@@ -28,25 +28,25 @@ public final class RecurrentLanguageModel<Cell: RecurrentCell>: IncrementalModel
         head = Linear(inputCount: c.hidden, outputCount: c.vocabularySize, using: &generator)
     }
 
-    public var vocabularySize: Int { configuration.vocabularySize }
-    public var maximumWordLength: Int? { configuration.blockSize - 1 }
+    package var vocabularySize: Int { configuration.vocabularySize }
+    package var maximumWordLength: Int? { configuration.blockSize - 1 }
 
-    public var ownParameters: [(name: String, tensor: Tensor)] { [("start", start)] }
+    package var ownParameters: [(name: String, tensor: Tensor)] { [("start", start)] }
 
-    public var children: ModuleChildren { [("wte", tokenEmbedding), ("cell", cell), ("lm_head", head)] }
+    package var children: ModuleChildren { [("wte", tokenEmbedding), ("cell", cell), ("lm_head", head)] }
 
     /// batch (N rows) → logits (N, V), rows in the batch's order.
-    public func logits(_ batch: PackedSequences) -> Tensor {
+    package func logits(_ batch: PackedSequences) -> Tensor {
         precondition(batch.longest <= configuration.blockSize, "a sequence of \(batch.longest) exceeds block size \(configuration.blockSize)")
         return forward(batch, from: start).logits
     }
 
     /// The hidden state of every slot at `start`.
-    public func makeDecodingState(capacity: Int) -> RecurrentState { RecurrentState(capacity: capacity, blockSize: configuration.blockSize) }
+    package func makeDecodingState(capacity: Int) -> RecurrentState { RecurrentState(capacity: capacity, blockSize: configuration.blockSize) }
 
     /// The same forward pass over one more token of each of `slots`, from the slot's hidden
     /// state (the recurrence takes one starting state per run, so slot by slot): logits (R, V).
-    public func logits(appending tokens: [Int32], to slots: [Int], in state: RecurrentState) -> Tensor {
+    package func logits(appending tokens: [Int32], to slots: [Int], in state: RecurrentState) -> Tensor {
         precondition(tokens.count == slots.count, "one token per slot")
         _ = state.positions.advance(slots)
         var rows: [Tensor] = []
@@ -71,12 +71,12 @@ public final class RecurrentLanguageModel<Cell: RecurrentCell>: IncrementalModel
 }
 
 /// makemore.py's `RNN(config, cell_type='rnn')`: 11 803 parameters at its defaults.
-public typealias RNN = RecurrentLanguageModel<RNNCell>
+package typealias RNN = RecurrentLanguageModel<RNNCell>
 /// makemore.py's `RNN(config, cell_type='gru')`: 28 315 parameters at its defaults.
-public typealias GRU = RecurrentLanguageModel<GRUCell>
+package typealias GRU = RecurrentLanguageModel<GRUCell>
 
 /// The recurrent models' decoding state: each slot's hidden state after the tokens fed so far.
-public final class RecurrentState: SlotState {
+package final class RecurrentState: SlotState {
     /// (1, H) per slot; nil at the learned `start`.
     var hidden: [Tensor?]
     var positions: SlotPositions
@@ -86,7 +86,7 @@ public final class RecurrentState: SlotState {
         hidden = Array(repeating: nil, count: capacity)
     }
 
-    public func reset(slot: Int) {
+    package func reset(slot: Int) {
         positions.reset(slot: slot)
         hidden[slot] = nil
     }
@@ -94,14 +94,14 @@ public final class RecurrentState: SlotState {
 
 extension RecurrentLanguageModel: TrainableModel {
     /// `rnn` or `gru`, makemore.py's `--type`.
-    public static var kind: String { Cell.kind }
+    package static var kind: String { Cell.kind }
 
 }
 
 /// What one row of a training batch keeps (the state dict's size is counted on the model itself:
 /// `TrainableModel.stateElementCount`).
 extension RecurrentLanguageModel {
-    public static func activationElementsPerRow(configuration c: SequenceModelConfiguration, vocabularySize v: Int) -> Double {
+    package static func activationElementsPerRow(configuration c: SequenceModelConfiguration, vocabularySize v: Int) -> Double {
         3 * (Double(c.embedding) + 8 * (Double(c.embedding) + Double(c.hidden)) + 2 * Double(v))
     }
 }

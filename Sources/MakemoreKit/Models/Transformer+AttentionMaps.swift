@@ -4,7 +4,7 @@ extension Transformer {
     /// boundary, then the word), each row a distribution over keys 0...query and exactly 0 over
     /// later ones. Runs the evaluation-mode forward pass and takes every block's attention
     /// probabilities from the q and k of that pass (the fused attention does not keep them).
-    public func attentionMaps(for word: [Int32]) -> [[[[Float]]]] {
+    package func attentionMaps(for word: [Int32]) -> [[[[Float]]]] {
         let batch = PackedSequences(words: [word])
         precondition(batch.longest <= configuration.blockSize, "a word of \(word.count) exceeds block size \(configuration.blockSize)")
         let t = batch.rows, blocks = blocks

@@ -67,7 +67,7 @@ public struct TransformerConfiguration: ModelConfiguration, Sendable, Equatable 
 
     /// Throws unless `embedding` channels split evenly into `heads` heads (the one statement
     /// of this rule).
-    public static func checkHeads(embedding: Int, heads: Int) throws {
+    package static func checkHeads(embedding: Int, heads: Int) throws {
         guard heads > 0, embedding % heads == 0 else {
             throw MakemoreError.invalidValue(name: Limits.embedding.name, rule: "divisible by \(Limits.heads.name) (\(heads))", value: "\(embedding)")
         }
@@ -111,25 +111,25 @@ public struct TransformerConfiguration: ModelConfiguration, Sendable, Equatable 
 /// Sequences run packed (`PackedSequences`): rows of all words back to back, attention kept
 /// within each word, so no work is spent on padding. Sampling runs the same forward pass over a
 /// key/value cache, one new position per word, for a whole batch of words at once.
-public final class Transformer: IncrementalModel {
+package final class Transformer: IncrementalModel {
     /// The hyperparameters.
-    public let configuration: TransformerConfiguration
+    package let configuration: TransformerConfiguration
     /// `transformer.wte`: (V, C).
-    public let tokenEmbedding: Embedding
+    package let tokenEmbedding: Embedding
     /// `transformer.wpe`, (blockSize, C), when positions are learned; else the sinusoidal table.
-    public let positionEncoding: PositionEncoding
+    package let positionEncoding: PositionEncoding
     /// `transformer.drop`, on the embeddings.
-    public let dropout: Dropout
+    package let dropout: Dropout
     /// `transformer.h`.
-    public let blocks: [TransformerBlock]
+    package let blocks: [TransformerBlock]
     /// `transformer.ln_f`.
-    public let finalNorm: LayerNorm
+    package let finalNorm: LayerNorm
     /// `lm_head`: C → V, no bias.
-    public let head: Linear
+    package let head: Linear
 
     /// A model with PyTorch's default initialisation, layers created in makemore.py's order;
     /// every dropout layer draws from one stream seeded by `generator`.
-    public init(configuration c: TransformerConfiguration, using generator: inout RandomGenerator) throws {
+    package init(configuration c: TransformerConfiguration, using generator: inout RandomGenerator) throws {
         try c.validate()
         configuration = c
         let masks = (probability: Float(c.dropout), stream: RandomStream(seed: generator.next()))
@@ -149,12 +149,12 @@ public final class Transformer: IncrementalModel {
         head = Linear(inputCount: c.embedding, outputCount: c.vocabularySize, bias: false, using: &generator)
     }
 
-    public var vocabularySize: Int { configuration.vocabularySize }
-    public var maximumWordLength: Int? { configuration.blockSize - 1 }
+    package var vocabularySize: Int { configuration.vocabularySize }
+    package var maximumWordLength: Int? { configuration.blockSize - 1 }
     /// A step over 256 cached words costs little more than over one.
-    public var defaultSamplingBatchSize: Int { 256 }
+    package var defaultSamplingBatchSize: Int { 256 }
 
-    public var children: ModuleChildren {
+    package var children: ModuleChildren {
         var embeddings: ModuleChildren = [("transformer.wte", tokenEmbedding)]
         if case .learned(let table) = positionEncoding { embeddings.append(("transformer.wpe", table)) }
         return embeddings + [("transformer.drop", dropout)]
@@ -163,19 +163,19 @@ public final class Transformer: IncrementalModel {
     }
 
     /// batch (N rows) → logits (N, V), in the current mode (dropout while training)
-    public func logits(_ batch: PackedSequences) -> Tensor {
+    package func logits(_ batch: PackedSequences) -> Tensor {
         precondition(batch.longest <= configuration.blockSize, "a sequence of \(batch.longest) exceeds block size \(configuration.blockSize)")
         return forward(batch.inputs, positions: batch.positions, .packed(sequenceStarts: batch.starts))
     }
 
     /// Keys and values of `capacity` sequences of up to `blockSize` positions.
-    public func makeDecodingState(capacity: Int) -> KeyValueCache {
+    package func makeDecodingState(capacity: Int) -> KeyValueCache {
         KeyValueCache(capacity: capacity, configuration: configuration)
     }
 
     /// The same forward pass over the next position of each of `slots`, attending to the cached
     /// keys and values of the earlier ones: logits (R, V).
-    public func logits(appending tokens: [Int32], to slots: [Int], in cache: KeyValueCache) -> Tensor {
+    package func logits(appending tokens: [Int32], to slots: [Int], in cache: KeyValueCache) -> Tensor {
         precondition(tokens.count == slots.count, "one token per slot")
         let positions = cache.positions.advance(slots)
         return forward(tokens, positions: positions.map { Int32($0) }, .cached(cache, slots: slots, positions: positions))
@@ -211,7 +211,7 @@ public final class Transformer: IncrementalModel {
 
 /// The transformer's decoding state: per block, the q, k, v rows of every position fed so far
 /// of each slot, so a new token costs one position instead of a pass over the whole prefix.
-public final class KeyValueCache: SlotState {
+package final class KeyValueCache: SlotState {
     /// Per block (capacity, blockSize, 3C): slot s, position t holds that position's q, k, v.
     let layers: [Tensor]
     /// Positions filled per slot.
@@ -222,17 +222,17 @@ public final class KeyValueCache: SlotState {
         layers = (0..<c.layers).map { _ in Tensor.zeros(shape: [capacity, c.blockSize, 3 * c.embedding]) }
     }
 
-    public func reset(slot: Int) { positions.reset(slot: slot) }
+    package func reset(slot: Int) { positions.reset(slot: slot) }
 }
 
 extension Transformer: TrainableModel {
-    public static let kind = "transformer"
+    package static let kind = "transformer"
 }
 
 /// What one row of a training batch keeps (the state dict's size is counted on the model itself:
 /// `TrainableModel.stateElementCount`).
 extension Transformer {
-    public static func activationElementsPerRow(configuration c: TransformerConfiguration, vocabularySize v: Int) -> Double {
+    package static func activationElementsPerRow(configuration c: TransformerConfiguration, vocabularySize v: Int) -> Double {
         // Per block: norms, q/k/v, attention output, residuals and the 4C expansion (about 16C),
         // plus one attention row of up to T keys per head.
         let perBlock = 16 * Double(c.embedding) + Double(c.blockSize) * Double(c.heads)

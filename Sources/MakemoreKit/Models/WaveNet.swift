@@ -38,10 +38,10 @@ public struct WaveNetConfiguration: ModelConfiguration, Equatable, Sendable {
     }
 
     /// Levels of pairwise merging: log₂(contextLength).
-    public var levels: Int { contextLength.trailingZeroBitCount }
+    package var levels: Int { contextLength.trailingZeroBitCount }
 
     /// Whether `contextLength` is a power of two, 2 or more.
-    public static func isValidContextLength(_ k: Int) -> Bool { k >= 2 && k & (k - 1) == 0 }
+    package static func isValidContextLength(_ k: Int) -> Bool { k >= 2 && k & (k - 1) == 0 }
 
     enum CodingKeys: String, CodingKey {
         case vocabularySize = "vocabulary_size", contextLength = "context_length"
@@ -71,18 +71,18 @@ public struct WaveNetConfiguration: ModelConfiguration, Equatable, Sendable {
 /// at i = 4ℓ: `layers.{i+1}.weight` (H, fan_in), `layers.{i+2}.weight|bias|running_mean|running_var`
 /// (H), and last `layers.{4L}.weight` (V, H) and `.bias` (V). Defaults: `layers.1`, `.2`, `.5`,
 /// `.6`, `.9`, `.10`, `.12`; 76 579 parameters.
-public final class WaveNet: WindowNetwork {
-    public let configuration: WaveNetConfiguration
+package final class WaveNet: WindowNetwork {
+    package let configuration: WaveNetConfiguration
     /// The token embedding table C, (V, d).
-    public let embedding: Embedding
+    package let embedding: Embedding
     /// The levels and the output layer.
-    public let layers: Sequential
+    package let layers: Sequential
 
-    public var vocabularySize: Int { configuration.vocabularySize }
-    public var contextLength: Int { configuration.contextLength }
+    package var vocabularySize: Int { configuration.vocabularySize }
+    package var contextLength: Int { configuration.contextLength }
 
     /// A freshly initialised model.
-    public init(configuration c: WaveNetConfiguration, using generator: inout RandomGenerator) throws {
+    package init(configuration c: WaveNetConfiguration, using generator: inout RandomGenerator) throws {
         try c.validate()
         configuration = c
         embedding = Embedding(count: c.vocabularySize, dimensions: c.embeddingDimensions, using: &generator)
@@ -99,26 +99,26 @@ public final class WaveNet: WindowNetwork {
     }
 
     /// A model from existing parts (the folded copy).
-    public init(configuration: WaveNetConfiguration, embedding: Embedding, layers: Sequential) {
+    package init(configuration: WaveNetConfiguration, embedding: Embedding, layers: Sequential) {
         self.configuration = configuration
         self.embedding = embedding
         self.layers = layers
     }
 
     /// contexts (N·k, row-major (N, k)) → the embedded windows (N, k, d)
-    public func input(contexts: [Int32]) -> Tensor {
+    package func input(contexts: [Int32]) -> Tensor {
         embedding(contexts, shape: [contexts.count / contextLength, contextLength])
     }
 }
 
 extension WaveNet: TrainableModel {
-    public static let kind = "wavenet"
+    package static let kind = "wavenet"
 }
 
 /// What one row of a training batch keeps (the state dict's size is counted on the model itself:
 /// `TrainableModel.stateElementCount`).
 extension WaveNet {
-    public static func activationElementsPerRow(configuration c: WaveNetConfiguration, vocabularySize v: Int) -> Double {
+    package static func activationElementsPerRow(configuration c: WaveNetConfiguration, vocabularySize v: Int) -> Double {
         // Level ℓ holds k/2^(ℓ+1) positions of H channels per row: at most k·H over all levels.
         3 * (Double(c.contextLength) * Double(c.embeddingDimensions) + 4 * Double(c.contextLength) * Double(c.hiddenSize) + 2 * Double(v))
     }

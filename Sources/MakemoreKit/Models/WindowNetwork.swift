@@ -2,7 +2,7 @@
 /// everything but the layers' input is shared here — the logits, the loss, evaluation-mode
 /// scoring, BatchNorm calibration, the state-dict names (`embedding.…`, `layers.…`) and the
 /// train / eval switch.
-public protocol WindowNetwork: Module, WindowLanguageModel {
+package protocol WindowNetwork: Module, WindowLanguageModel {
     associatedtype Configuration: WindowNetworkConfiguration
     /// The hyperparameters.
     var configuration: Configuration { get }
@@ -18,7 +18,7 @@ public protocol WindowNetwork: Module, WindowLanguageModel {
 }
 
 /// What the shared window-network code reads of a configuration.
-public protocol WindowNetworkConfiguration {
+package protocol WindowNetworkConfiguration {
     /// Tokens of context per prediction.
     var contextLength: Int { get }
     /// Whether the hidden blocks normalise with BatchNorm.
@@ -57,15 +57,15 @@ extension WaveNetConfiguration: WindowNetworkConfiguration {}
 
 extension WindowNetwork {
     /// Whether BatchNorm uses batch statistics (set by `setTraining`); false without BatchNorm.
-    public var isTraining: Bool { modeDependentModules.contains { $0.isTraining } }
+    package var isTraining: Bool { modeDependentModules.contains { $0.isTraining } }
 
     /// contexts (N·k, row-major (N, k)) → logits (N, V)
-    public func logits(contexts: [Int32]) -> Tensor { layers(input(contexts: contexts)) }
+    package func logits(contexts: [Int32]) -> Tensor { layers(input(contexts: contexts)) }
 
     /// Sets each BatchNorm's running statistics to the exact mean and variance over all of
     /// `contexts` (row-major (N, k), e.g. every training window), a few thousand rows at a
     /// time (`Sequential.calibrateBatchNorm`). Leaves the model in evaluation mode.
-    public func calibrateBatchNorm(contexts: [Int32], rowsPerChunk: Int = 4096) {
+    package func calibrateBatchNorm(contexts: [Int32], rowsPerChunk: Int = 4096) {
         let k = contextLength, n = contexts.count / k
         setTraining(false)
         layers.calibrateBatchNorm(chunks: (n + rowsPerChunk - 1) / rowsPerChunk) { chunk in
@@ -77,7 +77,7 @@ extension WindowNetwork {
     /// The mean loss over `examples` as training sees it (batch statistics), taken in even
     /// chunks of at most `rowsPerChunk` windows (all at once would hold several large
     /// activations), leaving the running statistics as they were.
-    public func trainingLoss(over examples: WindowExamples, rowsPerChunk: Int = 4096) -> Float {
+    package func trainingLoss(over examples: WindowExamples, rowsPerChunk: Int = 4096) -> Float {
         let buffers = namedBuffers().map { ($0.tensor, $0.tensor.values) }
         defer { for (tensor, values) in buffers { tensor.copy(from: values) } }
         let k = examples.contextLength, n = examples.count
@@ -97,7 +97,7 @@ extension WindowNetwork {
     /// statistics (`Sequential.foldingBatchNorm()`), so evaluation costs one affine map per
     /// block. Its logits equal the eval-mode logits of `self` up to rounding. It has fresh hidden
     /// weights but shares the embedding and the output layer: fold once training is over.
-    public func foldingBatchNorm() -> Self {
+    package func foldingBatchNorm() -> Self {
         guard configuration.batchNorm else { return self }
         var folded = configuration
         folded.batchNorm = false
@@ -107,23 +107,23 @@ extension WindowNetwork {
     }
 
     /// Mean cross-entropy of `targets` after `contexts`.
-    public func loss(contexts: [Int32], targets: [Int32]) -> Tensor {
+    package func loss(contexts: [Int32], targets: [Int32]) -> Tensor {
         crossEntropy(logits: logits(contexts: contexts), targets: targets)
     }
 
     /// Scores in evaluation mode (running BatchNorm statistics), without a graph; the mode is
     /// restored afterwards, so periodic evaluation during training is safe.
-    public func logProbabilities(contexts: [Int32]) -> [Float] {
+    package func logProbabilities(contexts: [Int32]) -> [Float] {
         evaluating { logits(contexts: contexts).logSoftmax().values }
     }
 
     /// A `WindowDecoder` that finds the mode-dependent modules once, not at every step.
-    public func makeBatchDecoder(capacity: Int) -> any BatchDecoder {
+    package func makeBatchDecoder(capacity: Int) -> any BatchDecoder {
         let modules = modeDependentModules
         return WindowDecoder(contextLength: contextLength, capacity: capacity) { [self] contexts in
             MakemoreKit.evaluating(modules) { logits(contexts: contexts).logSoftmax().values }
         }
     }
 
-    public var children: ModuleChildren { [("embedding", embedding), ("layers", layers)] }
+    package var children: ModuleChildren { [("embedding", embedding), ("layers", layers)] }
 }

@@ -3,18 +3,18 @@ import Foundation
 extension LearningRateFinder {
     /// The training a sweep runs with: `steps` steps from `minimum` (the sweep sets each step's
     /// rate itself), `optimizer`'s defaults, minibatches of `batchSize` examples.
-    public func training(optimizer: OptimizerKind, batchSize: Int) -> TrainingConfiguration {
+    package func training(optimizer: OptimizerKind, batchSize: Int) -> TrainingConfiguration {
         TrainingConfiguration(steps: steps, learningRate: minimum, optimizer: OptimizerConfiguration(kind: optimizer), batchSize: batchSize)
     }
 }
 
 extension LearningRateSweep {
     /// The rule `suggestion` follows, as the reports state it.
-    public static let rule = "suggested = minimum_lr / 10, the rate at the smoothed loss's minimum divided by 10"
+    package static let rule = "suggested = minimum_lr / 10, the rate at the smoothed loss's minimum divided by 10"
 
     /// The one JSON object `lr-find --json` prints: the stage, the range swept, the steps run,
     /// the minimum, steepest and suggested rates with the rule, and every rate and raw loss.
-    public func json(stage: StageKind, finder: LearningRateFinder) -> JSONValue {
+    package func json(stage: StageKind, finder: LearningRateFinder) -> JSONValue {
         .object([
             ("stage", .string(stage.rawValue)), ("lr_min", .number(finder.minimum)), ("lr_max", .number(finder.maximum)),
             ("steps", .integer(rates.count)), ("minimum_lr", .number(minimumRate)),
@@ -27,7 +27,7 @@ extension LearningRateSweep {
     /// The text form: the range and setup swept (`training`'s batch and optimizer), whether the
     /// loss diverged before the end, the smoothed loss at 20 evenly spaced rates and the last,
     /// then the minimum, the steepest descent and the suggestion (left out for an empty sweep).
-    public func text(finder: LearningRateFinder, training: TrainingConfiguration) -> String {
+    package func text(finder: LearningRateFinder, training: TrainingConfiguration) -> String {
         var lines = [String(format: "swept %d steps, lr %.3g → %.3g (batch %d, %@)%@", rates.count, finder.minimum, finder.maximum, training.batchSize ?? 0,
                             training.optimizer.kind.rawValue, rates.count < finder.steps ? " — stopped early: the loss diverged" : ""),
                      "       lr   smoothed loss"]

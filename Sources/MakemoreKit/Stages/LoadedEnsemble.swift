@@ -20,7 +20,7 @@ public struct LoadedEnsemble {
     public let members: [Member]
     public let ensemble: Ensemble
     /// The fit, nil when the weights were given.
-    public let fit: EnsembleFit?
+    package let fit: EnsembleFit?
     /// The ensemble as a model like any other: kind `ensemble`, the members' vocabulary and split.
     public let loaded: LoadedModel
 
@@ -28,7 +28,7 @@ public struct LoadedEnsemble {
     /// its size) and, for fitting, the members' scores of `fitTokens` predictions (every row of
     /// `vocabularySize` for a product, the targets for a mixture). Checked against the machine's
     /// memory before anything is read, like a training run's `MemoryEstimate`.
-    public static func checkMemory(paths: [String], combination: Ensemble.Combination, fitTokens: Int = 0, vocabularySize: Int = 0,
+    package static func checkMemory(paths: [String], combination: Ensemble.Combination, fitTokens: Int = 0, vocabularySize: Int = 0,
                                    available: Double = MemoryEstimate.physicalMemory) throws {
         var files = 0.0
         for path in paths {

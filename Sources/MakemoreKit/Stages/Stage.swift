@@ -32,7 +32,7 @@ public final class Stage {
     /// Where an unfinished run stopped (the last run, if it stopped before its last step, or
     /// the loaded checkpoint's run): pass it to `train(_:resuming:…)` to continue that run
     /// exactly. `save` stores it.
-    public private(set) var trainingState: TrainingState?
+    package private(set) var trainingState: TrainingState?
     private let engine: any StageEngine
     private let seed: UInt64
     private var generator: RandomGenerator
@@ -55,7 +55,7 @@ public final class Stage {
     /// `expecting`, a checkpoint of another stage is an error. `seed` starts the generator that
     /// further training and sampling draw from. `settings` gives what a checkpoint does not
     /// store (the neural bigram's l2 penalty); the stage's defaults apply otherwise.
-    public init(checkpoint: Checkpoint, path: String, split: DatasetSplit? = nil, seed: UInt64, expecting expected: StageKind? = nil,
+    package init(checkpoint: Checkpoint, path: String, split: DatasetSplit? = nil, seed: UInt64, expecting expected: StageKind? = nil,
                 settings: StageConfiguration? = nil) throws {
         let definition = try StageRegistry.definition(checkpoint: checkpoint, path: path)
         let kind = definition.kind
@@ -139,11 +139,19 @@ public final class Stage {
     /// The most tokens a sampled word may have, for sequence models (block size − 1).
     public var maximumWordLength: Int? { engine.inference.maximumWordLength }
     /// The training diagnostics of the last run of a window network, if it took any.
-    public var diagnostics: TrainingDiagnostics? { engine.diagnostics }
+    package var diagnostics: TrainingDiagnostics? { engine.diagnostics }
 
     /// Trains the model as `training` says (the count bigram, fitted when built, ignores it) and
     /// returns the run's history; the model ends with the state the run selected (the best
-    /// evaluation, the moving average). With `resuming` (a `trainingState`), continues that run
+    /// evaluation, the moving average). Stops cleanly after the current step when the calling
+    /// task is cancelled. `onEvent` sees the progress as it happens. Throws if `training` is out
+    /// of range or the loss diverges.
+    @discardableResult
+    public func train(_ training: TrainingConfiguration, onEvent: ((TrainingEvent) -> Void)? = nil) throws -> TrainingHistory {
+        try train(training, resuming: nil, stopAt: nil, interrupt: nil, saving: nil, onEvent: onEvent)
+    }
+
+    /// Trains as `train(_:onEvent:)` does. With `resuming` (a `trainingState`), continues that run
     /// from its step to `training.steps` in total, exactly as if it had never stopped; `stopAt`
     /// ends the run after that many steps while keeping the schedule of `training.steps`,
     /// leaving `trainingState` to resume it. Stops cleanly after the current step (also
@@ -153,7 +161,7 @@ public final class Stage {
     /// `.saved`. Throws if the loss diverges, `resuming` does not fit or a checkpoint cannot be
     /// written.
     @discardableResult
-    public func train(_ training: TrainingConfiguration, resuming state: TrainingState? = nil, stopAt: Int? = nil,
+    package func train(_ training: TrainingConfiguration, resuming state: TrainingState? = nil, stopAt: Int? = nil,
                       interrupt: InterruptMonitor? = nil, saving: (every: Int, path: String)? = nil,
                       onEvent: ((TrainingEvent) -> Void)? = nil) throws -> TrainingHistory {
         try train(training, resuming: state, stopAt: stopAt, saving: saving, isStopped: { interrupt?.isRequested == true || Task.isCancelled },
@@ -207,7 +215,12 @@ public final class Stage {
     /// sample, say). `await events.end()` stops a run still going after its current step and
     /// returns its history; cancelling the consuming task or dropping the iterator stops it too.
     /// Do not use the stage after leaving the loop early until `end()` has returned.
-    public func trainingEvents(_ training: TrainingConfiguration, interrupt: InterruptMonitor? = nil) -> TrainingEvents {
+    public func trainingEvents(_ training: TrainingConfiguration) -> TrainingEvents {
+        trainingEvents(training, interrupt: nil)
+    }
+
+    /// `trainingEvents(_:)`, stopped also when `interrupt` reports Ctrl-C.
+    package func trainingEvents(_ training: TrainingConfiguration, interrupt: InterruptMonitor?) -> TrainingEvents {
         TrainingEvents(training: LentStage(stage: self, training: training, interrupt: interrupt))
     }
 
@@ -242,7 +255,7 @@ public final class Stage {
     /// own stream, so the run's numbers stay as they are: what `--sample-every` shows while
     /// training, from inside a training event. Samples the model being trained (a window
     /// network's BatchNorm unfolded, in evaluation mode), not the inference model.
-    public func sampleWhileTraining(count: Int, options: SamplingOptions? = nil, using generator: inout RandomGenerator) throws -> [String] {
+    package func sampleWhileTraining(count: Int, options: SamplingOptions? = nil, using generator: inout RandomGenerator) throws -> [String] {
         let options = options ?? SamplingOptions(maximumLength: SamplingOptions.lengthLimit(longestWord: dataset.longestWord))
         return try Sampler.generate(engine.trainedModel, count: count, options: options, using: &generator).map { try dataset.vocabulary.decode($0) }
     }

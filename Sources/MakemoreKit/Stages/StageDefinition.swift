@@ -118,7 +118,7 @@ extension StageDefinition {
 
     /// A stage of fixed windows for `model` (the MLP, WaveNet): minibatches of windows,
     /// optional training diagnostics, BatchNorm folded for evaluation and sampling.
-    public static func window<M: WindowNetwork & TrainableModel>(
+    package static func window<M: WindowNetwork & TrainableModel>(
         _ model: M.Type, summary: String, defaults: M.Configuration, training: @escaping @Sendable () -> TrainingConfiguration,
         compareBudget: (@Sendable (inout TrainingConfiguration) -> Void)? = nil, inComparison: Bool = true, presets: [StagePreset] = []
     ) -> StageDefinition where M.Configuration: StageSettings {

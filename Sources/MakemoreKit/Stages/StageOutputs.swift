@@ -3,20 +3,20 @@ import Foundation
 /// The files a stage run writes once it has trained (or loaded), each atomically; a nil path
 /// leaves that file out. The paths are the command line's `--save`, `--log`, `--plot-loss`,
 /// `--plot-diagnostics` and `--plot-embedding`.
-public struct StageOutputs: Sendable {
+package struct StageOutputs: Sendable {
     /// The checkpoint (safetensors with the stage's metadata).
-    public var checkpoint: String?
+    package var checkpoint: String?
     /// The training log: one JSON object per step.
-    public var log: String?
+    package var log: String?
     /// The loss curves as SVG.
-    public var lossPlot: String?
+    package var lossPlot: String?
     /// A directory for the activation and gradient diagnostics plots.
-    public var diagnosticsPlots: String?
+    package var diagnosticsPlots: String?
     /// The character embedding as SVG; the model must have one.
-    public var embeddingPlot: String?
+    package var embeddingPlot: String?
 
     /// The outputs at the given paths.
-    public init(checkpoint: String? = nil, log: String? = nil, lossPlot: String? = nil, diagnosticsPlots: String? = nil, embeddingPlot: String? = nil) {
+    package init(checkpoint: String? = nil, log: String? = nil, lossPlot: String? = nil, diagnosticsPlots: String? = nil, embeddingPlot: String? = nil) {
         self.checkpoint = checkpoint
         self.log = log
         self.lossPlot = lossPlot
@@ -29,7 +29,7 @@ extension Stage {
     /// Writes what `outputs` names: the log and loss chart of `training` (the history and the
     /// configuration it ran under; nil for a stage that did not train), the diagnostics plots,
     /// the checkpoint, then the embedding chart. Throws a one-line error naming the file.
-    public func write(_ outputs: StageOutputs, training: (history: TrainingHistory, configuration: TrainingConfiguration)?) throws {
+    package func write(_ outputs: StageOutputs, training: (history: TrainingHistory, configuration: TrainingConfiguration)?) throws {
         if let (history, configuration) = training {
             if let log = outputs.log {
                 try AtomicFile.write(history.jsonLines(schedule: configuration.learningRateSchedule, learningRate: configuration.learningRate), to: log)

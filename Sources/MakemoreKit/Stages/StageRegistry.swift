@@ -14,7 +14,7 @@ public enum StageRegistry {
     public static func register(_ definition: StageDefinition) throws { try registry.add(definition) }
 
     /// The model `checkpoint` (read from `source`, named in errors) holds, rebuilt and loaded.
-    public static func restoreModel(_ checkpoint: Checkpoint, source: String) throws -> any CheckpointableModel {
+    package static func restoreModel(_ checkpoint: Checkpoint, source: String) throws -> any CheckpointableModel {
         try definition(checkpoint: checkpoint, path: source).restoreModel(checkpoint, source)
     }
 

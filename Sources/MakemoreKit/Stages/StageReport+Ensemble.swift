@@ -4,7 +4,7 @@ extension StageReport {
     /// generator seeded by `seed`, and an `ensemble` field: `combination`, `iterations` and
     /// `members` (`model`, `weight`, `val_loss`, `val_loss_without`, the refitted val NLL
     /// without that stage). What `compare --ensemble` adds to its table.
-    public static func ensemble(of stages: [Stage], dataset: Dataset, samples: Int, seed: UInt64) throws -> StageReport {
+    package static func ensemble(of stages: [Stage], dataset: Dataset, samples: Int, seed: UInt64) throws -> StageReport {
         try fittedEnsemble(of: stages, dataset: dataset, samples: samples, seed: seed).report
     }
 

@@ -18,7 +18,7 @@ import Foundation
 /// ```
 public struct StageRun {
     /// Where the stage comes from.
-    public enum Start: Sendable, Equatable {
+    package enum Start: Sendable, Equatable {
         /// A fresh model of `configuration`.
         case build
         /// The model file at the path, evaluated and sampled, not trained (a training run of 0
@@ -30,30 +30,30 @@ public struct StageRun {
     }
 
     /// The training of a run and what happens while it trains.
-    public struct Training {
+    package struct Training {
         /// How to train: the steps in total, the optimizer, the schedule, the batches, ….
-        public var configuration: TrainingConfiguration
+        package var configuration: TrainingConfiguration
         /// Whether `configuration.steps` is the total a resumed run trains to; otherwise it
         /// keeps the total it was started with.
-        public var stepsGiven = true
+        package var stepsGiven = true
         /// Names of the training settings the caller chose (for a run it resumes exactly, which
         /// keeps its own settings, each is refused with `ResumeConflict.settingGiven`).
-        public var settingsGiven: [String] = []
+        package var settingsGiven: [String] = []
         /// Stop after this many steps while keeping the schedule of `configuration.steps`.
-        public var stopAt: Int?
+        package var stopAt: Int?
         /// Write `outputs.checkpoint` every this many steps while training.
-        public var saveEvery: Int?
+        package var saveEvery: Int?
         /// Every this many steps, five samples (`Event.samples`) drawn from a stream of their
         /// own, so the run's numbers stay as they are.
-        public var sampleEvery: Int?
+        package var sampleEvery: Int?
         /// A directory for TensorBoard event files.
-        public var tensorboard: String?
+        package var tensorboard: String?
         /// Set to catch Ctrl-C while training (`InterruptMonitor.shared`, installed when a
         /// build or resume starts training): the first stops training cleanly after the current
         /// step, the second calls this.
-        public var onSecondInterrupt: (@Sendable () -> Void)?
+        package var onSecondInterrupt: (@Sendable () -> Void)?
 
-        public init(_ configuration: TrainingConfiguration) { self.configuration = configuration }
+        package init(_ configuration: TrainingConfiguration) { self.configuration = configuration }
     }
 
     /// What a run reports as it goes.
@@ -78,7 +78,7 @@ public struct StageRun {
 
     /// Why a run refuses to resume a file that holds a run's state: continuing it exactly keeps
     /// that run's settings and needs steps beyond those already taken.
-    public enum ResumeConflict: Error, Equatable, CustomStringConvertible {
+    package enum ResumeConflict: Error, Equatable, CustomStringConvertible {
         /// The setting `name` was given, but the run at `path` keeps its own.
         case settingGiven(name: String, path: String)
         /// `steps` in total are no more than the `trained` steps of the run at `path`.
@@ -86,7 +86,7 @@ public struct StageRun {
         /// `stopAt` is no later than the `trained` steps of the run at `path`.
         case stopsTooEarly(stopAt: Int, path: String, trained: Int)
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .settingGiven(let name, let path): "\(path) keeps the settings its run was started with; \(name) cannot change"
             case .tooFewSteps(let steps, let path, let trained): "\(path) was already trained \(trained) steps; \(steps) steps in total add none"
@@ -97,50 +97,50 @@ public struct StageRun {
 
     /// The model to build; when loading, what a checkpoint does not store (e.g. the neural
     /// bigram's l2) and the kind the file must hold.
-    public var configuration: StageConfiguration
-    public var start = Start.build
+    package var configuration: StageConfiguration
+    package var start = Start.build
     /// The words: split when the stage is built, or when a file is loaded on other words than
     /// its own (`wordsGiven`) or is a bare state dict.
-    public var words: () throws -> DatasetSplit
+    package var words: () throws -> DatasetSplit
     /// The dataset to build on instead of `words()` (e.g. a split shared by several runs).
-    public var dataset: Dataset?
+    package var dataset: Dataset?
     /// Whether a loaded or resumed file is evaluated on `words` instead of the split it records.
-    public var wordsGiven = false
+    package var wordsGiven = false
     /// How `words` were made, recorded in checkpoints.
-    public var source: SplitRecord?
+    package var source: SplitRecord?
     /// Seeds initialisation, batches and sampling.
-    public var seed: UInt64 = 42
+    package var seed: UInt64 = 42
     /// Attention heads of a transformer read from a bare state dict without `n_head`.
-    public var importHeads: Int?
+    package var importHeads: Int?
     /// How to train; nil for a stage that does not (the count bigram).
-    public var training: Training?
+    package var training: Training?
     /// The files to write.
-    public var outputs = StageOutputs()
+    package var outputs = StageOutputs()
     /// Words sampled for the report.
-    public var samples = 10
+    package var samples = 10
     /// Sampling of a whole-word stage (ignored by the window stages, which sample as trained).
-    public var temperature = 1.0
-    public var topK: Int?
-    public var prefix = ""
+    package var temperature = 1.0
+    package var topK: Int?
+    package var prefix = ""
 
     /// The range of a run's own counts; `run` checks them and the flags parse against them.
-    public enum Limits {
+    package enum Limits {
         /// Words sampled for the report.
-        public static let samples = Limit("samples", 0...1_000_000)
+        package static let samples = Limit("samples", 0...1_000_000)
         /// `Training.sampleEvery`.
-        public static let sampleEvery = Limit("sample_every", 1...Int.max)
+        package static let sampleEvery = Limit("sample_every", 1...Int.max)
         /// `Training.saveEvery`.
-        public static let saveEvery = Limit("save_every", 1...100_000_000)
+        package static let saveEvery = Limit("save_every", 1...100_000_000)
     }
 
-    public init(_ configuration: StageConfiguration, words: @escaping () throws -> DatasetSplit) {
+    package init(_ configuration: StageConfiguration, words: @escaping () throws -> DatasetSplit) {
         self.configuration = configuration
         self.words = words
     }
 
     /// The run's stage and report (its `seconds` from the call). Throws what building, loading,
     /// training or writing throws, and a `ResumeConflict`.
-    public func run(onEvent: @escaping (Event) -> Void = { _ in }) throws -> (stage: Stage, report: StageReport) {
+    package func run(onEvent: @escaping (Event) -> Void = { _ in }) throws -> (stage: Stage, report: StageReport) {
         let clock = ContinuousClock.now
         try Limits.samples.check(samples)
         if let every = training?.sampleEvery { try Limits.sampleEvery.check(every) }

@@ -26,7 +26,7 @@ package final class BufferPool: @unchecked Sendable {
     package static let shared = BufferPool()
 
     /// The pool new tensor storage comes from in the current task.
-    @TaskLocal public static var current: BufferPool = .shared
+    @TaskLocal package static var current: BufferPool = .shared
 
     /// Above this many cached bytes, returned buffers are freed instead of cached.
     package let maximumCachedBytes: Int

@@ -219,7 +219,7 @@ public final class Tensor {
 
     /// Moves these values, in place, a `momentum` share of the way towards `scale`·`batch`:
     /// `self = (1 − momentum)·self + momentum·scale·batch` (BatchNorm's running statistics).
-    public func moveAverage(toward batch: Tensor, momentum: Float, scale: Float = 1) {
+    package func moveAverage(toward batch: Tensor, momentum: Float, scale: Float = 1) {
         precondition(batch.count == count, "expected \(count) values, got \(batch.count)")
         movingAverage(data, batch.data, count, momentum: momentum, scale: scale)
     }

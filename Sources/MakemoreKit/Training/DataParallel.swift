@@ -9,12 +9,12 @@ import MakemoreKernels
 ///
 /// Models must be used by one share at a time, so each keeps its own graph and gradients;
 /// buffer pools are thread-safe and graph recording is on in the worker threads.
-public final class DataParallel<Model: Module> {
+package final class DataParallel<Model: Module> {
     /// The primary, then the replicas.
-    public let models: [Model]
+    package let models: [Model]
 
     /// Parallelism over `models` (the primary first); all must have the same parameter shapes.
-    public init(models: [Model]) {
+    package init(models: [Model]) {
         precondition(!models.isEmpty, "no models")
         let shapes = models[0].parameters.map(\.shape)
         precondition(models.allSatisfy { $0.parameters.map(\.shape) == shapes }, "models differ in parameter shapes")
@@ -25,7 +25,7 @@ public final class DataParallel<Model: Module> {
     /// `counts[i]` items, and backpropagates it weighted by its share of the items. Fills the
     /// primary's parameter gradients (accumulating, as `backward` does) with the gradient of the
     /// mean over all items; returns that mean loss (NaN or infinite: no gradient was computed).
-    public func gradients(counts: [Int], _ loss: @Sendable (Model, Int) -> Tensor) -> Float {
+    package func gradients(counts: [Int], _ loss: @Sendable (Model, Int) -> Tensor) -> Float {
         precondition(counts.count == models.count, "\(counts.count) shares for \(models.count) models")
         let total = counts.reduce(0, +)
         guard total > 0 else { return 0 }

@@ -7,7 +7,7 @@ public struct Moments: Sendable, Equatable {
     public let std: Double
 
     /// The moments of `values` (std 0 for fewer than two values).
-    public init(_ values: [Float]) {
+    package init(_ values: [Float]) {
         let n = Double(values.count)
         let mean = values.reduce(0.0) { $0 + Double($1) } / max(n, 1)
         let squares = values.reduce(0.0) { $0 + (Double($1) - mean) * (Double($1) - mean) }
@@ -30,7 +30,7 @@ public struct ActivationStatistics: Sendable {
     public let gradient: Moments?
 
     /// The statistics of `output` (after `backward()`, which fills its gradient).
-    public init(name: String, kind: String, output: Tensor, saturationThreshold: Float?) {
+    package init(name: String, kind: String, output: Tensor, saturationThreshold: Float?) {
         self.name = name
         self.kind = kind
         let v = output.values
@@ -54,7 +54,7 @@ public struct ParameterStatistics: Sendable {
     public let updateToDataLog10: Double
 
     /// The statistics of `parameter` (updated in place) given its values `before` the update.
-    public init(name: String, parameter: Tensor, before: [Float]) {
+    package init(name: String, parameter: Tensor, before: [Float]) {
         self.name = name
         shape = parameter.shape
         let after = parameter.values
@@ -123,14 +123,14 @@ public struct DiagnosticsSnapshot: Sendable {
 /// statistics of every tanh layer's output and of every weight matrix, with the update each
 /// step made. Wire it into `TrainingLoop.run`: `beforeUpdate(step:)` at the start of the loss
 /// closure (before the forward pass), `afterUpdate(step:)` as its `afterUpdate`.
-public final class TrainingDiagnostics {
+package final class TrainingDiagnostics {
     /// The snapshots taken so far, in step order.
-    public private(set) var snapshots: [DiagnosticsSnapshot] = []
+    package private(set) var snapshots: [DiagnosticsSnapshot] = []
     /// A snapshot is taken after the first step, every `every` steps, and after the last.
-    public let every: Int
-    public let steps: Int
+    package let every: Int
+    package let steps: Int
     /// |t| above this counts as saturated.
-    public let saturationThreshold: Float
+    package let saturationThreshold: Float
     private let network: Sequential
     private let networkName: String
     private let weights: [(name: String, tensor: Tensor)]
@@ -138,7 +138,7 @@ public final class TrainingDiagnostics {
 
     /// Diagnostics of `network` (named `name` in the state dict) and of the two-dimensional
     /// tensors among `parameters`.
-    public init(network: Sequential, name: String, parameters: [(name: String, tensor: Tensor)], every: Int, steps: Int,
+    package init(network: Sequential, name: String, parameters: [(name: String, tensor: Tensor)], every: Int, steps: Int,
                 saturationThreshold: Float = 0.97) {
         precondition(every >= 1)
         self.network = network
@@ -150,17 +150,17 @@ public final class TrainingDiagnostics {
     }
 
     /// Whether step `step` (0-based) is diagnosed.
-    public func isDiagnosed(step: Int) -> Bool { step == 0 || (step + 1) % every == 0 || step + 1 == steps }
+    package func isDiagnosed(step: Int) -> Bool { step == 0 || (step + 1) % every == 0 || step + 1 == steps }
 
     /// Call before step `step`'s forward pass: records the network's outputs and keeps the
     /// weights' values on diagnosed steps.
-    public func beforeUpdate(step: Int) {
+    package func beforeUpdate(step: Int) {
         network.recordsOutputs = isDiagnosed(step: step)
         before = network.recordsOutputs ? weights.map(\.tensor.values) : nil
     }
 
     /// Call after step `step`'s update: takes the snapshot on diagnosed steps.
-    public func afterUpdate(step: Int) {
+    package func afterUpdate(step: Int) {
         guard let before else { return }
         self.before = nil
         network.recordsOutputs = false
@@ -192,7 +192,7 @@ public final class TrainingDiagnostics {
     /// `activation-gradients-STEP.svg` and `weight-gradients-STEP.svg`, and `update-ratio.svg`;
     /// every file atomically. Returns the paths written.
     @discardableResult
-    public func writePlots(directory: String) throws -> [String] {
+    package func writePlots(directory: String) throws -> [String] {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {

@@ -13,16 +13,16 @@ import MakemoreKernels
 ///
 /// Only parameters are averaged; a model with BatchNorm needs its statistics recomputed for
 /// the averaged weights.
-public final class ExponentialMovingAverage {
+package final class ExponentialMovingAverage {
     /// The weight kept per step (0.999: the last ~1 000 steps count).
-    public let decay: Double
+    package let decay: Double
     /// Steps averaged so far.
-    public private(set) var count = 0
+    package private(set) var count = 0
     private let parameters: [Tensor]
     private let averages: [Tensor]
 
     /// An average of `parameters` (tensors training updates in place) with `decay` per step.
-    public init(parameters: [Tensor], decay: Double) {
+    package init(parameters: [Tensor], decay: Double) {
         precondition((0..<1).contains(decay), "decay must be in [0, 1), got \(decay)")
         self.parameters = parameters
         self.decay = decay
@@ -45,7 +45,7 @@ public final class ExponentialMovingAverage {
     var keptWeight: Double { count == 0 ? 0 : min(decay, Double(1 + count) / Double(10 + count)) }
 
     /// Folds in the parameters' current values (call after every update).
-    public func accumulate() {
+    package func accumulate() {
         let momentum = Float(1 - keptWeight)
         for (average, parameter) in zip(averages, parameters) { average.moveAverage(toward: parameter, momentum: momentum) }
         count += 1
@@ -53,7 +53,7 @@ public final class ExponentialMovingAverage {
 
     /// Exchanges the parameters' values with the averages (twice restores them); does nothing
     /// before the first step.
-    public func swap() {
+    package func swap() {
         guard count > 0 else { return }
         for (average, parameter) in zip(averages, parameters) { parameter.swapValues(with: average) }
     }

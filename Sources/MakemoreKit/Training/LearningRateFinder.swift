@@ -38,7 +38,7 @@ public struct LearningRateFinder: Sendable {
     /// Runs the sweep: each step of `step` (batches from `generator`) updates with
     /// `rate(at: step)`. Stops early once the loss is non-finite or its smoothed value exceeds
     /// four times the best so far (diverged: larger rates say nothing more).
-    public func run(_ step: TrainingStep, using generator: inout RandomGenerator) -> LearningRateSweep {
+    package func run(_ step: TrainingStep, using generator: inout RandomGenerator) -> LearningRateSweep {
         var rates: [Double] = [], losses: [Double] = []
         var average = 0.0, best = Double.infinity
         for index in 0..<steps {

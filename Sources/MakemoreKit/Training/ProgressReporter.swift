@@ -3,7 +3,7 @@ import Foundation
 /// Shows training progress on stderr: step / total, loss, learning rate, steps per second and
 /// the time left. On a terminal one line is redrawn in place a few times a second; otherwise
 /// (a pipe, a CI log) a plain line is written every `every` steps.
-public final class ProgressReporter {
+package final class ProgressReporter {
     private let total: Int
     private let every: Int
     private let interactive: Bool
@@ -12,7 +12,7 @@ public final class ProgressReporter {
     private var lastDraw = ContinuousClock.now
 
     /// A reporter for `total` steps; `enabled: false` makes it silent.
-    public init(total: Int, every: Int? = nil, enabled: Bool = true) {
+    package init(total: Int, every: Int? = nil, enabled: Bool = true) {
         self.total = total
         self.every = every ?? max(1, total / 20)
         interactive = isatty(STDERR_FILENO) != 0
@@ -20,7 +20,7 @@ public final class ProgressReporter {
     }
 
     /// Reports the state after `step` (1-based) steps.
-    public func update(step: Int, loss: Float, learningRate: Double) {
+    package func update(step: Int, loss: Float, learningRate: Double) {
         guard enabled else { return }
         let now = ContinuousClock.now
         if interactive {
@@ -41,7 +41,7 @@ public final class ProgressReporter {
     }
 
     /// Shows a training event: steps as progress, validations on their own line.
-    public func report(_ event: TrainingEvent) {
+    package func report(_ event: TrainingEvent) {
         switch event {
         case .step(let p): update(step: p.step, loss: p.loss, learningRate: p.learningRate)
         case .evaluation(let step, let loss): note(String(format: "step %d: val loss %.4f", step, loss))
@@ -51,7 +51,7 @@ public final class ProgressReporter {
     }
 
     /// Prints a message on its own line (e.g. a periodic validation loss).
-    public func note(_ message: String) {
+    package func note(_ message: String) {
         guard enabled else { return }
         FileHandle.standardError.write(Data(((interactive ? "\r\u{1B}[K" : "") + message + "\n").utf8))
     }

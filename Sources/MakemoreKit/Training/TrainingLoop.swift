@@ -16,7 +16,7 @@ public struct TrainingHistory: Sendable {
     public var startStep = 0
     /// Where the run stopped, when it stopped before its last step (`stopAt`, Ctrl-C) and its
     /// loop knew the model (`keepBest`): what continuing it exactly needs.
-    public var resumable: TrainingState?
+    package var resumable: TrainingState?
 
     /// Steps taken in this run.
     public var steps: Int { losses.count }
@@ -25,44 +25,44 @@ public struct TrainingHistory: Sendable {
 /// The one training loop every neural stage uses: schedule → `TrainingStep` (zero grads, loss,
 /// backward, update, moving average), with progress events, periodic evaluation, best-state
 /// selection, a clean stop on request and an error on divergence.
-public struct TrainingLoop {
+package struct TrainingLoop {
     /// Optimisation steps.
-    public var steps: Int
+    package var steps: Int
     /// The base learning rate the schedule scales.
-    public var learningRate: Double
+    package var learningRate: Double
     /// How the rate changes over the run.
-    public var schedule: LearningRateSchedule
+    package var schedule: LearningRateSchedule
     /// Evaluate every this many steps (and at the end), if set.
-    public var evaluateEvery: Int?
+    package var evaluateEvery: Int?
     /// Asked before every step: true ends the run cleanly after the steps taken so far (Ctrl-C,
     /// a cancelled task).
-    public var shouldStop: (() -> Bool)?
+    package var shouldStop: (() -> Bool)?
     /// A loss above `loss` once `afterSteps` steps have run (the warm-up, when an initialisation
     /// may start high) counts as divergence, like NaN: the run throws.
-    public var divergence: (loss: Float, afterSteps: Int)?
+    package var divergence: (loss: Float, afterSteps: Int)?
     /// Receives every step's progress and every evaluation.
-    public var onEvent: ((TrainingEvent) -> Void)?
+    package var onEvent: ((TrainingEvent) -> Void)?
     /// When set, this model's state at the evaluation with the lowest validation loss is restored
     /// at the end of the run (so what is reported and saved is the best model seen), and a run
     /// that stops early records this model's `TrainingState`.
-    public var keepBest: (any Module)?
+    package var keepBest: (any Module)?
     /// Stop after this many steps while keeping the schedule of `steps` (nil: run them all);
     /// the run's `TrainingState` is then in its history, to resume later.
-    public var stopAt: Int?
+    package var stopAt: Int?
     /// Continue the run this state was captured from (on `keepBest`'s model), from its step;
     /// its generator replaces the one given to `run`.
-    public var resuming: TrainingState?
+    package var resuming: TrainingState?
     /// The configuration recorded in a captured `TrainingState`.
-    public var configuration: TrainingConfiguration?
+    package var configuration: TrainingConfiguration?
     /// Every this many steps (after that step's evaluation, if any; not after the run's last
     /// step), `checkpoint` receives the run's `TrainingState` on `keepBest`'s model, to write a
     /// checkpoint a killed run can resume from; a throw ends the run.
-    public var checkpointEvery: Int?
+    package var checkpointEvery: Int?
     /// Receives the states `checkpointEvery` asks for.
-    public var checkpoint: ((TrainingState) throws -> Void)?
+    package var checkpoint: ((TrainingState) throws -> Void)?
 
     /// A loop of `steps` steps at `learningRate` under `schedule`.
-    public init(steps: Int, learningRate: Double, schedule: LearningRateSchedule = .constant, evaluateEvery: Int? = nil) {
+    package init(steps: Int, learningRate: Double, schedule: LearningRateSchedule = .constant, evaluateEvery: Int? = nil) {
         self.steps = steps
         self.learningRate = learningRate
         self.schedule = schedule
@@ -75,7 +75,7 @@ public struct TrainingLoop {
     /// sees the moving average of the weights when the step keeps one, which the run then ends
     /// with (or with the best state, if `keepBest` kept one). Throws on a NaN or infinite loss,
     /// naming the step, and when `resuming` does not fit the model or the step.
-    public func run(_ step: TrainingStep, using generator: inout RandomGenerator, beforeStep: ((Int) -> Void)? = nil,
+    package func run(_ step: TrainingStep, using generator: inout RandomGenerator, beforeStep: ((Int) -> Void)? = nil,
                     afterStep: ((Int) -> Void)? = nil, evaluate: (() -> Double?)? = nil) throws -> TrainingHistory {
         let average = step.average
         var history = TrainingHistory()
@@ -158,7 +158,7 @@ public struct TrainingLoop {
 
     /// Runs the loop on the scalar losses `loss(step)` builds (step 0-based), updating
     /// `optimizer`'s parameters and then `average`, if given; see `run(_:using:…)`.
-    public func run(optimizer: Optimizer, average: ExponentialMovingAverage? = nil, loss: (Int) -> Tensor,
+    package func run(optimizer: Optimizer, average: ExponentialMovingAverage? = nil, loss: (Int) -> Tensor,
                     afterUpdate: ((Int) -> Void)? = nil, evaluate: (() -> Double?)? = nil) throws -> TrainingHistory {
         try withoutActuallyEscaping(loss) { loss in
             var index = 0
@@ -172,7 +172,7 @@ public struct TrainingLoop {
 extension TrainingHistory {
     /// One JSON object per step, one per line: `step` (1-based), `loss`, `lr` (from `schedule`
     /// and the base `learningRate`), and `val_loss` on the steps that were evaluated.
-    public func jsonLines(schedule: LearningRateSchedule, learningRate: Double) -> String {
+    package func jsonLines(schedule: LearningRateSchedule, learningRate: Double) -> String {
         let validation = Dictionary(evaluations.map { ($0.step, $0.loss) }, uniquingKeysWith: { _, last in last })
         return losses.enumerated().map { offset, loss in
             let index = startStep + offset

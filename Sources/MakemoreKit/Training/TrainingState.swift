@@ -4,32 +4,32 @@
 /// state, the batch sampler's place in its order, and the random generators (the run's and the
 /// dropout streams'). `TrainingLoop` captures it when a run stops early and restores it when
 /// given one to resume; a checkpoint stores it next to the model (see `Checkpoint`).
-public struct TrainingState: Sendable {
+package struct TrainingState: Sendable {
     /// Steps done (of `training.steps`).
-    public var step: Int
+    package var step: Int
     /// The run's configuration: a resumed run keeps it, with as many steps as asked.
-    public var training: TrainingConfiguration
+    package var training: TrainingConfiguration
     /// The model's state dict (parameters and buffers) after the last step, in state-dict order.
-    public var weights: [[Float]]
+    package var weights: [[Float]]
     /// The optimizer's steps taken (Adam's t).
-    public var optimizerStep: Int
+    package var optimizerStep: Int
     /// The optimizer's first and second buffers, per parameter (nil: the rule keeps none).
-    public var moments: (first: [[Float]?], second: [[Float]?])
+    package var moments: (first: [[Float]?], second: [[Float]?])
     /// The moving average: steps averaged and the averages, per parameter (nil: none kept).
-    public var average: (count: Int, values: [[Float]])?
+    package var average: (count: Int, values: [[Float]])?
     /// The evaluation with the lowest validation loss so far and the state dict then, if any.
-    public var best: (step: Int, loss: Double, weights: [[Float]]?)?
+    package var best: (step: Int, loss: Double, weights: [[Float]]?)?
     /// The batch sampler's current pass (`epochs`) and the rows of it drawn (nil: full batches).
-    public var sampler: (permutation: [Int], drawn: Int)?
+    package var sampler: (permutation: [Int], drawn: Int)?
     /// The run's generator (batches, and samples after training).
-    public var generator: [UInt64]
+    package var generator: [UInt64]
     /// The random streams (dropout masks) of the model, then of the step's model copies.
-    public var streams: [[UInt64]]
+    package var streams: [[UInt64]]
     /// The file the state was read from, named by `restore`'s errors (nil: captured in memory).
-    public var source: String?
+    package var source: String?
 
     /// A state with every field given.
-    public init(step: Int, training: TrainingConfiguration, weights: [[Float]], optimizerStep: Int,
+    package init(step: Int, training: TrainingConfiguration, weights: [[Float]], optimizerStep: Int,
                 moments: (first: [[Float]?], second: [[Float]?]), average: (count: Int, values: [[Float]])?,
                 best: (step: Int, loss: Double, weights: [[Float]]?)?, sampler: (permutation: [Int], drawn: Int)?,
                 generator: [UInt64], streams: [[UInt64]]) {

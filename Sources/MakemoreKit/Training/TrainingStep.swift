@@ -8,11 +8,11 @@ import MakemoreKernels
 /// The minibatch comes from `gradients`, which fills the optimizer's parameter gradients and
 /// returns the loss, drawing any randomness from the caller's generator. The constructors below
 /// cover the project's two kinds of batches; each keeps its batch buffers across steps.
-public final class TrainingStep {
+package final class TrainingStep {
     /// The optimizer the step updates.
-    public let optimizer: Optimizer
+    package let optimizer: Optimizer
     /// Updated after every step, if set.
-    public let average: ExponentialMovingAverage?
+    package let average: ExponentialMovingAverage?
     private let gradients: (inout RandomGenerator) -> Float
     /// The batch sampler's place, for the steps that draw minibatches.
     private var samplerCell: SamplerCell?
@@ -27,14 +27,14 @@ public final class TrainingStep {
     }
 
     /// A step whose gradients and loss come from `gradients`.
-    public init(optimizer: Optimizer, average: ExponentialMovingAverage? = nil, gradients: @escaping (inout RandomGenerator) -> Float) {
+    package init(optimizer: Optimizer, average: ExponentialMovingAverage? = nil, gradients: @escaping (inout RandomGenerator) -> Float) {
         self.optimizer = optimizer
         self.average = average
         self.gradients = gradients
     }
 
     /// A step that backpropagates the scalar `loss` builds (skipped when it is not finite).
-    public convenience init(optimizer: Optimizer, average: ExponentialMovingAverage? = nil, loss: @escaping (inout RandomGenerator) -> Tensor) {
+    package convenience init(optimizer: Optimizer, average: ExponentialMovingAverage? = nil, loss: @escaping (inout RandomGenerator) -> Tensor) {
         self.init(optimizer: optimizer, average: average) { generator in
             let value = loss(&generator)
             let scalar = value.item
@@ -45,7 +45,7 @@ public final class TrainingStep {
 
     /// A step on windows of `examples`: `batchSize` rows drawn in `order` (nil: all of them),
     /// scored by `loss(contexts, targets)`.
-    public convenience init(optimizer: Optimizer, average: ExponentialMovingAverage? = nil, windows examples: WindowExamples,
+    package convenience init(optimizer: Optimizer, average: ExponentialMovingAverage? = nil, windows examples: WindowExamples,
                             batchSize: Int?, order: BatchOrder = .replacement, loss: @escaping ([Int32], [Int32]) -> Tensor) {
         var contexts: [Int32] = [], targets: [Int32] = []
         let cell = SamplerCell(BatchSampler(count: examples.count, order: order))
@@ -60,7 +60,7 @@ public final class TrainingStep {
     /// A step on whole words of `examples`: `batchSize` words drawn in `order`, packed, split
     /// across `parallel`'s model copies and backpropagated concurrently into its primary, which
     /// `optimizer` updates.
-    public convenience init<Model: Module & PackedSequenceModel>(
+    package convenience init<Model: Module & PackedSequenceModel>(
         optimizer: Optimizer, average: ExponentialMovingAverage? = nil, sequences examples: SequenceExamples,
         batchSize: Int, order: BatchOrder = .replacement, parallel: DataParallel<Model>
     ) {
@@ -79,7 +79,7 @@ public final class TrainingStep {
     /// Takes the step at `learningRate` and returns its minibatch loss. A loss that is not
     /// finite leaves the parameters and the average as they were.
     @discardableResult
-    public func callAsFunction(learningRate: Double, using generator: inout RandomGenerator) -> Float {
+    package func callAsFunction(learningRate: Double, using generator: inout RandomGenerator) -> Float {
         optimizer.zeroGrad()
         let loss = gradients(&generator)
         guard loss.isFinite else { return loss }
