@@ -16,46 +16,40 @@ enum MLPCommand: Subcommand {
         StageKind.mlp.defaultConfiguration.settings(as: MLPConfiguration.self) ?? MLPConfiguration()
     }
 
-    /// The architecture options, shared with `lr-find mlp`.
-    static let modelOptions: [Option] = {
-        let d = defaultConfiguration
+    /// The architecture's settings, shared with `lr-find mlp`.
+    static let settings: [Setting<MLPConfiguration>] = {
+        typealias L = MLPConfiguration.Limits
         return [
-            Option("context", value: "K", limit: MLPConfiguration.Limits.contextLength, default: String(d.contextLength), "previous characters seen per prediction"),
-            Option("embedding", value: "D", limit: MLPConfiguration.Limits.embeddingDimensions, default: String(d.embeddingDimensions), "dimensions of each character's embedding"),
-            Option("hidden", value: "H", limit: MLPConfiguration.Limits.hiddenSize, default: String(d.hiddenSize), "width of every hidden layer"),
-            Option("layers", value: "L", limit: MLPConfiguration.Limits.hiddenLayers, default: String(d.hiddenLayers), "hidden blocks (Linear → BatchNorm → tanh)"),
-            Option(flag: "no-batchnorm", "hidden blocks are Linear with bias → tanh"),
-            Option("bn-momentum", value: "M", limit: MLPConfiguration.Limits.batchNormMomentum, default: String(d.batchNormMomentum),
-                   "how far BatchNorm's running statistics move per batch (the lecture's own: 0.001)"),
-            Option("init", value: "NAME", default: d.initialization.rawValue,
-                   MLPConfiguration.Initialization.allCases.map(\.rawValue).joined(separator: " | ")
-                       + " (kaiming: gain 5/3, output ×0.1, or ×0.01 without BatchNorm)"),
+            Setting("context", \.contextLength, value: "K", limit: L.contextLength, "previous characters seen per prediction"),
+            Setting("embedding", \.embeddingDimensions, value: "D", limit: L.embeddingDimensions, "dimensions of each character's embedding"),
+            Setting("hidden", \.hiddenSize, value: "H", limit: L.hiddenSize, "width of every hidden layer"),
+            Setting("layers", \.hiddenLayers, value: "L", limit: L.hiddenLayers, "hidden blocks (Linear → BatchNorm → tanh)"),
+            Setting(flag: "no-batchnorm", \.batchNorm, sets: false, "hidden blocks are Linear with bias → tanh"),
+            Setting("bn-momentum", \.batchNormMomentum, value: "M", limit: L.batchNormMomentum,
+                    "how far BatchNorm's running statistics move per batch (the lecture's own: 0.001)"),
+            Setting("init", \.initialization, value: "NAME", MLPConfiguration.Initialization.allCases.map(\.rawValue).joined(separator: " | ")
+                        + " (kaiming: gain 5/3, output ×0.1, or ×0.01 without BatchNorm)"),
         ]
     }()
+
+    /// The architecture options, shared with `lr-find mlp`.
+    static let modelOptions = settings.options(defaultConfiguration)
 
     /// The model the options describe, over `base` (the stage's default model unless a preset
     /// gives another).
     static func configuration(_ arguments: ParsedArguments, base: MLPConfiguration = defaultConfiguration) throws -> MLPConfiguration {
-        var c = base
-        c.contextLength = try arguments.int("context") ?? c.contextLength
-        c.embeddingDimensions = try arguments.int("embedding") ?? c.embeddingDimensions
-        c.hiddenSize = try arguments.int("hidden") ?? c.hiddenSize
-        c.hiddenLayers = try arguments.int("layers") ?? c.hiddenLayers
-        c.batchNorm = !arguments.flag("no-batchnorm")
-        c.batchNormMomentum = try arguments.float("bn-momentum") ?? c.batchNormMomentum
-        c.initialization = try arguments.choice("init", MLPConfiguration.Initialization.self) ?? c.initialization
-        return c
+        try settings.read(arguments, over: base)
     }
 
     static func parse(_ arguments: ParsedArguments) throws -> StageRequest {
         guard let preset = try chosenPreset(.mlp, arguments) else {
-            return try windowNetworkRequest(arguments, configuration: .mlp(configuration(arguments)), batchNorm: !arguments.flag("no-batchnorm"))
+            return try windowNetworkRequest(arguments, configuration: .mlp(configuration(arguments)), model: settings.map(\.name), batchNorm: !arguments.flag("no-batchnorm"))
         }
         guard let base = preset.configuration.settings(as: MLPConfiguration.self) else {  // another stage's model: its command's options
             if let option = lectureOnly.first(where: arguments.given) { throw UsageError("--preset \(preset.name) has no --\(option)") }
             return try SmallSequenceCommand.request(preset.configuration.kind, arguments)
         }
-        var request = try windowNetworkRequest(arguments, configuration: .mlp(configuration(arguments, base: base)),
+        var request = try windowNetworkRequest(arguments, configuration: .mlp(configuration(arguments, base: base)), model: settings.map(\.name),
                                                batchNorm: !arguments.flag("no-batchnorm"), defaults: preset.training)
         request.extra = [("preset", .string(preset.name))]
         return request
@@ -81,10 +75,11 @@ func chosenPreset(_ kind: StageKind, _ arguments: ParsedArguments) throws -> Sta
 }
 
 /// The request of a window-network stage (`mlp`, `wavenet`): its shared options read over
-/// `defaults` (the stage's default training unless a preset gives another).
-func windowNetworkRequest(_ arguments: ParsedArguments, configuration: StageConfiguration, batchNorm: Bool,
+/// `defaults` (the stage's default training unless a preset gives another); `model` names its
+/// model's options.
+func windowNetworkRequest(_ arguments: ParsedArguments, configuration: StageConfiguration, model: [String], batchNorm: Bool,
                           calibrates: Bool? = nil, defaults: TrainingConfiguration? = nil) throws -> StageRequest {
-    var training = try TrainingOptions(arguments, defaults: defaults ?? configuration.kind.defaultTraining)
+    var training = try TrainingOptions(arguments, defaults: defaults ?? configuration.kind.defaultTraining, model: model)
     if let calibrates { training.configuration.calibratesBatchNorm = calibrates }
     guard !batchNorm || training.configuration.batchSize.map({ $0 >= 2 }) ?? true else {
         throw UsageError("BatchNorm needs --batch-size 2 or more (or --no-batchnorm)")

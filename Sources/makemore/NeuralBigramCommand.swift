@@ -10,7 +10,7 @@ enum NeuralBigramCommand: Subcommand {
     static func parse(_ arguments: ParsedArguments) throws -> StageRequest {
         StageRequest(data: try DataOptions(arguments), output: try OutputOptions(arguments),
                      configuration: .neuralBigram(l2: try arguments.double("l2") ?? 0.01),
-                     training: try TrainingOptions(arguments, defaults: StageKind.neuralBigram.defaultTraining))
+                     training: try TrainingOptions(arguments, defaults: StageKind.neuralBigram.defaultTraining, model: ["l2"]))
     }
 
     static func run(_ request: StageRequest) throws {

@@ -15,12 +15,13 @@ enum SequenceCommand {
         ]
     }
 
-    /// The request of a whole-word stage; `configure(blockSize)` reads the stage's own options
-    /// into its configuration (block size 0: the longest word + 1); the training options are
-    /// read over `defaults` (the stage's default training unless a preset gives another).
-    static func request(_ kind: StageKind, _ arguments: ParsedArguments, defaults: TrainingConfiguration? = nil,
+    /// The request of a whole-word stage; `configure(blockSize)` reads the stage's own options,
+    /// named by `model`, into its configuration (block size 0: the longest word + 1); the
+    /// training options are read over `defaults` (the stage's default training unless a preset
+    /// gives another).
+    static func request(_ kind: StageKind, _ arguments: ParsedArguments, defaults: TrainingConfiguration? = nil, model: [String],
                         configure: (Int) throws -> StageConfiguration) throws -> StageRequest {
-        var training = try TrainingOptions(arguments, defaults: defaults ?? kind.defaultTraining)
+        var training = try TrainingOptions(arguments, defaults: defaults ?? kind.defaultTraining, model: model + ["block-size", "threads"])
         guard training.configuration.batchSize != nil else { throw UsageError("--batch-size must be a number of words") }
         training.configuration.threads = try arguments.int("threads") ?? training.configuration.threads
         let blockSize = try arguments.int("block-size")
@@ -41,20 +42,21 @@ enum SequenceCommand {
 /// (n_embd, n_embd2): `rnn`, `gru`, `lstm`, `bow`, `makemore-mlp`, and any such stage registered
 /// later. Its name, summary and defaults come from the stage's definition.
 enum SmallSequenceCommand {
-    static func options(_ kind: StageKind) -> [Option] {
-        let d = kind.defaultConfiguration.settings(as: SequenceModelConfiguration.self) ?? SequenceModelConfiguration()
-        return SequenceCommand.options(kind, sizes: [
-            Option("embedding", value: "N", limit: SequenceModelConfiguration.Limits.embedding, default: String(d.embedding), "channels of the embeddings (n_embd)"),
-            Option("hidden", value: "N", limit: SequenceModelConfiguration.Limits.hidden, default: String(d.hidden),
-                   "channels of the hidden state, or of the hidden layer (n_embd2)"),
-        ])
+    static let settings: [Setting<SequenceModelConfiguration>] = [
+        Setting("embedding", \.embedding, value: "N", limit: SequenceModelConfiguration.Limits.embedding, "channels of the embeddings (n_embd)"),
+        Setting("hidden", \.hidden, value: "N", limit: SequenceModelConfiguration.Limits.hidden, "channels of the hidden state, or of the hidden layer (n_embd2)"),
+    ]
+
+    /// The stage's default model.
+    static func defaultConfiguration(_ kind: StageKind) -> SequenceModelConfiguration {
+        kind.defaultConfiguration.settings(as: SequenceModelConfiguration.self) ?? SequenceModelConfiguration()
     }
 
+    static func options(_ kind: StageKind) -> [Option] { SequenceCommand.options(kind, sizes: settings.options(defaultConfiguration(kind))) }
+
     static func request(_ kind: StageKind, _ arguments: ParsedArguments) throws -> StageRequest {
-        try SequenceCommand.request(kind, arguments) { blockSize in
-            var c = kind.defaultConfiguration.settings(as: SequenceModelConfiguration.self) ?? SequenceModelConfiguration()
-            c.embedding = try arguments.int("embedding") ?? c.embedding
-            c.hidden = try arguments.int("hidden") ?? c.hidden
+        try SequenceCommand.request(kind, arguments, model: settings.map(\.name)) { blockSize in
+            var c = try settings.read(arguments, over: defaultConfiguration(kind))
             c.blockSize = blockSize
             return StageConfiguration(kind, c)
         }

@@ -25,8 +25,8 @@ struct TrainingOptions {
     /// The training options given besides `--steps`, `--stop-at` and the outputs (a resumed
     /// run keeps the settings it was started with).
     var settingsGiven: [String] = []
-    /// The model's and the step's flags given (a resumed run keeps its model and its threads,
-    /// whose count fixes its random streams).
+    /// The model's flags given (a resumed run keeps its model, and its threads, whose count
+    /// fixes its random streams).
     var modelFlagsGiven: [String] = []
 
     /// A default that follows `--steps`: "150000 (75 % of --steps)".
@@ -34,29 +34,56 @@ struct TrainingOptions {
         "\(steps) (" + String(format: "%.3g", 100 * fraction) + " % of --steps)"
     }
 
-    /// The options, their defaults printed from `d`; `wholeWords` for the stages whose
-    /// examples are whole words (batches of words, evaluated every tenth of the run).
-    static func options(_ d: TrainingConfiguration, wholeWords: Bool = false) -> [Option] {
+    /// The settings of a `TrainingConfiguration` the options set; `wholeWords` for the stages
+    /// whose examples are whole words (batches of words, evaluated every tenth of the run).
+    static func settings(wholeWords: Bool = false) -> [Setting<TrainingConfiguration>] {
+        typealias L = TrainingConfiguration.Limits
         let unit = wholeWords ? "words" : "examples (a character and its context)"
         return [
-            Option("steps", value: "N", limit: TrainingConfiguration.Limits.steps, default: String(d.steps), "optimisation steps"),
-            Option("lr", value: "RATE", limit: TrainingConfiguration.Limits.learningRate, default: String(d.learningRate), "base learning rate"),
-            Option("optimizer", value: "NAME", default: d.optimizer.kind.rawValue, OptimizerKind.allCases.map(\.rawValue).joined(separator: " | ")),
-            Option("schedule", value: "NAME", default: d.schedule.rawValue, "learning-rate schedule: constant | step (×0.1 half-way, or at --decay-at) | cosine"),
-            Option("decay-at", value: "STEP", limit: TrainingConfiguration.Limits.decayAt,
-                   default: d.decayAt.map(String.init) ?? fractionOfSteps(d.decayFraction ?? 0.5, d.decayStep), "step at which the step schedule multiplies the rate by 0.1"),
-            Option("warmup", value: "N", limit: TrainingConfiguration.Limits.warmup,
-                   default: d.warmup.map(String.init) ?? d.warmupFraction.map { fractionOfSteps($0, d.warmupSteps) } ?? "0", "warm-up steps of the cosine schedule"),
-            Option("weight-decay", value: "L", limit: TrainingConfiguration.Limits.weightDecay, default: String(d.optimizer.weightDecay), "weight decay (AdamW: decoupled; others: L2 added to the gradient)"),
-            Option("weight-decay-on", value: "WHAT", default: d.optimizer.decaysMatricesOnly ? "matrices" : "all",
-                   "what --weight-decay applies to: all (every parameter) | matrices (weights and embeddings, not biases or norm gains)"),
-            Option("batch-size", value: "N", limit: TrainingConfiguration.Limits.batchSize, default: d.batchSize.map(String.init) ?? "full", "\(unit) per step (full: the whole training set)"),
-            Option("sampling", value: "ORDER", default: d.sampling.rawValue,
-                   "how batches draw examples: replacement (independent draws, makemore.py) | epochs (each example once per shuffled pass)"),
-            Option("eval-every", value: "N", limit: TrainingConfiguration.Limits.evaluateEvery,
-                   default: d.evaluateEvery.map(String.init) ?? (wholeWords ? "a tenth of --steps, at most 500" : nil), "evaluate the val loss every N steps and keep the best state"),
-            Option("ema", value: "DECAY|off", limit: TrainingConfiguration.Limits.ema, default: d.ema.map { String($0) },
-                   "evaluate and keep an exponential moving average of the weights, updated every step (e.g. 0.999)"),
+            Setting("steps", \.steps, value: "N", limit: L.steps, "optimisation steps"),
+            Setting("lr", \.learningRate, value: "RATE", limit: L.learningRate, "base learning rate"),
+            // A changed optimizer takes its own defaults but keeps the run's betas and weight decay.
+            Setting("optimizer", option: { Option("optimizer", value: "NAME", default: $0.optimizer.kind.rawValue, OptimizerKind.allCases.map(\.rawValue).joined(separator: " | ")) }) { arguments, c in
+                guard let kind = try arguments.choice("optimizer", OptimizerKind.self), kind != c.optimizer.kind else { return }
+                var optimizer = OptimizerConfiguration(kind: kind, weightDecay: c.optimizer.weightDecay)
+                (optimizer.beta1, optimizer.beta2, optimizer.decaysMatricesOnly) = (c.optimizer.beta1, c.optimizer.beta2, c.optimizer.decaysMatricesOnly)
+                c.optimizer = optimizer
+            },
+            Setting("schedule", \.schedule, value: "NAME", "learning-rate schedule: constant | step (×0.1 half-way, or at --decay-at) | cosine"),
+            Setting("decay-at", \.decayAt, value: "STEP", limit: L.decayAt, default: { $0.decayAt.map(String.init) ?? fractionOfSteps($0.decayFraction ?? 0.5, $0.decayStep) },
+                    "step at which the step schedule multiplies the rate by 0.1"),
+            Setting("warmup", \.warmup, value: "N", limit: L.warmup, default: { d in d.warmup.map(String.init) ?? d.warmupFraction.map { fractionOfSteps($0, d.warmupSteps) } ?? "0" },
+                    "warm-up steps of the cosine schedule"),
+            Setting("weight-decay", \.optimizer.weightDecay, value: "L", limit: L.weightDecay, "weight decay (AdamW: decoupled; others: L2 added to the gradient)"),
+            Setting("weight-decay-on", option: {
+                Option("weight-decay-on", value: "WHAT", default: $0.optimizer.decaysMatricesOnly ? "matrices" : "all",
+                       "what --weight-decay applies to: all (every parameter) | matrices (weights and embeddings, not biases or norm gains)")
+            }) { arguments, c in
+                if let what = try arguments.choice("weight-decay-on", ["all", "matrices"]) { c.optimizer.decaysMatricesOnly = what == "matrices" }
+            },
+            Setting("batch-size", option: {
+                Option("batch-size", value: "N", limit: L.batchSize, default: $0.batchSize.map(String.init) ?? "full", "\(unit) per step (full: the whole training set)")
+            }) { arguments, c in
+                if let batch = arguments.string("batch-size") { c.batchSize = batch == "full" ? nil : try arguments.int("batch-size") }
+            },
+            Setting("sampling", \.sampling, value: "ORDER", "how batches draw examples: replacement (independent draws, makemore.py) | epochs (each example once per shuffled pass)"),
+            Setting("eval-every", \.evaluateEvery, value: "N", limit: L.evaluateEvery, default: { $0.evaluateEvery.map(String.init) ?? (wholeWords ? "a tenth of --steps, at most 500" : nil) },
+                    "evaluate the val loss every N steps and keep the best state"),
+            Setting("ema", option: {
+                Option("ema", value: "DECAY|off", limit: L.ema, default: $0.ema.map { String($0) },
+                       "evaluate and keep an exponential moving average of the weights, updated every step (e.g. 0.999)")
+            }) { arguments, c in
+                guard let text = arguments.string("ema") else { return }
+                guard text != "off" else { c.ema = nil; return }
+                guard let decay = Double(text) else { throw UsageError("option '--ema' expects a decay in [0, 1) or 'off', got '\(text)'") }
+                c.ema = try L.ema.check(decay)
+            },
+        ]
+    }
+
+    /// The options, their defaults printed from `d`; `wholeWords` as for `settings`.
+    static func options(_ d: TrainingConfiguration, wholeWords: Bool = false) -> [Option] {
+        settings(wholeWords: wholeWords).options(d) + [
             Option("plot-loss", value: "FILE.svg", "write the training curve (smoothed) and val losses as SVG"),
             Option("log", value: "FILE.jsonl", "write one JSON line per step: step, loss, lr, and val_loss where evaluated"),
             Option(flag: "quiet", "no progress on stderr"),
@@ -68,35 +95,11 @@ struct TrainingOptions {
         ]
     }
 
-    /// The options given over the stage's defaults `d`; a changed optimizer keeps `d`'s betas.
-    init(_ arguments: ParsedArguments, defaults d: TrainingConfiguration) throws {
-        var c = d
-        c.steps = try arguments.int("steps") ?? d.steps
-        c.learningRate = try arguments.double("lr") ?? d.learningRate
-        if let kind = try arguments.choice("optimizer", OptimizerKind.self), kind != d.optimizer.kind {
-            c.optimizer = OptimizerConfiguration(kind: kind)
-            c.optimizer.beta1 = d.optimizer.beta1
-            c.optimizer.beta2 = d.optimizer.beta2
-        }
-        c.optimizer.weightDecay = try arguments.float("weight-decay") ?? d.optimizer.weightDecay
-        c.optimizer.decaysMatricesOnly = try arguments.choice("weight-decay-on", ["all", "matrices"]).map { $0 == "matrices" } ?? d.optimizer.decaysMatricesOnly
-        c.schedule = try arguments.choice("schedule", LearningRateSchedule.Kind.self) ?? d.schedule
-        c.decayAt = try arguments.int("decay-at") ?? d.decayAt
-        c.warmup = try arguments.int("warmup") ?? d.warmup
-        if let batch = arguments.string("batch-size") {
-            c.batchSize = batch == "full" ? nil : try arguments.int("batch-size")
-        }
-        c.sampling = try arguments.choice("sampling", BatchOrder.self) ?? d.sampling
-        c.evaluateEvery = try arguments.int("eval-every") ?? d.evaluateEvery
-        if let text = arguments.string("ema") {
-            if text == "off" {
-                c.ema = nil
-            } else {
-                guard let decay = Double(text) else { throw UsageError("option '--ema' expects a decay in [0, 1) or 'off', got '\(text)'") }
-                c.ema = try TrainingConfiguration.Limits.ema.check(decay)
-            }
-        }
-        configuration = c
+    /// The options given over the stage's defaults `d`; `model` names the options that set the
+    /// stage's model (besides `--preset`), which a resumed run keeps.
+    init(_ arguments: ParsedArguments, defaults d: TrainingConfiguration, model: [String]) throws {
+        let settings = Self.settings()
+        configuration = try settings.read(arguments, over: d)
         plotLoss = arguments.string("plot-loss")
         log = arguments.string("log")
         quiet = arguments.flag("quiet")
@@ -106,10 +109,8 @@ struct TrainingOptions {
         saveEvery = try arguments.int("save-every", in: StageRun.Limits.saveEvery.range)
         tensorboard = arguments.string("tensorboard")
         stepsGiven = arguments.given("steps")
-        settingsGiven = ["lr", "optimizer", "schedule", "decay-at", "warmup", "weight-decay", "weight-decay-on", "batch-size", "sampling",
-                         "eval-every", "ema"].filter(arguments.given)
-        modelFlagsGiven = ["preset", "layers", "heads", "embedding", "hidden", "context", "positions", "activation", "dropout", "init",
-                           "bn-momentum", "block-size", "l2", "threads"].filter(arguments.given)
+        settingsGiven = settings.map(\.name).filter { $0 != "steps" && arguments.given($0) }
+        modelFlagsGiven = (["preset"] + model).filter(arguments.given)
     }
 }
 

@@ -4,18 +4,21 @@ import MakemoreKit
 enum TransformerCommand: Subcommand {
     static let name = StageKind.transformer.rawValue
     static let summary = StageKind.transformer.definition.summary
-    static let options: [Option] = {
-        let d = StageKind.transformer.defaultConfiguration.settings(as: TransformerConfiguration.self) ?? TransformerConfiguration()
-        return SequenceCommand.options(.transformer, sizes: [
-            presetOption(.transformer),
-            Option("layers", value: "N", limit: TransformerConfiguration.Limits.layers, default: String(d.layers), "transformer blocks"),
-            Option("heads", value: "N", limit: TransformerConfiguration.Limits.heads, default: String(d.heads), "attention heads per block"),
-            Option("embedding", value: "N", limit: TransformerConfiguration.Limits.embedding, default: String(d.embedding), "channels of the residual stream (divisible by --heads)"),
-            Option("dropout", value: "P", limit: TransformerConfiguration.Limits.dropout, default: String(d.dropout), "dropout while training, as nanoGPT's: on the embeddings, the attention probabilities and the residual branches"),
-            Option("positions", value: "KIND", default: d.positions.rawValue, "position encoding: learned (makemore.py's wpe table) | sinusoidal (fixed sin/cos, no parameters)"),
-            Option("activation", value: "NAME", default: d.activation.rawValue, "non-linearity of each block's MLP: gelu (makemore.py's, tanh approximation) | relu"),
-        ])
+    static let settings: [Setting<TransformerConfiguration>] = {
+        typealias L = TransformerConfiguration.Limits
+        return [
+            Setting("layers", \.layers, value: "N", limit: L.layers, "transformer blocks"),
+            Setting("heads", \.heads, value: "N", limit: L.heads, "attention heads per block"),
+            Setting("embedding", \.embedding, value: "N", limit: L.embedding, "channels of the residual stream (divisible by --heads)"),
+            Setting("dropout", \.dropout, value: "P", limit: L.dropout, "dropout while training, as nanoGPT's: on the embeddings, the attention probabilities and the residual branches"),
+            Setting("positions", \.positions, value: "KIND", "position encoding: learned (makemore.py's wpe table) | sinusoidal (fixed sin/cos, no parameters)"),
+            Setting("activation", \.activation, value: "NAME", "non-linearity of each block's MLP: gelu (makemore.py's, tanh approximation) | relu"),
+        ]
     }()
+
+    static let defaultConfiguration = StageKind.transformer.defaultConfiguration.settings(as: TransformerConfiguration.self) ?? TransformerConfiguration()
+
+    static let options = SequenceCommand.options(.transformer, sizes: [presetOption(.transformer)] + settings.options(defaultConfiguration))
 
     /// The options a preset fixes (the registry's `makemore` preset's values, as its error message names them).
     static let presetFixes: [(option: String, value: String)] = [
@@ -30,15 +33,9 @@ enum TransformerCommand: Subcommand {
                 throw UsageError("--preset \(preset.name) fixes --\(option) (\(value)); drop one of them")
             }
         }
-        var request = try SequenceCommand.request(.transformer, arguments, defaults: preset?.training) { blockSize in
-            var c = (preset?.configuration ?? StageKind.transformer.defaultConfiguration).settings(as: TransformerConfiguration.self) ?? TransformerConfiguration()
+        var request = try SequenceCommand.request(.transformer, arguments, defaults: preset?.training, model: settings.map(\.name)) { blockSize in
+            var c = try settings.read(arguments, over: preset?.configuration.settings(as: TransformerConfiguration.self) ?? defaultConfiguration)
             c.blockSize = blockSize
-            c.layers = try arguments.int("layers") ?? c.layers
-            c.heads = try arguments.int("heads") ?? c.heads
-            c.embedding = try arguments.int("embedding") ?? c.embedding
-            c.dropout = try arguments.double("dropout") ?? c.dropout
-            c.positions = try arguments.choice("positions", TransformerConfiguration.Positions.self) ?? c.positions
-            c.activation = try arguments.choice("activation", MLPBlock.Activation.self) ?? c.activation
             guard c.embedding % c.heads == 0 else { throw UsageError("--embedding \(c.embedding) must be divisible by --heads \(c.heads)") }
             return .transformer(c)
         }

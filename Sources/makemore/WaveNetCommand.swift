@@ -5,29 +5,28 @@ import MakemoreKit
 enum WaveNetCommand: Subcommand {
     static let name = StageKind.wavenet.rawValue
     static let summary = StageKind.wavenet.definition.summary
-    static let options: [Option] = {
-        let d = WaveNetConfiguration()
-        return StageOptions.common + OutputOptions.embeddingOptions + TrainingOptions.options(StageKind.wavenet.defaultTraining) + [
-            Option("context", value: "K", limit: WaveNetConfiguration.Limits.contextLength, default: String(d.contextLength), "previous characters seen per prediction: a power of two (log2 K levels)"),
-            Option("embedding", value: "D", limit: WaveNetConfiguration.Limits.embeddingDimensions, default: String(d.embeddingDimensions), "dimensions of each character's embedding"),
-            Option("hidden", value: "H", limit: WaveNetConfiguration.Limits.hiddenSize, default: String(d.hiddenSize), "width of every level"),
-            Option(flag: "no-batchnorm", "levels are Linear with bias → tanh"),
-            Option("bn-momentum", value: "M", limit: WaveNetConfiguration.Limits.batchNormMomentum, default: String(d.batchNormMomentum), "how far BatchNorm's running statistics move per batch"),
-            Option(flag: "no-calibrate", "keep BatchNorm's running averages after training instead of recomputing them over the whole training set"),
-        ] + DiagnosticsOptions.options
+    static let settings: [Setting<WaveNetConfiguration>] = {
+        typealias L = WaveNetConfiguration.Limits
+        return [
+            Setting("context", \.contextLength, value: "K", limit: L.contextLength, "previous characters seen per prediction: a power of two (log2 K levels)"),
+            Setting("embedding", \.embeddingDimensions, value: "D", limit: L.embeddingDimensions, "dimensions of each character's embedding"),
+            Setting("hidden", \.hiddenSize, value: "H", limit: L.hiddenSize, "width of every level"),
+            Setting(flag: "no-batchnorm", \.batchNorm, sets: false, "levels are Linear with bias → tanh"),
+            Setting("bn-momentum", \.batchNormMomentum, value: "M", limit: L.batchNormMomentum, "how far BatchNorm's running statistics move per batch"),
+        ]
     }()
 
+    static let options = StageOptions.common + OutputOptions.embeddingOptions + TrainingOptions.options(StageKind.wavenet.defaultTraining)
+        + settings.options(WaveNetConfiguration())
+        + [Option(flag: "no-calibrate", "keep BatchNorm's running averages after training instead of recomputing them over the whole training set")]
+        + DiagnosticsOptions.options
+
     static func parse(_ arguments: ParsedArguments) throws -> StageRequest {
-        var c = WaveNetConfiguration()
-        c.contextLength = try arguments.int("context") ?? c.contextLength
+        let c = try settings.read(arguments, over: WaveNetConfiguration())
         guard WaveNetConfiguration.isValidContextLength(c.contextLength) else {
             throw UsageError("--context must be a power of two (2, 4, 8, 16, …), got \(c.contextLength)")
         }
-        c.embeddingDimensions = try arguments.int("embedding") ?? c.embeddingDimensions
-        c.hiddenSize = try arguments.int("hidden") ?? c.hiddenSize
-        c.batchNorm = !arguments.flag("no-batchnorm")
-        c.batchNormMomentum = try arguments.float("bn-momentum") ?? c.batchNormMomentum
-        return try windowNetworkRequest(arguments, configuration: .wavenet(c), batchNorm: c.batchNorm,
+        return try windowNetworkRequest(arguments, configuration: .wavenet(c), model: settings.map(\.name), batchNorm: c.batchNorm,
                                         calibrates: arguments.flag("no-calibrate") ? false : nil)
     }
 
