@@ -5,10 +5,10 @@ public enum SplitName: String, CaseIterable, Sendable {
     case train, val, test
 
     /// This part's word list in a split directory: `train.txt`, `val.txt` or `test.txt`.
-    public var fileName: String { "\(rawValue).txt" }
+    package var fileName: String { "\(rawValue).txt" }
 
     /// The path of this part's word list in `directory`.
-    public func path(in directory: String) -> String { (directory as NSString).appendingPathComponent(fileName) }
+    package func path(in directory: String) -> String { (directory as NSString).appendingPathComponent(fileName) }
 }
 
 /// Words divided into train / validation / test, by word.
@@ -88,14 +88,14 @@ public struct DatasetSplit: Equatable, Sendable {
 
     /// How many val and test words (each occurrence) are also training words: the held-out
     /// words a model may simply have memorised.
-    public var overlapWithTrain: (val: Int, test: Int) {
+    package var overlapWithTrain: (val: Int, test: Int) {
         let training = Set(train)
         return (val.count { training.contains($0) }, test.count { training.contains($0) })
     }
 
     /// The files words are read from: the split directory's three, else the word list `input`
     /// if any (the inputs an output must not replace).
-    public static func files(input: String?, splitDirectory: String?) -> [String] {
+    package static func files(input: String?, splitDirectory: String?) -> [String] {
         splitDirectory.map { directory in SplitName.allCases.map { $0.path(in: directory) } } ?? input.map { [$0] } ?? []
     }
 

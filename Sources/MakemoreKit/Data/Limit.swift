@@ -31,12 +31,12 @@ extension Limit where Value == Int {
     /// A vocabulary size: the boundary token and at least one character.
     public static func vocabularySize(_ name: String) -> Limit { Limit(name, 2...Int.max) }
     /// Channels of an embedding, a residual stream or a recurrent state.
-    public static func width(_ name: String) -> Limit { Limit(name, 1...4096) }
+    package static func width(_ name: String) -> Limit { Limit(name, 1...4096) }
     /// Width of a window network's hidden layers.
-    public static func hiddenWidth(_ name: String) -> Limit { Limit(name, 1...16384) }
+    package static func hiddenWidth(_ name: String) -> Limit { Limit(name, 1...16384) }
     /// Layers, heads or a window's context.
-    public static func count64(_ name: String) -> Limit { Limit(name, 1...64) }
+    package static func count64(_ name: String) -> Limit { Limit(name, 1...64) }
     /// Positions per sequence: the longest word + 1, bounded so that position tables and
     /// attention (and attention dropout's mask hash) stay bounded.
-    public static func blockSize(_ name: String) -> Limit { Limit(name, 2...4096) }
+    package static func blockSize(_ name: String) -> Limit { Limit(name, 2...4096) }
 }

@@ -20,10 +20,10 @@ public struct PackedSequences: Sendable, Equatable {
     /// Number of sequences.
     public var count: Int { starts.count - 1 }
     /// The longest sequence, in rows.
-    public var longest: Int { zip(starts, starts.dropFirst()).map { $1 - $0 }.max() ?? 0 }
+    package var longest: Int { zip(starts, starts.dropFirst()).map { $1 - $0 }.max() ?? 0 }
 
     /// No sequences.
-    public init() {}
+    package init() {}
 
     /// The sequences of `words` (tokens, no boundaries).
     public init(words: [[Int32]]) {
@@ -34,7 +34,7 @@ public struct PackedSequences: Sendable, Equatable {
 
     /// The sequences of a padded batch of `SequenceExamples` rows (count, blockSize), each cut
     /// after its last target that is not `SequenceExamples.ignoreIndex`.
-    public init(paddedInputs: [Int32], paddedTargets: [Int32], blockSize: Int) {
+    package init(paddedInputs: [Int32], paddedTargets: [Int32], blockSize: Int) {
         precondition(paddedInputs.count == paddedTargets.count && paddedInputs.count % blockSize == 0)
         for base in stride(from: 0, to: paddedInputs.count, by: blockSize) {
             var length = blockSize
@@ -44,7 +44,7 @@ public struct PackedSequences: Sendable, Equatable {
     }
 
     /// Adds one sequence of inputs and their targets; empty sequences are skipped.
-    public mutating func append(inputs newInputs: some Collection<Int32>, targets newTargets: some Collection<Int32>) {
+    package mutating func append(inputs newInputs: some Collection<Int32>, targets newTargets: some Collection<Int32>) {
         precondition(newInputs.count == newTargets.count, "\(newInputs.count) inputs but \(newTargets.count) targets")
         guard !newInputs.isEmpty else { return }
         inputs.append(contentsOf: newInputs)
@@ -55,7 +55,7 @@ public struct PackedSequences: Sendable, Equatable {
 
     /// The sequences cut into `parts` consecutive groups of about equal rows (some may be empty
     /// when there are fewer sequences than parts).
-    public func split(into parts: Int) -> [PackedSequences] {
+    package func split(into parts: Int) -> [PackedSequences] {
         precondition(parts > 0)
         guard parts > 1 else { return [self] }
         var groups: [PackedSequences] = []

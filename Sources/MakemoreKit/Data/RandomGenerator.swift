@@ -23,11 +23,11 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable {
 
     /// The whole state, to continue the stream elsewhere: the four state words, then the bits
     /// of the normal draw kept for the next call, if any.
-    public var state: [UInt64] { [s0, s1, s2, s3] + (spareNormal.map { [$0.bitPattern] } ?? []) }
+    package var state: [UInt64] { [s0, s1, s2, s3] + (spareNormal.map { [$0.bitPattern] } ?? []) }
 
     /// The generator that continues from `state` (as `state` gives it); nil for words that are
     /// no such state (the wrong count, all zero, a spare that is not a finite number).
-    public init?(state: [UInt64]) {
+    package init?(state: [UInt64]) {
         guard state.count == 4 || state.count == 5, state[0..<4].contains(where: { $0 != 0 }) else { return nil }
         s0 = state[0]; s1 = state[1]; s2 = state[2]; s3 = state[3]
         if state.count == 5 {
@@ -48,12 +48,12 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable {
     }
 
     /// Uniform in [0, 1) with 53 random bits.
-    public mutating func uniform() -> Double {
+    package mutating func uniform() -> Double {
         Double(next() >> 11) * 0x1.0p-53
     }
 
     /// Uniform integer in `0..<upperBound` without modulo bias (Lemire's method).
-    public mutating func integer(below upperBound: Int) -> Int {
+    package mutating func integer(below upperBound: Int) -> Int {
         precondition(upperBound > 0, "upper bound must be positive")
         let bound = UInt64(upperBound)
         var product = next().multipliedFullWidth(by: bound)
@@ -65,7 +65,7 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable {
     }
 
     /// A standard normal draw, N(0, 1), by Marsaglia's polar method (pairs are cached).
-    public mutating func normal() -> Double {
+    package mutating func normal() -> Double {
         if let spare = spareNormal {
             spareNormal = nil
             return spare
@@ -82,7 +82,7 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable {
     }
 
     /// Draws an index with probability proportional to `weights[i]` (non-negative, not all zero).
-    public mutating func categorical(_ weights: some Collection<Float>) -> Int {
+    package mutating func categorical(_ weights: some Collection<Float>) -> Int {
         var total = 0.0
         for w in weights { total += Double(w) }
         precondition(total > 0, "categorical weights must have a positive sum")
@@ -99,7 +99,7 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable {
 
     /// Fisher–Yates shuffle driven by this generator (Swift's own `shuffle` may change algorithm
     /// between releases; this one never does).
-    public mutating func shuffle<T>(_ array: inout [T]) {
+    package mutating func shuffle<T>(_ array: inout [T]) {
         guard array.count > 1 else { return }
         for i in stride(from: array.count - 1, to: 0, by: -1) {
             array.swapAt(i, integer(below: i + 1))

@@ -17,18 +17,18 @@ import Foundation
 /// a line of more than `maximumLineBytes`: memory stays bounded whatever the source.
 public enum WordList {
     /// The longest word accepted, in characters.
-    public static let maximumWordLength = 1024
+    package static let maximumWordLength = 1024
     /// The most lines read from one source (2²⁴, the most rows a batch order can index).
-    public static let maximumLines = 1 << 24
+    package static let maximumLines = 1 << 24
     /// The longest line read, in bytes (room for `maximumWordLength` characters of up to 64
     /// bytes each, with white space around).
-    public static let maximumLineBytes = 1 << 16
+    package static let maximumLineBytes = 1 << 16
 
     /// The largest word list read, in bytes (256 MiB; names.txt has 228 KB).
-    public static let maximumBytes = 256 << 20
+    package static let maximumBytes = 256 << 20
 
     /// The path that means standard input.
-    public static let standardInput = "-"
+    package static let standardInput = "-"
 
     /// Reads the words of the file or stream at `path` (`-`: standard input) in `encoding`;
     /// throws a one-line `MakemoreError` naming it (also when it holds no words, unless
@@ -43,7 +43,7 @@ public enum WordList {
     }
 
     /// How `path` is named in messages (`standard input` for `-`).
-    public static func displayName(_ path: String) -> String { path == standardInput ? "standard input" : path }
+    package static func displayName(_ path: String) -> String { path == standardInput ? "standard input" : path }
 
     /// Every byte of the file or stream at `path`, within the limits above.
     static func read(_ path: String) throws -> Data {
@@ -95,7 +95,7 @@ public enum WordList {
 
     /// Splits the text of `data` (in `encoding`) into trimmed, non-blank lines; `name` labels
     /// errors. May return no words.
-    public static func parse(_ data: Data, name: String, encoding: TextEncoding = .utf8) throws -> [String] {
+    package static func parse(_ data: Data, name: String, encoding: TextEncoding = .utf8) throws -> [String] {
         let bytes = try encoding.utf8([UInt8](data), name: name)
         var words: [String] = []
         var lineNumber = 0
@@ -145,7 +145,7 @@ public enum WordList {
 
     /// `words` with every repeat of an earlier word removed (the first stays, order kept), and
     /// how many were removed.
-    public static func deduplicated(_ words: [String]) -> (words: [String], removed: Int) {
+    package static func deduplicated(_ words: [String]) -> (words: [String], removed: Int) {
         var seen = Set<String>()
         let kept = words.filter { seen.insert($0).inserted }
         return (kept, words.count - kept.count)

@@ -23,10 +23,10 @@ public struct Ensemble: LanguageModel {
     /// The lowest ln p a member contributes to a product: ln of the smallest normal Float.
     package static let productFloor = Double(Foundation.log(Float.leastNormalMagnitude))
 
-    public let members: [any LanguageModel]
+    package let members: [any LanguageModel]
     /// One per member, ≥ 0, summing to 1.
-    public let weights: [Double]
-    public let combination: Combination
+    package let weights: [Double]
+    package let combination: Combination
     /// The members that carry weight (the others are never run), in member order.
     private let active: [Int]
 

@@ -16,7 +16,7 @@ public struct NLLResult: Equatable, Sendable {
 
     /// `self`, or a one-line `MakemoreError` naming `split` when the NLL is not a number (the
     /// model's weights overflow). +∞, a token of probability 0, is an answer, not an error.
-    public func checked(split: String) throws -> NLLResult {
+    package func checked(split: String) throws -> NLLResult {
         guard nll.isNaN else { return self }
         throw MakemoreError.notANumber("the model's NLL on \(split) is not a number (its probabilities overflow); the weights are unusable")
     }
@@ -41,7 +41,7 @@ public enum Evaluator {
     /// Scores `words` through `model.nextTokenLogProbabilities(words:)`, `wordsPerBatch` at a
     /// time, and hands `body` each word's index with the log-probabilities of its n + 1 targets
     /// (its characters, then the end boundary), word after word.
-    public static func forEachWord(of model: some LanguageModel, words: [[Int32]], wordsPerBatch: Int = 512,
+    package static func forEachWord(of model: some LanguageModel, words: [[Int32]], wordsPerBatch: Int = 512,
                                    _ body: (_ index: Int, _ targetLogProbabilities: [Float]) -> Void) {
         let v = model.vocabularySize
         var start = 0

@@ -16,17 +16,17 @@ public struct SamplingOptions: Sendable {
 
     /// The length cap for data whose longest word has `longestWord` tokens: twice that, at
     /// least 16 (room to make up longer words without looping forever).
-    public static func lengthLimit(longestWord: Int) -> Int { max(2 * longestWord, 16) }
+    package static func lengthLimit(longestWord: Int) -> Int { max(2 * longestWord, 16) }
 
     /// The range of each value (and of the number of words drawn); `Sampler.generate` checks
     /// them and the flags parse against them.
-    public enum Limits {
-        public static let temperature = Limit<Double>("temperature", 1e-6...1e6)
-        public static let topK = Limit("top_k", 1...Int.max)
-        public static let maximumLength = Limit("maximum_length", 1...1_000_000)
-        public static let batchSize = Limit("sampling_batch_size", 1...1_000_000)
+    package enum Limits {
+        package static let temperature = Limit<Double>("temperature", 1e-6...1e6)
+        package static let topK = Limit("top_k", 1...Int.max)
+        package static let maximumLength = Limit("maximum_length", 1...1_000_000)
+        package static let batchSize = Limit("sampling_batch_size", 1...1_000_000)
         /// Words drawn in one call.
-        public static let count = Limit("count", 0...10_000_000)
+        package static let count = Limit("count", 0...10_000_000)
     }
 
     /// Throws unless every value lies in its `Limits` range.
@@ -39,7 +39,7 @@ public struct SamplingOptions: Sendable {
 
     /// Throws unless every prefix token is a character of a vocabulary of `vocabularySize`
     /// tokens (1..<V: the boundary 0 is not a character).
-    public func checkTokens(vocabularySize: Int) throws {
+    package func checkTokens(vocabularySize: Int) throws {
         if let bad = prefix.first(where: { $0 < 1 || Int($0) >= vocabularySize }) {
             throw MakemoreError.invalidValue(name: "prefix", rule: "tokens in 1...\(vocabularySize - 1)", value: "token \(bad)")
         }
@@ -57,7 +57,7 @@ public struct SamplingOptions: Sendable {
 
 /// The one `generate` every stage samples with: start after the boundary (and any prefix),
 /// draw tokens until the boundary comes back or the length limit is reached.
-public enum Sampler {
+package enum Sampler {
     /// Draws `count` words; each is returned as tokens without boundaries.
     ///
     /// Draw order: up to `batchSize` words grow at once in the slots of the model's
@@ -67,7 +67,7 @@ public enum Sampler {
     ///
     /// Throws a one-line `MakemoreError` when the model's probabilities are not numbers (NaN,
     /// or nothing left to draw): weights that overflow cannot be sampled.
-    public static func generate(
+    package static func generate(
         _ model: some LanguageModel, count: Int, options: SamplingOptions = SamplingOptions(),
         using generator: inout RandomGenerator
     ) throws -> [[Int32]] {

@@ -12,7 +12,7 @@ public indirect enum JSONValue: Sendable {
     case object([(String, JSONValue)])
 
     /// A number, or `null` when absent.
-    public static func number(_ value: Double?) -> JSONValue { value.map(JSONValue.number) ?? .null }
+    package static func number(_ value: Double?) -> JSONValue { value.map(JSONValue.number) ?? .null }
 
     /// Compact one-line serialisation.
     public var serialized: String {

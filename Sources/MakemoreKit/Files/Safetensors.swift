@@ -50,7 +50,7 @@ public struct SafetensorsFile: Equatable, Sendable {
 
     /// The bytes of the file. Throws a `MakemoreError` for a duplicate or reserved tensor name, or
     /// a tensor whose value count is not the product of its shape.
-    public func encoded() throws -> Data {
+    package func encoded() throws -> Data {
         var header: [(String, JSONValue)] = []
         if !metadata.isEmpty {
             let sorted = metadata.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.string($0.value)) }

@@ -13,7 +13,7 @@ import Foundation
 /// is finite.
 public enum TorchCheckpoint {
     /// Whether `bytes` start like a zip archive (`PK\u{3}\u{4}`), as `torch.save` files do.
-    public static func isArchive(_ bytes: some Collection<UInt8>) -> Bool { bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) }
+    package static func isArchive(_ bytes: some Collection<UInt8>) -> Bool { bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) }
 
     /// Reads and validates the file at `path`; throws a one-line `MakemoreError` naming it.
     public static func read(path: String) throws -> SafetensorsFile {
@@ -26,7 +26,7 @@ public enum TorchCheckpoint {
 
     /// The state dict in the bytes of a `torch.save` archive, tensors in the pickle's order,
     /// no metadata; `name` labels errors.
-    public static func decode(_ bytes: [UInt8], name: String) throws -> SafetensorsFile {
+    package static func decode(_ bytes: [UInt8], name: String) throws -> SafetensorsFile {
         func failure(_ what: String) -> MakemoreError { MakemoreError.file(path: name, reason: "\(what)") }
         let archive = try ZipArchive(bytes: bytes, name: name)
         let pickles = archive.names.filter { $0.hasSuffix("/data.pkl") && $0.split(separator: "/", omittingEmptySubsequences: false).count == 2 }

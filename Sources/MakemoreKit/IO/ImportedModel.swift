@@ -32,9 +32,9 @@ public struct ImportedModel {
     }
 
     /// makemore.py's default head count, used when neither the file nor the caller gives one.
-    public static let makemoreHeads = 4
+    package static let makemoreHeads = 4
     /// The longest block size accepted, so that a hostile shape cannot ask for a huge causal mask.
-    public static let maximumBlockSize = 4096
+    package static let maximumBlockSize = 4096
 
     /// The rebuilt model, in evaluation mode.
     public let model: any TrainableModel
@@ -42,7 +42,7 @@ public struct ImportedModel {
     public let heads: (count: Int, source: HeadCountSource)?
     /// Whether the model is a transformer read as having sinusoidal positions, its state dict
     /// having no `transformer.wpe.weight`.
-    public let sinusoidalPositions: Bool
+    package let sinusoidalPositions: Bool
 
     /// A rebuilt model with what was read besides it.
     init(model: any TrainableModel, heads: (count: Int, source: HeadCountSource)? = nil, sinusoidalPositions: Bool = false) {

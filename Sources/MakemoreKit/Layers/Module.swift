@@ -24,7 +24,7 @@ public protocol Module: AnyObject, SendableMetatype {
 /// A module whose own computation differs between training and evaluation (BatchNorm's batch
 /// statistics, dropout's masks). `Module.setTraining` and `Module.evaluating` switch every one
 /// in a tree.
-public protocol ModeDependent: Module {
+package protocol ModeDependent: Module {
     /// Whether the training behaviour is on.
     var isTraining: Bool { get set }
 }
@@ -65,7 +65,7 @@ extension Module {
     public func stateDict() -> [(name: String, tensor: Tensor)] { namedParameters() + namedBuffers() }
 
     /// The mode-dependent modules of the tree (this one included), depth first.
-    public var modeDependentModules: [any ModeDependent] {
+    package var modeDependentModules: [any ModeDependent] {
         ((self as? any ModeDependent).map { [$0] } ?? []) + children.flatMap { $0.module.modeDependentModules }
     }
 

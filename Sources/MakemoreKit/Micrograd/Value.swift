@@ -23,7 +23,7 @@ extension Micrograd {
         /// empty for a leaf.
         public let operation: String
         /// The op's inputs, in order (empty for a leaf).
-        public private(set) var inputs: [Value]
+        package private(set) var inputs: [Value]
         private var backwardStep: ((Value) -> Void)?
 
         /// A leaf: an input or a parameter.
@@ -71,7 +71,7 @@ extension Micrograd {
 
         /// Every value this one depends on, itself last, each after all of its inputs. Iterative
         /// depth-first search, so a deep graph cannot overflow the stack.
-        public func topologicalOrder() -> [Value] {
+        package func topologicalOrder() -> [Value] {
             var order: [Value] = []
             var visited: Set<ObjectIdentifier> = [ObjectIdentifier(self)]
             var stack: [(node: Value, nextInput: Int)] = [(self, 0)]

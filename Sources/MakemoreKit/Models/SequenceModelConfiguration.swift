@@ -19,15 +19,15 @@ public struct SequenceModelConfiguration: ModelConfiguration, Sendable, Equatabl
     }
 
     /// The range of each value, by checkpoint key; `validate` and the flags check against them.
-    public enum Limits {
-        public static let vocabularySize = Limit.vocabularySize("vocab_size")
-        public static let blockSize = Limit.blockSize("block_size")
-        public static let embedding = Limit.width("n_embd")
-        public static let hidden = Limit.width("n_embd2")
+    package enum Limits {
+        package static let vocabularySize = Limit.vocabularySize("vocab_size")
+        package static let blockSize = Limit.blockSize("block_size")
+        package static let embedding = Limit.width("n_embd")
+        package static let hidden = Limit.width("n_embd2")
     }
 
     /// The longest block size: position tables and attention stay bounded.
-    public static var maximumBlockSize: Int { Limits.blockSize.range.upperBound }
+    package static var maximumBlockSize: Int { Limits.blockSize.range.upperBound }
 
     public func validate() throws {
         try Limits.vocabularySize.check(vocabularySize)

@@ -46,13 +46,13 @@ public struct TransformerConfiguration: ModelConfiguration, Sendable, Equatable 
 
     /// The range of each value, by checkpoint key; `validate` and the flags check against them.
     /// The block size is bounded by what attention dropout's mask hash covers too.
-    public enum Limits {
-        public static let vocabularySize = Limit.vocabularySize("vocab_size")
-        public static let blockSize = Limit("block_size", 2...min(Limit.blockSize("").range.upperBound, AttentionDropout.maximumLength))
-        public static let layers = Limit.count64("n_layer")
-        public static let heads = Limit.count64("n_head")
-        public static let embedding = Limit.width("n_embd")
-        public static let dropout = Limit<Double>("dropout", 0...0.9)
+    package enum Limits {
+        package static let vocabularySize = Limit.vocabularySize("vocab_size")
+        package static let blockSize = Limit("block_size", 2...min(Limit.blockSize("").range.upperBound, AttentionDropout.maximumLength))
+        package static let layers = Limit.count64("n_layer")
+        package static let heads = Limit.count64("n_head")
+        package static let embedding = Limit.width("n_embd")
+        package static let dropout = Limit<Double>("dropout", 0...0.9)
     }
 
     public func validate() throws {

@@ -18,12 +18,12 @@ public struct WaveNetConfiguration: ModelConfiguration, Equatable, Sendable {
     public init(vocabularySize: Int) { self.vocabularySize = vocabularySize }
 
     /// The range of each value, by checkpoint key; `validate` and the flags check against them.
-    public enum Limits {
-        public static let vocabularySize = Limit.vocabularySize("vocabulary_size")
-        public static let contextLength = Limit("context_length", 2...1024)
-        public static let embeddingDimensions = Limit.width("embedding_dimensions")
-        public static let hiddenSize = Limit.hiddenWidth("hidden_size")
-        public static let batchNormMomentum = Limit<Float>("batch_norm_momentum", 0...1)
+    package enum Limits {
+        package static let vocabularySize = Limit.vocabularySize("vocabulary_size")
+        package static let contextLength = Limit("context_length", 2...1024)
+        package static let embeddingDimensions = Limit.width("embedding_dimensions")
+        package static let hiddenSize = Limit.hiddenWidth("hidden_size")
+        package static let batchNormMomentum = Limit<Float>("batch_norm_momentum", 0...1)
     }
 
     public func validate() throws {

@@ -37,7 +37,7 @@ public struct Comparison {
     public var tensorboard: String?
     /// As `StageRun.Training.onSecondInterrupt`: set to catch Ctrl-C, which stops the stage
     /// training then; the second calls this.
-    public var onSecondInterrupt: (@Sendable () -> Void)?
+    package var onSecondInterrupt: (@Sendable () -> Void)?
 
     /// The stages a comparison runs unless told otherwise: the registered ones marked
     /// `inComparison`, in the registry's order.
@@ -57,7 +57,7 @@ public struct Comparison {
     }
 
     /// The checkpoint `saveEvery` writes for the stage `kind`, if any.
-    public func checkpoint(of kind: StageKind) -> String? {
+    package func checkpoint(of kind: StageKind) -> String? {
         guard saveEvery != nil, let checkpoints else { return nil }
         return (checkpoints as NSString).appendingPathComponent(kind.rawValue + ".safetensors")
     }
@@ -113,11 +113,11 @@ public struct Comparison {
     }
 
     /// The values a comparison takes.
-    public enum Limits {
+    package enum Limits {
         /// Words sampled per stage.
-        public static let samples = Limit("samples", 0...1000)
+        package static let samples = Limit("samples", 0...1000)
         /// Steps between checkpoints: a stage run's.
-        public static let saveEvery = StageRun.Limits.saveEvery
+        package static let saveEvery = StageRun.Limits.saveEvery
     }
 
     /// What a comparison found: one typed row per stage (then the ensemble's), and the table,
@@ -136,11 +136,11 @@ public struct Comparison {
         /// The trained stages, in the order run.
         public var stages: [Stage]
         /// Words per split.
-        public var splitSizes: [(SplitName, Int)]
+        package var splitSizes: [(SplitName, Int)]
         /// Whether the stages trained with all their defaults.
         public var full: Bool
         /// The whole comparison, seconds.
-        public var seconds: Double
+        package var seconds: Double
 
         /// `| stage | parameters | train NLL | val NLL | test NLL | train time | steps/s |`, one line per row.
         public var table: String {
@@ -158,7 +158,7 @@ public struct Comparison {
         }
 
         /// `<stage> samples: a, b, c` per row, then the ensemble's weights if fitted.
-        public var sampleLines: [String] {
+        package var sampleLines: [String] {
             rows.map { "\($0.model) samples: " + $0.samples.joined(separator: ", ") }
                 + (ensembleMembers.map { ["ensemble weights: " + $0.map { "\($0.model) " + String(format: "%.3f", $0.weight) }.joined(separator: ", ")] } ?? [])
         }
@@ -174,12 +174,12 @@ public struct Comparison {
         }
 
         /// The val NLL of every row as a bar chart (SVG).
-        public var chartSVG: String {
+        package var chartSVG: String {
             BarChart(title: "val NLL per stage (lower is better)", unit: "nats", bars: rows.map { ($0.model, $0.losses[.val]??.nll ?? .nan) }).svg()
         }
 
         /// The file names `write(to:)` writes.
-        public static let fileNames = ["compare.md", "compare.json", "val_nll.svg"]
+        package static let fileNames = ["compare.md", "compare.json", "val_nll.svg"]
 
         /// Writes `compare.md` (the table and the samples), `compare.json` and `val_nll.svg`
         /// into `directory`, created if missing, each file atomically.

@@ -18,7 +18,7 @@ public struct LoadedEnsemble {
     }
 
     public let members: [Member]
-    public let ensemble: Ensemble
+    package let ensemble: Ensemble
     /// The fit, nil when the weights were given.
     package let fit: EnsembleFit?
     /// The ensemble as a model like any other: kind `ensemble`, the members' vocabulary and split.
@@ -47,7 +47,7 @@ public struct LoadedEnsemble {
     /// their sum) or, when nil, weights fitted on the validation words. Throws a one-line error
     /// naming the files when two models have different vocabularies or were trained on different
     /// splits, or when the weights must be fitted and the split cannot be read.
-    public init(models: [(path: String, loaded: LoadedModel)], combination: Ensemble.Combination, weights: [Double]?) throws {
+    package init(models: [(path: String, loaded: LoadedModel)], combination: Ensemble.Combination, weights: [Double]?) throws {
         guard let first = models.first else { throw MakemoreError.invalidValue(name: "models", rule: "1 or more", value: "0") }
         if let other = models.first(where: { $0.loaded.vocabulary != first.loaded.vocabulary }) {
             let a = first.loaded.vocabulary, b = other.loaded.vocabulary
@@ -96,7 +96,7 @@ public struct LoadedEnsemble {
     }
 
     /// How the weights were chosen, one line: `mixture of 3 models, weights fitted on val by EM (41 steps)`.
-    public var summary: String {
+    package var summary: String {
         let how = fit.map { "weights fitted on val by \($0.combination == .mixture ? "EM" : "exponentiated gradient") (\($0.iterations) steps)" } ?? "weights given"
         return "\(ensemble.combination.rawValue) of \(members.count) model\(members.count == 1 ? "" : "s"), \(how)"
     }

@@ -20,7 +20,7 @@ extension LoadedModel {
 
     /// Throws a one-line error naming `source`, the longest of `words` and the block size when
     /// it is longer than the model reads (a sequence model's block holds the word and its start).
-    public func checkFits(_ words: [[Int32]], source: String) throws {
+    package func checkFits(_ words: [[Int32]], source: String) throws {
         guard let limit = model.maximumWordLength,
               let long = words.filter({ $0.count > limit }).max(by: { $0.count < $1.count }) else { return }
         let text = try vocabulary.decode(long)

@@ -66,7 +66,7 @@ extension ImportedModel {
 
     /// For a transformer: how many heads it was built with and where that count came from, and
     /// whether its positions were read as sinusoidal.
-    public func headsNote(path: String) -> String? {
+    package func headsNote(path: String) -> String? {
         guard let heads else { return nil }
         let origin = switch heads.source {
         case .metadata: "the file's n_head"
@@ -83,7 +83,7 @@ extension Stage {
     /// when `wordsGiven`, else on the split it records) or a bare state dict (on `words`, with
     /// makemore.py's vocabulary rule). `settings` supplies what a checkpoint does not store;
     /// the note is `LoadedModel.note`'s.
-    public static func load(modelFile path: String, expecting expected: StageKind, words: () throws -> DatasetSplit, wordsGiven: Bool,
+    package static func load(modelFile path: String, expecting expected: StageKind, words: () throws -> DatasetSplit, wordsGiven: Bool,
                             seed: UInt64, settings: StageConfiguration, heads: Int?, source: SplitRecord?) throws -> (stage: Stage, note: String?) {
         switch try ModelFile.read(path: path) {
         case .checkpoint(let checkpoint):
@@ -103,7 +103,7 @@ extension Stage {
 extension SamplingOptions {
     /// Throws unless the prefix leaves `model` room for one more token: a sequence model's
     /// block, or the sampled-length cap of a window model.
-    public func checkPrefix(for model: any LanguageModel) throws {
+    package func checkPrefix(for model: any LanguageModel) throws {
         if let limit = model.maximumWordLength, prefix.count >= limit {
             throw MakemoreError.invalidValue(name: "prefix", rule: "at most \(limit - 1) characters to fit block size \(limit + 1)", value: "\(prefix.count) characters")
         }

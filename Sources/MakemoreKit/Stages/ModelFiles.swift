@@ -99,7 +99,7 @@ public struct TaggedSamples {
     public let tags: [SampleTag]?
 
     /// How many words are in no part of the split (nil without tags).
-    public var newCount: Int? { tags.map { $0.count { $0 == .new } } }
+    package var newCount: Int? { tags.map { $0.count { $0 == .new } } }
 
     /// A word and its tag per line (`unknown` without tags), then how many are new.
     public var text: String {

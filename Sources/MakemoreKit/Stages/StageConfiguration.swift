@@ -7,7 +7,7 @@ public struct StageConfiguration: Equatable, Sendable, Codable {
     public let kind: StageKind
     /// The range of the neural bigram's l2 penalty (the count bigram's smoothing is
     /// `CountBigram.Configuration.smoothingLimit`).
-    public static let l2Limit = Limit<Double>("l2", 0...1e6)
+    package static let l2Limit = Limit<Double>("l2", 0...1e6)
 
     /// The stage's settings: its model's `Configuration` (the bigrams: `CountBigram.Configuration`,
     /// `NeuralBigramSettings`).

@@ -13,7 +13,7 @@ public struct StageDefinition: Sendable {
     public let summary: String
     /// Whether the model reads whole words (block size, threads, the sampling options) rather
     /// than windows of a fixed context.
-    public let isSequenceModel: Bool
+    package let isSequenceModel: Bool
     /// The model the stage builds by default.
     public let defaultConfiguration: StageConfiguration
     /// What `compare` changes in `defaultTraining` to keep its run short (nil: the stage runs
@@ -53,7 +53,7 @@ public struct StageDefinition: Sendable {
 
     /// The training `compare` gives the stage: its defaults within the comparison's budget, or
     /// all of them with `full`.
-    public func comparisonTraining(full: Bool) -> TrainingConfiguration {
+    package func comparisonTraining(full: Bool) -> TrainingConfiguration {
         var training = defaultTraining
         if !full { compareBudget?(&training) }
         return training

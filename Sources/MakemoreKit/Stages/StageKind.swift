@@ -42,7 +42,7 @@ public struct StageKind: RawRepresentable, Hashable, Sendable, Codable, CustomSt
     /// How the stage trains by default.
     public var defaultTraining: TrainingConfiguration { definition.defaultTraining }
     /// Whether the stage's examples are whole words (block size, threads, sampling options).
-    public var isSequenceModel: Bool { definition.isSequenceModel }
+    package var isSequenceModel: Bool { definition.isSequenceModel }
 
     public static let bigram = StageKind(name: CountBigram.kind)
     public static let neuralBigram = StageKind(name: NeuralBigram.kind)

@@ -31,7 +31,7 @@ public enum StageRegistry {
     /// Lecture 3's exact MLP and its training (embedding 10, SGD lr 0.1 decayed ×0.1 half-way,
     /// no moving average): the MLP's preset `lecture`, the configuration the speed benchmark
     /// and the PyTorch comparison use.
-    public static var lectureMLP: (configuration: StageConfiguration, training: TrainingConfiguration) {
+    package static var lectureMLP: (configuration: StageConfiguration, training: TrainingConfiguration) {
         (lecturePreset.configuration, lecturePreset.training)
     }
 
@@ -101,7 +101,7 @@ public enum StageRegistry {
 
     /// `body` with the defaults of one model copy per core made for `cores` cores (nil: the
     /// machine's), so those stages' numbers do not depend on the machine (`compare --threads`).
-    public static func withCores<T>(_ cores: Int?, _ body: () throws -> T) rethrows -> T {
+    package static func withCores<T>(_ cores: Int?, _ body: () throws -> T) rethrows -> T {
         try $assumedCores.withValue(cores ?? assumedCores, operation: body)
     }
 

@@ -25,14 +25,14 @@ public struct StageReport: Sendable {
     /// The decay of the moving average of the weights that was evaluated, if training kept one.
     public var emaDecay: Double?
     /// How minibatches drew training examples, for stages that train on minibatches.
-    public var sampling: BatchOrder?
+    package var sampling: BatchOrder?
     /// Stage-specific fields appended to the JSON object.
-    public var extra: [(String, JSONValue)] = []
+    package var extra: [(String, JSONValue)] = []
     /// Stage-specific lines the text form shows after the losses.
     public var notes: [String] = []
 
     /// A report of the common fields; training figures and extras are set afterwards.
-    public init(model: String, parameters: Int, dataset: Dataset, losses: [SplitName: NLLResult?], samples: [String]) {
+    package init(model: String, parameters: Int, dataset: Dataset, losses: [SplitName: NLLResult?], samples: [String]) {
         self.model = model
         self.parameters = parameters
         vocabularySize = dataset.vocabulary.size
@@ -42,7 +42,7 @@ public struct StageReport: Sendable {
     }
 
     /// Takes the steps, optimisation time and best evaluation of a training run.
-    public mutating func record(_ history: TrainingHistory) {
+    package mutating func record(_ history: TrainingHistory) {
         steps = history.steps
         trainSeconds = history.trainSeconds
         best = history.best
@@ -83,7 +83,7 @@ public struct StageReport: Sendable {
 
     /// A sampled word as text shows it: the empty word (the model ended at once) as `(empty)`,
     /// so it is never a blank line. JSON keeps it as "".
-    public static func shown(_ word: String) -> String { word.isEmpty ? "(empty)" : word }
+    package static func shown(_ word: String) -> String { word.isEmpty ? "(empty)" : word }
 
     /// The text form: sizes, losses, training figures, notes, samples, time.
     public var text: String {
@@ -105,7 +105,7 @@ public struct StageReport: Sendable {
     }
 
     /// `2.4543  (perplexity 11.64)`, `inf …`, or `— (empty split)`.
-    public static func format(_ result: NLLResult?) -> String {
+    package static func format(_ result: NLLResult?) -> String {
         guard let result else { return "— (empty split)" }
         if result.nll.isInfinite { return "inf (a token has probability 0)" }
         return String(format: "%.4f  (perplexity %.2f)", result.nll, result.perplexity)

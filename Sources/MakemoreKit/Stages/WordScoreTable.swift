@@ -20,7 +20,7 @@ public struct WordScoreTable {
         public let percentiles: [Double]?
 
         /// `mlp (mlp.safetensors)`.
-        public var heading: String { "\(loaded.kind) (\(URL(fileURLWithPath: path).lastPathComponent))" }
+        package var heading: String { "\(loaded.kind) (\(URL(fileURLWithPath: path).lastPathComponent))" }
     }
 
     public let words: [String]

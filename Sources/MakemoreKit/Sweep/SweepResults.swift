@@ -8,15 +8,15 @@ public struct SweepResults: Sendable {
     /// One finished trial.
     public struct Trial: Sendable {
         public var trial: Int
-        public var settings: [(String, JSONValue)]
-        public var command: String
+        package var settings: [(String, JSONValue)]
+        package var command: String
         public var valLoss: Double?
-        public var json: JSONValue
+        package var json: JSONValue
     }
 
-    public let spec: JSONValue
+    package let spec: JSONValue
     /// The results files read.
-    public let files: [String]
+    package let files: [String]
     /// The trials, best first (lowest val NLL; ties by trial number; failed ones last).
     public let ranked: [Trial]
 
@@ -67,7 +67,7 @@ public struct SweepResults: Sendable {
     }
 
     /// The swept flags' names, in the spec's order.
-    public var sweptFlags: [String] { spec["flags"]?.objectValue?.map(\.0) ?? [] }
+    package var sweptFlags: [String] { spec["flags"]?.objectValue?.map(\.0) ?? [] }
 
     /// The ranking as text: one row per trial (rank, trial, val NLL, swept values), then the
     /// best trial's command.

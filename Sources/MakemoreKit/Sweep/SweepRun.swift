@@ -9,12 +9,12 @@ import Foundation
 /// trial, whichever shard ran it. `jobs` trials run side by side, each with
 /// `threadsPerTrial` threads when the stage takes `--threads`.
 public struct SweepRun: Sendable {
-    public let spec: SweepSpec
-    public let directory: String
-    public let shard: SweepShard
-    public let jobs: Int
+    package let spec: SweepSpec
+    package let directory: String
+    package let shard: SweepShard
+    package let jobs: Int
     /// `--threads` for each trial (nil: the stage's default, or the stage takes none).
-    public let threadsPerTrial: Int?
+    package let threadsPerTrial: Int?
 
     /// What a run did.
     public struct Summary: Sendable {
@@ -31,9 +31,9 @@ public struct SweepRun: Sendable {
     }
 
     /// This shard's results file.
-    public var resultsPath: String { (directory as NSString).appendingPathComponent("results-\(shard.index)-of-\(shard.count).jsonl") }
+    package var resultsPath: String { (directory as NSString).appendingPathComponent("results-\(shard.index)-of-\(shard.count).jsonl") }
     /// The spec recorded in the directory.
-    public static func specPath(in directory: String) -> String { (directory as NSString).appendingPathComponent("spec.json") }
+    package static func specPath(in directory: String) -> String { (directory as NSString).appendingPathComponent("spec.json") }
 
     /// Runs the pending trials; `note` receives a line per trial. Throws when a trial's flags
     /// are refused (every trial would be), a trial is killed, or a result cannot be written.

@@ -27,7 +27,7 @@ public struct SweepShard: Equatable, Sendable, CustomStringConvertible {
 
     /// The shard a job array's `environment` names, `count` (the number of shards, when the
     /// engine does not export it) filled in; nil when no job-array variable is set.
-    public static func fromEnvironment(_ environment: [String: String], count: Int?) throws -> SweepShard? {
+    package static func fromEnvironment(_ environment: [String: String], count: Int?) throws -> SweepShard? {
         func number(_ key: String) throws -> Int? {
             guard let text = environment[key] else { return nil }
             guard let value = Int(text) else { throw MakemoreError.invalidValue(name: key, rule: "a whole number", value: text) }
@@ -49,7 +49,7 @@ public struct SweepShard: Equatable, Sendable, CustomStringConvertible {
     }
 
     /// Whether `trial` is this shard's.
-    public func includes(_ trial: SweepTrial) -> Bool { trial.index % count == index }
+    package func includes(_ trial: SweepTrial) -> Bool { trial.index % count == index }
 
     public var description: String { "\(index)/\(count)" }
 }

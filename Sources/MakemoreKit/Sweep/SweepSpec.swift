@@ -16,24 +16,24 @@ import Foundation
 /// output, an input from standard input or what the sweep sets itself.
 public struct SweepSpec: Equatable, Sendable {
     /// A swept flag: a list of values or a numeric range.
-    public enum Domain: Equatable, Sendable {
+    package enum Domain: Equatable, Sendable {
         case values([JSONValue])
         case range(min: Double, max: Double, log: Bool, integer: Bool)
     }
 
-    public var stage: String
-    public var random: Bool
-    public var trials: Int?
-    public var seed: UInt64
-    public var fixed: [(String, JSONValue)]
-    public var flags: [(String, Domain)]
+    package var stage: String
+    package var random: Bool
+    package var trials: Int?
+    package var seed: UInt64
+    package var fixed: [(String, JSONValue)]
+    package var flags: [(String, Domain)]
 
     /// The largest spec file read, and the most trials a spec may ask for.
-    public static let maximumBytes = 1 << 20
-    public static let maximumTrials = 100_000
+    package static let maximumBytes = 1 << 20
+    package static let maximumTrials = 100_000
     /// Flags a spec may not set: outputs, what the sweep sets itself, and what would make a
     /// trial differ from the same command run alone.
-    public static let forbiddenFlags: Set<String> = ["save", "load", "resume", "log", "plot-loss", "plot-embedding", "plot-diagnostics",
+    package static let forbiddenFlags: Set<String> = ["save", "load", "resume", "log", "plot-loss", "plot-embedding", "plot-diagnostics",
                                                      "tensorboard", "json", "quiet", "save-every", "stop-at", "sample-every", "help"]
 
     public static func == (a: SweepSpec, b: SweepSpec) -> Bool { a.canonical == b.canonical }
@@ -145,7 +145,7 @@ public struct SweepSpec: Equatable, Sendable {
     }
 
     /// The spec as canonical JSON (what a results directory records, to refuse another spec).
-    public var canonical: JSONValue {
+    package var canonical: JSONValue {
         var members: [(String, JSONValue)] = [("stage", .string(stage)), ("search", .string(random ? "random" : "grid"))]
         if let trials { members.append(("trials", .integer(trials))) }
         members += [("seed", .integer(Int(seed))), ("fixed", .object(fixed))]
@@ -191,10 +191,10 @@ public struct SweepSpec: Equatable, Sendable {
 /// One trial of a sweep: its index in the spec's order, and the stage command it runs.
 public struct SweepTrial: Sendable {
     public let index: Int
-    public let stage: String
-    public let fixed: [(String, JSONValue)]
+    package let stage: String
+    package let fixed: [(String, JSONValue)]
     /// The swept flags' values of this trial.
-    public let swept: [(String, JSONValue)]
+    package let swept: [(String, JSONValue)]
 
     /// The command-line arguments after `makemore`: the stage, the fixed flags, the swept ones,
     /// then `extra` (e.g. the sweep's `--threads`).
@@ -212,5 +212,5 @@ public struct SweepTrial: Sendable {
     }
 
     /// The swept values as a JSON object.
-    public var settings: JSONValue { .object(swept) }
+    package var settings: JSONValue { .object(swept) }
 }

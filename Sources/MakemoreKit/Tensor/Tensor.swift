@@ -204,13 +204,13 @@ public final class Tensor {
     }
 
     /// Drops the gradient buffer, returning it to the pool.
-    public func releaseGrad() {
+    package func releaseGrad() {
         gradStorage = nil
         gradIsPendingZero = false
     }
 
     /// Overwrites the elements in place (e.g. loading a checkpoint). Shared views see the change.
-    public func copy(from values: [Float]) {
+    package func copy(from values: [Float]) {
         precondition(values.count == count, "expected \(count) values, got \(values.count)")
         values.withUnsafeBufferPointer { src in
             if let base = src.baseAddress { data.update(from: base, count: count) }
@@ -231,7 +231,7 @@ public final class Tensor {
     }
 
     /// Overwrites the elements in place with those of a tensor of the same element count.
-    public func copy(from other: Tensor) {
+    package func copy(from other: Tensor) {
         precondition(other.count == count, "expected \(count) values, got \(other.count)")
         if other.data != data { data.update(from: other.data, count: count) }
     }

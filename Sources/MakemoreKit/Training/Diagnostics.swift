@@ -2,9 +2,9 @@ import Foundation
 
 /// Mean and standard deviation of some numbers, summed in Double. The standard deviation is
 /// the unbiased one (divides by n − 1), as `torch.std` in the lecture's diagnostics.
-public struct Moments: Sendable, Equatable {
-    public let mean: Double
-    public let std: Double
+package struct Moments: Sendable, Equatable {
+    package let mean: Double
+    package let std: Double
 
     /// The moments of `values` (std 0 for fewer than two values).
     package init(_ values: [Float]) {
@@ -18,16 +18,16 @@ public struct Moments: Sendable, Equatable {
 
 /// The health of one layer's output in one step: its spread, how many tanh units are stuck in
 /// the flat tails, and how large the gradient flowing back into it is.
-public struct ActivationStatistics: Sendable {
+package struct ActivationStatistics: Sendable {
     /// State-dict prefix of the layer (`layers.2`).
-    public let name: String
-    public let kind: String
-    public let values: Moments
+    package let name: String
+    package let kind: String
+    package let values: Moments
     /// Percentage of |t| > the threshold (tanh layers only): there the local gradient
     /// 1 − t² < 0.06, so the unit barely learns.
-    public let saturationPercent: Double?
+    package let saturationPercent: Double?
     /// Moments of ∂loss/∂output, nil when no gradient reached the layer.
-    public let gradient: Moments?
+    package let gradient: Moments?
 
     /// The statistics of `output` (after `backward()`, which fills its gradient).
     package init(name: String, kind: String, output: Tensor, saturationThreshold: Float?) {
@@ -41,17 +41,17 @@ public struct ActivationStatistics: Sendable {
 }
 
 /// The health of one weight matrix in one step.
-public struct ParameterStatistics: Sendable {
-    public let name: String
-    public let shape: [Int]
+package struct ParameterStatistics: Sendable {
+    package let name: String
+    package let shape: [Int]
     /// std of the weights before the update.
-    public let dataStd: Double
-    public let gradient: Moments
+    package let dataStd: Double
+    package let gradient: Moments
     /// std(grad)/std(data): how big the gradient is next to the weights it moves.
-    public let gradientToData: Double
+    package let gradientToData: Double
     /// log10(std(update)/std(data)) with update = after − before: the lecture's rule of thumb
     /// wants ≈ −3 (each step changes the weights by a thousandth of their spread).
-    public let updateToDataLog10: Double
+    package let updateToDataLog10: Double
 
     /// The statistics of `parameter` (updated in place) given its values `before` the update.
     package init(name: String, parameter: Tensor, before: [Float]) {
@@ -69,8 +69,8 @@ public struct ParameterStatistics: Sendable {
 public struct DiagnosticsSnapshot: Sendable {
     /// Steps done (1-based).
     public let step: Int
-    public let activations: [ActivationStatistics]
-    public let parameters: [ParameterStatistics]
+    package let activations: [ActivationStatistics]
+    package let parameters: [ParameterStatistics]
     /// Per watched layer: histograms of its output and of the gradient into it.
     package let activationHistograms: [(name: String, values: Histogram, gradients: Histogram?)]
     /// Per weight: histogram of its gradient.

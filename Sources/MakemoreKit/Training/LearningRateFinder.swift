@@ -10,10 +10,10 @@ public struct LearningRateFinder: Sendable {
     public let steps: Int
 
     /// The range of each value; `init` and the flags check against them.
-    public enum Limits {
-        public static let minimum = Limit<Double>("lr_min", 1e-12...1e6)
-        public static let maximum = Limit<Double>("lr_max", 1e-12...1e6)
-        public static let steps = Limit("sweep_steps", 2...10_000_000)
+    package enum Limits {
+        package static let minimum = Limit<Double>("lr_min", 1e-12...1e6)
+        package static let maximum = Limit<Double>("lr_max", 1e-12...1e6)
+        package static let steps = Limit("sweep_steps", 2...10_000_000)
     }
 
     /// A sweep over `minimum…maximum` in `steps` steps; throws unless 0 < minimum < maximum
@@ -31,7 +31,7 @@ public struct LearningRateFinder: Sendable {
     }
 
     /// The rate at `step` (0-based): minimum·(maximum/minimum)^(step/(steps − 1)).
-    public func rate(at step: Int) -> Double {
+    package func rate(at step: Int) -> Double {
         minimum * pow(maximum / minimum, Double(step) / Double(steps - 1))
     }
 
@@ -56,7 +56,7 @@ public struct LearningRateFinder: Sendable {
     }
 
     /// Runs the sweep on the scalar losses `loss(step)` builds, updating `optimizer`.
-    public func run(optimizer: Optimizer, loss: (Int) -> Tensor) -> LearningRateSweep {
+    package func run(optimizer: Optimizer, loss: (Int) -> Tensor) -> LearningRateSweep {
         withoutActuallyEscaping(loss) { loss in
             var index = 0
             let step = TrainingStep(optimizer: optimizer) { _ in
@@ -72,7 +72,7 @@ public struct LearningRateFinder: Sendable {
 /// The (rate, minibatch loss) pairs of a range test and what they suggest.
 public struct LearningRateSweep: Sendable {
     /// Smoothing factor of the loss's exponential moving average.
-    public static let beta = 0.98
+    package static let beta = 0.98
 
     public let rates: [Double]
     public let losses: [Double]
@@ -97,7 +97,7 @@ public struct LearningRateSweep: Sendable {
     }
 
     /// The losses smoothed by a bias-corrected moving average (factor `beta`).
-    public var smoothed: [Double] { LineChart.smoothed(losses, beta: Self.beta) }
+    package var smoothed: [Double] { LineChart.smoothed(losses, beta: Self.beta) }
 
     /// The rate where the smoothed loss is lowest (nil for an empty sweep).
     public var minimumRate: Double? {

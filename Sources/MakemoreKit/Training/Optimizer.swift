@@ -37,18 +37,18 @@ public struct OptimizerConfiguration: Codable, Equatable, Sendable {
 
 /// Updates a fixed list of parameters from their gradients, keeping per-parameter state
 /// (momentum buffers, moment estimates) of the same size as each parameter.
-public final class Optimizer {
+package final class Optimizer {
     /// The tensors updated in place.
-    public let parameters: [Tensor]
+    package let parameters: [Tensor]
     /// The update rule and its hyperparameters.
-    public let configuration: OptimizerConfiguration
+    package let configuration: OptimizerConfiguration
     /// Steps taken (Adam's t).
-    public private(set) var stepCount = 0
+    package private(set) var stepCount = 0
     private let first: [Tensor?]
     private let second: [Tensor?]
 
     /// An optimizer over `parameters`.
-    public init(parameters: [Tensor], configuration: OptimizerConfiguration) {
+    package init(parameters: [Tensor], configuration: OptimizerConfiguration) {
         self.parameters = parameters
         self.configuration = configuration
         let needsFirst: Set<OptimizerKind> = [.momentum, .adagrad, .rmsprop, .adam, .adamw]
@@ -76,12 +76,12 @@ public final class Optimizer {
     }
 
     /// Sets every parameter's gradient to zero.
-    public func zeroGrad() { parameters.forEach { $0.zeroGrad() } }
+    package func zeroGrad() { parameters.forEach { $0.zeroGrad() } }
 
     /// One update with learning rate `learningRate`; parameters without a gradient are skipped.
     /// Every rule is element-wise, so large parameter sets are updated in spans across the
     /// cores, with the same result as one pass.
-    public func step(learningRate: Double) {
+    package func step(learningRate: Double) {
         stepCount += 1
         let c = configuration, lr = Float(learningRate), t = stepCount
         let updated = parameters.indices.filter { parameters[$0].gradStorage != nil }

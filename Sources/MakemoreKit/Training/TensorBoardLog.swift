@@ -8,7 +8,7 @@ import Foundation
 /// evaluation), so `tensorboard --logdir DIR` shows it live.
 public final class TensorBoardLog {
     /// The event file written.
-    public let file: EventFile
+    package let file: EventFile
     private var lastFlush: (time: ContinuousClock.Instant, step: Int)?
     private var lastStep = 0
     private var lastEvaluation: Int?

@@ -87,39 +87,39 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     }
 
     /// The range of each value, by key; `validate` and the flags check against them.
-    public enum Limits {
-        public static let steps = Limit("steps", 0...100_000_000)
-        public static let learningRate = Limit<Double>("learning_rate", 0...1e6)
-        public static let weightDecay = Limit<Float>("weight_decay", 0...1e6)
-        public static let momentum = Limit<Float>("momentum", 0...0.999_999)
-        public static let beta1 = Limit<Float>("beta1", 0...0.999_999)
-        public static let beta2 = Limit<Float>("beta2", 0...0.999_999)
-        public static let alpha = Limit<Float>("alpha", 0...0.999_999)
-        public static let eps = Limit<Float>("eps", Float.leastNormalMagnitude...1)
-        public static let decayAt = Limit("decay_at", 0...Int.max)
-        public static let warmup = Limit("warmup", 0...Int.max)
-        public static let batchSize = Limit("batch_size", 1...10_000_000)
-        public static let evaluateEvery = Limit("evaluate_every", 1...Int.max)
-        public static let ema = Limit<Double>("ema", 0...0.999_999_999)
-        public static let threads = Limit("threads", 1...256)
-        public static let diagnosticsEvery = Limit("diagnostics_every", 1...Int.max)
-        public static let decayFraction = Limit<Double>("decay_fraction", 0...1)
-        public static let warmupFraction = Limit<Double>("warmup_fraction", 0...1)
+    package enum Limits {
+        package static let steps = Limit("steps", 0...100_000_000)
+        package static let learningRate = Limit<Double>("learning_rate", 0...1e6)
+        package static let weightDecay = Limit<Float>("weight_decay", 0...1e6)
+        package static let momentum = Limit<Float>("momentum", 0...0.999_999)
+        package static let beta1 = Limit<Float>("beta1", 0...0.999_999)
+        package static let beta2 = Limit<Float>("beta2", 0...0.999_999)
+        package static let alpha = Limit<Float>("alpha", 0...0.999_999)
+        package static let eps = Limit<Float>("eps", Float.leastNormalMagnitude...1)
+        package static let decayAt = Limit("decay_at", 0...Int.max)
+        package static let warmup = Limit("warmup", 0...Int.max)
+        package static let batchSize = Limit("batch_size", 1...10_000_000)
+        package static let evaluateEvery = Limit("evaluate_every", 1...Int.max)
+        package static let ema = Limit<Double>("ema", 0...0.999_999_999)
+        package static let threads = Limit("threads", 1...256)
+        package static let diagnosticsEvery = Limit("diagnostics_every", 1...Int.max)
+        package static let decayFraction = Limit<Double>("decay_fraction", 0...1)
+        package static let warmupFraction = Limit<Double>("warmup_fraction", 0...1)
         /// Where a run stops early (`stopAt`).
-        public static let stopAt = Limit("stop_at", 1...100_000_000)
+        package static let stopAt = Limit("stop_at", 1...100_000_000)
     }
 
     /// The step at which the step schedule decays in this run of `steps` steps.
-    public var decayStep: Int { decayAt ?? Self.fraction(decayFraction ?? 0.5, of: steps) }
+    package var decayStep: Int { decayAt ?? Self.fraction(decayFraction ?? 0.5, of: steps) }
 
     /// The cosine schedule's warm-up steps in this run of `steps` steps.
-    public var warmupSteps: Int { warmup ?? Self.fraction(warmupFraction ?? 0, of: steps) }
+    package var warmupSteps: Int { warmup ?? Self.fraction(warmupFraction ?? 0, of: steps) }
 
     /// `fraction` of `steps`, rounded down (a half of an odd count as `steps / 2`).
     static func fraction(_ fraction: Double, of steps: Int) -> Int { Int((fraction * Double(steps) + 1e-9).rounded(.down)) }
 
     /// The rate at every step of this run.
-    public var learningRateSchedule: LearningRateSchedule {
+    package var learningRateSchedule: LearningRateSchedule {
         LearningRateSchedule(schedule, steps: steps, decayAt: decayStep, warmup: warmupSteps)
     }
 

@@ -9,7 +9,7 @@ import Foundation
 /// that meets a record still being written retries it, as it does for TensorFlow's own files.
 public final class EventFile {
     /// The file's path.
-    public let path: String
+    package let path: String
     private let descriptor: Int32
     private var pending: [UInt8] = []
 
