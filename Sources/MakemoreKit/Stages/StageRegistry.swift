@@ -139,7 +139,7 @@ public enum StageRegistry {
                   compareBudget: { $0.steps = 10_000; $0.warmup = 200 }, stateDict: .recurrent(GRU.self)),
         .sequence(LSTM.self, summary: "LSTM (input, forget and output gates over a cell state; PyTorch's nn.LSTMCell) from a learned start state",
                   defaults: SequenceModelConfiguration(), training: { recurrentTraining(steps: 20_000, threads: cores) },
-                  compareBudget: { $0.steps = 10_000; $0.warmup = 200 }, stateDict: .lstm),
+                  compareBudget: { $0.steps = 10_000; $0.warmup = 200 }, stateDict: .recurrent(LSTM.self)),
         // About a minute and a half on two cores, without dropout but with decoupled weight decay
         // 0.3 on the matrices, AdamW lr 4e-3 cosine, batches of 48 words pass by pass and a moving
         // average of the weights (val 1.9120 / 1.9037 / 1.9134 under seeds 42 / 7 / 8; dropout

@@ -74,36 +74,26 @@ extension StateDictFormat {
         return ImportedModel(model: try reader.build(BagOfWords.self, configuration))
     }
 
-    /// makemore.py's RNN or GRU as a bare state dict, recognised by its cell's first weight
-    /// (`cell.xh_to_h.weight`, `cell.xh_to_z.weight`: read off a cell built with shapes only),
-    /// checked to be (H, E + H); E and H from `wte` and `start`; the block size is the caller's.
+    /// A recurrent model as a bare state dict (makemore.py's RNN or GRU, or a PyTorch model with
+    /// `nn.LSTMCell` as its cell), recognised by its cell's first weight (`cell.xh_to_h.weight`,
+    /// `cell.xh_to_z.weight`, `cell.weight_ih`) and checked to have that weight's shape on a
+    /// cell built with shapes only from E and H (`wte`, `start`); the block size is the caller's
+    /// (the words' longest + 1): a recurrence's weights fix none.
     static func recurrent<Cell: RecurrentCell>(_ model: RecurrentLanguageModel<Cell>.Type) -> StateDictFormat {
         var generator = RandomGenerator(seed: 0)
         let cellKey = "cell." + Tensor.withShapesOnly { Cell(inputCount: 1, hiddenCount: 1, using: &generator) }.namedParameters()[0].name
         return StateDictFormat(key: cellKey) { reader in
             let wte = try reader.shape("wte.weight", rank: 2), start = try reader.shape("start", rank: 2)
-            try reader.expect(cellKey, shape: [start[1], wte[1] + start[1]])
+            var generator = RandomGenerator(seed: 0)
+            let cell = Tensor.withShapesOnly { Cell(inputCount: wte[1], hiddenCount: start[1], using: &generator) }
+            try reader.expect(cellKey, shape: cell.namedParameters()[0].tensor.shape)
             guard let blockSize = reader.givenBlockSize else {
-                throw MakemoreError.file(path: reader.source, reason: "an RNN or GRU state dict does not record its block size: give the words it models")
+                throw MakemoreError.file(path: reader.source, reason: "an RNN, GRU or LSTM state dict does not record its block size: give the words it models")
             }
             let configuration = SequenceModelConfiguration(vocabularySize: wte[0], blockSize: try reader.blockSize(blockSize),
                                                            embedding: wte[1], hidden: start[1])
             return ImportedModel(model: try reader.build(RecurrentLanguageModel<Cell>.self, configuration))
         }
-    }
-
-    /// The LSTM's bare state dict (a PyTorch model with `nn.LSTMCell` as makemore.py's cell),
-    /// recognised by `cell.weight_ih`, checked to be (4H, E); E and H from `wte` and `start`; the
-    /// block size is the caller's (the words' longest + 1): a recurrence's weights fix none.
-    static let lstm = StateDictFormat(key: "cell.weight_ih") { reader in
-        let wte = try reader.shape("wte.weight", rank: 2), start = try reader.shape("start", rank: 2)
-        try reader.expect("cell.weight_ih", shape: [4 * start[1], wte[1]])
-        guard let blockSize = reader.givenBlockSize else {
-            throw MakemoreError.file(path: reader.source, reason: "an LSTM state dict does not record its block size: give the words it models")
-        }
-        let configuration = SequenceModelConfiguration(vocabularySize: wte[0], blockSize: try reader.blockSize(blockSize),
-                                                       embedding: wte[1], hidden: start[1])
-        return ImportedModel(model: try reader.build(LSTM.self, configuration))
     }
 
     /// makemore.py's MLP as a bare state dict, recognised by `mlp.0.weight`: the block size is
