@@ -1,9 +1,8 @@
 /// A model rebuilt from a bare state dict: what makemore.py's `torch.save(model.state_dict())`
 /// holds, or a safetensors file a PyTorch or MLX script exported, with no metadata of this
 /// project. The model type is recognised by its keys — each stage's `StateDictFormat`, declared
-/// in Stages/StateDictFormats.swift and registered with its stage — and the configuration read
-/// off the shapes;
-/// every key and shape is then checked by loading the tensors into the built model.
+/// with its stage in the registry — and the configuration read off the shapes; every key and
+/// shape is then checked by loading the tensors into the built model. The built-in formats:
 ///
 /// | makemore.py `--type` | recognised by | model |
 /// |---|---|---|
@@ -52,36 +51,69 @@ public struct ImportedModel {
     }
 }
 
-/// How a bare state dict is recognised as one stage's model and rebuilt from it: declared once
-/// (`StateDictFormat.lstm`, …) and registered with its stage (`StageDefinition.stateDict`), so
-/// that `ImportedModel` asks the registry, never a list of kinds.
-public struct StateDictFormat: Sendable {
-    /// Whether the file's keys are this model's.
-    let recognises: @Sendable (SafetensorsFile) -> Bool
-    /// The model of the file, its configuration read off the shapes.
-    let rebuild: @Sendable (StateDictReader) throws -> ImportedModel
+/// How a bare state dict (no configuration, only tensors by name) is recognised as a `Model`
+/// and rebuilt from its shapes. A stage declares its format where it is registered
+/// (`StageDefinition.sequence(…, stateDict:)`): the built-in stages beside their entries in
+/// `StageRegistry`, a program's own model in its `StageRegistry.register` call. `ImportedModel`
+/// then asks the registered formats in order, the built-in ones first, never a list of kinds.
+///
+/// ```swift
+/// stateDict: .recognised(by: "lm_head.weight") { reader in
+///     let wte = try reader.shape("wte.weight", rank: 2)  // (V, E)
+///     return Configuration(vocabularySize: wte[0], blockSize: try reader.givenBlockSize(), embedding: wte[1])
+/// }
+/// ```
+public struct StateDictFormat<Model: TrainableModel>: Sendable {
+    /// The format as the registry keeps it, whatever its model.
+    let erased: AnyStateDictFormat
 
-    /// A format recognised by the tensor `key`, rebuilt by `rebuild`.
-    init(key: String, rebuild: @escaping @Sendable (StateDictReader) throws -> ImportedModel) {
-        recognises = { $0.tensor(named: key) != nil }
-        self.rebuild = rebuild
+    /// A format recognised by `recognises`, whose `rebuild` reads the configuration and anything
+    /// else the file says besides the tensors (a transformer's head count).
+    package init(recognises: @escaping @Sendable (SafetensorsFile) -> Bool, rebuild: @escaping @Sendable (StateDictReader) throws -> ImportedModel) {
+        erased = AnyStateDictFormat(recognises: recognises, rebuild: rebuild)
     }
 
-    init(recognises: @escaping @Sendable (SafetensorsFile) -> Bool, rebuild: @escaping @Sendable (StateDictReader) throws -> ImportedModel) {
-        self.recognises = recognises
-        self.rebuild = rebuild
+    /// A file holding a tensor named `key` (a name only this model's files hold) is this model's:
+    /// its configuration is what `configuration` reads off the shapes, and the model built from it
+    /// must take every tensor of the file (a missing, extra or misshapen tensor is an error naming
+    /// the file).
+    public static func recognised(by key: String, configuration: @escaping @Sendable (StateDictReader) throws -> Model.Configuration) -> Self {
+        recognised(when: { $0.tensor(named: key) != nil }, configuration: configuration)
+    }
+
+    /// A file for which `recognises` holds is this model's, its configuration read by
+    /// `configuration` as for `recognised(by:configuration:)`.
+    public static func recognised(when recognises: @escaping @Sendable (SafetensorsFile) -> Bool,
+                                  configuration: @escaping @Sendable (StateDictReader) throws -> Model.Configuration) -> Self {
+        Self(recognises: recognises) { reader in ImportedModel(model: try reader.build(Model.self, configuration(reader))) }
     }
 }
 
-/// A bare state dict being imported, with the caller's hints, and the shape checks that fix a
-/// configuration, with one-line errors naming `source`.
-struct StateDictReader {
-    let file: SafetensorsFile
-    let source: String
+/// A `StateDictFormat` with its model type erased, as `StageDefinition` keeps it.
+struct AnyStateDictFormat: Sendable {
+    /// Whether the file's keys are this format's model's.
+    let recognises: @Sendable (SafetensorsFile) -> Bool
+    /// The model of the file, its configuration read off the shapes.
+    let rebuild: @Sendable (StateDictReader) throws -> ImportedModel
+}
+
+/// A bare state dict being imported, with the caller's hints: what a `StateDictFormat` reads the
+/// model's configuration from. Its checks throw one-line errors naming the file.
+public struct StateDictReader {
+    package let file: SafetensorsFile
+    /// The file, as errors name it.
+    package let source: String
     /// The caller's head count for a transformer without `n_head` metadata.
-    let givenHeads: Int?
+    package let givenHeads: Int?
     /// The caller's block size for a model whose shapes do not fix one (the words' longest + 1).
-    let givenBlockSize: Int?
+    package let callerBlockSize: Int?
+
+    package init(file: SafetensorsFile, source: String, givenHeads: Int?, callerBlockSize: Int?) {
+        self.file = file
+        self.source = source
+        self.givenHeads = givenHeads
+        self.callerBlockSize = callerBlockSize
+    }
 
     /// The model of `configuration` (validated first) with the tensors of `file`, the causal
     /// masks it lacks filled in; the tensors must be finite.
@@ -116,7 +148,7 @@ struct StateDictReader {
 
 extension StateDictReader {
     /// The shape of tensor `name`, which must exist with `rank` positive dimensions.
-    func shape(_ name: String, rank: Int) throws -> [Int] {
+    public func shape(_ name: String, rank: Int) throws -> [Int] {
         guard let tensor = file.tensor(named: name) else { throw MakemoreError.file(path: source, reason: "missing tensor '\(name)'") }
         guard tensor.shape.count == rank, tensor.shape.allSatisfy({ $0 > 0 }) else {
             throw MakemoreError.file(path: source, reason: "tensor '\(name)' has shape \(tensor.shape), expected \(rank) positive dimensions")
@@ -126,18 +158,27 @@ extension StateDictReader {
 
     /// Checks that tensor `name` exists with exactly `shape` (so that the model built from the
     /// shapes is no larger than the file's data).
-    func expect(_ name: String, shape expected: [Int]) throws {
+    public func expect(_ name: String, shape expected: [Int]) throws {
         guard let tensor = file.tensor(named: name) else { throw MakemoreError.file(path: source, reason: "missing tensor '\(name)'") }
         guard tensor.shape == expected else {
             throw MakemoreError.file(path: source, reason: "tensor '\(name)' has shape \(tensor.shape), the model needs \(expected)")
         }
     }
 
-    /// `blockSize`, checked to lie in 1…`ImportedModel.maximumBlockSize`.
-    func blockSize(_ blockSize: Int) throws -> Int {
+    /// `blockSize` (read off a shape), checked to lie in 1…`ImportedModel.maximumBlockSize`.
+    public func blockSize(_ blockSize: Int) throws -> Int {
         guard (1...ImportedModel.maximumBlockSize).contains(blockSize) else {
             throw MakemoreError.file(path: source, reason: "block size \(blockSize) is outside 1…\(ImportedModel.maximumBlockSize)")
         }
         return blockSize
+    }
+
+    /// The block size the caller gave (the words' longest + 1), checked as `blockSize(_:)`, for a
+    /// model whose weights fix none (a recurrence); none given is an error naming the file.
+    public func givenBlockSize() throws -> Int {
+        guard let callerBlockSize else {
+            throw MakemoreError.file(path: source, reason: "the state dict does not record its block size: give the words it models")
+        }
+        return try blockSize(callerBlockSize)
     }
 }

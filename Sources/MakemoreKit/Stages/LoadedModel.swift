@@ -55,7 +55,22 @@ public struct LoadedModel {
 }
 
 extension ImportedModel {
-    /// The model of `file` for `dataset`'s words (an RNN's or GRU's block from the longest
+    /// Rebuilds the model of the bare state dict `file`: the first registered stage whose
+    /// `StateDictFormat` recognises the keys rebuilds it. `heads` is used for a transformer when
+    /// the file has no `n_head` metadata (else makemore.py's 4); `blockSize` is the sequence
+    /// length of a recurrent model, or of a transformer with sinusoidal positions, whose weights
+    /// do not fix one (the data's longest word + 1).
+    /// Throws a one-line error naming `source` for an unknown key set, a missing, unexpected or
+    /// misshapen tensor, a buffer that is not the causal mask, or a non-finite weight.
+    public init(stateDict file: SafetensorsFile, heads: Int? = nil, blockSize: Int? = nil, source: String) throws {
+        guard let format = StageRegistry.definitions.lazy.compactMap(\.stateDict).first(where: { $0.recognises(file) }) else {
+            let keys = file.tensors.prefix(4).map { SafetensorsFile.quoted($0.name) }.joined(separator: ", ")
+            throw MakemoreError.file(path: source, reason: "not the state dict of a makemore.py model (keys \(keys)\(file.tensors.count > 4 ? ", …" : ""))")
+        }
+        self = try format.rebuild(StateDictReader(file: file, source: source, givenHeads: heads, callerBlockSize: blockSize))
+    }
+
+    /// The model of `file` for `dataset`'s words (a recurrent model's block from the longest
     /// word); the vocabulary sizes must agree.
     public init(stateDict file: SafetensorsFile, heads: Int?, dataset: Dataset, source: String) throws {
         try self.init(stateDict: file, heads: heads, blockSize: dataset.longestWord + 1, source: source)

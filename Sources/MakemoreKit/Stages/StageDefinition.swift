@@ -43,7 +43,7 @@ public struct StageDefinition: Sendable {
     let adopt: @Sendable (any CheckpointableModel, Dataset) -> (any StageEngine)?
     /// How a bare state dict (no configuration) is recognised as this stage's model and rebuilt
     /// (`ImportedModel`); nil: the stage's models are not imported.
-    let stateDict: StateDictFormat?
+    let stateDict: AnyStateDictFormat?
 
     /// How the stage trains by default (`threads` from this machine's cores).
     public var defaultTraining: TrainingConfiguration { training() }
@@ -65,7 +65,7 @@ public struct StageDefinition: Sendable {
          build: @escaping @Sendable (StageConfiguration, Dataset, inout RandomGenerator) throws -> any StageEngine,
          restore: @escaping @Sendable (Checkpoint, String, Dataset, StageConfiguration?) throws -> any StageEngine,
          restoreModel: @escaping @Sendable (Checkpoint, String) throws -> any CheckpointableModel,
-         adopt: @escaping @Sendable (any CheckpointableModel, Dataset) -> (any StageEngine)?, stateDict: StateDictFormat? = nil) {
+         adopt: @escaping @Sendable (any CheckpointableModel, Dataset) -> (any StageEngine)?, stateDict: AnyStateDictFormat? = nil) {
         self.kind = StageKind(name: kind)
         self.summary = summary
         self.isSequenceModel = isSequenceModel
@@ -89,11 +89,12 @@ extension StageDefinition {
     /// A stage of whole words for `model`: packed batches of words split across
     /// `TrainingConfiguration.threads` model copies, the best state by validation loss, sampling
     /// with the model's own decoder. Its kind is `M.kind`; `defaults` has block size 0 (the
-    /// longest word + 1) unless the model needs one of its own.
+    /// longest word + 1) unless the model needs one of its own. With a `stateDict` format, a bare
+    /// state dict of the model (a PyTorch export) is recognised and imported as this stage's.
     public static func sequence<M: PackedSequenceModel & TrainableModel>(
         _ model: M.Type, summary: String, defaults: M.Configuration, training: @escaping @Sendable () -> TrainingConfiguration,
         compareBudget: (@Sendable (inout TrainingConfiguration) -> Void)? = nil, inComparison: Bool = true, presets: [StagePreset] = [],
-        reportsPreset: Bool = false, stateDict: StateDictFormat? = nil
+        reportsPreset: Bool = false, stateDict: StateDictFormat<M>? = nil
     ) -> StageDefinition where M.Configuration: BlockSizedConfiguration {
         let kind = StageKind(name: M.kind)
         return StageDefinition(
@@ -113,7 +114,7 @@ extension StageDefinition {
             },
             restoreModel: { try $0.restore(M.self, source: $1) },
             adopt: { model, dataset in (model as? M).map { SequenceEngine(model: $0, dataset: dataset, configuration: { StageConfiguration(kind, $0) }) } },
-            stateDict: stateDict)
+            stateDict: stateDict?.erased)
     }
 
     /// A stage of fixed windows for `model` (the MLP, WaveNet): minibatches of windows,
