@@ -49,7 +49,7 @@ enum CompareCommand: Subcommand {
         comparison.full = arguments.flag("full")
         comparison.ensemble = arguments.flag("ensemble")
         comparison.samples = try arguments.int("samples", in: Comparison.Limits.samples.range) ?? 3
-        (comparison.seed, comparison.source) = (data.seed, data.record)
+        (comparison.seed, comparison.source) = (data.source.seed, data.source.absolute)
         comparison.cores = try arguments.int("threads")
         comparison.saveEvery = try arguments.int("save-every", in: Comparison.Limits.saveEvery.range)
         comparison.tensorboard = arguments.string("tensorboard")

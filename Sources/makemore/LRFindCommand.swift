@@ -37,7 +37,7 @@ enum LRFindCommand: Subcommand {
 
     static func run(_ options: Options) throws {
         try OutputPath.validate([("plot", options.plot)], inputs: options.data.files)
-        let stage = try Stage(.mlp(options.configuration), dataset: Dataset(split: options.data.split()), seed: options.data.seed)
+        let stage = try Stage(.mlp(options.configuration), dataset: Dataset(split: options.data.split()), seed: options.data.source.seed)
         let finder = options.finder
         let sweep = try stage.findLearningRate(finder, training: options.training)
         if let path = options.plot {

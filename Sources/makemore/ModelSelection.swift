@@ -54,7 +54,7 @@ struct ModelSelection {
         if let encoding, input == nil && splitDirectory == nil {
             throw UsageError("--encoding \(encoding.rawValue) applies to --input or --split-dir (a checkpoint's recorded split keeps its own encoding)")
         }
-        let d = DataOptions()
+        let d = DataOptions().source
         let words = DatasetSplit.reader(input: input, splitDirectory: splitDirectory, encoding: encoding ?? .utf8, dedupe: dedupe, seed: d.seed,
                                         valFraction: d.valFraction, testFraction: d.testFraction) { DataOptions.noteDeduplicated($0, of: input ?? "") }
         return try ModelFiles(paths: loads, words: words, heads: heads, combination: combination, weights: weights) { printError("makemore: note: \($0)") }

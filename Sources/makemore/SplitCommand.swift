@@ -24,7 +24,7 @@ enum SplitCommand: Subcommand {
         let directory = options.out
         try OutputPath.validateCreatable(directory: directory, name: "out")
         try OutputPath.validate(files: SplitName.allCases.map(\.fileName), in: directory, name: "out", inputs: options.data.files)
-        let (split, removed) = try options.data.load()
+        let (split, removed) = try options.data.source.loadCountingDuplicates()
         try split.write(to: directory)
         let sizes = SplitName.allCases.map { ($0.rawValue, JSONValue.integer(split[$0].count)) }
         let overlap = split.overlapWithTrain

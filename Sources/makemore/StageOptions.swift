@@ -1,25 +1,19 @@
 import Foundation
 import MakemoreKit
 
-/// `--input`, `--split-dir`, `--seed`, `--val-fraction`, `--test-fraction`: where the words come
-/// from and how they are split.
+/// `--input`, `--split-dir`, `--seed`, `--val-fraction`, `--test-fraction`, `--encoding`,
+/// `--dedupe`: where the words come from and how they are split, as the library records a split.
 struct DataOptions {
-    var input = "names.txt"
-    var splitDirectory: String?
-    var seed: UInt64 = 42
-    var valFraction = 0.1
-    var testFraction = 0.1
-    var encoding = TextEncoding.utf8
-    /// `--dedupe`: repeated words removed before the split.
-    var dedupe = false
+    /// The split asked for, its paths as given.
+    var source = SplitRecord(input: "names.txt", directory: nil, seed: 42, valFraction: 0.1, testFraction: 0.1)
     /// Whether `--input` or `--split-dir` was given (a loaded checkpoint's own split otherwise).
     var isExplicit = false
 
     static let options: [Option] = {
-        let d = DataOptions()
+        let d = DataOptions().source
         return [
             Option("input", value: "FILE", default: d.input, "word list, one word per line (a file, a pipe, or - for standard input)"),
-            Option("encoding", value: "NAME", default: d.encoding.rawValue,
+            Option("encoding", value: "NAME", default: TextEncoding.utf8.rawValue,
                    TextEncoding.allCases.map(\.rawValue).joined(separator: " | ") + " (a UTF-16 byte-order mark is always recognised)"),
             Option(flag: "dedupe", "remove repeated words before the split (the first of each stays; the count removed is said on stderr)"),
             Option("split-dir", value: "DIR", "use DIR/train.txt, val.txt, test.txt as the split instead of --input"),
@@ -32,32 +26,26 @@ struct DataOptions {
     init() {}
 
     init(_ arguments: ParsedArguments) throws {
-        input = arguments.string("input") ?? input
-        splitDirectory = arguments.string("split-dir")
-        seed = try arguments.seed("seed") ?? seed
-        valFraction = try arguments.double("val-fraction", in: 0...1) ?? valFraction
-        testFraction = try arguments.double("test-fraction", in: 0...1) ?? testFraction
-        encoding = try arguments.choice("encoding", TextEncoding.self) ?? encoding
-        dedupe = arguments.flag("dedupe")
-        isExplicit = arguments.given("input") || splitDirectory != nil
-        guard valFraction + testFraction < 1 else {
-            throw UsageError("--val-fraction + --test-fraction must be below 1 (got \(valFraction + testFraction))")
+        let d = source, directory = arguments.string("split-dir")
+        source = SplitRecord(input: directory == nil ? arguments.string("input") ?? d.input : nil, directory: directory,
+                             seed: try arguments.seed("seed") ?? d.seed, valFraction: try arguments.double("val-fraction", in: 0...1) ?? d.valFraction,
+                             testFraction: try arguments.double("test-fraction", in: 0...1) ?? d.testFraction,
+                             encoding: try arguments.choice("encoding", TextEncoding.self) ?? .utf8, dedupe: arguments.flag("dedupe"))
+        isExplicit = arguments.given("input") || directory != nil
+        guard source.valFraction + source.testFraction < 1 else {
+            throw UsageError("--val-fraction + --test-fraction must be below 1 (got \(source.valFraction + source.testFraction))")
         }
-        if splitDirectory != nil && arguments.given("input") { throw UsageError("give either --input or --split-dir, not both") }
-        if splitDirectory != nil && dedupe { throw UsageError("--dedupe applies to --input, not to a --split-dir used as-is") }
+        if directory != nil && arguments.given("input") { throw UsageError("give either --input or --split-dir, not both") }
+        if directory != nil && arguments.flag("dedupe") { throw UsageError("--dedupe applies to --input, not to a --split-dir used as-is") }
     }
 
-    /// The split asked for: `--split-dir` as-is, or `--input` (deduplicated) shuffled and cut;
-    /// and how many repeated words `--dedupe` removed.
-    func load() throws -> (split: DatasetSplit, duplicatesRemoved: Int) {
-        if let splitDirectory { return (try DatasetSplit(directory: splitDirectory, encoding: encoding), 0) }
-        return try DatasetSplit.load(input: input, encoding: encoding, dedupe: dedupe, seed: seed, valFraction: valFraction, testFraction: testFraction)
-    }
+    /// Whether `--dedupe` was given.
+    var dedupe: Bool { source.dedupe ?? false }
 
     /// The split asked for; with `--dedupe`, the count removed is said on stderr.
     func split() throws -> DatasetSplit {
-        let (split, removed) = try load()
-        if dedupe { Self.noteDeduplicated(removed, of: input) }
+        let (split, removed) = try source.loadCountingDuplicates()
+        if dedupe { Self.noteDeduplicated(removed, of: source.input ?? "") }
         return split
     }
 
@@ -67,13 +55,7 @@ struct DataOptions {
     }
 
     /// The files the words are read from.
-    var files: [String] { DatasetSplit.files(input: input, splitDirectory: splitDirectory) }
-
-    /// How the split was made, for checkpoints (paths made absolute).
-    var record: SplitRecord {
-        SplitRecord(reading: input, splitDirectory: splitDirectory, seed: seed, valFraction: valFraction, testFraction: testFraction,
-                    encoding: encoding, dedupe: dedupe)
-    }
+    var files: [String] { source.files }
 }
 
 /// `--samples`, `--save`, `--load`, `--json`: what a stage command loads, writes and prints.

@@ -67,7 +67,7 @@ enum StageRunner {
             }
             run.dataset = dataset
         }
-        (run.wordsGiven, run.source, run.seed, run.importHeads) = (data.isExplicit, data.record, data.seed, request.importHeads)
+        (run.wordsGiven, run.source, run.seed, run.importHeads) = (data.isExplicit, data.source.absolute, data.source.seed, request.importHeads)
         run.training = request.training.map { options in
             var training = StageRun.Training(options.configuration)
             training.configuration.diagnosticsEvery = request.diagnostics?.every

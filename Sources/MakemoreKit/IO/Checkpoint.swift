@@ -32,14 +32,15 @@ public struct SplitRecord: Codable, Equatable, Sendable {
         self.dedupe = dedupe ? true : nil
     }
 
-    /// The record of a split of the word list `input` or of the split directory, their paths
-    /// made absolute (a checkpoint is read from anywhere); standard input (`-`), which cannot
-    /// be read again, is recorded as no word list.
-    public init(reading input: String, splitDirectory: String?, seed: UInt64, valFraction: Double, testFraction: Double,
-                encoding: TextEncoding = .utf8, dedupe: Bool = false) {
+    /// This record as a checkpoint keeps it: the split directory, else the word list, its path
+    /// made absolute (a checkpoint is read from anywhere); standard input (`-`), which cannot be
+    /// read again, is recorded as no word list.
+    package var absolute: SplitRecord {
         func absolute(_ path: String) -> String { path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path }
-        self.init(input: splitDirectory == nil && input != WordList.standardInput ? absolute(input) : nil, directory: splitDirectory.map(absolute),
-                  seed: seed, valFraction: valFraction, testFraction: testFraction, encoding: encoding, dedupe: dedupe)
+        var record = self
+        record.input = directory == nil ? input.flatMap { $0 == WordList.standardInput ? nil : absolute($0) } : nil
+        record.directory = directory.map(absolute)
+        return record
     }
 
     /// The files the recorded split is read from (none for words from standard input): inputs
@@ -47,11 +48,14 @@ public struct SplitRecord: Codable, Equatable, Sendable {
     package var files: [String] { DatasetSplit.files(input: input, splitDirectory: directory) }
 
     /// The split again, read from the recorded file or directory.
-    public func load() throws -> DatasetSplit {
-        if let directory { return try DatasetSplit(directory: directory, encoding: encoding ?? .utf8) }
+    public func load() throws -> DatasetSplit { try loadCountingDuplicates().split }
+
+    /// The split again, and how many repeated words `dedupe` removed from the word list.
+    package func loadCountingDuplicates() throws -> (split: DatasetSplit, duplicatesRemoved: Int) {
+        if let directory { return (try DatasetSplit(directory: directory, encoding: encoding ?? .utf8), 0) }
         guard let input else { throw MakemoreError.mismatch("the checkpoint records no input file or split directory") }
         return try DatasetSplit.load(input: input, encoding: encoding ?? .utf8, dedupe: dedupe ?? false, seed: seed,
-                                     valFraction: valFraction, testFraction: testFraction).split
+                                     valFraction: valFraction, testFraction: testFraction)
     }
 }
 
