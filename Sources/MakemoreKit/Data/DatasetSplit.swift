@@ -100,5 +100,5 @@ public struct DatasetSplit: Equatable, Sendable {
     }
 
     /// Every word of the three parts: the words the vocabulary is taken from.
-    public var allWords: [String] { train + val + test }
+    package var allWords: [String] { train + val + test }
 }

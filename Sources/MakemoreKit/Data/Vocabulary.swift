@@ -9,7 +9,7 @@ public struct Vocabulary: Equatable, Sendable {
     /// The boundary token's index.
     public static let boundary: Int32 = 0
     /// How the boundary token is printed.
-    public static let boundarySymbol = "."
+    package static let boundarySymbol = "."
 
     /// The characters in index order, excluding the boundary (index `i + 1` is `characters[i]`).
     public let characters: [Character]

@@ -21,7 +21,7 @@ public struct SplitRecord: Codable, Equatable, Sendable {
     }
 
     /// A record of a split of `input` or of `directory`.
-    public init(input: String?, directory: String?, seed: UInt64, valFraction: Double, testFraction: Double,
+    package init(input: String?, directory: String?, seed: UInt64, valFraction: Double, testFraction: Double,
                 encoding: TextEncoding = .utf8, dedupe: Bool = false) {
         self.input = input
         self.directory = directory

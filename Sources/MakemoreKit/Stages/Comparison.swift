@@ -138,7 +138,7 @@ public struct Comparison {
         /// Words per split.
         package var splitSizes: [(SplitName, Int)]
         /// Whether the stages trained with all their defaults.
-        public var full: Bool
+        package var full: Bool
         /// The whole comparison, seconds.
         package var seconds: Double
 

@@ -7,14 +7,14 @@ public struct LoadedEnsemble {
     /// One model file of the ensemble.
     public struct Member {
         public let path: String
-        public let loaded: LoadedModel
+        package let loaded: LoadedModel
         /// Its share of the ensemble, ≥ 0; the weights sum to 1.
         public let weight: Double
         /// Its NLL on the validation words, nil when they cannot be read or are empty.
-        public let val: NLLResult?
+        package let val: NLLResult?
         /// The fitted ensemble's val NLL without this member (refitted), when weights were fitted
         /// and there are several members.
-        public let valWithout: Double?
+        package let valWithout: Double?
     }
 
     public let members: [Member]
@@ -22,7 +22,7 @@ public struct LoadedEnsemble {
     /// The fit, nil when the weights were given.
     package let fit: EnsembleFit?
     /// The ensemble as a model like any other: kind `ensemble`, the members' vocabulary and split.
-    public let loaded: LoadedModel
+    package let loaded: LoadedModel
 
     /// Bytes needed to hold `paths`' models (each file read, then its tensors in the model: twice
     /// its size) and, for fitting, the members' scores of `fitTokens` predictions (every row of

@@ -10,9 +10,9 @@ public struct LoadedModel {
     public let vocabulary: Vocabulary
     /// The words to evaluate on and tag samples against: the given ones, else the split the
     /// checkpoint records (which may no longer be readable).
-    public let split: () throws -> DatasetSplit
+    package let split: () throws -> DatasetSplit
     /// For a bare transformer: its head count and where the count came from, one sentence.
-    public let note: String?
+    package let note: String?
     /// The word files a checkpoint records its split was read from (none for a bare state
     /// dict): inputs an output must not replace, whether or not other words are given.
     package let recordedInputs: [String]

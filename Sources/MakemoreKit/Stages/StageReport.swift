@@ -7,29 +7,29 @@ public struct StageReport: Sendable {
     /// Number of learned numbers (for the count bigram: the V×V counts).
     public var parameters: Int
     /// Vocabulary size, boundary included.
-    public var vocabularySize: Int
+    package var vocabularySize: Int
     /// Words per split.
-    public var splitSizes: [SplitName: Int]
+    package var splitSizes: [SplitName: Int]
     /// NLL per split; nil for an empty split.
     public var losses: [SplitName: NLLResult?]
     /// Sampled words.
     public var samples: [String]
     /// Whole command, seconds.
-    public var seconds: Double = 0
+    package var seconds: Double = 0
     /// Optimisation steps taken (nil for stages that do not train).
     public var steps: Int?
     /// Time spent in optimisation only (no evaluation), seconds.
-    public var trainSeconds: Double?
+    package var trainSeconds: Double?
     /// The evaluation whose state the model ended with (best val loss), if training evaluated.
-    public var best: (step: Int, loss: Double)?
+    package var best: (step: Int, loss: Double)?
     /// The decay of the moving average of the weights that was evaluated, if training kept one.
-    public var emaDecay: Double?
+    package var emaDecay: Double?
     /// How minibatches drew training examples, for stages that train on minibatches.
     package var sampling: BatchOrder?
     /// Stage-specific fields appended to the JSON object.
     package var extra: [(String, JSONValue)] = []
     /// Stage-specific lines the text form shows after the losses.
-    public var notes: [String] = []
+    package var notes: [String] = []
 
     /// A report of the common fields; training figures and extras are set afterwards.
     package init(model: String, parameters: Int, dataset: Dataset, losses: [SplitName: NLLResult?], samples: [String]) {
@@ -50,7 +50,7 @@ public struct StageReport: Sendable {
     }
 
     /// Milliseconds per optimisation step.
-    public var msPerStep: Double? {
+    package var msPerStep: Double? {
         guard let steps, steps > 0, let trainSeconds else { return nil }
         return trainSeconds * 1000 / Double(steps)
     }
