@@ -56,11 +56,9 @@ import Testing
             return PreviousToken.Configuration(vocabularySize: wte[0], blockSize: try reader.givenBlockSize(), embedding: wte[1])
         })
 
-    /// Registers the model once for every test of the process.
-    static let kind: StageKind = {
-        try? StageRegistry.register(definition)
-        return definition.kind
-    }()
+    /// Registers the model once for every test of the process (`register` returns its kind; a
+    /// failed registration shows in the checks below).
+    static let kind: StageKind = (try? StageRegistry.register(definition)) ?? definition.kind
 
     static func dataset() throws -> Dataset {
         let words = (0..<60).map { ["ann", "anna", "bob", "bobby", "cy", "zoe"][$0 % 6] }

@@ -5,7 +5,7 @@ import Foundation
 /// restored from a checkpoint, taken over from a bare state dict and counted for the memory check.
 /// `Stage`, checkpoints, imports, `Comparison` and the command line all derive from the
 /// registered definitions (`StageRegistry`); a program adds its own model with
-/// `StageRegistry.register(.sequence(MyModel.self, …))` or `.window(…)`.
+/// `StageRegistry.register(.sequence(MyModel.self, …))`.
 public struct StageDefinition: Sendable {
     /// The stage's name, its model's `kind`.
     public let kind: StageKind

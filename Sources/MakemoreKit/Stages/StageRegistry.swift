@@ -10,8 +10,13 @@ public enum StageRegistry {
     /// The definition of the stage named `name`, or nil.
     public static func definition(named name: String) -> StageDefinition? { registry.definitions.first { $0.kind.rawValue == name } }
 
-    /// Adds `definition` after the others; throws when its name is already taken.
-    public static func register(_ definition: StageDefinition) throws { try registry.add(definition) }
+    /// Adds `definition` after the others and returns its kind; throws when its name is already
+    /// taken.
+    @discardableResult
+    public static func register(_ definition: StageDefinition) throws -> StageKind {
+        try registry.add(definition)
+        return definition.kind
+    }
 
     /// The model `checkpoint` (read from `source`, named in errors) holds, rebuilt and loaded.
     package static func restoreModel(_ checkpoint: Checkpoint, source: String) throws -> any CheckpointableModel {
