@@ -49,3 +49,15 @@ extension StageRun.ResumeConflict {
         }
     }
 }
+
+extension StageRun.StartConflict {
+    /// The line naming the flag: `--lr: --load only evaluates …`.
+    func line(_ report: ErrorReport) -> String {
+        switch self {
+        case .trainingALoadedFile(let name, _):
+            "\(report.flag(for: name) ?? name): --load only evaluates and samples a checkpoint; to train it further, use --resume FILE (with --steps N in total)"
+        case .changingAResumedModel(let name, let path):
+            "\(report.flag(for: name) ?? name): \(path) is resumed with the model and threads it was started with; only --steps and --stop-at apply"
+        }
+    }
+}

@@ -29,7 +29,6 @@ enum StageRunner {
     /// The stage and its report; `dataset`, when given, replaces the one `request.data` names
     /// (compare's shared split).
     static func run(_ request: StageRequest, dataset shared: Dataset? = nil) throws -> (Stage, StageReport) {
-        try checkOutputs(request)
         let quiet = request.training?.quiet ?? true
         var progress: ProgressReporter?
         var (stage, report) = try stageRun(request, dataset: shared).run { event in
@@ -52,26 +51,20 @@ enum StageRunner {
         return (stage, report)
     }
 
-    /// The library run `request` asks for, on `shared` or the words `request.data` names.
+    /// The library run `request` asks for, on `shared` or the words `request.data` names; its
+    /// start and outputs are checked before any words are read.
     static func stageRun(_ request: StageRequest, dataset shared: Dataset?) throws -> StageRun {
         let data = request.data
         var run = StageRun(request.configuration, words: { try data.split() })
-        if let path = request.output.load {
-            run.start = .load(path)
-        } else if let path = request.training?.resume {
-            run.start = .resume(path)
-        } else {
-            let dataset = try shared ?? Dataset(split: data.split())
-            if let blockSize = request.blockSize, blockSize <= dataset.longestWord {
-                throw UsageError("--block-size \(blockSize) is too small: the longest word has \(dataset.longestWord) characters (needs \(dataset.longestWord + 1))")
-            }
-            run.dataset = dataset
-        }
+        if request.output.load != nil && request.training?.resume != nil { throw UsageError("give either --load or --resume, not both") }
+        run.start = request.output.load.map(StageRun.Start.load) ?? request.training?.resume.map(StageRun.Start.resume) ?? .build
         (run.wordsGiven, run.source, run.seed, run.importHeads) = (data.isExplicit, data.source.absolute, data.source.seed, request.importHeads)
         run.training = request.training.map { options in
             var training = StageRun.Training(options.configuration)
             training.configuration.diagnosticsEvery = request.diagnostics?.every
-            (training.stepsGiven, training.settingsGiven, training.stopAt) = (options.stepsGiven, options.settingsGiven, options.stopAt)
+            // --steps is one more setting a loaded file does not train with (a resumed run's total).
+            let steps = options.stepsGiven && request.output.load != nil ? ["steps"] : []
+            (training.stepsGiven, training.settingsGiven, training.stopAt) = (options.stepsGiven, steps + options.settingsGiven, options.stopAt)
             (training.saveEvery, training.sampleEvery, training.tensorboard) = (options.saveEvery, options.sampleEvery, options.tensorboard)
             training.onSecondInterrupt = { exit(130) }
             return training
@@ -79,19 +72,21 @@ enum StageRunner {
         run.outputs = StageOutputs(checkpoint: request.output.save, log: request.training?.log, lossPlot: request.training?.plotLoss,
                                    diagnosticsPlots: request.diagnostics?.plotDirectory, embeddingPlot: request.output.plotEmbedding)
         (run.samples, run.temperature, run.topK, run.prefix) = (request.output.samples, request.temperature, request.topK, request.prefix)
+        run.modelSettingsGiven = request.training?.modelFlagsGiven ?? []
+        try run.validateStart()
+        try checkOutputs(request)
+        if case .build = run.start {
+            let dataset = try shared ?? Dataset(split: data.split())
+            if let blockSize = request.blockSize, blockSize <= dataset.longestWord {
+                throw UsageError("--block-size \(blockSize) is too small: the longest word has \(dataset.longestWord) characters (needs \(dataset.longestWord + 1))")
+            }
+            run.dataset = dataset
+        }
         return run
     }
 
-    /// Every output `request` names, checked before any data is loaded.
+    /// Every output `request` names, checked before any words are read.
     static func checkOutputs(_ request: StageRequest, more: [(name: String, path: String?)] = []) throws {
-        if request.output.load != nil && request.training?.resume != nil { throw UsageError("give either --load or --resume, not both") }
-        if let training = request.training, request.output.load != nil,
-           let flag = ((training.stepsGiven ? ["steps"] : []) + training.settingsGiven + (training.stopAt != nil ? ["stop-at"] : [])).first {
-            throw UsageError("--\(flag): --load only evaluates and samples a checkpoint; to train it further, use --resume FILE (with --steps N in total)")
-        }
-        if let training = request.training, let path = training.resume, let flag = training.modelFlagsGiven.first {
-            throw UsageError("--\(flag): \(path) is resumed with the model and threads it was started with; only --steps and --stop-at apply")
-        }
         for (flag, value) in [("stop-at", request.training?.stopAt), ("save-every", request.training?.saveEvery)] where value != nil && request.output.save == nil {
             throw UsageError("--\(flag) needs --save FILE to keep the state --resume continues from")
         }

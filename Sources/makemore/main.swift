@@ -72,6 +72,8 @@ do {
     usageError(error.message)
 } catch let error as StageRun.ResumeConflict {
     usageError(error.line)
+} catch let error as StageRun.StartConflict {
+    usageError(error.line(ErrorReport(options: command.options)))
 } catch let error as MakemoreError {
     let line = ErrorReport(options: command.options).line(error)
     if ErrorReport.isUsage(error) { usageError(line) }

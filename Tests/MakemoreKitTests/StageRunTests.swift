@@ -54,6 +54,22 @@ import Testing
         #expect(throws: StageRun.ResumeConflict.stopsTooEarly(stopAt: 3, path: path, trained: 6)) { try early.run() }
     }
 
+    @Test func settingsTheStartWouldIgnoreThrowBeforeAnythingIsRead() throws {
+        var loaded = Self.run(start: .load("absent.safetensors"))
+        loaded.training?.settingsGiven = ["learning_rate"]
+        #expect(throws: StageRun.StartConflict.trainingALoadedFile(name: "learning_rate", path: "absent.safetensors")) { try loaded.run() }
+        var stopped = Self.run(start: .load("absent.safetensors"), stopAt: 3)
+        #expect(throws: StageRun.StartConflict.trainingALoadedFile(name: "stop_at", path: "absent.safetensors")) { try stopped.run() }
+        stopped.training?.stopAt = nil
+        #expect(throws: MakemoreError.self) { try stopped.run() }  // no conflict: the missing file is what fails
+        var resumed = Self.run(start: .resume("absent.safetensors"))
+        resumed.modelSettingsGiven = ["hidden"]
+        #expect(throws: StageRun.StartConflict.changingAResumedModel(name: "hidden", path: "absent.safetensors")) { try resumed.run() }
+        var built = Self.run()
+        built.modelSettingsGiven = ["hidden"]
+        try built.validateStart()
+    }
+
     @Test func samplesWhileTrainingLeaveTheRunAsItIs() throws {
         var shown: [Int] = []
         var run = Self.run()

@@ -95,6 +95,22 @@ public struct StageRun {
         }
     }
 
+    /// Why a run refuses settings its start would ignore: a loaded file is evaluated and
+    /// sampled, not trained; a resumed file keeps the model its run was started with.
+    package enum StartConflict: Error, Equatable, CustomStringConvertible {
+        /// The training setting `name` was given for the file at `path`, which is loaded, not trained.
+        case trainingALoadedFile(name: String, path: String)
+        /// The model setting `name` was given for the file at `path`, which is resumed with its own model.
+        case changingAResumedModel(name: String, path: String)
+
+        package var description: String {
+            switch self {
+            case .trainingALoadedFile(let name, let path): "\(path) is loaded to be evaluated and sampled, not trained; \(name) does not apply (resume it to train it)"
+            case .changingAResumedModel(let name, let path): "\(path) keeps the model its run was started with; \(name) cannot change"
+            }
+        }
+    }
+
     /// The model to build; when loading, what a checkpoint does not store (e.g. the neural
     /// bigram's l2) and the kind the file must hold.
     package var configuration: StageConfiguration
@@ -110,6 +126,9 @@ public struct StageRun {
     package var source: SplitRecord?
     /// Seeds initialisation, batches and sampling.
     package var seed: UInt64 = 42
+    /// Names of the model settings the caller chose (a resumed file keeps its own model, so each
+    /// is refused with `StartConflict.changingAResumedModel`).
+    package var modelSettingsGiven: [String] = []
     /// Attention heads of a transformer read from a bare state dict without `n_head`.
     package var importHeads: Int?
     /// How to train; nil for a stage that does not (the count bigram).
@@ -142,6 +161,7 @@ public struct StageRun {
     /// training or writing throws, and a `ResumeConflict`.
     package func run(onEvent: @escaping (Event) -> Void = { _ in }) throws -> (stage: Stage, report: StageReport) {
         let clock = ContinuousClock.now
+        try validateStart()
         try Limits.samples.check(samples)
         if let every = training?.sampleEvery { try Limits.sampleEvery.check(every) }
         if let every = training?.saveEvery { try Limits.saveEvery.check(every) }
@@ -183,6 +203,22 @@ public struct StageRun {
         try tensorboard?.finish(valLoss: report.losses[.val]??.nll, testLoss: report.losses[.test]??.nll, samples: report.samples)
         report.seconds = (ContinuousClock.now - clock).seconds
         return (stage, report)
+    }
+
+    /// Throws a `StartConflict` for settings the start would ignore: a training setting
+    /// (`Training.settingsGiven`, `stopAt`) for a loaded file, a model setting
+    /// (`modelSettingsGiven`) for a resumed one. `run` checks it first; a front end may check it
+    /// before it reads any words.
+    package func validateStart() throws {
+        switch start {
+        case .build: break
+        case .load(let path):
+            if let training, let name = training.settingsGiven.first ?? training.stopAt.map({ _ in TrainingConfiguration.Limits.stopAt.name }) {
+                throw StartConflict.trainingALoadedFile(name: name, path: path)
+            }
+        case .resume(let path):
+            if let name = modelSettingsGiven.first { throw StartConflict.changingAResumedModel(name: name, path: path) }
+        }
     }
 
     private var isLoad: Bool {
