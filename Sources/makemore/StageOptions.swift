@@ -69,12 +69,12 @@ struct OutputOptions {
 
     /// The option of the stages with a character embedding.
     static let embeddingOptions: [Option] = [
-        Option("plot-embedding", value: "FILE.svg", "draw the character embedding: first two dimensions, or principal components when wider"),
+        Option("plot-embedding", value: "FILE.svg", key: "embedding_plot", "draw the character embedding: first two dimensions, or principal components when wider"),
     ]
 
     static let options: [Option] = [
         Option("samples", value: "N", default: String(OutputOptions().samples), "names to sample after fitting"),
-        Option("save", value: "FILE", "write the trained model as a safetensors checkpoint"),
+        Option("save", value: "FILE", key: "checkpoint", "write the trained model as a safetensors checkpoint"),
         Option("load", value: "FILE", "load a checkpoint instead of training (its split, unless --input/--split-dir is given)"),
         Option(flag: "json", "print one JSON object with the results instead of text"),
     ]

@@ -84,7 +84,7 @@ struct TrainingOptions {
     /// The options, their defaults printed from `d`; `wholeWords` as for `settings`.
     static func options(_ d: TrainingConfiguration, wholeWords: Bool = false) -> [Option] {
         settings(wholeWords: wholeWords).options(d) + [
-            Option("plot-loss", value: "FILE.svg", "write the training curve (smoothed) and val losses as SVG"),
+            Option("plot-loss", value: "FILE.svg", key: "loss_plot", "write the training curve (smoothed) and val losses as SVG"),
             Option("log", value: "FILE.jsonl", "write one JSON line per step: step, loss, lr, and val_loss where evaluated"),
             Option(flag: "quiet", "no progress on stderr"),
             Option("sample-every", value: "N", "every N steps, show 5 samples on stderr, tagged new or in train (their own random stream: the run is unchanged)"),

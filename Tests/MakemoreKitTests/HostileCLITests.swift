@@ -87,6 +87,8 @@ import Testing
             status: 64, message: "--plot-loss: mlp.safetensors: is also an input"),
         Row(name: "22.7 score's plot over the word list the checkpoint records", arguments: ["score", "abc", "--load", "mlp.safetensors", "--plot-probabilities", "toy.txt"],
             status: 64, message: "--plot-probabilities: toy.txt: is the same file as the input"),
+        Row(name: "22.7 a stage's output over the word list the loaded checkpoint records", arguments: ["mlp", "--load", "mlp.safetensors", "--plot-embedding", "toy.txt"],
+            status: 64, message: "--plot-embedding: toy.txt: is the same file as the input"),
         Row(name: "22.8 score's two plots one file", arguments: ["score", "abc", "--load", "rnn.safetensors", "--plot-probabilities", "p.svg", "--plot-attention", "p.svg"],
             status: 64, message: "--plot-attention: p.svg: is also the output p.svg"),
         Row(name: "22.10 results to a full standard output", arguments: ["micrograd", "--json"], status: 1,

@@ -15,6 +15,11 @@ package struct StageOutputs: Sendable {
     /// The character embedding as SVG; the model must have one.
     package var embeddingPlot: String?
 
+    /// The files, each named by its value (`checkpoint`, `loss_plot`, …); nil when not asked for.
+    package var files: [(name: String, path: String?)] {
+        [("checkpoint", checkpoint), ("log", log), ("loss_plot", lossPlot), ("embedding_plot", embeddingPlot)]
+    }
+
     /// The outputs at the given paths.
     package init(checkpoint: String? = nil, log: String? = nil, lossPlot: String? = nil, diagnosticsPlots: String? = nil, embeddingPlot: String? = nil) {
         self.checkpoint = checkpoint

@@ -158,7 +158,8 @@ public struct StageRun {
     }
 
     /// The run's stage and report (its `seconds` from the call). Throws what building, loading,
-    /// training or writing throws, and a `ResumeConflict`.
+    /// training or writing throws, a `StartConflict`, a `ResumeConflict`, and
+    /// `MakemoreError.invalidOutput` for an output that would replace the words the stage records.
     package func run(onEvent: @escaping (Event) -> Void = { _ in }) throws -> (stage: Stage, report: StageReport) {
         let clock = ContinuousClock.now
         try validateStart()
@@ -166,6 +167,8 @@ public struct StageRun {
         if let every = training?.sampleEvery { try Limits.sampleEvery.check(every) }
         if let every = training?.saveEvery { try Limits.saveEvery.check(every) }
         let stage = try makeStage(onEvent)
+        // The word list a loaded or resumed file records is an input too, known once it is read.
+        try OutputPath.validate(outputs.files, inputs: stage.source?.files ?? [])
         var sampling: SamplingOptions?
         if configuration.kind.isSequenceModel {
             let options = try stage.samplingOptions(temperature: temperature, topK: topK, prefix: prefix)
