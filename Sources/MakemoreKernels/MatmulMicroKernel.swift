@@ -50,7 +50,14 @@ package struct MatmulProblem {
                     let tileHeight = min(tileRows, rows.upperBound - i0)
                     let aTile = a + i0 * aRowStride + k0 * aDepthStride
                     let cTile = c + i0 * n + j0
-                    if columns == width {
+                    if tileHeight == 1 {  // a single row (sampling one word): 1/8 of the tile's work
+                        if columns == width {
+                            rowKernel(aTile, depthStride: aDepthStride, panel, depth: depth, cTile, accumulate: add)
+                        } else {
+                            rowKernel(aTile, depthStride: aDepthStride, panel, depth: depth, edgeTile, accumulate: false)
+                            copyEdgeRow(from: edgeTile, to: cTile, columns: columns, add: add)
+                        }
+                    } else if columns == width {
                         microKernel(
                             aTile, rowStride: aRowStride, depthStride: aDepthStride,
                             rows: tileHeight, panel, depth: depth,
@@ -203,4 +210,33 @@ private func microKernel(
     if rows > 5 { store(5, c50, c51) }
     if rows > 6 { store(6, c60, c61) }
     if rows > 7 { store(7, c70, c71) }
+}
+
+/// `C[0, 0..<32] (+)= Σ_p A[0, p] · panel[p, 0..<32]`: `microKernel`'s first row alone (the same
+/// multiply-adds in the same order, so the same bits), for tiles of one row.
+///
+/// a: (1, depth) via depthStride, panel: (depth, 32) contiguous, c: (1, 32)
+@inline(__always)
+private func rowKernel(
+    _ a: UnsafePointer<Float>, depthStride: Int, _ panel: UnsafePointer<Float>, depth: Int,
+    _ c: UnsafeMutablePointer<Float>, accumulate: Bool
+) {
+    typealias V = SIMD16<Float>
+    var c0 = V(), c1 = V()
+    var pb = UnsafeRawPointer(panel)
+    var offset = 0
+    for _ in 0..<depth {
+        let x = V(repeating: a[offset])
+        c0.addProduct(x, pb.load(as: V.self)); c1.addProduct(x, pb.load(fromByteOffset: 64, as: V.self))
+        pb += 128
+        offset &+= depthStride
+    }
+    let target = UnsafeMutableRawPointer(c)
+    if accumulate {
+        target.storeBytes(of: target.loadUnaligned(as: V.self) + c0, as: V.self)
+        target.storeBytes(of: target.loadUnaligned(fromByteOffset: 64, as: V.self) + c1, toByteOffset: 64, as: V.self)
+    } else {
+        target.storeBytes(of: c0, as: V.self)
+        target.storeBytes(of: c1, toByteOffset: 64, as: V.self)
+    }
 }
