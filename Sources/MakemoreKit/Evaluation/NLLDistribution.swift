@@ -1,17 +1,17 @@
 /// The total NLLs of a reference set of words (the training split), for placing one word among
 /// them.
-public struct NLLDistribution: Sendable {
+package struct NLLDistribution: Sendable {
     /// The reference words' total NLLs, ascending.
-    public let sortedTotals: [Double]
+    package let sortedTotals: [Double]
 
     /// The distribution of `scores`' total NLLs.
-    public init(_ scores: [WordScore]) {
+    package init(_ scores: [WordScore]) {
         sortedTotals = scores.map(\.totalNLL).sorted()
     }
 
     /// The share of reference words, in percent, with a lower total NLL than `totalNLL` (ties
     /// count half): 10 means only a tenth of the training words are more likely than this word.
-    public func percentile(of totalNLL: Double) -> Double {
+    package func percentile(of totalNLL: Double) -> Double {
         guard !sortedTotals.isEmpty else { return .nan }
         let below = partition { $0 < totalNLL }, notAbove = partition { $0 <= totalNLL }
         return 100 * (Double(below) + Double(notAbove - below) / 2) / Double(sortedTotals.count)

@@ -68,37 +68,37 @@ extension JSONValue: Equatable {
 
 extension JSONValue {
     /// The member named `key` of an object; `nil` for a missing key or a non-object.
-    public subscript(key: String) -> JSONValue? {
+    package subscript(key: String) -> JSONValue? {
         guard case .object(let members) = self else { return nil }
         return members.first { $0.0 == key }?.1
     }
 
     /// The members of an object, in order.
-    public var objectValue: [(String, JSONValue)]? {
+    package var objectValue: [(String, JSONValue)]? {
         if case .object(let members) = self { return members }
         return nil
     }
 
     /// The items of an array.
-    public var arrayValue: [JSONValue]? {
+    package var arrayValue: [JSONValue]? {
         if case .array(let items) = self { return items }
         return nil
     }
 
     /// The text of a string.
-    public var stringValue: String? {
+    package var stringValue: String? {
         if case .string(let text) = self { return text }
         return nil
     }
 
     /// The value of an `.integer` (a JSON number written without fraction or exponent).
-    public var intValue: Int? {
+    package var intValue: Int? {
         if case .integer(let value) = self { return value }
         return nil
     }
 
     /// The value of any number, integer or not.
-    public var doubleValue: Double? {
+    package var doubleValue: Double? {
         switch self {
         case .integer(let value): return Double(value)
         case .number(let value): return value

@@ -4,7 +4,7 @@ import Foundation
 /// with its label, data and grad; each op a circle between its inputs and its result. Values
 /// stand in columns by depth, inputs left of what they feed, so the graph reads left to right
 /// from the leaves to the output.
-public struct ExpressionGraph {
+package struct ExpressionGraph {
     /// Where one value and its op sit.
     struct Node {
         let value: Micrograd.Value
@@ -12,7 +12,7 @@ public struct ExpressionGraph {
         var column: Int, row: Int
     }
 
-    public var title: String
+    package var title: String
     let nodes: [Node]
     /// Index in `nodes` of each value.
     private let index: [ObjectIdentifier: Int]
@@ -21,7 +21,7 @@ public struct ExpressionGraph {
     static let opRadius = 19
 
     /// The graph of every value `root` depends on.
-    public init(_ root: Micrograd.Value, title: String = "") {
+    package init(_ root: Micrograd.Value, title: String = "") {
         self.title = title
         let order = root.topologicalOrder()
         var index: [ObjectIdentifier: Int] = [:]
@@ -82,7 +82,7 @@ public struct ExpressionGraph {
     }
 
     /// The SVG document.
-    public func svg() -> String {
+    package func svg() -> String {
         let s = Self.self
         var svg = SVGDocument(width: size.width, height: size.height)
         svg.text(escapeXML(title), x: Double(size.width) / 2, y: Double(s.margin + 6), size: 15)

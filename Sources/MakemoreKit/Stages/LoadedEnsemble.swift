@@ -5,11 +5,11 @@ import Foundation
 /// given.
 public struct LoadedEnsemble {
     /// One model file of the ensemble.
-    public struct Member {
-        public let path: String
+    package struct Member {
+        package let path: String
         package let loaded: LoadedModel
         /// Its share of the ensemble, ≥ 0; the weights sum to 1.
-        public let weight: Double
+        package let weight: Double
         /// Its NLL on the validation words, nil when they cannot be read or are empty.
         package let val: NLLResult?
         /// The fitted ensemble's val NLL without this member (refitted), when weights were fitted
@@ -17,7 +17,7 @@ public struct LoadedEnsemble {
         package let valWithout: Double?
     }
 
-    public let members: [Member]
+    package let members: [Member]
     package let ensemble: Ensemble
     /// The fit, nil when the weights were given.
     package let fit: EnsembleFit?

@@ -31,7 +31,7 @@ extension LoadedModel {
     /// The total NLLs of the training words — the given words' or, for a checkpoint without
     /// them, those of the split it records — that the model can read, to rank a word among.
     /// Throws when those words cannot be loaded.
-    public func trainingNLLs() throws -> NLLDistribution {
+    package func trainingNLLs() throws -> NLLDistribution {
         let train = try Dataset(split: split(), vocabulary: vocabulary).train
         let limit = model.maximumWordLength ?? Int.max
         return NLLDistribution(WordScore.score(model, words: train.filter { $0.count <= limit }))

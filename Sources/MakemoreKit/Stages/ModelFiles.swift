@@ -64,9 +64,9 @@ extension DatasetSplit {
 /// A model's losses on parts of its split, as `makemore eval` shows them.
 public struct ModelEvaluation {
     /// The model evaluated.
-    public let model: LoadedModel
+    package let model: LoadedModel
     /// Words in each part of the split.
-    public let sizes: [SplitName: Int]
+    package let sizes: [SplitName: Int]
     /// The NLL of each part asked for, in order; nil for an empty part.
     public let results: [(split: SplitName, result: NLLResult?)]
 
@@ -96,7 +96,7 @@ public struct TaggedSamples {
     /// The sampled words.
     public let words: [String]
     /// Each word's tag; nil when the split could not be read.
-    public let tags: [SampleTag]?
+    package let tags: [SampleTag]?
 
     /// How many words are in no part of the split (nil without tags).
     package var newCount: Int? { tags.map { $0.count { $0 == .new } } }

@@ -18,9 +18,9 @@ public struct StageDefinition: Sendable {
     public let defaultConfiguration: StageConfiguration
     /// What `compare` changes in `defaultTraining` to keep its run short (nil: the stage runs
     /// as it is by default there too).
-    public let compareBudget: (@Sendable (inout TrainingConfiguration) -> Void)?
+    package let compareBudget: (@Sendable (inout TrainingConfiguration) -> Void)?
     /// Whether `compare` runs the stage unless `stages` says otherwise.
-    public let inComparison: Bool
+    package let inComparison: Bool
     /// Named setups the stage runs instead of its defaults (`--preset`), in the order listed.
     public let presets: [StagePreset]
     /// Whether the stage trains (all but the count bigram, which is fitted when built).

@@ -9,24 +9,24 @@ import Foundation
 /// ```
 public struct WordScoreTable {
     /// One model's scores of the words.
-    public struct Column {
+    package struct Column {
         /// The model's file (for an ensemble: its combination's name).
-        public let path: String
-        public let loaded: LoadedModel
+        package let path: String
+        package let loaded: LoadedModel
         /// A score per word, in order.
-        public let scores: [WordScore]
+        package let scores: [WordScore]
         /// Per word, the share of the training words (in %) with a lower total NLL; nil when
         /// there are no training words to rank among.
-        public let percentiles: [Double]?
+        package let percentiles: [Double]?
 
         /// `mlp (mlp.safetensors)`.
         package var heading: String { "\(loaded.kind) (\(URL(fileURLWithPath: path).lastPathComponent))" }
     }
 
-    public let words: [String]
+    package let words: [String]
     /// A column per file, then the ensemble's when there is one.
-    public let columns: [Column]
-    public let ensemble: LoadedEnsemble?
+    package let columns: [Column]
+    package let ensemble: LoadedEnsemble?
 
     /// Scores `words` (in the model's characters; `source` names where they came from in
     /// errors) under each of `files` and their ensemble. A model without training words to

@@ -4,13 +4,13 @@ import Foundation
 /// NLL (failed trials last), as a table, the best trial's command and an SVG of val NLL against
 /// each swept flag. Untrusted like any input: each line must be a result object, at most 64 MiB
 /// in all.
-public struct SweepResults: Sendable {
+package struct SweepResults: Sendable {
     /// One finished trial.
-    public struct Trial: Sendable {
-        public var trial: Int
+    package struct Trial: Sendable {
+        package var trial: Int
         package var settings: [(String, JSONValue)]
         package var command: String
-        public var valLoss: Double?
+        package var valLoss: Double?
         package var json: JSONValue
     }
 
@@ -18,10 +18,10 @@ public struct SweepResults: Sendable {
     /// The results files read.
     package let files: [String]
     /// The trials, best first (lowest val NLL; ties by trial number; failed ones last).
-    public let ranked: [Trial]
+    package let ranked: [Trial]
 
     /// The results in `directory`.
-    public init(directory: String) throws {
+    package init(directory: String) throws {
         spec = try SweepResults.readSpec(directory: directory)
         files = SweepResults.resultFiles(in: directory)
         ranked = try SweepResults.read(directory: directory).sorted {
@@ -71,7 +71,7 @@ public struct SweepResults: Sendable {
 
     /// The ranking as text: one row per trial (rank, trial, val NLL, swept values), then the
     /// best trial's command.
-    public var table: String {
+    package var table: String {
         let flags = sweptFlags
         let header = ["rank", "trial", "val NLL"] + flags
         let rows = ranked.enumerated().map { rank, trial in
@@ -89,13 +89,13 @@ public struct SweepResults: Sendable {
     }
 
     /// The ranking as JSON: `trials` (best first, each its result line) and `best_command`.
-    public var json: JSONValue {
+    package var json: JSONValue {
         .object([("trials", .array(ranked.map(\.json))), ("best_command", ranked.first.map { .string($0.command) } ?? .null)])
     }
 
     /// Val NLL against each swept flag, one chart per flag stacked in one SVG: numbers on a
     /// linear axis (logarithmic when the spec's range is), other values at their list positions.
-    public func svg() -> String {
+    package func svg() -> String {
         let flags = sweptFlags
         let height = 320
         var body = "", documentWidth = 720

@@ -8,7 +8,7 @@ import Foundation
 /// rewritten beside itself and renamed), so a stopped sweep resumes without redoing a finished
 /// trial, whichever shard ran it. `jobs` trials run side by side, each with
 /// `threadsPerTrial` threads when the stage takes `--threads`.
-public struct SweepRun: Sendable {
+package struct SweepRun: Sendable {
     package let spec: SweepSpec
     package let directory: String
     package let shard: SweepShard
@@ -17,11 +17,11 @@ public struct SweepRun: Sendable {
     package let threadsPerTrial: Int?
 
     /// What a run did.
-    public struct Summary: Sendable {
-        public var ran = 0, failed = 0, alreadyDone = 0
+    package struct Summary: Sendable {
+        package var ran = 0, failed = 0, alreadyDone = 0
     }
 
-    public init(spec: SweepSpec, directory: String, shard: SweepShard, jobs: Int, threadsPerTrial: Int?) throws {
+    package init(spec: SweepSpec, directory: String, shard: SweepShard, jobs: Int, threadsPerTrial: Int?) throws {
         guard (1...256).contains(jobs) else { throw MakemoreError.invalidValue(name: "jobs", rule: "in 1...256", value: String(jobs)) }
         self.spec = spec
         self.directory = directory
@@ -37,7 +37,7 @@ public struct SweepRun: Sendable {
 
     /// Runs the pending trials; `note` receives a line per trial. Throws when a trial's flags
     /// are refused (every trial would be), a trial is killed, or a result cannot be written.
-    public func run(executable: String, note: @escaping @Sendable (String) -> Void) throws -> Summary {
+    package func run(executable: String, note: @escaping @Sendable (String) -> Void) throws -> Summary {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let specPath = SweepRun.specPath(in: directory)
         if FileManager.default.fileExists(atPath: specPath) {

@@ -3,12 +3,12 @@
 /// `SLURM_ARRAY_TASK_ID` (less `SLURM_ARRAY_TASK_MIN`) and `SLURM_ARRAY_TASK_COUNT`, or a
 /// Kubernetes Indexed Job's `JOB_COMPLETION_INDEX` with the count given separately (the Job's
 /// `completions`), since Kubernetes does not export it.
-public struct SweepShard: Equatable, Sendable, CustomStringConvertible {
-    public let index: Int
-    public let count: Int
+package struct SweepShard: Equatable, Sendable, CustomStringConvertible {
+    package let index: Int
+    package let count: Int
 
     /// Shard `index` of `count` (0 ≤ index < count ≤ 100 000).
-    public init(index: Int, count: Int) throws {
+    package init(index: Int, count: Int) throws {
         guard (1...100_000).contains(count), (0..<count).contains(index) else {
             throw MakemoreError.invalidValue(name: "shard", rule: "I/N with 0 ≤ I < N ≤ 100000", value: "\(index)/\(count)")
         }
@@ -17,7 +17,7 @@ public struct SweepShard: Equatable, Sendable, CustomStringConvertible {
     }
 
     /// The shard written `I/N`.
-    public init(parsing text: String) throws {
+    package init(parsing text: String) throws {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 2, let index = Int(parts[0]), let count = Int(parts[1]) else {
             throw MakemoreError.invalidValue(name: "shard", rule: "I/N with 0 ≤ I < N ≤ 100000", value: text)
@@ -51,5 +51,5 @@ public struct SweepShard: Equatable, Sendable, CustomStringConvertible {
     /// Whether `trial` is this shard's.
     package func includes(_ trial: SweepTrial) -> Bool { trial.index % count == index }
 
-    public var description: String { "\(index)/\(count)" }
+    package var description: String { "\(index)/\(count)" }
 }

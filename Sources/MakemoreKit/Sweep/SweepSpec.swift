@@ -14,7 +14,7 @@ import Foundation
 /// `integer` rounds). A value `true` gives the flag alone, `false` leaves it out. The file is
 /// untrusted: at most 1 MiB, known keys only, flag names in kebab-case, no flag that names an
 /// output, an input from standard input or what the sweep sets itself.
-public struct SweepSpec: Equatable, Sendable {
+package struct SweepSpec: Equatable, Sendable {
     /// A swept flag: a list of values or a numeric range.
     package enum Domain: Equatable, Sendable {
         case values([JSONValue])
@@ -36,10 +36,10 @@ public struct SweepSpec: Equatable, Sendable {
     package static let forbiddenFlags: Set<String> = ["save", "load", "resume", "log", "plot-loss", "plot-embedding", "plot-diagnostics",
                                                      "tensorboard", "json", "quiet", "save-every", "stop-at", "sample-every", "help"]
 
-    public static func == (a: SweepSpec, b: SweepSpec) -> Bool { a.canonical == b.canonical }
+    package static func == (a: SweepSpec, b: SweepSpec) -> Bool { a.canonical == b.canonical }
 
     /// Reads and checks the spec at `path`; errors name the file and what is wrong.
-    public init(path: String, stages: [String]) throws {
+    package init(path: String, stages: [String]) throws {
         var info = stat()
         guard stat(path, &info) == 0 else { throw MakemoreError.file(path: path, reason: "no such file") }
         guard info.st_mode & S_IFMT == S_IFREG else { throw MakemoreError.file(path: path, reason: "is not a regular file") }
@@ -161,7 +161,7 @@ public struct SweepSpec: Equatable, Sendable {
 
     /// Every trial of the search, in order: a grid's combinations (up to `trials`, if given),
     /// or `trials` random draws.
-    public var allTrials: [SweepTrial] {
+    package var allTrials: [SweepTrial] {
         var settings: [[(String, JSONValue)]] = []
         if random {
             var generator = RandomGenerator(seed: seed)
@@ -189,8 +189,8 @@ public struct SweepSpec: Equatable, Sendable {
 }
 
 /// One trial of a sweep: its index in the spec's order, and the stage command it runs.
-public struct SweepTrial: Sendable {
-    public let index: Int
+package struct SweepTrial: Sendable {
+    package let index: Int
     package let stage: String
     package let fixed: [(String, JSONValue)]
     /// The swept flags' values of this trial.
@@ -198,7 +198,7 @@ public struct SweepTrial: Sendable {
 
     /// The command-line arguments after `makemore`: the stage, the fixed flags, the swept ones,
     /// then `extra` (e.g. the sweep's `--threads`).
-    public func arguments(extra: [String] = []) -> [String] {
+    package func arguments(extra: [String] = []) -> [String] {
         var arguments = [stage]
         for (name, value) in fixed + swept {
             switch value {

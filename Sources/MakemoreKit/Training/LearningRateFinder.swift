@@ -79,7 +79,7 @@ public struct LearningRateSweep: Sendable {
 
     /// A sweep's pairs: one loss per rate, every rate positive and finite (they are drawn on a
     /// log axis); throws otherwise.
-    public init(rates: [Double], losses: [Double]) throws {
+    package init(rates: [Double], losses: [Double]) throws {
         guard losses.count == rates.count else {
             throw MakemoreError.invalidValue(name: "losses", rule: "one per rate (\(rates.count))", value: "\(losses.count) losses")
         }
@@ -100,13 +100,13 @@ public struct LearningRateSweep: Sendable {
     package var smoothed: [Double] { LineChart.smoothed(losses, beta: Self.beta) }
 
     /// The rate where the smoothed loss is lowest (nil for an empty sweep).
-    public var minimumRate: Double? {
+    package var minimumRate: Double? {
         smoothed.indices.min { smoothed[$0] < smoothed[$1] }.map { rates[$0] }
     }
 
     /// The rate where the smoothed loss falls fastest per decade of rate, up to the minimum:
     /// slopes over a window of a tenth of a decade either side; nil if the sweep is too short.
-    public var steepestRate: Double? {
+    package var steepestRate: Double? {
         let s = smoothed
         guard let end = s.indices.min(by: { s[$0] < s[$1] }), end > 0 else { return nil }
         let logRates = rates.map(log10)

@@ -7,13 +7,13 @@ public struct TrainingHistory: Sendable {
     /// Time spent optimising, evaluation excluded.
     public var trainSeconds: Double = 0
     /// Whether the run stopped early on Ctrl-C.
-    public var interrupted = false
+    package var interrupted = false
     /// The evaluation with the lowest validation loss, if any.
     public var best: (step: Int, loss: Double)?
     /// The decay of the moving average of the weights the run evaluated and ended with, if any.
-    public var emaDecay: Double?
+    package var emaDecay: Double?
     /// Steps done before the run began (a resumed run's start); `losses[0]` is step `startStep + 1`.
-    public var startStep = 0
+    package var startStep = 0
     /// Where the run stopped, when it stopped before its last step (`stopAt`, Ctrl-C) and its
     /// loop knew the model (`keepBest`): what continuing it exactly needs.
     package var resumable: TrainingState?

@@ -7,7 +7,7 @@ import Foundation
 /// flush one `write`, so `tensorboard --logdir DIR` shows a run while it trains. The file is new
 /// (created exclusively: it never replaces anything, and two runs never share one); a reader
 /// that meets a record still being written retries it, as it does for TensorFlow's own files.
-public final class EventFile {
+package final class EventFile {
     /// The file's path.
     package let path: String
     private let descriptor: Int32
@@ -15,7 +15,7 @@ public final class EventFile {
 
     /// Creates `directory` (and its parents) if missing and a new event file in it; throws a
     /// one-line error naming the directory.
-    public init(directory: String) throws {
+    package init(directory: String) throws {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
@@ -42,13 +42,13 @@ public final class EventFile {
     deinit { close(descriptor) }
 
     /// Buffers a scalar (`Summary.Value.simple_value`) under `tag` at `step`.
-    public func scalar(_ tag: String, _ number: Double, step: Int) {
+    package func scalar(_ tag: String, _ number: Double, step: Int) {
         append(EventFile.scalarEvent(tag, number, step: step, wallTime: Date().timeIntervalSince1970))
     }
 
     /// Buffers `lines` as a text summary under `tag` at `step`: a string tensor of one element
     /// per line, marked for TensorBoard's text plugin (which shows it as a table).
-    public func text(_ tag: String, _ lines: [String], step: Int) {
+    package func text(_ tag: String, _ lines: [String], step: Int) {
         append(EventFile.textEvent(tag, lines, step: step, wallTime: Date().timeIntervalSince1970))
     }
 
@@ -74,7 +74,7 @@ public final class EventFile {
     }
 
     /// Appends what is buffered to the file; throws a one-line error naming it.
-    public func flush() throws {
+    package func flush() throws {
         guard !pending.isEmpty else { return }
         defer { pending.removeAll(keepingCapacity: true) }
         try pending.withUnsafeBytes { bytes in
