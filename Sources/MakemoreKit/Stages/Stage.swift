@@ -133,7 +133,7 @@ public final class Stage {
     public var model: any CheckpointableModel { engine.trainedModel }
     /// The model evaluated and sampled: `model`, or for a window network with BatchNorm the
     /// equivalent model with BatchNorm folded into the Linear before it.
-    public var inferenceModel: any LanguageModel { engine.inference }
+    package var inferenceModel: any LanguageModel { engine.inference }
     /// Learned numbers of `model`.
     public var parameterCount: Int { engine.parameterCount }
     /// The most tokens a sampled word may have, for sequence models (block size − 1).

@@ -44,14 +44,14 @@ public struct StageKind: RawRepresentable, Hashable, Sendable, Codable, CustomSt
     /// Whether the stage's examples are whole words (block size, threads, sampling options).
     package var isSequenceModel: Bool { definition.isSequenceModel }
 
-    public static let bigram = StageKind(name: CountBigram.kind)
-    public static let neuralBigram = StageKind(name: NeuralBigram.kind)
-    public static let mlp = StageKind(name: MLP.kind)
-    public static let wavenet = StageKind(name: WaveNet.kind)
-    public static let bow = StageKind(name: BagOfWords.kind)
-    public static let rnn = StageKind(name: RNN.kind)
-    public static let gru = StageKind(name: GRU.kind)
-    public static let transformer = StageKind(name: Transformer.kind)
+    package static let bigram = StageKind(name: CountBigram.kind)
+    package static let neuralBigram = StageKind(name: NeuralBigram.kind)
+    package static let mlp = StageKind(name: MLP.kind)
+    package static let wavenet = StageKind(name: WaveNet.kind)
+    package static let bow = StageKind(name: BagOfWords.kind)
+    package static let rnn = StageKind(name: RNN.kind)
+    package static let gru = StageKind(name: GRU.kind)
+    package static let transformer = StageKind(name: Transformer.kind)
     /// makemore.py's MLP (`MakemoreMLP`), not the lectures' `mlp`.
-    public static let makemoreMLP = StageKind(name: MakemoreMLP.kind)
+    package static let makemoreMLP = StageKind(name: MakemoreMLP.kind)
 }

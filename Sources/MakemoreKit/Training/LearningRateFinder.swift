@@ -5,9 +5,9 @@ import Foundation
 /// `minimum` to `maximum`, one minibatch per rate, and watch the loss: it falls slowly while
 /// the rate is too small, fastest in the useful range, then blows up.
 public struct LearningRateFinder: Sendable {
-    public let minimum: Double
-    public let maximum: Double
-    public let steps: Int
+    package let minimum: Double
+    package let maximum: Double
+    package let steps: Int
 
     /// The range of each value; `init` and the flags check against them.
     package enum Limits {

@@ -11,7 +11,7 @@ public enum LearningRateSchedule: Equatable, Sendable {
     case cosine(warmup: Int, total: Int, minimumFactor: Double)
 
     /// The rate at `step` for base rate `rate`.
-    public func rate(at step: Int, base rate: Double) -> Double {
+    package func rate(at step: Int, base rate: Double) -> Double {
         switch self {
         case .constant:
             return rate
@@ -32,7 +32,7 @@ public enum LearningRateSchedule: Equatable, Sendable {
 
     /// The schedule of `kind` for a run of `steps` steps: `step` decays ×0.1 at `decayAt`
     /// (default half-way), `cosine` warms up over `warmup` steps and ends at 10 %.
-    public init(_ kind: Kind, steps: Int, decayAt: Int? = nil, warmup: Int = 0) {
+    package init(_ kind: Kind, steps: Int, decayAt: Int? = nil, warmup: Int = 0) {
         switch kind {
         case .constant: self = .constant
         case .step: self = .step(at: decayAt ?? steps / 2, factor: 0.1)
