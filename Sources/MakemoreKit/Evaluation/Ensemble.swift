@@ -1,5 +1,12 @@
 import Foundation
 
+/// How an ensemble of model files combines its members' next-token distributions
+/// (`ModelFiles`' `combination`): a weighted mixture of their probabilities, or their normalised
+/// weighted product (of experts). `Ensemble` has the formulas.
+public enum EnsembleCombination: String, CaseIterable, Sendable {
+    case mixture, product
+}
+
 /// Several models over one vocabulary combined into one next-token distribution: a model like
 /// any other for the evaluator, the sampler and `score`.
 ///
@@ -14,11 +21,9 @@ import Foundation
 /// Members of weight 0 are not run. When one member carries all the weight the ensemble returns
 /// that member's rows unchanged, so a one-model ensemble has exactly its NLL and samples.
 /// The combination runs in Double and rounds each result to Float once.
-public struct Ensemble: LanguageModel {
+package struct Ensemble: LanguageModel {
     /// How the members' distributions are combined.
-    public enum Combination: String, CaseIterable, Sendable {
-        case mixture, product
-    }
+    package typealias Combination = EnsembleCombination
 
     /// The lowest ln p a member contributes to a product: ln of the smallest normal Float.
     package static let productFloor = Double(Foundation.log(Float.leastNormalMagnitude))
@@ -52,29 +57,29 @@ public struct Ensemble: LanguageModel {
         active = normalised.indices.filter { normalised[$0] > 0 }
     }
 
-    public var vocabularySize: Int { members[0].vocabularySize }
+    package var vocabularySize: Int { members[0].vocabularySize }
 
     /// The shortest limit of the members that carry weight.
-    public var maximumWordLength: Int? { active.compactMap { members[$0].maximumWordLength }.min() }
+    package var maximumWordLength: Int? { active.compactMap { members[$0].maximumWordLength }.min() }
 
     /// The largest default of the members that carry weight (a single member's own).
-    public var defaultSamplingBatchSize: Int { active.map { members[$0].defaultSamplingBatchSize }.max() ?? 1 }
+    package var defaultSamplingBatchSize: Int { active.map { members[$0].defaultSamplingBatchSize }.max() ?? 1 }
 
     /// Learned numbers of all the members (a count bigram counts its V×V table).
-    public var parameterCount: Int {
+    package var parameterCount: Int {
         members.reduce(0) { $0 + (($1 as? any Module)?.parameterCount ?? $1.vocabularySize * $1.vocabularySize) }
     }
 
-    public func nextTokenLogProbabilities(words: [[Int32]]) -> [Float] {
+    package func nextTokenLogProbabilities(words: [[Int32]]) -> [Float] {
         combine(active.map { members[$0].nextTokenLogProbabilities(words: words) })
     }
 
-    public func nextTokenLogProbabilities(after prefix: [Int32]) -> [Float] {
+    package func nextTokenLogProbabilities(after prefix: [Int32]) -> [Float] {
         combine(active.map { members[$0].nextTokenLogProbabilities(after: prefix) })
     }
 
     /// One decoder per member that carries weight, fed the same tokens.
-    public func makeBatchDecoder(capacity: Int) -> any BatchDecoder {
+    package func makeBatchDecoder(capacity: Int) -> any BatchDecoder {
         EnsembleDecoder(decoders: active.map { members[$0].makeBatchDecoder(capacity: capacity) }, combine: combine)
     }
 

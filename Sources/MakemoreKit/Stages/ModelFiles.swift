@@ -22,7 +22,7 @@ public struct ModelFiles {
     /// `heads` is the head count of a bare transformer without `n_head`. With a `combination`,
     /// the files are combined with `weights` (one per path, ≥ 0) or weights fitted on the val
     /// words. `onNote` hears each file's note (how a bare state dict was read) as it is read.
-    public init(paths: [String], words: (() throws -> DatasetSplit)? = nil, heads: Int? = nil, combination: Ensemble.Combination? = nil,
+    public init(paths: [String], words: (() throws -> DatasetSplit)? = nil, heads: Int? = nil, combination: EnsembleCombination? = nil,
                 weights: [Double]? = nil, onNote: (String) -> Void = { _ in }) throws {
         guard !paths.isEmpty else { throw MakemoreError.invalidValue(name: "models", rule: "1 or more", value: "0") }
         try LoadedEnsemble.checkMemory(paths: paths, combination: combination ?? .mixture)
