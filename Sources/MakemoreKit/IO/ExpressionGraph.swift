@@ -4,7 +4,7 @@ import Foundation
 /// with its label, data and grad; each op a circle between its inputs and its result. Values
 /// stand in columns by depth, inputs left of what they feed, so the graph reads left to right
 /// from the leaves to the output.
-package struct ExpressionGraph {
+public struct ExpressionGraph {
     /// Where one value and its op sit.
     struct Node {
         let value: Micrograd.Value
@@ -21,7 +21,7 @@ package struct ExpressionGraph {
     static let opRadius = 19
 
     /// The graph of every value `root` depends on.
-    package init(_ root: Micrograd.Value, title: String = "") {
+    public init(_ root: Micrograd.Value, title: String = "") {
         self.title = title
         let order = root.topologicalOrder()
         var index: [ObjectIdentifier: Int] = [:]
@@ -82,7 +82,7 @@ package struct ExpressionGraph {
     }
 
     /// The SVG document.
-    package func svg() -> String {
+    public func svg() -> String {
         let s = Self.self
         var svg = SVGDocument(width: size.width, height: size.height)
         svg.text(escapeXML(title), x: Double(size.width) / 2, y: Double(s.margin + 6), size: 15)

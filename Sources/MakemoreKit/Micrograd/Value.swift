@@ -2,7 +2,7 @@
 ///
 /// A teaching engine and a second oracle for the tensor engine, not a training path: every
 /// scalar is its own graph node, so it is thousands of times slower than `Tensor`.
-package enum Micrograd {}
+public enum Micrograd {}
 
 extension Micrograd {
     /// A scalar that remembers how it was computed, so `backward()` can send gradients back.
@@ -12,22 +12,22 @@ extension Micrograd {
     /// value used twice receives the sum of both contributions. The step receives the result as
     /// its argument and captures only the inputs: a result never references itself, so a graph is
     /// freed as soon as its last node is dropped (no reference cycles in a training loop).
-    package final class Value {
+    public final class Value {
         /// The number this node holds.
-        package var data: Double
+        public var data: Double
         /// ∂(the value `backward()` was last called on)/∂(this value).
-        package var grad: Double = 0
+        public var grad: Double = 0
         /// A name for the pictures and printouts (`"a"`, `"w1x1"`), empty by default.
-        package var label: String
+        public var label: String
         /// The op that made this value (`"+"`, `"*"`, `"**2"`, `"exp"`, `"tanh"`, `"ReLU"`), or
         /// empty for a leaf.
-        package let operation: String
+        public let operation: String
         /// The op's inputs, in order (empty for a leaf).
-        package private(set) var inputs: [Value]
+        public private(set) var inputs: [Value]
         private var backwardStep: ((Value) -> Void)?
 
         /// A leaf: an input or a parameter.
-        package init(_ data: Double, label: String = "") {
+        public init(_ data: Double, label: String = "") {
             self.data = data
             self.label = label
             operation = ""
@@ -62,7 +62,7 @@ extension Micrograd {
         /// Backpropagates from this value: seeds its gradient with 1, resets the gradients of
         /// the ops in between, and runs their backward steps from here back to the leaves.
         /// Leaves accumulate across calls; reset them (`grad = 0`) before each step.
-        package func backward() {
+        public func backward() {
             let order = topologicalOrder()
             for node in order where !node.inputs.isEmpty { node.grad = 0 }
             grad = 1
@@ -71,7 +71,7 @@ extension Micrograd {
 
         /// Every value this one depends on, itself last, each after all of its inputs. Iterative
         /// depth-first search, so a deep graph cannot overflow the stack.
-        package func topologicalOrder() -> [Value] {
+        public func topologicalOrder() -> [Value] {
             var order: [Value] = []
             var visited: Set<ObjectIdentifier> = [ObjectIdentifier(self)]
             var stack: [(node: Value, nextInput: Int)] = [(self, 0)]
@@ -91,5 +91,5 @@ extension Micrograd {
 }
 
 extension Micrograd.Value: CustomStringConvertible {
-    package var description: String { "Value(data=\(data), grad=\(grad))" }
+    public var description: String { "Value(data=\(data), grad=\(grad))" }
 }

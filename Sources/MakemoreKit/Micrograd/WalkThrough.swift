@@ -6,11 +6,11 @@ extension Micrograd {
     /// spelled out through exp), then a 3-4-4-1 MLP fitted to micrograd's four examples by plain
     /// gradient descent. Every number is computed when the walk-through is made; `lines` and
     /// `json` show them (`makemore micrograd` prints one or the other).
-    package struct WalkThrough {
+    public struct WalkThrough {
         /// The text, one line per entry.
-        package let lines: [String]
+        public let lines: [String]
         /// Every number, as one JSON object.
-        package let json: JSONValue
+        public let json: JSONValue
         /// The tanh neuron of part 4, its gradients computed (for drawing its expression graph).
         package let neuron: TanhNeuron
 
@@ -26,7 +26,7 @@ extension Micrograd {
         /// `learningRate` from weights drawn with `seed`; `quiet` keeps only the first and last
         /// training loss in `lines`. Throws `MakemoreError.invalidValue` for a value outside
         /// `Limits`.
-        package init(x: Double = 3, h: Double = 0.0001, steps: Int = 20, learningRate: Double = 0.05, seed: UInt64 = 42, quiet: Bool = false) throws {
+        public init(x: Double = 3, h: Double = 0.0001, steps: Int = 20, learningRate: Double = 0.05, seed: UInt64 = 42, quiet: Bool = false) throws {
             try Limits.x.check(x)
             try Limits.h.check(h)
             try Limits.steps.check(steps)
