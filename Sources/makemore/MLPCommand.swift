@@ -17,20 +17,7 @@ enum MLPCommand: Subcommand {
     }
 
     /// The architecture's settings, shared with `lr-find mlp`.
-    static let settings: [Setting<MLPConfiguration>] = {
-        typealias L = MLPConfiguration.Limits
-        return [
-            Setting("context", \.contextLength, value: "K", limit: L.contextLength, "previous characters seen per prediction"),
-            Setting("embedding", \.embeddingDimensions, value: "D", limit: L.embeddingDimensions, "dimensions of each character's embedding"),
-            Setting("hidden", \.hiddenSize, value: "H", limit: L.hiddenSize, "width of every hidden layer"),
-            Setting("layers", \.hiddenLayers, value: "L", limit: L.hiddenLayers, "hidden blocks (Linear → BatchNorm → tanh)"),
-            Setting(flag: "no-batchnorm", \.batchNorm, sets: false, "hidden blocks are Linear with bias → tanh"),
-            Setting("bn-momentum", \.batchNormMomentum, value: "M", limit: L.batchNormMomentum,
-                    "how far BatchNorm's running statistics move per batch (the lecture's own: 0.001)"),
-            Setting("init", \.initialization, value: "NAME", MLPConfiguration.Initialization.allCases.map(\.rawValue).joined(separator: " | ")
-                        + " (kaiming: gain 5/3, output ×0.1, or ×0.01 without BatchNorm)"),
-        ]
-    }()
+    static let settings = MLPConfiguration.settings
 
     /// The architecture options, shared with `lr-find mlp`.
     static let modelOptions = settings.options(defaultConfiguration)

@@ -5,7 +5,7 @@ enum NeuralBigramCommand: Subcommand {
     static let name = StageKind.neuralBigram.rawValue
     static let summary = StageKind.neuralBigram.definition.summary
     static let options = StageOptions.common + TrainingOptions.options(StageKind.neuralBigram.defaultTraining)
-        + [Option("l2", value: "L", limit: StageConfiguration.l2Limit, default: "0.01", "penalty l2·mean(W²) on the weights (0 turns it off)")]
+        + NeuralBigramSettings.settings.options(NeuralBigramSettings())
 
     static func parse(_ arguments: ParsedArguments) throws -> StageRequest {
         StageRequest(data: try DataOptions(arguments), output: try OutputOptions(arguments),

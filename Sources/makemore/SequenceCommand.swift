@@ -42,10 +42,7 @@ enum SequenceCommand {
 /// (n_embd, n_embd2): `rnn`, `gru`, `lstm`, `bow`, `makemore-mlp`, and any such stage registered
 /// later. Its name, summary and defaults come from the stage's definition.
 enum SmallSequenceCommand {
-    static let settings: [Setting<SequenceModelConfiguration>] = [
-        Setting("embedding", \.embedding, value: "N", limit: SequenceModelConfiguration.Limits.embedding, "channels of the embeddings (n_embd)"),
-        Setting("hidden", \.hidden, value: "N", limit: SequenceModelConfiguration.Limits.hidden, "channels of the hidden state, or of the hidden layer (n_embd2)"),
-    ]
+    static let settings = SequenceModelConfiguration.settings
 
     /// The stage's default model.
     static func defaultConfiguration(_ kind: StageKind) -> SequenceModelConfiguration {

@@ -4,17 +4,7 @@ import MakemoreKit
 enum TransformerCommand: Subcommand {
     static let name = StageKind.transformer.rawValue
     static let summary = StageKind.transformer.definition.summary
-    static let settings: [Setting<TransformerConfiguration>] = {
-        typealias L = TransformerConfiguration.Limits
-        return [
-            Setting("layers", \.layers, value: "N", limit: L.layers, "transformer blocks"),
-            Setting("heads", \.heads, value: "N", limit: L.heads, "attention heads per block"),
-            Setting("embedding", \.embedding, value: "N", limit: L.embedding, "channels of the residual stream (divisible by --heads)"),
-            Setting("dropout", \.dropout, value: "P", limit: L.dropout, "dropout while training, as nanoGPT's: on the embeddings, the attention probabilities and the residual branches"),
-            Setting("positions", \.positions, value: "KIND", "position encoding: learned (makemore.py's wpe table) | sinusoidal (fixed sin/cos, no parameters)"),
-            Setting("activation", \.activation, value: "NAME", "non-linearity of each block's MLP: gelu (makemore.py's, tanh approximation) | relu"),
-        ]
-    }()
+    static let settings = TransformerConfiguration.settings
 
     static let defaultConfiguration = StageKind.transformer.defaultConfiguration.settings(as: TransformerConfiguration.self) ?? TransformerConfiguration()
 

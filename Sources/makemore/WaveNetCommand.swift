@@ -5,16 +5,7 @@ import MakemoreKit
 enum WaveNetCommand: Subcommand {
     static let name = StageKind.wavenet.rawValue
     static let summary = StageKind.wavenet.definition.summary
-    static let settings: [Setting<WaveNetConfiguration>] = {
-        typealias L = WaveNetConfiguration.Limits
-        return [
-            Setting("context", \.contextLength, value: "K", limit: L.contextLength, "previous characters seen per prediction: a power of two (log2 K levels)"),
-            Setting("embedding", \.embeddingDimensions, value: "D", limit: L.embeddingDimensions, "dimensions of each character's embedding"),
-            Setting("hidden", \.hiddenSize, value: "H", limit: L.hiddenSize, "width of every level"),
-            Setting(flag: "no-batchnorm", \.batchNorm, sets: false, "levels are Linear with bias → tanh"),
-            Setting("bn-momentum", \.batchNormMomentum, value: "M", limit: L.batchNormMomentum, "how far BatchNorm's running statistics move per batch"),
-        ]
-    }()
+    static let settings = WaveNetConfiguration.settings
 
     static let options = StageOptions.common + OutputOptions.embeddingOptions + TrainingOptions.options(StageKind.wavenet.defaultTraining)
         + settings.options(WaveNetConfiguration())
