@@ -23,21 +23,22 @@ struct Option: Sendable {
     let defaultValue: String?
     /// The library value the option sets, when the library declares its range.
     let limit: (any DeclaredLimit)?
-    /// The library's name of the value the option sets, when neither its limit nor its own
+    /// The library's names of the values the option sets, when neither its limit nor its own
     /// name says it (`--save` sets `checkpoint`).
-    let key: String?
+    let keys: [String]
 
     /// An option taking a value, shown as `--name VALUE`; with a `limit`, it sets the library
     /// value that limit declares: parsed against its range, and named by this flag in the
     /// library's errors about it.
-    init(_ name: String, value: String?, limit: (any DeclaredLimit)? = nil, key: String? = nil, default defaultValue: String? = nil, _ help: String) {
-        (self.name, self.value, self.limit, self.key, self.defaultValue, self.help) = (name, value, limit, key, defaultValue, help)
+    init(_ name: String, value: String?, limit: (any DeclaredLimit)? = nil, key: String? = nil, keys: [String] = [], default defaultValue: String? = nil,
+         _ help: String) {
+        (self.name, self.value, self.limit, self.keys, self.defaultValue, self.help) = (name, value, limit, (key.map { [$0] } ?? []) + keys, defaultValue, help)
     }
 
     /// Whether this option sets the library value called `valueName`: the one its limit or
-    /// key declares, or the option's own name, also in snake case (`top-k` sets `top_k`).
+    /// keys declare, or the option's own name, also in snake case (`top-k` sets `top_k`).
     func sets(_ valueName: String) -> Bool {
-        !name.isEmpty && (limit?.name == valueName || key == valueName || [name, name.replacingOccurrences(of: "-", with: "_")].contains(valueName))
+        !name.isEmpty && (limit?.name == valueName || keys.contains(valueName) || [name, name.replacingOccurrences(of: "-", with: "_")].contains(valueName))
     }
 
     /// The words after the subcommand that are not options (`makemore score WORD…`), shown in

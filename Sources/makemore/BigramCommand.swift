@@ -7,31 +7,29 @@ enum BigramCommand: Subcommand {
     static let summary = StageKind.bigram.definition.summary
     static let options = StageOptions.common + [
         Option("smoothing", value: "S", limit: CountBigram.Configuration.smoothingLimit, default: "1", "pseudo-count added to every pair (0: unseen pairs get probability 0)"),
-        Option("plot", value: "FILE.svg", "write the count matrix as an SVG heatmap"),
+        Option("plot", value: "FILE.svg", key: "count_plot", "write the count matrix as an SVG heatmap"),
         Option(flag: "show-counts", "print the 20 most frequent pairs"),
         Option(flag: "quiet", "accepted as every stage does (counting shows no progress)"),
     ]
 
     struct Options {
         var request: StageRequest
-        var plot: String?
         var showsCounts: Bool
     }
 
     static func parse(_ arguments: ParsedArguments) throws -> Options {
         let smoothing = try arguments.double("smoothing") ?? 1
-        let request = StageRequest(data: try DataOptions(arguments), output: try OutputOptions(arguments), configuration: .bigram(smoothing: smoothing))
-        return Options(request: request, plot: arguments.string("plot"), showsCounts: arguments.flag("show-counts"))
+        var request = StageRequest(data: try DataOptions(arguments), output: try OutputOptions(arguments), configuration: .bigram(smoothing: smoothing))
+        request.output.plotCounts = arguments.string("plot")
+        return Options(request: request, showsCounts: arguments.flag("show-counts"))
     }
 
     static func stageRequest(_ options: Options) -> StageRequest? { options.request }
 
     static func run(_ options: Options) throws {
-        try StageRunner.checkOutputs(options.request, more: [("plot", options.plot)])
         let (stage, report) = try StageRunner.run(options.request)
         guard let model = stage.model as? CountBigram else { return }
         let vocabulary = stage.dataset.vocabulary
-        if let path = options.plot { try AtomicFile.write(CountHeatmap.svg(counts: model.counts, vocabulary: vocabulary), to: path) }
         var shown = report
         let pairs = options.showsCounts ? model.topPairs(20) : []
         if !pairs.isEmpty {

@@ -17,7 +17,7 @@ enum CompareCommand: Subcommand {
         Option(flag: "full", "train every stage with its full defaults instead of the modest budget"),
         Option(flag: "ensemble", "add a row: the mixture of the stages run, weights fitted on the val split by EM"),
         Option("samples", value: "N", default: "3", "samples shown per stage"),
-        Option("out", value: "DIR", "write compare.md, compare.json and val_nll.svg into DIR"),
+        Option("out", value: "DIR", keys: ["results", "checkpoints"], "write compare.md, compare.json and val_nll.svg into DIR"),
         Option("threads", value: "N", limit: TrainingConfiguration.Limits.threads, default: "one per core",
                "model copies of the stages whose default is one per core (gru, lstm, transformer): their numbers depend on it"),
         Option("save-every", value: "N", "with --out: every N steps write each stage's checkpoint DIR/<stage>.safetensors (the best so far; --resume continues it)"),
@@ -29,7 +29,6 @@ enum CompareCommand: Subcommand {
     struct Options {
         var data: DataOptions
         var comparison: Comparison
-        var out: String?
         var json: Bool
         var quiet: Bool
     }
@@ -37,41 +36,23 @@ enum CompareCommand: Subcommand {
     static func parse(_ arguments: ParsedArguments) throws -> Options {
         let names = arguments.string("stages")?.split(separator: ",", omittingEmptySubsequences: false).map(String.init) ?? ladder
         guard !names.contains("") else { throw UsageError("--stages needs comma-separated stage names (known: \(ladder.joined(separator: ", "))), got '\(arguments.string("stages") ?? "")'") }
-        let stages = try names.map { name in
-            guard ladder.contains(name), let definition = StageRegistry.definition(named: name) else {
-                let hint = Spelling.suggestion(for: name, among: ladder).map { "did you mean '\($0)'? " } ?? ""
-                throw UsageError("unknown stage '\(name)' in --stages (\(hint)known: \(ladder.joined(separator: ", ")))")
-            }
-            return definition
-        }
+        var comparison = try Comparison(stageNames: names)
         let data = try DataOptions(arguments)
-        var comparison = Comparison(stages: stages)
         comparison.full = arguments.flag("full")
         comparison.ensemble = arguments.flag("ensemble")
         comparison.samples = try arguments.int("samples", in: Comparison.Limits.samples.range) ?? 3
-        (comparison.seed, comparison.source) = (data.source.seed, data.source.absolute)
+        (comparison.seed, comparison.source) = (data.source.seed, data.source)
         comparison.cores = try arguments.int("threads")
         comparison.saveEvery = try arguments.int("save-every", in: Comparison.Limits.saveEvery.range)
         comparison.tensorboard = arguments.string("tensorboard")
-        comparison.checkpoints = arguments.string("out")
+        (comparison.checkpoints, comparison.results) = (arguments.string("out"), arguments.string("out"))
         comparison.onSecondInterrupt = { exit(130) }
-        return Options(data: data, comparison: comparison, out: arguments.string("out"), json: arguments.flag("json"), quiet: arguments.flag("quiet"))
+        return Options(data: data, comparison: comparison, json: arguments.flag("json"), quiet: arguments.flag("quiet"))
     }
 
     static func run(_ options: Options) throws {
         let comparison = options.comparison
-        if comparison.saveEvery != nil && options.out == nil { throw UsageError("--save-every needs --out DIR: each stage's checkpoint goes to DIR/<stage>.safetensors") }
-        try OutputPath.validateCreatable(directory: comparison.tensorboard, name: "tensorboard")
-        if let out = options.out {
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: out, isDirectory: &isDirectory), !isDirectory.boolValue {
-                throw UsageError("--out: \(out): is a file, not a directory")
-            }
-            try OutputPath.validateCreatable(directory: out, name: "out")
-            let checkpoints = comparison.stages.compactMap { comparison.checkpoint(of: $0.kind).map { ($0 as NSString).lastPathComponent } }
-            try OutputPath.validate(files: Comparison.Result.fileNames + checkpoints, in: out, name: "out", inputs: options.data.files)
-            if comparison.saveEvery != nil { try Comparison.createDirectory(out) }
-        }
+        try comparison.validate()
         var progress: ProgressReporter?
         let result = try comparison.run(on: Dataset(split: options.data.split())) { event in
             switch event {
@@ -80,13 +61,10 @@ enum CompareCommand: Subcommand {
             case .stage(_, .willTrain(let configuration)): progress = ProgressReporter(total: configuration.steps, enabled: !options.quiet)
             case .stage(_, .training(let event)): progress?.report(event)
             case .stage(_, .saved(let path)): printError("saved \(path)")
-            case .stage(let kind, .stopped(let step, let total, let path)):
-                printError("stopped at step \(step) of \(total); " + (path.map { "continue with: makemore \(kind.rawValue) --resume \($0)" }
-                    ?? "nothing saved (give --save FILE to keep a run that --resume continues)"))
+            case .stage(let kind, .stopped(let step, let total, let path)): printError(StageRunner.stoppedLine(kind, step: step, total: total, checkpoint: path))
             case .stage(_, .samples), .stage(_, .note), .stage(_, .imported): break  // compare samples, resumes and imports nothing while training
             }
         }
-        try options.out.map(result.write)
         if options.json {
             print(result.json.serialized)
         } else {

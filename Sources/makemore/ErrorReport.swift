@@ -9,10 +9,14 @@ struct ErrorReport {
     /// Whether `error` is a usage error.
     static func isUsage(_ error: MakemoreError) -> Bool {
         switch error {
-        case .invalidValue, .outsideVocabulary, .invalidOutput: true
+        case .invalidValue, .outsideVocabulary, .invalidOutput, .needs, .unknownStage, .wordsDoNotFit: true
         default: false
         }
     }
+
+    /// Why an output is needed, said after the flag that needs it, by the output's name.
+    static let purposes = ["checkpoint": " to keep the state --resume continues from",
+                           "checkpoints": ": each stage's checkpoint goes to DIR/<stage>.safetensors"]
 
     /// The flag (`--lr`), or the positional's name (`WORD…`), that sets the value `name`.
     func flag(for name: String) -> String? {
@@ -31,6 +35,14 @@ struct ErrorReport {
             return "\(inFile ? name : flag(for: name) ?? name) '\(text)' contains '\(character)', which is not in the vocabulary"
         case .invalidOutput(let name, _, _):
             return (flag(for: name).map { "\($0): " } ?? "") + error.description
+        case .needs(let name, let needed):
+            let option = options.first { $0.sets(needed) }
+            return "\(flag(for: name) ?? name) needs " + (option.map { "--\($0.name) \($0.value ?? "")" } ?? needed) + (Self.purposes[needed] ?? "")
+        case .unknownStage(let name, let known):
+            let hint = Spelling.suggestion(for: name, among: known).map { "did you mean '\($0)'? " } ?? ""
+            return "unknown stage '\(name)' in \(flag(for: "stages") ?? "stages") (\(hint)known: \(known.joined(separator: ", ")))"
+        case .wordsDoNotFit(let blockSize, let longest):
+            return "\(flag(for: "block_size") ?? "block_size") \(blockSize) is too small: the longest word has \(longest) characters (needs \(longest + 1))"
         case .inFile(let path, let inner):
             return "\(path): \(line(inner, inFile: true))"
         default:

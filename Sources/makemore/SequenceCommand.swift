@@ -26,7 +26,7 @@ enum SequenceCommand {
         training.configuration.threads = try arguments.int("threads") ?? training.configuration.threads
         let blockSize = try arguments.int("block-size")
         var request = StageRequest(data: try DataOptions(arguments), output: try OutputOptions(arguments),
-                                   configuration: try configure(blockSize ?? 0), training: training, blockSize: blockSize)
+                                   configuration: try configure(blockSize ?? 0), training: training)
         request.temperature = try arguments.double("temperature") ?? request.temperature
         request.topK = try arguments.int("top-k")
         request.prefix = arguments.string("prefix") ?? ""

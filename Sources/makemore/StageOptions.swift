@@ -66,6 +66,8 @@ struct OutputOptions {
     var json = false
     /// `--plot-embedding`, on the stages whose model has a character embedding.
     var plotEmbedding: String?
+    /// `--plot`, the count bigram's heatmap.
+    var plotCounts: String?
 
     /// The option of the stages with a character embedding.
     static let embeddingOptions: [Option] = [

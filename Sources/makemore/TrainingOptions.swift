@@ -72,7 +72,7 @@ struct DiagnosticsOptions {
     static let options = [
         Option(flag: "diagnose", "print per-layer activation, gradient and update:data statistics on stderr (and in --json)"),
         Option("diagnose-every", value: "N", limit: TrainingConfiguration.Limits.diagnosticsEvery, "diagnose after the first step, every N steps and after the last (default: steps/10)"),
-        Option("plot-diagnostics", value: "DIR", "with the diagnostics, write SVG histograms per layer and the update:data ratio over time to DIR"),
+        Option("plot-diagnostics", value: "DIR", key: "diagnostics_plots", "with the diagnostics, write SVG histograms per layer and the update:data ratio over time to DIR"),
     ]
 
     init(_ arguments: ParsedArguments, steps: Int) throws {

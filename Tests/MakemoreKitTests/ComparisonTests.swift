@@ -69,9 +69,36 @@ import Testing
         }
         var comparison = Comparison(stages: [StageKind.bigram.definition])
         comparison.saveEvery = 10  // no directory for the checkpoints
-        #expect(throws: MakemoreError.self) { try comparison.run(on: dataset) }
+        #expect(throws: MakemoreError.needs(name: "save_every", needed: "checkpoints")) { try comparison.run(on: dataset) }
         comparison.saveEvery = 0
         comparison.checkpoints = FileManager.default.temporaryDirectory.path
         #expect(throws: MakemoreError.self) { try comparison.run(on: dataset) }
+    }
+
+    /// Stages are named from the ladder; the output directories are checked before any words are
+    /// read (a file, or files that would replace the words), and `run` writes the results there.
+    @Test func aComparisonChecksItsNamesAndDirectories() throws {
+        #expect(throws: MakemoreError.unknownStage(name: "bigrm", known: Comparison.ladder.map(\.kind.rawValue))) {
+            try Comparison(stageNames: ["bigram", "bigrm"])
+        }
+        #expect(try Comparison(stageNames: ["neural-bigram", "bigram"]).stages.map(\.kind.rawValue) == ["neural-bigram", "bigram"])
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("comparison-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let words = directory + "/compare.md"
+        try "ann\nbob\n".write(toFile: words, atomically: true, encoding: .utf8)
+        var comparison = try Comparison(stageNames: ["bigram"])
+        comparison.results = words
+        #expect(throws: MakemoreError.invalidOutput(name: "results", path: words, reason: "is a file, not a directory")) { try comparison.validate() }
+        comparison.results = directory
+        comparison.source = SplitRecord(input: words, directory: nil, seed: 1, valFraction: 0.1, testFraction: 0.1)
+        #expect(throws: MakemoreError.invalidOutput(name: "results", path: words, reason: "is also an input; write the output elsewhere")) {
+            try comparison.validate()
+        }
+        comparison.source = nil
+        comparison.results = directory + "/out"
+        comparison.samples = 1
+        _ = try comparison.run(on: CustomModelTests.dataset())
+        #expect(Comparison.Result.fileNames.allSatisfy { FileManager.default.fileExists(atPath: directory + "/out/" + $0) })
     }
 }

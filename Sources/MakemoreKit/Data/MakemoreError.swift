@@ -16,6 +16,14 @@ public enum MakemoreError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The output `name` (as its caller calls it: `checkpoint`, `log`) at `path` cannot be
     /// written or would replace an input; found before any work is done.
     case invalidOutput(name: String, path: String, reason: String)
+    /// The value `name` was given without `needed`, the value it works with (a stop step
+    /// without a checkpoint to keep the stopped run in).
+    case needs(name: String, needed: String)
+    /// `name` is not one of the stages `known` (of a comparison's ladder).
+    case unknownStage(name: String, known: [String])
+    /// A whole-word model's block of `blockSize` positions cannot hold the longest word, of
+    /// `longestWord` characters, and the token that ends it.
+    case wordsDoNotFit(blockSize: Int, longestWord: Int)
     /// A file that cannot be read, written or decoded: its path and the reason.
     case file(path: String, reason: String)
     /// `error` found in the content of the file at `path` (a configuration value out of range
@@ -42,6 +50,10 @@ public enum MakemoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case .outsideVocabulary(let name, let text, let character):
             return "\(name) '\(text)' contains '\(character)', which is not in the vocabulary"
         case .invalidOutput(_, let path, let reason), .file(let path, let reason): return path.isEmpty ? reason : "\(path): \(reason)"
+        case .needs(let name, let needed): return "\(name) needs \(needed)"
+        case .unknownStage(let name, let known): return "unknown stage '\(name)' (known: \(known.joined(separator: ", ")))"
+        case .wordsDoNotFit(let blockSize, let longestWord):
+            return "block_size \(blockSize) cannot hold the longest word (\(longestWord) characters) and its end: it must be at least \(longestWord + 1)"
         case .inFile(let path, let error): return "\(path): \(error)"
         case .mismatch(let what), .notANumber(let what), .unsupported(let what): return what
         case .insufficientMemory(let what, let needed, let available, let parts):

@@ -24,7 +24,8 @@ public struct Comparison {
     public var samples = 3
     /// Seeds every stage's initialisation, batches and sampling, and the ensemble's samples.
     public var seed: UInt64 = 42
-    /// How the words were made, recorded in the checkpoints written.
+    /// How the words were made, its paths as given: the files an output may not replace,
+    /// recorded in the checkpoints written with absolute paths.
     public var source: SplitRecord?
     /// The stages whose default is one model copy per core train as on this many cores (nil:
     /// this machine's), so their numbers do not depend on the machine (`StageRegistry.withCores`).
@@ -35,6 +36,8 @@ public struct Comparison {
     public var saveEvery: Int?
     /// A directory for TensorBoard event files: one run per trained stage, `<stage>/`.
     public var tensorboard: String?
+    /// The directory `run` writes the result's files to (`Result.write(to:)`), if any.
+    package var results: String?
     /// As `StageRun.Training.onSecondInterrupt`: set to catch Ctrl-C, which stops the stage
     /// training then; the second calls this.
     package var onSecondInterrupt: (@Sendable () -> Void)?
@@ -45,6 +48,18 @@ public struct Comparison {
 
     /// A comparison of `stages`.
     public init(stages: [StageDefinition] = Comparison.ladder) { self.stages = stages }
+
+    /// A comparison of the stages of the `ladder` named `names`, in that order. Throws
+    /// `MakemoreError.unknownStage` for a name that is not on the ladder.
+    package init(stageNames names: [String]) throws {
+        let ladder = Comparison.ladder
+        self.init(stages: try names.map { name in
+            guard let definition = ladder.first(where: { $0.kind.rawValue == name }) else {
+                throw MakemoreError.unknownStage(name: name, known: ladder.map(\.kind.rawValue))
+            }
+            return definition
+        })
+    }
 
     /// What a comparison reports as it goes.
     public enum Event {
@@ -62,18 +77,37 @@ public struct Comparison {
         return (checkpoints as NSString).appendingPathComponent(kind.rawValue + ".safetensors")
     }
 
-    /// Trains and reports every stage on `dataset`, then the ensemble if asked. Throws what a
-    /// stage's run throws, and for `samples` or `saveEvery` out of `Limits` or `saveEvery`
-    /// without `checkpoints`.
-    public func run(on dataset: Dataset, onEvent: @escaping (Event) -> Void = { _ in }) throws -> Result {
-        let clock = ContinuousClock.now
+    /// Throws what `run` would refuse, before any words are read: `samples` or `saveEvery` out
+    /// of `Limits`, `saveEvery` without `checkpoints` (`MakemoreError.needs`), and
+    /// `MakemoreError.invalidOutput` for a TensorBoard directory that cannot be created, or a
+    /// `results` or `checkpoints` directory that is a file or cannot be created or whose files
+    /// would replace the words `source` names. `run` calls it first.
+    package func validate() throws {
         try Limits.samples.check(samples)
         if let every = saveEvery {
             try Limits.saveEvery.check(every)
-            guard checkpoints != nil else {
-                throw MakemoreError.invalidValue(name: "checkpoints", rule: "a directory when saveEvery is set", value: "nil")
-            }
+            guard checkpoints != nil else { throw MakemoreError.needs(name: Limits.saveEvery.name, needed: "checkpoints") }
         }
+        try OutputPath.validateCreatable(directory: tensorboard, name: "tensorboard")
+        let checkpointFiles = stages.compactMap { checkpoint(of: $0.kind).map { ($0 as NSString).lastPathComponent } }
+        for (name, directory, files) in [("results", results, Result.fileNames), ("checkpoints", saveEvery == nil ? nil : checkpoints, checkpointFiles)] {
+            guard let directory else { continue }
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), !isDirectory.boolValue {
+                throw MakemoreError.invalidOutput(name: name, path: directory, reason: "is a file, not a directory")
+            }
+            try OutputPath.validateCreatable(directory: directory, name: name)
+            try OutputPath.validate(files: files, in: directory, name: name, inputs: source?.files ?? [])
+        }
+    }
+
+    /// Trains and reports every stage on `dataset`, then the ensemble if asked, and writes the
+    /// result's files to `results` if set. Throws what `validate` throws (first) and what a
+    /// stage's run throws.
+    public func run(on dataset: Dataset, onEvent: @escaping (Event) -> Void = { _ in }) throws -> Result {
+        let clock = ContinuousClock.now
+        try validate()
+        if saveEvery != nil, let checkpoints { try Comparison.createDirectory(checkpoints) }
         var rows: [StageReport] = []
         var trained: [Stage] = []
         for definition in stages {
@@ -91,8 +125,10 @@ public struct Comparison {
             rows.append(report)
             members = zip(trained, weights).map { Result.Member(model: $0.kind.rawValue, weight: $1) }
         }
-        return Result(rows: rows, ensembleMembers: members, stages: trained, splitSizes: SplitName.allCases.map { ($0, dataset.split[$0].count) },
-                      full: full, seconds: (ContinuousClock.now - clock).seconds)
+        let result = Result(rows: rows, ensembleMembers: members, stages: trained, splitSizes: SplitName.allCases.map { ($0, dataset.split[$0].count) },
+                            full: full, seconds: (ContinuousClock.now - clock).seconds)
+        try results.map(result.write)
+        return result
     }
 
     /// The run of `definition` in this comparison: its default model, its training within the

@@ -152,7 +152,7 @@ extension StageDefinition {
     static func blockSize(_ requested: Int, _ dataset: Dataset) throws -> Int {
         guard requested != 0 else { return dataset.longestWord + 1 }
         guard requested > dataset.longestWord else {
-            throw MakemoreError.invalidValue(name: "block_size", rule: "at least \(dataset.longestWord + 1) (the longest word has \(dataset.longestWord) characters)", value: "\(requested)")
+            throw MakemoreError.wordsDoNotFit(blockSize: requested, longestWord: dataset.longestWord)
         }
         return requested
     }

@@ -122,7 +122,8 @@ public struct StageRun {
     package var dataset: Dataset?
     /// Whether a loaded or resumed file is evaluated on `words` instead of the split it records.
     package var wordsGiven = false
-    /// How `words` were made, recorded in checkpoints.
+    /// How `words` were made, its paths as given: the files an output may not replace, recorded
+    /// in checkpoints with absolute paths (`SplitRecord.absolute`).
     package var source: SplitRecord?
     /// Seeds initialisation, batches and sampling.
     package var seed: UInt64 = 42
@@ -157,18 +158,17 @@ public struct StageRun {
         self.words = words
     }
 
-    /// The run's stage and report (its `seconds` from the call). Throws what building, loading,
-    /// training or writing throws, a `StartConflict`, a `ResumeConflict`, and
+    /// The run's stage and report (its `seconds` from the call). Throws what `validate` throws
+    /// (first), what building, loading, training or writing throws, a `ResumeConflict`, and
     /// `MakemoreError.invalidOutput` for an output that would replace the words the stage records.
     package func run(onEvent: @escaping (Event) -> Void = { _ in }) throws -> (stage: Stage, report: StageReport) {
         let clock = ContinuousClock.now
-        try validateStart()
-        try Limits.samples.check(samples)
-        if let every = training?.sampleEvery { try Limits.sampleEvery.check(every) }
-        if let every = training?.saveEvery { try Limits.saveEvery.check(every) }
+        try validate()
         let stage = try makeStage(onEvent)
         // The word list a loaded or resumed file records is an input too, known once it is read.
-        try OutputPath.validate(outputs.files, inputs: stage.source?.files ?? [])
+        let recorded = stage.source?.files ?? []
+        try OutputPath.validate(outputs.files, inputs: recorded)
+        try outputs.validateDiagnosticsPlots(inputs: recorded)
         var sampling: SamplingOptions?
         if configuration.kind.isSequenceModel {
             let options = try stage.samplingOptions(temperature: temperature, topK: topK, prefix: prefix)
@@ -208,6 +208,39 @@ public struct StageRun {
         return (stage, report)
     }
 
+    /// Throws, before any words are read, for what the run would refuse or regret: a
+    /// `StartConflict` (`validateStart`); a count out of `Limits`; `MakemoreError.needs` for a
+    /// stop step or periodic saving without a checkpoint to keep the run in; and
+    /// `MakemoreError.invalidOutput` for an output that cannot be written, two outputs on one
+    /// file, an output that would replace an input (the words `source` names, the loaded or
+    /// resumed file, which only the checkpoint may replace to continue it), or a diagnostics or
+    /// TensorBoard directory that cannot be created. `run` calls it first; a front end may call
+    /// it before it reads any words.
+    package func validate() throws {
+        try validateStart()
+        try Limits.samples.check(samples)
+        if let training {
+            if let every = training.sampleEvery { try Limits.sampleEvery.check(every) }
+            if let every = training.saveEvery { try Limits.saveEvery.check(every) }
+            // Without a checkpoint, the stopped run, or the periodic saves, would be lost.
+            for (name, value) in [(TrainingConfiguration.Limits.stopAt.name, training.stopAt), (Limits.saveEvery.name, training.saveEvery)]
+            where value != nil && outputs.checkpoint == nil {
+                throw MakemoreError.needs(name: name, needed: StageOutputs.checkpointName)
+            }
+        }
+        var inputs = source?.files ?? []
+        if case .load(let path) = start { inputs.append(path) }
+        try OutputPath.validate(outputs.files, inputs: inputs)
+        // The checkpoint may replace the file it resumes (the run continues it); no other output may.
+        if case .resume(let path) = start {
+            try OutputPath.validate(outputs.files.filter { $0.name != StageOutputs.checkpointName }, inputs: [path])
+            inputs.append(path)
+        }
+        try OutputPath.validateCreatable(directory: outputs.diagnosticsPlots, name: StageOutputs.diagnosticsPlotsName)
+        try outputs.validateDiagnosticsPlots(inputs: inputs)
+        try OutputPath.validateCreatable(directory: training?.tensorboard, name: "tensorboard")
+    }
+
     /// Throws a `StartConflict` for settings the start would ignore: a training setting
     /// (`Training.settingsGiven`, `stopAt`) for a loaded file, a model setting
     /// (`modelSettingsGiven`) for a resumed one. `run` checks it first; a front end may check it
@@ -239,7 +272,7 @@ public struct StageRun {
             onEvent(.note("\(path): no training state (a bare state dict, or a run that finished): training its weights with a new optimizer, schedule and batches"))
             return nil
         }
-        if wordsGiven && source != stage.source {
+        if wordsGiven && source?.absolute != stage.source {
             onEvent(.note("\(path): other words than its run's: fine-tuning its weights with a new optimizer, schedule and batches"))
             return nil
         }
@@ -270,11 +303,11 @@ public struct StageRun {
     private func makeStage(_ onEvent: (Event) -> Void) throws -> Stage {
         let path: String
         switch start {
-        case .build: return try Stage(configuration, dataset: dataset ?? Dataset(split: words()), seed: seed, source: source)
+        case .build: return try Stage(configuration, dataset: dataset ?? Dataset(split: words()), seed: seed, source: source?.absolute)
         case .load(let file), .resume(let file): path = file
         }
         let (stage, note) = try Stage.load(modelFile: path, expecting: configuration.kind, words: words, wordsGiven: wordsGiven,
-                                           seed: seed, settings: configuration, heads: importHeads, source: source)
+                                           seed: seed, settings: configuration, heads: importHeads, source: source?.absolute)
         if let note { onEvent(.imported(note)) }
         return stage
     }

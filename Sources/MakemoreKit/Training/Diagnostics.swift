@@ -188,6 +188,20 @@ package final class TrainingDiagnostics {
         return LineChart(title: "update:data ratio", xLabel: "step", yLabel: "log10(std(update)/std(data))", series: series)
     }
 
+    /// The names `writePlots` gives its per-snapshot histograms, before `-STEP.svg`.
+    static let snapshotPlots = ["activations", "activation-gradients", "weight-gradients"]
+    /// The name of `writePlots`' update:data chart.
+    static let updateRatioPlot = "update-ratio.svg"
+
+    /// Whether `writePlots` may write a file called `name`: `update-ratio.svg`, or a snapshot's
+    /// histogram (`activations-STEP.svg`, …).
+    package static func isPlotName(_ name: String) -> Bool {
+        guard name != updateRatioPlot else { return true }
+        guard name.hasSuffix(".svg"), case let stem = name.dropLast(4), let dash = stem.lastIndex(of: "-") else { return false }
+        let step = stem[stem.index(after: dash)...]
+        return snapshotPlots.contains(String(stem[..<dash])) && !step.isEmpty && step.allSatisfy { $0.isASCII && $0.isNumber }
+    }
+
     /// Writes to `directory` (created if missing): per snapshot `activations-STEP.svg`,
     /// `activation-gradients-STEP.svg` and `weight-gradients-STEP.svg`, and `update-ratio.svg`;
     /// every file atomically. Returns the paths written.
@@ -209,17 +223,17 @@ package final class TrainingDiagnostics {
             try write(Histogram.chart(title: "activations after step \(s.step)", xLabel: "tanh output",
                                       zip(layers, s.activationHistograms).map {
                                           (String(format: "%@: std %.2f, saturated %.1f %%", $0.0.name, $0.0.values.std, $0.0.saturationPercent ?? 0), $0.1.values)
-                                      }), "activations-\(s.step).svg")
+                                      }), "\(Self.snapshotPlots[0])-\(s.step).svg")
             try write(Histogram.chart(title: "activation gradients after step \(s.step)", xLabel: "∂loss/∂output",
                                       zip(layers, s.activationHistograms).compactMap { layer, h in
                                           h.gradients.map { (String(format: "%@: std %.3g", layer.name, layer.gradient?.std ?? 0), $0) }
-                                      }), "activation-gradients-\(s.step).svg")
+                                      }), "\(Self.snapshotPlots[1])-\(s.step).svg")
             try write(Histogram.chart(title: "weight gradients after step \(s.step)", xLabel: "∂loss/∂weight",
                                       zip(s.parameters, s.weightGradientHistograms).map {
                                           (String(format: "%@: grad:data %.3g", $0.0.name, $0.0.gradientToData), $0.1.gradients)
-                                      }), "weight-gradients-\(s.step).svg")
+                                      }), "\(Self.snapshotPlots[2])-\(s.step).svg")
         }
-        try write(updateRatioChart, "update-ratio.svg")
+        try write(updateRatioChart, Self.updateRatioPlot)
         return written
     }
 }
