@@ -9,7 +9,7 @@ struct ErrorReport {
     /// Whether `error` is a usage error.
     static func isUsage(_ error: MakemoreError) -> Bool {
         switch error {
-        case .invalidValue, .outsideVocabulary, .invalidOutput, .needs, .unknownStage, .wordsDoNotFit: true
+        case .invalidValue, .outsideVocabulary, .invalidOutput, .needs, .unknownStage, .wordsDoNotFit, .presetConflict: true
         default: false
         }
     }
@@ -43,6 +43,9 @@ struct ErrorReport {
             return "unknown stage '\(name)' in \(flag(for: "stages") ?? "stages") (\(hint)known: \(known.joined(separator: ", ")))"
         case .wordsDoNotFit(let blockSize, let longest):
             return "\(flag(for: "block_size") ?? "block_size") \(blockSize) is too small: the longest word has \(longest) characters (needs \(longest + 1))"
+        case .presetConflict(let preset, let name, let value):
+            let setting = flag(for: name) ?? name, given = "\(flag(for: "preset") ?? "preset") \(preset)"
+            return value.map { "\(given) fixes \(setting) (\($0)); drop one of them" } ?? "\(given) has no \(setting)"
         case .inFile(let path, let inner):
             return "\(path): \(line(inner, inFile: true))"
         default:

@@ -15,7 +15,10 @@ enum LRFindCommand: Subcommand {
             Option("optimizer", value: "NAME", default: "sgd", OptimizerKind.allCases.map(\.rawValue).joined(separator: " | ")),
             Option("batch-size", value: "N", default: "32", "examples per step"),
         ]
-        + MLPCommand.modelOptions
+        + MLPConfiguration.settings.options(defaultModel)
+
+    /// The stage's default model (the lecture's with wider embeddings).
+    static let defaultModel = StageKind.mlp.defaultConfiguration.settings(as: MLPConfiguration.self) ?? MLPConfiguration()
 
     struct Options {
         var data: DataOptions
@@ -32,7 +35,7 @@ enum LRFindCommand: Subcommand {
         let training = finder.training(optimizer: try arguments.choice("optimizer", OptimizerKind.self) ?? .sgd,
                                        batchSize: try arguments.int("batch-size", in: 2...10_000_000) ?? 32)
         return Options(data: try DataOptions(arguments), json: arguments.flag("json"), finder: finder, training: training,
-                       configuration: try MLPCommand.configuration(arguments), plot: arguments.string("plot"))
+                       configuration: try MLPConfiguration.settings.read(arguments, over: defaultModel), plot: arguments.string("plot"))
     }
 
     static func run(_ options: Options) throws {

@@ -12,7 +12,8 @@ extension ParsedArguments: SettingValues {
 extension Option {
     /// The option that sets `setting`, its default shown from `defaults`.
     init<Root>(_ setting: Setting<Root>, defaults: Root) {
-        self.init(setting.name, value: setting.placeholder, limit: setting.limit as? any DeclaredLimit, default: setting.shownDefault(defaults), setting.help)
+        self.init(setting.name, value: setting.placeholder, limit: setting.limit as? any DeclaredLimit, key: setting.key,
+                  default: setting.shownDefault(defaults), setting.help)
     }
 }
 

@@ -59,17 +59,12 @@ struct CommandEntry: Sendable {
     func defaultRequest() throws -> StageRequest? { try parse(ParsedArguments(arguments: [], options: options)).request }
 }
 
-/// The commands of the stages whose own options need a command of their own.
-let dedicatedStageCommands = [
-    CommandEntry(BigramCommand.self), CommandEntry(NeuralBigramCommand.self), CommandEntry(MLPCommand.self),
-    CommandEntry(WaveNetCommand.self), CommandEntry(TransformerCommand.self),
-]
-
-/// The command of a registered stage: its dedicated one, or the shared command of makemore.py's
-/// `ModelConfig` sizes; nil for a stage whose settings the command line cannot spell.
+/// The command of a registered stage: the count bigram's own (its outputs are its own), or the
+/// one derived from the stage's definition; nil for a stage whose settings the command line
+/// cannot spell.
 func stageCommand(_ definition: StageDefinition) -> CommandEntry? {
-    if let command = dedicatedStageCommands.first(where: { $0.name == definition.kind.rawValue }) { return command }
-    return definition.defaultConfiguration.settings is SequenceModelConfiguration ? SmallSequenceCommand.entry(definition) : nil
+    if definition.kind.rawValue == BigramCommand.name { return CommandEntry(BigramCommand.self) }
+    return definition.settings.isEmpty ? nil : StageCommand.entry(definition)
 }
 
 /// Every subcommand, in the order `makemore --help` lists them: the registry's stages, then the

@@ -69,16 +69,12 @@ struct DiagnosticsOptions {
     /// Where the diagnostics plots go.
     var plotDirectory: String?
 
-    static let options = [
-        Option(flag: "diagnose", "print per-layer activation, gradient and update:data statistics on stderr (and in --json)"),
-        Option("diagnose-every", value: "N", limit: TrainingConfiguration.Limits.diagnosticsEvery, "diagnose after the first step, every N steps and after the last (default: steps/10)"),
-        Option("plot-diagnostics", value: "DIR", key: "diagnostics_plots", "with the diagnostics, write SVG histograms per layer and the update:data ratio over time to DIR"),
-    ]
+    /// The options (none shows a default).
+    static let options = TrainingConfiguration.diagnosticsSettings.options(TrainingConfiguration(steps: 0, learningRate: 0))
 
-    init(_ arguments: ParsedArguments, steps: Int) throws {
+    /// The diagnostics asked for in a run of `training`.
+    init(_ arguments: ParsedArguments, training: TrainingConfiguration) throws {
         plotDirectory = arguments.string("plot-diagnostics")
-        if arguments.flag("diagnose") || plotDirectory != nil || arguments.given("diagnose-every") {
-            every = try arguments.int("diagnose-every") ?? max(1, steps / 10)
-        }
+        every = try TrainingConfiguration.diagnosticsSettings.read(arguments, over: training).diagnosticsEvery
     }
 }

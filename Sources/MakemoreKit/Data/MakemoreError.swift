@@ -43,6 +43,10 @@ public enum MakemoreError: Error, Equatable, Sendable, CustomStringConvertible {
     /// An operation this model or stage does not have (a training step of the count bigram, the
     /// embedding of a model without one).
     case unsupported(String)
+    /// A setting given with the preset `preset` that does not go with it: one the preset fixes
+    /// to `presetValue` (as the setting spells it), or, when `presetValue` is nil, one the
+    /// preset's model (another stage's) does not have. `setting` is the setting's name.
+    case presetConflict(preset: String, setting: String, presetValue: String?)
 
     public var description: String {
         switch self {
@@ -56,6 +60,8 @@ public enum MakemoreError: Error, Equatable, Sendable, CustomStringConvertible {
             return "block_size \(blockSize) cannot hold the longest word (\(longestWord) characters) and its end: it must be at least \(longestWord + 1)"
         case .inFile(let path, let error): return "\(path): \(error)"
         case .mismatch(let what), .notANumber(let what), .unsupported(let what): return what
+        case .presetConflict(let preset, let setting, let value):
+            return value.map { "preset \(preset) fixes \(setting) (\($0))" } ?? "preset \(preset) has no \(setting)"
         case .insufficientMemory(let what, let needed, let available, let parts):
             return "\(what) needs about \(Self.gib(needed)) (\(parts)) but the machine has \(Self.gib(available))"
         case .diverged(let step, let loss, let limit):

@@ -58,21 +58,30 @@ package struct Setting<Root>: Sendable {
     package let placeholder: String?
     /// The range of the value, named as the library's errors name it.
     package let limit: (any NamedLimit)?
+    /// The library's name of what the setting gives when its limit does not name it (an
+    /// output's: `diagnostics_plots`), for errors about it.
+    package let key: String?
     package let help: String
     /// The default shown for a configuration's value (nil: none shown).
     package let shownDefault: @Sendable (Root) -> String?
     /// The configuration's value as the option would spell it (`off` for no moving average), to
     /// tell which values a preset changes and name them.
     package let spelling: @Sendable (Root) -> String?
+    /// Whether two configurations hold the same value of this setting (the spellings compared,
+    /// unless the value holds more than its spelling says).
+    package let sameValue: @Sendable (Root, Root) -> Bool
     /// Sets the value in `root` when it is given.
     package let read: @Sendable (any SettingValues, _ root: inout Root) throws -> Void
 
-    /// A setting read by `read`; `spelling` defaults to the default shown.
-    package init(_ name: String, placeholder: String?, limit: (any NamedLimit)? = nil, default shown: @escaping @Sendable (Root) -> String?,
-                 spelling: (@Sendable (Root) -> String?)? = nil, _ help: String,
+    /// A setting read by `read`; `spelling` defaults to the default shown, `sameValue` to
+    /// comparing spellings.
+    package init(_ name: String, placeholder: String?, limit: (any NamedLimit)? = nil, key: String? = nil, default shown: @escaping @Sendable (Root) -> String?,
+                 spelling: (@Sendable (Root) -> String?)? = nil, sameValue: (@Sendable (Root, Root) -> Bool)? = nil, _ help: String,
                  read: @escaping @Sendable (any SettingValues, inout Root) throws -> Void) {
-        (self.name, self.placeholder, self.limit, self.help, self.shownDefault, self.read) = (name, placeholder, limit, help, shown, read)
-        self.spelling = spelling ?? shown
+        (self.name, self.placeholder, self.limit, self.key, self.help, self.shownDefault, self.read) = (name, placeholder, limit, key, help, shown, read)
+        let spelling = spelling ?? shown
+        self.spelling = spelling
+        self.sameValue = sameValue ?? { spelling($0) == spelling($1) }
     }
 
     /// A number within `limit`, shown as `--name VALUE`.

@@ -69,7 +69,7 @@ public struct TransformerConfiguration: ModelConfiguration, Sendable, Equatable 
     /// of this rule).
     package static func checkHeads(embedding: Int, heads: Int) throws {
         guard heads > 0, embedding % heads == 0 else {
-            throw MakemoreError.invalidValue(name: Limits.embedding.name, rule: "divisible by \(Limits.heads.name) (\(heads))", value: "\(embedding)")
+            throw MakemoreError.invalidValue(name: Limits.embedding.name, rule: "divisible by the number of heads (\(heads))", value: "\(embedding)")
         }
     }
 

@@ -18,6 +18,9 @@ extension StageRegistry {
         kind: CountBigram.kind, summary: "stage 1: count-based bigram (closed-form maximum likelihood with smoothing)", isSequenceModel: false,
         defaultConfiguration: CountBigram.Configuration(smoothing: 1), training: { TrainingConfiguration(steps: 0, learningRate: 0, batchSize: nil) },
         compareBudget: nil, inComparison: true, trains: false, decodeSettings: { try CountBigram.Configuration(from: $0) },
+        checkSettings: { configuration, _ in
+            try CountBigram.Configuration.smoothingLimit.check(try StageDefinition.settings(configuration, CountBigram.Configuration.self).smoothing)
+        },
         build: { configuration, dataset, _ in
             let c = try StageDefinition.settings(configuration, CountBigram.Configuration.self)
             try CountBigram.Configuration.smoothingLimit.check(c.smoothing)
@@ -33,6 +36,7 @@ extension StageRegistry {
         kind: NeuralBigram.kind, summary: "stage 2: neural bigram (one V×V weight matrix, softmax, gradient descent)", isSequenceModel: false,
         defaultConfiguration: NeuralBigramSettings(), training: { TrainingConfiguration(steps: 300, learningRate: 50, batchSize: nil) },
         compareBudget: { $0.steps = 100 }, inComparison: true, decodeSettings: { try NeuralBigramSettings(from: $0) },
+        checkSettings: { configuration, _ in try StageConfiguration.l2Limit.check(try StageDefinition.settings(configuration, NeuralBigramSettings.self).l2) },
         build: { configuration, dataset, generator in
             let l2 = try StageDefinition.settings(configuration, NeuralBigramSettings.self).l2
             try StageConfiguration.l2Limit.check(l2)
@@ -208,7 +212,7 @@ extension StageRegistry {
     /// its training over the stage's run length and threads: AdamW lr 5e-4 constant, weight
     /// decay 0.01 on every parameter, batches of 32 drawn with replacement, no moving average.
     static let makemoreTransformer = StagePreset(
-        name: "makemore",
+        name: "makemore", exact: true,
         summary: "makemore.py's defaults exactly (4 layers, 4 heads, n_embd 64, AdamW lr 5e-4 constant, wd 0.01 on every parameter, batch 32, batches drawn with replacement, no dropout, no moving average)",
         configuration: .transformer(TransformerConfiguration()),
         training: {

@@ -73,8 +73,9 @@ extension TrainingConfiguration {
         return [
             Setting("steps", \.steps, value: "N", limit: L.steps, "optimisation steps"),
             Setting("lr", \.learningRate, value: "RATE", limit: L.learningRate, "base learning rate"),
-            // A changed optimizer takes its own defaults but keeps the run's betas and weight decay.
-            Setting("optimizer", placeholder: "NAME", default: { $0.optimizer.kind.rawValue }, OptimizerKind.allCases.map(\.rawValue).joined(separator: " | ")) { values, c in
+            // A changed optimizer takes its own defaults but keeps the run's betas and weight decay;
+            // the value is the whole optimizer configuration, not only the kind its name spells.
+            Setting("optimizer", placeholder: "NAME", default: { $0.optimizer.kind.rawValue }, sameValue: { $0.optimizer == $1.optimizer }, OptimizerKind.allCases.map(\.rawValue).joined(separator: " | ")) { values, c in
                 guard let name = try values.choice("optimizer", OptimizerKind.allCases.map(\.rawValue)), let kind = OptimizerKind(rawValue: name),
                       kind != c.optimizer.kind else { return }
                 var optimizer = OptimizerConfiguration(kind: kind, weightDecay: c.optimizer.weightDecay)
@@ -112,4 +113,25 @@ extension TrainingConfiguration {
     /// own (a resumed run keeps it: the count fixes its random streams).
     package static let threadsSetting = Setting<TrainingConfiguration>("threads", \.threads, value: "N", limit: Limits.threads,
                                                                         "model copies a training step's batch is split across (cores: one per core)")
+
+    /// The flag of the stages whose default training recalibrates BatchNorm (WaveNet).
+    package static let calibrationSetting = Setting<TrainingConfiguration>(
+        flag: "no-calibrate", \.calibratesBatchNorm, sets: false,
+        "keep BatchNorm's running averages after training instead of recomputing them over the whole training set")
+
+    /// The training diagnostics of the window networks: asked for by any of the three (the
+    /// directory of the plots is the front end's output), taken every `diagnose-every` steps or
+    /// every tenth of the run; read after `steps`.
+    package static let diagnosticsSettings: [Setting<TrainingConfiguration>] = [
+        Setting("diagnose", placeholder: nil, default: { _ in nil },
+                "print per-layer activation, gradient and update:data statistics on stderr (and in --json)") { values, c in
+            if values.flag("diagnose") { c.diagnosticsEvery = c.diagnosticsEvery ?? max(1, c.steps / 10) }
+        },
+        Setting("diagnose-every", \.diagnosticsEvery, value: "N", limit: Limits.diagnosticsEvery, default: { _ in nil },
+                "diagnose after the first step, every N steps and after the last (default: steps/10)"),
+        Setting("plot-diagnostics", placeholder: "DIR", key: "diagnostics_plots", default: { _ in nil },
+                "with the diagnostics, write SVG histograms per layer and the update:data ratio over time to DIR") { values, c in
+            if values.given("plot-diagnostics") { c.diagnosticsEvery = c.diagnosticsEvery ?? max(1, c.steps / 10) }
+        },
+    ]
 }

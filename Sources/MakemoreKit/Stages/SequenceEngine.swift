@@ -17,10 +17,19 @@ final class SequenceEngine<Model: PackedSequenceModel & TrainableModel>: StageEn
     var inference: any LanguageModel { model }
     var parameterCount: Int { model.parameterCount }
 
-    func makeStep(_ training: TrainingConfiguration, using generator: inout RandomGenerator) throws -> TrainingStep {
+    /// The words per batch of `training`; throws unless it is a number of words split across
+    /// one or more model copies (whole words are packed per batch; the whole training set at
+    /// once is not a batch the stage takes).
+    @discardableResult
+    static func batchSize(_ training: TrainingConfiguration) throws -> Int {
         guard let batchSize = training.batchSize, training.threads >= 1 else {
             throw MakemoreError.invalidValue(name: "batch_size", rule: "a number of words for the whole-word stages", value: "the whole training set")
         }
+        return batchSize
+    }
+
+    func makeStep(_ training: TrainingConfiguration, using generator: inout RandomGenerator) throws -> TrainingStep {
+        let batchSize = try Self.batchSize(training)
         let model = model
         let vocabularySize = dataset.vocabulary.size
         let replicas = try (1..<training.threads).map { _ in

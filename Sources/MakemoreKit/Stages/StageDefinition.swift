@@ -14,6 +14,9 @@ public struct StageDefinition: Sendable {
     /// Whether the model reads whole words (block size, threads, the sampling options) rather
     /// than windows of a fixed context.
     package let isSequenceModel: Bool
+    /// Whether the model reads windows of a fixed context through hidden blocks that may
+    /// normalise with BatchNorm (the MLP, WaveNet): it takes training diagnostics.
+    package let isWindowNetwork: Bool
     /// The model the stage builds by default.
     public let defaultConfiguration: StageConfiguration
     /// What `compare` changes in `defaultTraining` to keep its run short (nil: the stage runs
@@ -31,6 +34,9 @@ public struct StageDefinition: Sendable {
     package let reportsPreset: Bool
     private let training: @Sendable () -> TrainingConfiguration
     let decodeSettings: @Sendable (any Decoder) throws -> any StageSettings
+    /// Throws when a configuration of the stage, or the training given with it, breaks a rule
+    /// that needs no data (see `validate(_:training:)`).
+    let checkSettings: @Sendable (StageConfiguration, TrainingConfiguration?) throws -> Void
     /// A fresh engine of `configuration` on `dataset`, validated and memory-checked before it is built.
     let build: @Sendable (StageConfiguration, Dataset, inout RandomGenerator) throws -> any StageEngine
     /// The engine of the model `checkpoint` (read from `path`) holds, on `dataset`; the settings
@@ -59,9 +65,10 @@ public struct StageDefinition: Sendable {
         return training
     }
 
-    init(kind: String, summary: String, isSequenceModel: Bool, defaultConfiguration: some StageSettings,
+    init(kind: String, summary: String, isSequenceModel: Bool, isWindowNetwork: Bool = false, defaultConfiguration: some StageSettings,
          training: @escaping @Sendable () -> TrainingConfiguration, compareBudget: (@Sendable (inout TrainingConfiguration) -> Void)?,
          inComparison: Bool, presets: [StagePreset] = [], trains: Bool = true, reportsPreset: Bool = false, decodeSettings: @escaping @Sendable (any Decoder) throws -> any StageSettings,
+         checkSettings: @escaping @Sendable (StageConfiguration, TrainingConfiguration?) throws -> Void,
          build: @escaping @Sendable (StageConfiguration, Dataset, inout RandomGenerator) throws -> any StageEngine,
          restore: @escaping @Sendable (Checkpoint, String, Dataset, StageConfiguration?) throws -> any StageEngine,
          restoreModel: @escaping @Sendable (Checkpoint, String) throws -> any CheckpointableModel,
@@ -69,6 +76,7 @@ public struct StageDefinition: Sendable {
         self.kind = StageKind(name: kind)
         self.summary = summary
         self.isSequenceModel = isSequenceModel
+        self.isWindowNetwork = isWindowNetwork
         self.defaultConfiguration = StageConfiguration(self.kind, defaultConfiguration)
         self.training = training
         self.compareBudget = compareBudget
@@ -77,6 +85,7 @@ public struct StageDefinition: Sendable {
         self.trains = trains
         self.reportsPreset = reportsPreset
         self.decodeSettings = decodeSettings
+        self.checkSettings = checkSettings
         self.build = build
         self.restore = restore
         self.restoreModel = restoreModel
@@ -100,6 +109,13 @@ extension StageDefinition {
         return StageDefinition(
             kind: M.kind, summary: summary, isSequenceModel: true, defaultConfiguration: defaults, training: training,
             compareBudget: compareBudget, inComparison: inComparison, presets: presets, reportsPreset: reportsPreset, decodeSettings: { try M.Configuration(from: $0) },
+            checkSettings: { configuration, training in
+                var c = try settings(configuration, M.Configuration.self)
+                c.vocabularySize = 2
+                if c.blockSize == 0 { c.blockSize = 2 }
+                try c.validate()
+                if let training { try SequenceEngine<M>.batchSize(training) }
+            },
             build: { configuration, dataset, generator in
                 var c = try settings(configuration, M.Configuration.self)
                 c.blockSize = try blockSize(c.blockSize, dataset)
@@ -125,8 +141,14 @@ extension StageDefinition {
     ) -> StageDefinition where M.Configuration: StageSettings {
         let kind = StageKind(name: M.kind)
         return StageDefinition(
-            kind: M.kind, summary: summary, isSequenceModel: false, defaultConfiguration: defaults, training: training,
+            kind: M.kind, summary: summary, isSequenceModel: false, isWindowNetwork: true, defaultConfiguration: defaults, training: training,
             compareBudget: compareBudget, inComparison: inComparison, presets: presets, decodeSettings: { try M.Configuration(from: $0) },
+            checkSettings: { configuration, training in
+                var c = try settings(configuration, M.Configuration.self)
+                c.vocabularySize = 2
+                try c.validate()
+                if let training { try WindowNetworkEngine<M>.checkBatches(training, batchNorm: c.batchNorm) }
+            },
             build: { configuration, dataset, generator in
                 let c = try settings(configuration, M.Configuration.self)
                 try checkBuildable(M.self, c, vocabularySize: dataset.vocabulary.size)

@@ -9,11 +9,21 @@ public struct StagePreset: Sendable {
     /// The model: of the stage the preset belongs to, or of another stage (the MLP's `makemore`
     /// preset is makemore.py's MLP, the stage `makemore-mlp`).
     public let configuration: StageConfiguration
+    /// Whether the preset is a setup to run exactly as declared (makemore.py's): the settings it
+    /// fixes (`StageDefinition.fixedSettings`) cannot be given with it. Otherwise settings given
+    /// with the preset change its values.
+    package let isExact: Bool
     private let makeTraining: @Sendable () -> TrainingConfiguration
 
     /// A preset named `name` that builds `configuration` and trains with `training()`.
     public init(name: String, summary: String, configuration: StageConfiguration, training: @escaping @Sendable () -> TrainingConfiguration) {
+        self.init(name: name, exact: false, summary: summary, configuration: configuration, training: training)
+    }
+
+    /// A preset that, when `exact`, is run exactly as declared.
+    package init(name: String, exact: Bool, summary: String, configuration: StageConfiguration, training: @escaping @Sendable () -> TrainingConfiguration) {
         self.name = name
+        self.isExact = exact
         self.summary = summary
         self.configuration = configuration
         makeTraining = training

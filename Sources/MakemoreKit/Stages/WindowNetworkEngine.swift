@@ -44,10 +44,16 @@ final class WindowNetworkEngine<Model: WindowNetwork & TrainableModel>: StageEng
         return loss
     }
 
-    func makeStep(_ training: TrainingConfiguration, using generator: inout RandomGenerator) throws -> TrainingStep {
-        guard !model.configuration.batchNorm || training.steps == 0 || training.batchSize.map({ $0 >= 2 }) ?? true else {
+    /// Throws when `training` would normalise batches of one example with BatchNorm (a batch's
+    /// variance needs two); a run of no steps draws none.
+    static func checkBatches(_ training: TrainingConfiguration, batchNorm: Bool) throws {
+        guard !batchNorm || training.steps == 0 || training.batchSize.map({ $0 >= 2 }) ?? true else {
             throw MakemoreError.invalidValue(name: "batch_size", rule: "2 or more with BatchNorm", value: "\(training.batchSize ?? 0)")
         }
+    }
+
+    func makeStep(_ training: TrainingConfiguration, using generator: inout RandomGenerator) throws -> TrainingStep {
+        try Self.checkBatches(training, batchNorm: model.configuration.batchNorm)
         let model = model
         let optimizer = Optimizer(parameters: model.parameters, configuration: training.optimizer)
         return TrainingStep(optimizer: optimizer, average: movingAverage(training, optimizer: optimizer), windows: examples,

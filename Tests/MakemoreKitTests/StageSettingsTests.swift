@@ -1,0 +1,108 @@
+import Testing
+@testable import MakemoreKit
+
+/// The settings each stage declares (what the command line's stage commands derive from) and
+/// the rules the library checks on them before any words are read, called in-process.
+@Suite struct StageSettingsTests {
+    /// Values given by name, as a front end would pass them.
+    struct Given: SettingValues {
+        var values: [String: String] = [:]
+        var flags: Set<String> = []
+
+        struct Unreadable: Error {}
+
+        func given(_ name: String) -> Bool { values[name] != nil || flags.contains(name) }
+        func flag(_ name: String) -> Bool { flags.contains(name) }
+        func string(_ name: String) -> String? { values[name] }
+        func int(_ name: String) throws -> Int? { try values[name].map { guard let v = Int($0) else { throw Unreadable() }; return v } }
+        func double(_ name: String) throws -> Double? { try values[name].map { guard let v = Double($0) else { throw Unreadable() }; return v } }
+        func float(_ name: String) throws -> Float? { try double(name).map(Float.init) }
+        func choice(_ name: String, _ choices: [String]) throws -> String? {
+            try values[name].map { guard choices.contains($0) else { throw Unreadable() }; return $0 }
+        }
+        func unreadable(_ name: String, expected: String) -> any Error { Unreadable() }
+    }
+
+    static func definition(_ name: String) throws -> StageDefinition { try #require(StageRegistry.definition(named: name)) }
+
+    @Test func everyTrainedBuiltInStageDeclaresSettingsItsDefaultsPass() throws {
+        for definition in StageRegistry.definitions where definition.trains {
+            #expect(!definition.settings.isEmpty, "\(definition.kind)")
+            try definition.validate(definition.defaultConfiguration, training: definition.defaultTraining)
+            for preset in definition.presets {
+                try preset.configuration.kind.definition.validate(preset.configuration, training: preset.training)
+            }
+        }
+    }
+
+    @Test func settingsReadGivenValuesOverAConfiguration() throws {
+        let mlp = try Self.definition("mlp")
+        let read = try mlp.settings.read(Given(values: ["context": "5", "init": "naive"], flags: ["no-batchnorm"]), over: mlp.defaultConfiguration)
+        let c = try #require(read.settings(as: MLPConfiguration.self))
+        #expect(c.contextLength == 5 && c.initialization == .naive && !c.batchNorm && c.embeddingDimensions == 15)
+        #expect(mlp.settings.first { $0.name == "embedding" }?.shownDefault(mlp.defaultConfiguration) == "15")
+
+        var training = try TrainingConfiguration.settings().read(Given(values: ["ema": "off", "batch-size": "full", "optimizer": "adamw"]),
+                                                                 over: mlp.defaultTraining)
+        #expect(training.ema == nil && training.batchSize == nil && training.optimizer.kind == .adamw)
+        training = try TrainingConfiguration.diagnosticsSettings.read(Given(flags: ["diagnose"]), over: training)
+        #expect(training.diagnosticsEvery == training.steps / 10)
+        #expect(throws: Given.Unreadable.self) { try TrainingConfiguration.settings().read(Given(values: ["ema": "x"]), over: training) }
+        #expect(throws: MakemoreError.self) { try TrainingConfiguration.settings().read(Given(values: ["ema": "2"]), over: training) }
+
+        let gru = try Self.definition("gru").defaultConfiguration.withBlockSize(12)
+        #expect(gru.settings(as: SequenceModelConfiguration.self)?.blockSize == 12)
+    }
+
+    @Test func stageRulesAreCheckedWithoutData() throws {
+        let wavenet = try Self.definition("wavenet"), transformer = try Self.definition("transformer")
+        let mlp = try Self.definition("mlp"), gru = try Self.definition("gru")
+        var context = WaveNetConfiguration()
+        context.contextLength = 6
+        #expect(throws: MakemoreError.invalidValue(name: "context_length", rule: "a power of two (2, 4, 8, 16, …)", value: "6")) {
+            try wavenet.validate(.wavenet(context), training: nil)
+        }
+        #expect(throws: MakemoreError.invalidValue(name: "n_embd", rule: "divisible by the number of heads (4)", value: "10")) {
+            try transformer.validate(.transformer(TransformerConfiguration(embedding: 10)), training: nil)
+        }
+        var one = mlp.defaultTraining
+        one.batchSize = 1
+        #expect(throws: MakemoreError.invalidValue(name: "batch_size", rule: "2 or more with BatchNorm", value: "1")) {
+            try mlp.validate(mlp.defaultConfiguration, training: one)
+        }
+        var noBatchNorm = MLPConfiguration()
+        noBatchNorm.batchNorm = false
+        try mlp.validate(.mlp(noBatchNorm), training: one)
+        var whole = gru.defaultTraining
+        whole.batchSize = nil
+        #expect(throws: MakemoreError.self) { try gru.validate(gru.defaultConfiguration, training: whole) }
+        #expect(throws: MakemoreError.self) { try gru.validate(.mlp(MLPConfiguration()), training: nil) }
+    }
+
+    @Test func anExactPresetFixesItsModelAndTheTrainingItChanges() throws {
+        let transformer = try Self.definition("transformer")
+        let preset = try #require(transformer.preset(named: "makemore"))
+        let fixed = transformer.fixedSettings(preset)
+        #expect(fixed.map(\.name) == ["layers", "heads", "embedding", "dropout", "positions", "activation",
+                                      "lr", "optimizer", "schedule", "warmup", "weight-decay", "weight-decay-on", "batch-size", "sampling", "ema"])
+        #expect(fixed.first { $0.name == "ema" }?.value == "off" && fixed.first { $0.name == "lr" }?.value == "0.0005")
+        #expect(throws: MakemoreError.presetConflict(preset: "makemore", setting: "lr", presetValue: "0.0005")) {
+            try transformer.check(preset, given: { $0 == "lr" })
+        }
+        try transformer.check(preset, given: { ["steps", "threads", "eval-every"].contains($0) })
+        let mlp = try Self.definition("mlp")
+        try mlp.check(try #require(mlp.preset(named: "lecture")), given: { $0 == "lr" || $0 == "context" })
+    }
+
+    @Test func aPresetOfAnotherStagesModelTakesOnlyThatStagesSettings() throws {
+        let mlp = try Self.definition("mlp")
+        let preset = try #require(mlp.preset(named: "makemore"))
+        #expect(throws: MakemoreError.presetConflict(preset: "makemore", setting: "layers", presetValue: nil)) {
+            try mlp.check(preset, given: { $0 == "layers" || $0 == "embedding" })
+        }
+        #expect(throws: MakemoreError.presetConflict(preset: "makemore", setting: "diagnose", presetValue: nil)) {
+            try mlp.check(preset, given: { $0 == "diagnose" })
+        }
+        try mlp.check(preset, given: { ["embedding", "hidden", "lr"].contains($0) })
+    }
+}
