@@ -26,7 +26,7 @@ import Testing
     static func definition(_ name: String) throws -> StageDefinition { try #require(StageRegistry.definition(named: name)) }
 
     @Test func everyTrainedBuiltInStageDeclaresSettingsItsDefaultsPass() throws {
-        for definition in StageRegistry.definitions where definition.trains {
+        for definition in StageRegistry.builtIn where definition.trains {
             #expect(!definition.settings.isEmpty, "\(definition.kind)")
             try definition.validate(definition.defaultConfiguration, training: definition.defaultTraining)
             for preset in definition.presets {
