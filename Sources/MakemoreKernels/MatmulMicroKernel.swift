@@ -108,10 +108,27 @@ package struct MatmulProblem {
                     as: SIMD16<Float>.self)
             }
         } else if bColumnStride == 1 {
-            for p in 0..<depth {
-                copyEdgeRow(from: origin + p &* bDepthStride, to: panel + p &* width, columns: columns, add: false)
+            // A partial panel: each row as two vectors whose lanes past `columns` are zeroed,
+            // while the vectors' reads stay inside B (`end`); the rows past that, lane by lane.
+            let lane = SIMD16<Int32>(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
+            let pad0 = lane .>= SIMD16<Int32>(repeating: Int32(truncatingIfNeeded: columns))
+            let pad1 = lane .>= SIMD16<Int32>(repeating: Int32(truncatingIfNeeded: columns &- 16))
+            let end = (k &- 1) &* bDepthStride &+ n  // one past the last element of B read
+            let start = k0 &* bDepthStride &+ j0
+            var p = 0
+            while p < depth && start &+ p &* bDepthStride &+ width <= end {
+                let source = origin + p &* bDepthStride, target = panel + p &* width
+                store(load(source, 0).replacing(with: 0, where: pad0), target, 0)
+                store(load(source, 16).replacing(with: 0, where: pad1), target, 16)
+                p &+= 1
             }
-            zeroColumns(panel, from: columns, depth: depth)
+            if p < depth {
+                zeroRows(panel + p &* width, depth: depth &- p)
+                while p < depth {
+                    copyEdgeRow(from: origin + p &* bDepthStride, to: panel + p &* width, columns: columns, add: false)
+                    p &+= 1
+                }
+            }
         } else {
             assert(bDepthStride == 1, "a panel is contiguous along its rows or its columns in B")
             // Columns of the panel are contiguous in B (`nt`): transpose while copying, 16 depths
@@ -119,6 +136,8 @@ package struct MatmulProblem {
             // panel, which (2 KiB) stay in L1 while every column is written. (Column by column,
             // the whole 32 KiB panel was rewritten once per column: no faster on a 48 KiB L1,
             // and it fills a 32 KiB one. A 16×16 in-register transpose measured no faster.)
+            // A partial panel is zeroed first, in one pass; the columns then overwrite it.
+            if columns < width { zeroRows(panel, depth: depth) }
             var p = 0
             while p &+ 16 <= depth {
                 let target = panel + p &* width
@@ -129,20 +148,26 @@ package struct MatmulProblem {
                 p &+= 16
             }
             if p < depth {
+                // The last depths (fewer than 16): one vector load per column where its 16 lanes
+                // stay inside B (`end`; the lanes past `depth` are not stored), else one by one.
+                let target = panel + p &* width, tail = depth &- p
+                let end = (n &- 1) &* bColumnStride &+ k  // one past the last element of B read
+                let start = j0 &* bColumnStride &+ k0 &+ p
                 for jj in 0..<columns {
-                    for q in p..<depth { panel[q &* width &+ jj] = origin[jj &* bColumnStride &+ q] }
+                    if start &+ jj &* bColumnStride &+ 16 <= end {
+                        let lanes = load(origin + (jj &* bColumnStride &+ p), 0)
+                        for lane in 0..<tail { target[lane &* width &+ jj] = lanes[lane] }
+                    } else {
+                        for lane in 0..<tail { target[lane &* width &+ jj] = origin[jj &* bColumnStride &+ p &+ lane] }
+                    }
                 }
             }
-            zeroColumns(panel, from: columns, depth: depth)
         }
     }
 
-    /// Zeroes columns `from ..< panelWidth` of the first `depth` rows of `panel`.
-    private func zeroColumns(_ panel: UnsafeMutablePointer<Float>, from columns: Int, depth: Int) {
-        guard columns < Self.panelWidth else { return }
-        for p in 0..<depth {
-            for j in columns..<Self.panelWidth { panel[p &* Self.panelWidth &+ j] = 0 }
-        }
+    /// Zeroes the first `depth` rows of `panel` (all `panelWidth` columns).
+    private func zeroRows(_ panel: UnsafeMutablePointer<Float>, depth: Int) {
+        panel.update(repeating: 0, count: depth &* Self.panelWidth)
     }
 }
 

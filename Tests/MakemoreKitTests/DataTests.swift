@@ -150,11 +150,17 @@ import Testing
     @Test func minibatchesAreSeeded() {
         let examples = WindowExamples(words: [[1, 2, 3], [2, 2]], contextLength: 2)
         var g1 = RandomGenerator(seed: 9), g2 = RandomGenerator(seed: 9)
-        var c1: [Int32] = [], t1: [Int32] = [], c2: [Int32] = [], t2: [Int32] = []
+        var c1: [Int32] = [], t1: [Int32] = [], c2: [Int32] = [], t2: [Int32] = [], r1: [Int] = [], r2: [Int] = []
         var s1 = BatchSampler(count: examples.count), s2 = BatchSampler(count: examples.count)
-        examples.sampleBatch(size: 16, from: &s1, using: &g1, contexts: &c1, targets: &t1)
-        examples.sampleBatch(size: 16, from: &s2, using: &g2, contexts: &c2, targets: &t2)
+        examples.sampleBatch(size: 16, from: &s1, using: &g1, rows: &r1, contexts: &c1, targets: &t1)
+        examples.sampleBatch(size: 16, from: &s2, using: &g2, rows: &r2, contexts: &c2, targets: &t2)
         #expect(c1 == c2 && t1 == t2 && c1.count == 32 && t1.count == 16)
+        // The batch holds the examples at the rows drawn, in the order drawn.
+        var g3 = RandomGenerator(seed: 9), s3 = BatchSampler(count: examples.count)
+        let drawn = (0..<16).map { _ in s3.next(using: &g3) }
+        #expect(r1 == drawn)
+        #expect(t1 == drawn.map { examples.targets[$0] })
+        #expect(c1 == drawn.flatMap { examples.contexts[(2 * $0)..<(2 * $0 + 2)] })
     }
 
     @Test func replacementDrawsAreTheGeneratorsUniformIntegers() {

@@ -178,6 +178,48 @@ import MakemoreKernels
         return c
     }
 
+    /// Bit for bit the kernel's order of operations: each element a fused multiply-add chain from
+    /// zero over each block of `panelDepth` depths, the blocks' sums added to `c` in turn. Any
+    /// element packed wrong (a partial panel's columns, the last depths of an `nt` panel read in
+    /// one vector, rows near the end of B) changes some bits.
+    @Test(arguments: Variant.allCases)
+    func packedPanelsKeepTheKernelsSums(_ variant: Variant) {
+        for (m, n, k) in [(32, 200, 30), (32, 27, 200), (32, 30, 200), (27, 200, 32), (9, 45, 19), (8, 17, 300),
+                          (3, 33, 16), (17, 5, 47), (1, 31, 14), (16, 1, 257)] {
+            var generator = RandomGenerator(seed: 7)
+            func random(_ count: Int) -> [Float] { (0..<count).map { _ in Float(generator.uniform() * 2 - 1) } }
+            let a = random(m * k), b = random(k * n), c0 = random(m * n)
+            for accumulate in [false, true] {
+                var c = c0
+                a.withUnsafeBufferPointer { a in
+                    b.withUnsafeBufferPointer { b in
+                        c.withUnsafeMutableBufferPointer { c in
+                            Matmul.product(variant, a.baseAddress!, b.baseAddress!, c.baseAddress!, batch: 1, m: m, n: n, k: k,
+                                           accumulate: accumulate, threads: 1)
+                        }
+                    }
+                }
+                var expected = c0
+                for i in 0..<m {
+                    for j in 0..<n {
+                        var total = accumulate ? c0[i * n + j] : 0
+                        for k0 in stride(from: 0, to: k, by: MatmulProblem.panelDepth) {
+                            var sum: Float = 0
+                            for p in k0..<min(k, k0 + MatmulProblem.panelDepth) {
+                                let x = variant == .tn ? a[p * m + i] : a[i * k + p]
+                                let y = variant == .nt ? b[j * k + p] : b[p * n + j]
+                                sum.addProduct(x, y)
+                            }
+                            total = (accumulate || k0 > 0) ? total + sum : sum
+                        }
+                        expected[i * n + j] = total
+                    }
+                }
+                #expect(c == expected, "\(variant) \(m)×\(k)·\(k)×\(n) accumulate \(accumulate)")
+            }
+        }
+    }
+
     @Test func threadCountFollowsTheThreshold() {
         #expect(Matmul.threadCount(m: 512, n: 64, k: 256) == 1)  // the models' largest product
         #expect(Matmul.threadCount(m: 512, n: 256, k: 256, maxThreads: 2) == 2)

@@ -17,12 +17,12 @@ enum ModelTesting {
         var generator = RandomGenerator(seed: seed)
         let model = try M(configuration: configuration, using: &generator)
         let examples = WindowExamples(words: words, contextLength: configuration.contextLength)
-        var contexts: [Int32] = [], targets: [Int32] = []
+        var rows: [Int] = [], contexts: [Int32] = [], targets: [Int32] = []
         var sampler = BatchSampler(count: examples.count)
         let history = try TrainingLoop(steps: steps, learningRate: 0.1).run(
             optimizer: Optimizer(parameters: model.parameters, configuration: OptimizerConfiguration(kind: .sgd)),
             loss: { _ in
-                examples.sampleBatch(size: 32, from: &sampler, using: &generator, contexts: &contexts, targets: &targets)
+                examples.sampleBatch(size: 32, from: &sampler, using: &generator, rows: &rows, contexts: &contexts, targets: &targets)
                 return model.loss(contexts: contexts, targets: targets)
             })
         return (model, history)

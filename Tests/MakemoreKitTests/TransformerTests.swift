@@ -119,6 +119,17 @@ import Testing
         for (a, b) in zip(single.parameters, primary.parameters) { expectClose(a.gradValues!, b.gradValues!) }
     }
 
+    /// The replicas read the primary's parameter values, with no copy per step: an update of the
+    /// primary (the optimizer's) is what every replica computes with next.
+    @Test func replicasShareThePrimarysValues() throws {
+        let primary = try Self.tinyModel(seed: 3), replica = try Self.tinyModel(seed: 9)
+        _ = DataParallel(models: [primary, replica])
+        #expect(zip(primary.parameters, replica.parameters).allSatisfy { $0.values == $1.values })
+        let weight = primary.parameters[0]
+        weight.copy(from: weight.values.map { $0 + 1 })
+        #expect(replica.parameters[0].values == weight.values)
+    }
+
     @Test func learnsARepeatingPatternToNearZeroLoss() throws {
         var g = RandomGenerator(seed: 5)
         let model = try Transformer(configuration: TransformerConfiguration(vocabularySize: 4, blockSize: 10, layers: 1, heads: 2, embedding: 16), using: &g)

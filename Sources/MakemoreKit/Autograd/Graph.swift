@@ -61,22 +61,28 @@ extension Tensor {
         }
     }
 
-    /// Nodes reachable from `self` through `parents`, each after all of its parents.
+    /// Nodes reachable from `self` through `parents`, each after all of its parents. A node is
+    /// marked reached on the node itself (`isReached`, cleared before returning) rather than in a
+    /// set of identifiers, which hashed every node of every step's graph; a graph must therefore
+    /// not be ordered by two threads at once (each model copy has its own).
     func topologicalOrder() -> [Tensor] {
         var order: [Tensor] = []
-        var visited = Set<ObjectIdentifier>()
         var stack: [(node: Tensor, nextParent: Int)] = [(self, 0)]
-        visited.insert(ObjectIdentifier(self))
+        isReached = true
         while let (node, next) = stack.last {
             if next < node.parents.count {
                 stack[stack.count - 1].nextParent = next + 1
                 let parent = node.parents[next]
-                if visited.insert(ObjectIdentifier(parent)).inserted { stack.append((parent, 0)) }
+                if !parent.isReached {
+                    parent.isReached = true
+                    stack.append((parent, 0))
+                }
             } else {
                 stack.removeLast()
                 order.append(node)
             }
         }
+        for node in order { node.isReached = false }
         return order
     }
 }

@@ -36,18 +36,23 @@ package struct WindowExamples: Sendable {
     }
 
     /// Fills `contexts` (size, contextLength) and `targets` (size) with the examples `sampler`
-    /// draws (over this set's `count` rows); the buffers are reused.
+    /// draws (over this set's `count` rows); the buffers, `rows` among them, are reused.
+    ///
+    /// The rows are all drawn before any is read: drawn at random from a set larger than the
+    /// caches, each read is likely a miss, and reads that do not wait on the next draw overlap.
     package func sampleBatch(
         size: Int, from sampler: inout BatchSampler, using generator: inout RandomGenerator,
-        contexts batchContexts: inout [Int32], targets batchTargets: inout [Int32]
+        rows: inout [Int], contexts batchContexts: inout [Int32], targets batchTargets: inout [Int32]
     ) {
         precondition(sampler.count == count, "the sampler draws from \(sampler.count) rows, the set has \(count)")
-        batchContexts.removeAll(keepingCapacity: true)
-        batchTargets.removeAll(keepingCapacity: true)
-        for _ in 0..<size {
-            let row = sampler.next(using: &generator)
-            batchContexts.append(contentsOf: contexts[(row * contextLength)..<((row + 1) * contextLength)])
-            batchTargets.append(targets[row])
+        rows.removeAll(keepingCapacity: true)
+        for _ in 0..<size { rows.append(sampler.next(using: &generator)) }
+        let k = contextLength
+        if batchTargets.count != size { batchTargets = [Int32](repeating: 0, count: size) }
+        if batchContexts.count != size * k { batchContexts = [Int32](repeating: 0, count: size * k) }
+        for (i, row) in rows.enumerated() { batchTargets[i] = targets[row] }
+        for (i, row) in rows.enumerated() {
+            for j in 0..<k { batchContexts[i * k + j] = contexts[row * k + j] }
         }
     }
 }

@@ -11,9 +11,11 @@ public final class Tensor {
     public let shape: [Int]
     /// Number of elements, the product of `shape`.
     public let count: Int
-    let storage: TensorStorage
+    /// Where the elements live; replaced only by `shareValues(of:)`. (Exclusivity is not checked
+    /// at run time: every element access reads this, and nothing writes it while ops run.)
+    @exclusivity(unchecked) private(set) var storage: TensorStorage
     /// First element of this tensor inside `storage` (non-zero for row slices).
-    let offset: Int
+    @exclusivity(unchecked) private(set) var offset: Int
     var gradStorage: TensorStorage?
     /// Whether `gradStorage` is to be read as zeros: `zeroGrad()` sets this instead of filling
     /// the buffer, so that the next backward's first contribution overwrites it
@@ -28,6 +30,8 @@ public final class Tensor {
     /// Pushes this node's gradient into its parents' gradients, accumulating. It receives the
     /// node itself, so it captures only inputs and caches, never its output: no reference cycle.
     var backwardFunction: ((Tensor) -> Void)?
+    /// Set on the nodes `topologicalOrder()` has reached, and cleared again before it returns.
+    @exclusivity(unchecked) var isReached = false
 
     /// A tensor over existing storage (a view when the storage is shared).
     init(shape: [Int], storage: TensorStorage, offset: Int = 0, requiresGrad: Bool = false) {
@@ -228,6 +232,15 @@ public final class Tensor {
     func swapValues(with other: Tensor) {
         precondition(other.count == count, "expected \(count) values, got \(other.count)")
         MakemoreKernels.swapValues(data, other.data, count)
+    }
+
+    /// Makes this tensor's elements those of `other` (same shape): from now on both read and
+    /// write one buffer, so a change to either is seen by both. Views made from this tensor
+    /// before the call keep the old buffer. The gradient stays this tensor's own.
+    package func shareValues(of other: Tensor) {
+        precondition(other.shape == shape, "expected shape \(shape), got \(other.shape)")
+        storage = other.storage
+        offset = other.offset
     }
 
     /// Overwrites the elements in place with those of a tensor of the same element count.

@@ -3,9 +3,10 @@ import MakemoreKernels
 /// Data parallelism on the cores of one machine: each minibatch is split into shares, one per
 /// model copy, and the shares' forward and backward passes run concurrently. The first model is
 /// the primary the optimizer updates; the others are replicas of the same architecture whose
-/// parameters are copied from the primary before every step and whose gradients are summed into
-/// the primary's afterwards. The result equals one backward pass over the whole minibatch (up to
-/// float rounding) and is deterministic: each share always runs on its own model copy.
+/// parameters share the primary's values (one buffer per parameter, which the shares only read,
+/// so no step copies the weights) and whose gradients are summed into the primary's after every
+/// step. The result equals one backward pass over the whole minibatch (up to float rounding)
+/// and is deterministic: each share always runs on its own model copy.
 ///
 /// Models must be used by one share at a time, so each keeps its own graph and gradients;
 /// buffer pools are thread-safe and graph recording is on in the worker threads.
@@ -14,10 +15,14 @@ package final class DataParallel<Model: Module> {
     package let models: [Model]
 
     /// Parallelism over `models` (the primary first); all must have the same parameter shapes.
+    /// The replicas' parameters become views of the primary's values: their own are dropped.
     package init(models: [Model]) {
         precondition(!models.isEmpty, "no models")
-        let shapes = models[0].parameters.map(\.shape)
-        precondition(models.allSatisfy { $0.parameters.map(\.shape) == shapes }, "models differ in parameter shapes")
+        let primary = models[0].parameters
+        precondition(models.allSatisfy { $0.parameters.map(\.shape) == primary.map(\.shape) }, "models differ in parameter shapes")
+        for replica in models.dropFirst() {
+            for (parameter, source) in zip(replica.parameters, primary) { parameter.shareValues(of: source) }
+        }
         self.models = models
     }
 
@@ -36,12 +41,7 @@ package final class DataParallel<Model: Module> {
             Parallel.run(shares: models.count) { share in
                 guard counts[share] > 0 else { return }
                 let model = copies.models[share]
-                if share > 0 {
-                    for (replica, source) in zip(model.parameters, copies.primary) {
-                        replica.copy(from: source)
-                        replica.zeroGrad()
-                    }
-                }
+                if share > 0 { model.parameters.forEach { $0.zeroGrad() } }
                 let value = loss(model, share)
                 losses.base[share] = value.item
                 if value.item.isFinite && value.requiresGrad {
@@ -65,8 +65,8 @@ package final class DataParallel<Model: Module> {
 }
 
 /// The model copies as the shares of one `gradients` call see them: share i uses only
-/// `models[i]` (its own graph, gradients and buffers), and the replicas only read `primary`'s
-/// parameter values, which no share writes (share 0 writes the primary's gradients alone).
+/// `models[i]` (its own graph, gradients and buffers); the parameter values all copies share
+/// are only read (share 0 writes the primary's gradients alone).
 private struct Copies<Model: Module>: @unchecked Sendable {
     let models: [Model]
     let primary: [Tensor]

@@ -47,11 +47,11 @@ package final class TrainingStep {
     /// scored by `loss(contexts, targets)`.
     package convenience init(optimizer: Optimizer, average: ExponentialMovingAverage? = nil, windows examples: WindowExamples,
                             batchSize: Int?, order: BatchOrder = .replacement, loss: @escaping ([Int32], [Int32]) -> Tensor) {
-        var contexts: [Int32] = [], targets: [Int32] = []
+        var rows: [Int] = [], contexts: [Int32] = [], targets: [Int32] = []
         let cell = SamplerCell(BatchSampler(count: examples.count, order: order))
         self.init(optimizer: optimizer, average: average) { generator in
             guard let batchSize else { return loss(examples.contexts, examples.targets) }
-            examples.sampleBatch(size: batchSize, from: &cell.sampler, using: &generator, contexts: &contexts, targets: &targets)
+            examples.sampleBatch(size: batchSize, from: &cell.sampler, using: &generator, rows: &rows, contexts: &contexts, targets: &targets)
             return loss(contexts, targets)
         }
         if batchSize != nil { samplerCell = cell }
