@@ -5,8 +5,7 @@ import MakemoreKit
 enum BigramCommand: Subcommand {
     static let name = StageKind.bigram.rawValue
     static let summary = StageKind.bigram.definition.summary
-    static let options = StageOptions.common + [
-        Option("smoothing", value: "S", limit: CountBigram.Configuration.smoothingLimit, default: "1", "pseudo-count added to every pair (0: unseen pairs get probability 0)"),
+    static let options = StageOptions.common + StageKind.bigram.definition.settings.options(StageKind.bigram.defaultConfiguration) + [
         Option("plot", value: "FILE.svg", key: "count_plot", "write the count matrix as an SVG heatmap"),
         Option(flag: "show-counts", "print the 20 most frequent pairs"),
         Option(flag: "quiet", "accepted as every stage does (counting shows no progress)"),
@@ -18,8 +17,8 @@ enum BigramCommand: Subcommand {
     }
 
     static func parse(_ arguments: ParsedArguments) throws -> Options {
-        let smoothing = try arguments.double("smoothing") ?? 1
-        var request = StageRequest(data: try DataOptions(arguments), output: try OutputOptions(arguments), configuration: .bigram(smoothing: smoothing))
+        let configuration = try StageKind.bigram.definition.settings.read(arguments, over: StageKind.bigram.defaultConfiguration)
+        var request = StageRequest(data: try DataOptions(arguments), output: try OutputOptions(arguments), configuration: configuration)
         request.output.plotCounts = arguments.string("plot")
         return Options(request: request, showsCounts: arguments.flag("show-counts"))
     }

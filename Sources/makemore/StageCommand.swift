@@ -3,7 +3,7 @@ import MakemoreKit
 /// `makemore <stage>` for every registered stage that trains and whose model declares its
 /// settings: the options and their reading derive from the stage's definition — its model's
 /// settings, its presets, the training settings, and the options of what the stage does (whole
-/// words: block size, threads and sampling; window networks: diagnostics; a model with a
+/// words: threads and sampling; window networks: diagnostics; a model with a
 /// character embedding: its plot; a BatchNorm recalibrated by default: `--no-calibrate`).
 enum StageCommand {
     /// The command of `definition`.
@@ -27,10 +27,10 @@ enum StageCommand {
             + (definition.isWindowNetwork ? DiagnosticsOptions.options : []) + preset
     }
 
-    /// The options of a whole-word stage after its model's, defaults from its training `d`.
+    /// The options of a whole-word stage after its model's (the last of which is its block
+    /// size), defaults from its training `d`.
     static func wholeWordOptions(_ d: TrainingConfiguration) -> [Option] {
         [
-            Option("block-size", value: "N", limit: SequenceModelConfiguration.Limits.blockSize, "positions per sequence, the longest word sampled + 1 (default: longest word + 1)"),
             Option(TrainingConfiguration.threadsSetting, defaults: d),
             Option("temperature", value: "T", limit: SamplingOptions.Limits.temperature, default: "1", "sampling temperature"),
             Option("top-k", value: "K", limit: SamplingOptions.Limits.topK, "sample only among the K most likely tokens"),
@@ -55,13 +55,11 @@ enum StageCommand {
         let preset = try arguments.choice("preset", definition.presets.map(\.name)).flatMap(definition.preset(named:))
         if let preset { try definition.check(preset, given: arguments.given) }
         let stage = preset?.configuration.kind.definition ?? definition
-        var configuration = try stage.settings.read(arguments, over: preset?.configuration ?? stage.defaultConfiguration)
+        let configuration = try stage.settings.read(arguments, over: preset?.configuration ?? stage.defaultConfiguration)
         var training = try TrainingOptions(arguments, defaults: preset?.training ?? stage.defaultTraining,
-                                           model: stage.settings.map(\.name) + (stage.isSequenceModel ? ["block-size", "threads"] : []))
+                                           model: stage.settings.map(\.name) + (stage.isSequenceModel ? ["threads"] : []))
         // The options only some stages have (one not in the stage's options is never given).
         training.configuration = try [TrainingConfiguration.calibrationSetting, TrainingConfiguration.threadsSetting].read(arguments, over: training.configuration)
-        let blockSize = try arguments.int("block-size")
-        configuration = configuration.withBlockSize(blockSize ?? 0)
         try stage.validate(configuration, training: training.configuration)
         var request = StageRequest(data: try DataOptions(arguments), output: try OutputOptions(arguments), configuration: configuration, training: training,
                                    diagnostics: stage.isWindowNetwork ? try DiagnosticsOptions(arguments, training: training.configuration) : nil)

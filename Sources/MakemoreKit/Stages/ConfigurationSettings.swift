@@ -42,6 +42,7 @@ extension TransformerConfiguration: DeclaresSettings {
         Setting("dropout", \.dropout, value: "P", limit: Limits.dropout, "dropout while training, as nanoGPT's: on the embeddings, the attention probabilities and the residual branches"),
         Setting("positions", \.positions, value: "KIND", "position encoding: learned (makemore.py's wpe table) | sinusoidal (fixed sin/cos, no parameters)"),
         Setting("activation", \.activation, value: "NAME", "non-linearity of each block's MLP: gelu (makemore.py's, tanh approximation) | relu"),
+        blockSizeSetting(Limits.blockSize),
     ]
 }
 
@@ -50,6 +51,27 @@ extension SequenceModelConfiguration: DeclaresSettings {
     package static let settings: [Setting<SequenceModelConfiguration>] = [
         Setting("embedding", \.embedding, value: "N", limit: Limits.embedding, "channels of the embeddings (n_embd)"),
         Setting("hidden", \.hidden, value: "N", limit: Limits.hidden, "channels of the hidden state, or of the hidden layer (n_embd2)"),
+        blockSizeSetting(Limits.blockSize),
+    ]
+}
+
+extension BlockSizedConfiguration {
+    /// Positions per sequence within `limit`; not given, the block size stays 0: the longest
+    /// word + 1, which the data sets (so a preset leaving it 0 does not fix it).
+    static func blockSizeSetting(_ limit: Limit<Int>) -> Setting<Self> {
+        Setting("block-size", placeholder: "N", limit: limit, default: { _ in nil }, spelling: { $0.blockSize == 0 ? nil : String($0.blockSize) },
+                "positions per sequence, the longest word sampled + 1 (default: longest word + 1)") { values, c in
+            if let given = try values.int("block-size") { c.blockSize = given }
+        }
+    }
+}
+
+extension CountBigram.Configuration: DeclaresSettings {
+    package static let settings: [Setting<CountBigram.Configuration>] = [
+        Setting("smoothing", placeholder: "S", limit: smoothingLimit, default: { String(format: "%g", $0.smoothing) },
+                "pseudo-count added to every pair (0: unseen pairs get probability 0)") { values, c in
+            if let given = try values.double("smoothing") { c.smoothing = given }
+        },
     ]
 }
 

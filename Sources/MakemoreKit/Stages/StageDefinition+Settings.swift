@@ -81,16 +81,3 @@ extension DeclaresSettings {
         }
     }
 }
-
-extension StageConfiguration {
-    /// This whole-word configuration with `blockSize` positions per sequence (0: the longest
-    /// word + 1); a configuration without a block size is returned as it is.
-    package func withBlockSize(_ blockSize: Int) -> StageConfiguration {
-        func set<C: BlockSizedConfiguration>(_ settings: C) -> StageConfiguration {
-            var settings = settings
-            settings.blockSize = blockSize
-            return StageConfiguration(kind, settings)
-        }
-        return (settings as? any BlockSizedConfiguration).map { set($0) } ?? self
-    }
-}
