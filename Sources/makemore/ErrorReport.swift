@@ -9,7 +9,7 @@ struct ErrorReport {
     /// Whether `error` is a usage error.
     static func isUsage(_ error: MakemoreError) -> Bool {
         switch error {
-        case .invalidValue, .outsideVocabulary, .invalidOutput, .needs, .unknownStage, .wordsDoNotFit, .presetConflict: true
+        case .invalidValue, .outsideVocabulary, .invalidOutput, .conflict, .needs, .unknownSetting, .unknownStage, .wordsDoNotFit, .presetConflict: true
         default: false
         }
     }
@@ -35,9 +35,15 @@ struct ErrorReport {
             return "\(inFile ? name : flag(for: name) ?? name) '\(text)' contains '\(character)', which is not in the vocabulary"
         case .invalidOutput(let name, _, _):
             return (flag(for: name).map { "\($0): " } ?? "") + error.description
+        case .conflict(let conflict):
+            return line(conflict)
         case .needs(let name, let needed):
             let option = options.first { $0.sets(needed) }
             return "\(flag(for: name) ?? name) needs " + (option.map { "--\($0.name) \($0.value ?? "")" } ?? needed) + (Self.purposes[needed] ?? "")
+        case .lacking(let name, let model, let part, let needs):
+            return (needs.map { "\(flag(for: name) ?? name) needs \($0); " } ?? "") + "the \(model) model has no \(part)"
+        case .unknownSetting(let path, let stage, let name):
+            return "\(path): makemore \(stage) has no option --\(name)"
         case .unknownStage(let name, let known):
             let hint = Spelling.suggestion(for: name, among: known).map { "did you mean '\($0)'? " } ?? ""
             return "unknown stage '\(name)' in \(flag(for: "stages") ?? "stages") (\(hint)known: \(known.joined(separator: ", ")))"
@@ -50,6 +56,19 @@ struct ErrorReport {
             return "\(path): \(line(inner, inFile: true))"
         default:
             return error.description
+        }
+    }
+
+    /// One line for `conflict`, naming the flags.
+    func line(_ conflict: MakemoreError.Conflict) -> String {
+        let (input, directory) = (flag(for: "input") ?? "input", flag(for: "split_directory") ?? "split directory")
+        switch conflict {
+        case .both(let name, let other): return "give either \(flag(for: name) ?? name) or \(flag(for: other) ?? other), not both"
+        case .noTrainingWords(let val, let test): return "--val-fraction + --test-fraction must be below 1 (got \(val + test))"
+        case .dedupeOfDirectory: return "--dedupe applies to \(input), not to a \(directory) used as-is"
+        case .dedupeWithoutWordList: return "--dedupe applies to \(input) (a checkpoint's recorded split already says whether it was deduplicated)"
+        case .encodingWithoutWords(let encoding):
+            return "--encoding \(encoding.rawValue) applies to \(input) or \(directory) (a checkpoint's recorded split keeps its own encoding)"
         }
     }
 }

@@ -8,7 +8,7 @@ enum EvalCommand: Subcommand {
         Option("load", value: "FILE", "checkpoint, makemore.py model.pt or bare safetensors state dict to evaluate (required); repeat it for an ensemble"),
         Option("split", value: "NAME", default: "all", "train | val | test | all"),
         Option("input", value: "FILE", "evaluate on FILE's words, split as the stages split them (needed for a bare state dict: its vocabulary)"),
-        Option("split-dir", value: "DIR", "evaluate on DIR/train.txt, val.txt, test.txt instead of the recorded split"),
+        Option("split-dir", value: "DIR", key: "split_directory", "evaluate on DIR/train.txt, val.txt, test.txt instead of the recorded split"),
         Option("heads", value: "N", limit: TransformerConfiguration.Limits.heads, "attention heads of a bare transformer state dict without n_head metadata (default: makemore.py's 4)"),
         Option(flag: "json", "print one JSON object: loss, perplexity, bits_per_character, tokens and split (words) by split name (and ensemble: its members)"),
     ] + ModelSelection.options

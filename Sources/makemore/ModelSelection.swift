@@ -47,13 +47,7 @@ struct ModelSelection {
     /// checkpoint's recorded split when neither is given), combined when an ensemble is asked
     /// for; their notes go to stderr.
     func files() throws -> ModelFiles {
-        if input != nil && splitDirectory != nil { throw UsageError("give either --input or --split-dir, not both") }
-        if dedupe && input == nil {
-            throw UsageError("--dedupe applies to --input (a checkpoint's recorded split already says whether it was deduplicated)")
-        }
-        if let encoding, input == nil && splitDirectory == nil {
-            throw UsageError("--encoding \(encoding.rawValue) applies to --input or --split-dir (a checkpoint's recorded split keeps its own encoding)")
-        }
+        try DatasetSplit.validateReader(input: input, splitDirectory: splitDirectory, encoding: encoding, dedupe: dedupe)
         let d = DataOptions().source
         let words = DatasetSplit.reader(input: input, splitDirectory: splitDirectory, encoding: encoding ?? .utf8, dedupe: dedupe, seed: d.seed,
                                         valFraction: d.valFraction, testFraction: d.testFraction) { DataOptions.noteDeduplicated($0, of: input ?? "") }

@@ -8,7 +8,7 @@ enum SampleCommand: Subcommand {
     static let options: [Option] = [
         Option("load", value: "FILE", "checkpoint, makemore.py model.pt or bare safetensors state dict to sample from (required); repeat it for an ensemble"),
         Option("input", value: "FILE", "word list giving a bare state dict its vocabulary (and the words samples are tagged against)"),
-        Option("split-dir", value: "DIR", "as --input, from DIR/train.txt, val.txt, test.txt"),
+        Option("split-dir", value: "DIR", key: "split_directory", "as --input, from DIR/train.txt, val.txt, test.txt"),
         Option("heads", value: "N", limit: TransformerConfiguration.Limits.heads, "attention heads of a bare transformer state dict without n_head metadata (default: makemore.py's 4)"),
         Option("count", value: "N", limit: SamplingOptions.Limits.count, default: "10", "words to sample"),
         Option("temperature", value: "T", limit: SamplingOptions.Limits.temperature, default: "1", "divide log-probabilities by T (< 1 sharper, > 1 flatter)"),

@@ -10,7 +10,7 @@ enum ScoreCommand: Subcommand {
     struct Options {
         var words: [String]
         var models: ModelSelection
-        var plotProbabilities, plotEmbedding, plotAttention: String?
+        var plots: WordScoreTable.Plots
         var json: Bool
     }
 
@@ -20,45 +20,32 @@ enum ScoreCommand: Subcommand {
         Option(positional: "WORD…", "words to score (one per line from stdin when none are given)"),
         Option("load", value: "FILE", "checkpoint of any stage, makemore.py model.pt or bare safetensors state dict (required); repeat it for one column per model (and --ensemble for one more: their ensemble)"),
         Option("input", value: "FILE", "the words the models were trained on, split as the stages split them: the percentiles' training words (and a bare state dict's vocabulary)"),
-        Option("split-dir", value: "DIR", "the same from DIR/train.txt, val.txt, test.txt"),
+        Option("split-dir", value: "DIR", key: "split_directory", "the same from DIR/train.txt, val.txt, test.txt"),
         Option("heads", value: "N", limit: TransformerConfiguration.Limits.heads, "attention heads of a bare transformer state dict without n_head metadata (default: makemore.py's 4)"),
-        Option("plot-probabilities", value: "FILE.svg", "per-character probability bars of the first word, one colour per model"),
-        Option("plot-embedding", value: "FILE.svg", "the first model's character embedding in 2-D (first two dimensions, or principal components when wider)"),
-        Option("plot-attention", value: "FILE.svg", "the first model's attention over the first word, one heatmap per layer and head (transformer only)"),
+        Option("plot-probabilities", value: "FILE.svg", key: "probability_plot", "per-character probability bars of the first word, one colour per model"),
+        Option("plot-embedding", value: "FILE.svg", key: "embedding_plot", "the first model's character embedding in 2-D (first two dimensions, or principal components when wider)"),
+        Option("plot-attention", value: "FILE.svg", key: "attention_plot", "the first model's attention over the first word, one heatmap per layer and head (transformer only)"),
         Option(flag: "json", "print one JSON object"),
     ] + ModelSelection.options
 
     static func parse(_ arguments: ParsedArguments) throws -> Options {
-        Options(words: arguments.positionals, models: try ModelSelection(arguments, several: nil), plotProbabilities: arguments.string("plot-probabilities"),
-                plotEmbedding: arguments.string("plot-embedding"), plotAttention: arguments.string("plot-attention"), json: arguments.flag("json"))
+        let plots = WordScoreTable.Plots(probabilities: arguments.string("plot-probabilities"), embedding: arguments.string("plot-embedding"),
+                                         attention: arguments.string("plot-attention"))
+        return Options(words: arguments.positionals, models: try ModelSelection(arguments, several: nil), plots: plots, json: arguments.flag("json"))
     }
 
     static func run(_ options: Options) throws {
         let selection = options.models
-        let outputs = [("plot-probabilities", options.plotProbabilities), ("plot-embedding", options.plotEmbedding), ("plot-attention", options.plotAttention)]
         let inputs = selection.loads + DatasetSplit.files(input: selection.input, splitDirectory: selection.splitDirectory)
-        try OutputPath.validate(outputs, inputs: inputs)
-        var words = options.words
-        while options.words.isEmpty, let line = readLine() {
-            if case let word = line.trimmingCharacters(in: .whitespacesAndNewlines), !word.isEmpty { words.append(word) }
-        }
+        try options.plots.validate(inputs: inputs)
+        let words = options.words.isEmpty ? WordScoreTable.words() : options.words
         guard !words.isEmpty else { throw UsageError("no words to score: give them as arguments or one per line on stdin") }
         let files = try selection.files()
-        // The word lists the checkpoints record are inputs too, known once the files are read.
-        try OutputPath.validate(outputs, inputs: inputs + files.models.flatMap(\.loaded.recordedInputs))
-        let first = files.models[0]
-        if options.plotEmbedding != nil, CharacterEmbedding(model: first.loaded.model) == nil {
-            throw MakemoreError.file(path: first.path, reason: "the \(first.loaded.kind) model has no character embedding to plot")
-        }
-        if options.plotAttention != nil, !(first.loaded.model is Transformer) {
-            throw MakemoreError.file(path: first.path, reason: "--plot-attention needs a transformer; the \(first.loaded.kind) model has no attention")
-        }
+        try options.plots.validate(files, inputs: inputs)
         let table = try WordScoreTable(words: words, files: files, source: options.words.isEmpty ? WordList.displayName(WordList.standardInput) : nil) {
             printError("makemore score: note: \($0)")
         }
-        if let path = options.plotProbabilities { try AtomicFile.write(table.probabilityChart().svg(), to: path) }
-        if let path = options.plotEmbedding, let chart = table.embeddingChart() { try AtomicFile.write(chart.svg(), to: path) }
-        if let path = options.plotAttention, let chart = try table.attentionChart() { try AtomicFile.write(chart.svg(), to: path) }
+        try options.plots.write(table)
         print(options.json ? try table.json().serialized : try table.text())
     }
 }

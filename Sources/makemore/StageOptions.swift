@@ -16,7 +16,7 @@ struct DataOptions {
             Option("encoding", value: "NAME", default: TextEncoding.utf8.rawValue,
                    TextEncoding.allCases.map(\.rawValue).joined(separator: " | ") + " (a UTF-16 byte-order mark is always recognised)"),
             Option(flag: "dedupe", "remove repeated words before the split (the first of each stays; the count removed is said on stderr)"),
-            Option("split-dir", value: "DIR", "use DIR/train.txt, val.txt, test.txt as the split instead of --input"),
+            Option("split-dir", value: "DIR", key: "split_directory", "use DIR/train.txt, val.txt, test.txt as the split instead of --input"),
             Option("seed", value: "N", default: String(d.seed), "seed for the split, initialisation, batches and sampling"),
             Option("val-fraction", value: "F", default: String(d.valFraction), "share of words held out for validation"),
             Option("test-fraction", value: "F", default: String(d.testFraction), "share of words held out for test"),
@@ -27,16 +27,12 @@ struct DataOptions {
 
     init(_ arguments: ParsedArguments) throws {
         let d = source, directory = arguments.string("split-dir")
-        source = SplitRecord(input: directory == nil ? arguments.string("input") ?? d.input : nil, directory: directory,
+        source = SplitRecord(input: arguments.string("input") ?? (directory == nil ? d.input : nil), directory: directory,
                              seed: try arguments.seed("seed") ?? d.seed, valFraction: try arguments.double("val-fraction", in: 0...1) ?? d.valFraction,
                              testFraction: try arguments.double("test-fraction", in: 0...1) ?? d.testFraction,
                              encoding: try arguments.choice("encoding", TextEncoding.self) ?? .utf8, dedupe: arguments.flag("dedupe"))
         isExplicit = arguments.given("input") || directory != nil
-        guard source.valFraction + source.testFraction < 1 else {
-            throw UsageError("--val-fraction + --test-fraction must be below 1 (got \(source.valFraction + source.testFraction))")
-        }
-        if directory != nil && arguments.given("input") { throw UsageError("give either --input or --split-dir, not both") }
-        if directory != nil && arguments.flag("dedupe") { throw UsageError("--dedupe applies to --input, not to a --split-dir used as-is") }
+        try source.validate()
     }
 
     /// Whether `--dedupe` was given.

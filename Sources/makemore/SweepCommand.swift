@@ -8,7 +8,7 @@ enum SweepCommand: Subcommand {
     static let summary = "search a stage's flags (grid or random, sharded over a job array); 'sweep report DIR' ranks the results"
     static let options: [Option] = [
         Option(positional: "SPEC.json | report DIR", "the sweep's spec (docs/sweeps.md), or 'report' and a results directory"),
-        Option("out", value: "DIR", "results directory: spec.json and one results-I-of-N.jsonl per shard (a stopped sweep resumes there)"),
+        Option("out", value: "DIR", key: "directory", "results directory: spec.json and one results-I-of-N.jsonl per shard (a stopped sweep resumes there)"),
         Option("jobs", value: "N", default: "1", "trials run side by side; each gets cores/N threads unless the spec sets --threads"),
         Option("shard", value: "I/N", "run only trials i with i mod N = I (default: from SLURM_ARRAY_TASK_ID/_COUNT or JOB_COMPLETION_INDEX)"),
         Option("shards", value: "N", "the number of shards, with JOB_COMPLETION_INDEX (a Kubernetes Indexed Job's completions)"),
@@ -45,26 +45,17 @@ enum SweepCommand: Subcommand {
     static func run(_ options: Options) throws {
         switch options {
         case .run(let specPath, let out, let jobs, let shard):
-            try OutputPath.validateCreatable(directory: out, name: "out")
+            try SweepRun.validate(directory: out)
             let stages = StageRegistry.definitions.compactMap(stageCommand)
             let spec = try SweepSpec(path: specPath, stages: stages.map(\.name))
-            let stageOptions = stages.first { $0.name == spec.stage }!.options
-            for name in spec.fixed.map(\.0) + spec.flags.map(\.0) where !stageOptions.contains(where: { $0.name == name }) {
-                throw UsageError("\(specPath): makemore \(spec.stage) has no option --\(name)")
-            }
-            let setsThreads = spec.fixed.contains { $0.0 == "threads" } || spec.flags.contains { $0.0 == "threads" }
-            let threads = jobs > 1 && !setsThreads && stageOptions.contains { $0.name == "threads" }
-                ? max(1, ProcessInfo.processInfo.activeProcessorCount / jobs) : nil
-            let sweep = try SweepRun(spec: spec, directory: out, shard: shard, jobs: jobs, threadsPerTrial: threads)
-            try OutputPath.validate(files: [sweep.resultsPath, SweepRun.specPath(in: out)].map { ($0 as NSString).lastPathComponent }, in: out, name: "out",
-                                    inputs: [specPath])
+            let stageOptions = stages.first { $0.name == spec.stage }!.options.map(\.name)
+            let sweep = try SweepRun(spec: spec, specPath: specPath, directory: out, shard: shard, jobs: jobs, stageOptions: stageOptions)
             guard let executable = Bundle.main.executablePath else { throw MakemoreError.unsupported("cannot find the makemore executable to run trials") }
             let summary = try sweep.run(executable: executable) { printError($0) }
             print("shard \(shard): \(summary.ran) trials run (\(summary.failed) failed), \(summary.alreadyDone) already done; results in \(sweep.resultsPath)")
         case .report(let directory, let plot, let json):
             let results = try SweepResults(directory: directory)
-            try OutputPath.validate([("plot", plot)], inputs: [SweepRun.specPath(in: directory)] + results.files)
-            try AtomicFile.write(results.svg(), to: plot)
+            try results.writePlot(to: plot)
             print(json ? results.json.serialized : results.table + "\nplot: \(plot)")
         }
     }

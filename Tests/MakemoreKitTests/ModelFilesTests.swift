@@ -22,6 +22,81 @@ import Testing
         return (directory, [directory + "/bigram.safetensors", directory + "/neural.safetensors"], stages)
     }
 
+    /// `makemore score`'s pictures are checked against the inputs, the word lists the files
+    /// record, and what the first model has, before anything is written.
+    @Test func scorePicturesAreCheckedAgainstTheFilesAndTheirModels() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("modelfiles-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let (wordsFile, checkpoint) = (directory + "/words.txt", directory + "/bigram.safetensors")
+        try Self.words.joined(separator: "\n").write(toFile: wordsFile, atomically: true, encoding: .utf8)
+        let source = SplitRecord(input: wordsFile, directory: nil, seed: 3, valFraction: 0.2, testFraction: 0.1)
+        var run = StageRun(.bigram(smoothing: 1)) { try source.load() }
+        (run.source, run.samples, run.outputs.checkpoint) = (source, 1, checkpoint)
+        _ = try run.run()
+        let files = try ModelFiles(paths: [checkpoint])
+        #expect(throws: MakemoreError.invalidOutput(name: "probability_plot", path: wordsFile, reason: "is also an input; write the output elsewhere")) {
+            try WordScoreTable.Plots(probabilities: wordsFile).validate(files, inputs: [])
+        }
+        #expect(throws: MakemoreError.inFile(path: checkpoint, .lacking(name: "embedding_plot", model: "bigram", part: "character embedding to plot", needs: nil))) {
+            try WordScoreTable.Plots(embedding: directory + "/e.svg").validate(files, inputs: [])
+        }
+        #expect(throws: MakemoreError.inFile(path: checkpoint, .lacking(name: "attention_plot", model: "bigram", part: "attention", needs: "a transformer"))) {
+            try WordScoreTable.Plots(attention: directory + "/a.svg").validate(files, inputs: [])
+        }
+        var lines = ["  anna ", "", "bob"][...]
+        #expect(WordScoreTable.words { lines.popFirst() } == ["anna", "bob"])
+        try WordScoreTable.Plots(probabilities: directory + "/p.svg").write(WordScoreTable(words: ["anna"], files: files))
+        #expect(FileManager.default.fileExists(atPath: directory + "/p.svg"))
+    }
+
+    /// The rules of the words asked for, as `SplitRecord.validate` (a stage's split) and
+    /// `DatasetSplit.validateReader` (the words model files are read against) declare them.
+    @Test func theWordsAskedForFollowTheirRules() throws {
+        func split(input: String? = "w.txt", directory: String? = nil, val: Double = 0.1, test: Double = 0.1, dedupe: Bool = false) -> SplitRecord {
+            SplitRecord(input: input, directory: directory, seed: 1, valFraction: val, testFraction: test, dedupe: dedupe)
+        }
+        try split().validate()
+        try split(input: nil, directory: "d").validate()
+        #expect(throws: MakemoreError.conflict(.noTrainingWords(valFraction: 0.5, testFraction: 0.5))) { try split(val: 0.5, test: 0.5).validate() }
+        #expect(throws: MakemoreError.conflict(.both("input", "split_directory"))) { try split(directory: "d").validate() }
+        #expect(throws: MakemoreError.conflict(.dedupeOfDirectory)) { try split(input: nil, directory: "d", dedupe: true).validate() }
+        var run = StageRun(.bigram(smoothing: 1)) { try DatasetSplit(shuffling: Self.words, seed: 3, valFraction: 0.2, testFraction: 0.1) }
+        run.source = split(val: 1, test: 0)
+        #expect(throws: MakemoreError.conflict(.noTrainingWords(valFraction: 1, testFraction: 0))) { try run.run() }
+
+        try DatasetSplit.validateReader(input: "w.txt", splitDirectory: nil, encoding: .latin1, dedupe: true)
+        try DatasetSplit.validateReader(input: nil, splitDirectory: nil, encoding: nil, dedupe: false)
+        #expect(throws: MakemoreError.conflict(.both("input", "split_directory"))) {
+            try DatasetSplit.validateReader(input: "w.txt", splitDirectory: "d", encoding: nil, dedupe: false)
+        }
+        #expect(throws: MakemoreError.conflict(.dedupeWithoutWordList)) {
+            try DatasetSplit.validateReader(input: nil, splitDirectory: "d", encoding: nil, dedupe: true)
+        }
+        #expect(throws: MakemoreError.conflict(.encodingWithoutWords(.latin1))) {
+            try DatasetSplit.validateReader(input: nil, splitDirectory: nil, encoding: .latin1, dedupe: false)
+        }
+    }
+
+    /// `makemore split` in-process: the directory is checked before any word is read, the three
+    /// files are written, and the report counts them.
+    @Test func aSplitIsWrittenAndReported() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("split-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let input = directory + "/train.txt"
+        try Self.words.joined(separator: "\n").write(toFile: input, atomically: true, encoding: .utf8)
+        let record = SplitRecord(input: input, directory: nil, seed: 3, valFraction: 0.2, testFraction: 0.1, dedupe: true)
+        #expect(throws: MakemoreError.invalidOutput(name: "directory", path: input, reason: "is also an input; write the output elsewhere")) {
+            try WrittenSplit(record, to: directory)
+        }
+        let written = try WrittenSplit(record, to: directory + "/out")
+        #expect(written.duplicatesRemoved == 84 && written.split.allWords.count == 6)
+        #expect(try String(contentsOfFile: directory + "/out/train.txt", encoding: .utf8).split(separator: "\n").count == written.split.train.count)
+        #expect(written.text.hasPrefix("wrote \(directory)/out/train.txt (") && written.text.contains("removed 84 repeated words before the split"))
+        #expect(written.json["duplicates_removed"]?.intValue == 84)
+    }
+
     @Test func evaluationAgreesWithTheSavedStage() throws {
         let (directory, paths, stages) = try Self.saved()
         defer { try? FileManager.default.removeItem(atPath: directory) }

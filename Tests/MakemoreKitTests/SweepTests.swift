@@ -57,6 +57,32 @@ import Testing
         }
     }
 
+    /// A sweep run checks the spec's flags against its stage's options, shares the cores among
+    /// the jobs when the stage takes threads the spec does not set, and keeps its results files
+    /// off the spec.
+    @Test func aSweepRunChecksItsFlagsThreadsAndFiles() throws {
+        let directory = try CLI.temporaryDirectory().path
+        let grid = try spec(#"{"stage": "mlp", "fixed": {"steps": 5}, "flags": {"lr": [0.1, 0.2]}}"#)
+        let shard = try SweepShard(index: 0, count: 1)
+        #expect(throws: MakemoreError.unknownSetting(path: "s.json", stage: "mlp", name: "steps")) {
+            try SweepRun(spec: grid, specPath: "s.json", directory: directory, shard: shard, jobs: 1, stageOptions: ["lr"])
+        }
+        let options = ["steps", "lr", "threads"]
+        #expect(try SweepRun(spec: grid, specPath: "s.json", directory: directory, shard: shard, jobs: 1, stageOptions: options).threadsPerTrial == nil)
+        let shared = try SweepRun(spec: grid, specPath: "s.json", directory: directory, shard: shard, jobs: 2, stageOptions: options).threadsPerTrial
+        #expect(shared == max(1, ProcessInfo.processInfo.activeProcessorCount / 2))
+        let fixedThreads = try spec(#"{"stage": "mlp", "fixed": {"threads": 1}, "flags": {"lr": [0.1, 0.2]}}"#)
+        #expect(try SweepRun(spec: fixedThreads, specPath: "s.json", directory: directory, shard: shard, jobs: 2, stageOptions: options).threadsPerTrial == nil)
+        let specPath = SweepRun.specPath(in: directory)
+        try "{}".write(toFile: specPath, atomically: true, encoding: .utf8)
+        #expect(throws: MakemoreError.invalidOutput(name: "directory", path: specPath, reason: "is also an input; write the output elsewhere")) {
+            try SweepRun(spec: grid, specPath: specPath, directory: directory, shard: shard, jobs: 1, stageOptions: options)
+        }
+        #expect(throws: MakemoreError.invalidOutput(name: "directory", path: specPath + "/x", reason: "\(specPath) is not a directory")) {
+            try SweepRun.validate(directory: specPath + "/x")
+        }
+    }
+
     @Test func shardsComeFromTheFlagOrAJobArray() throws {
         #expect(try SweepShard(parsing: "1/3") == SweepShard(index: 1, count: 3))
         for bad in ["3/3", "-1/2", "1", "a/b", "0/0"] { #expect(throws: MakemoreError.self) { try SweepShard(parsing: bad) } }

@@ -16,9 +16,16 @@ public enum MakemoreError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The output `name` (as its caller calls it: `checkpoint`, `log`) at `path` cannot be
     /// written or would replace an input; found before any work is done.
     case invalidOutput(name: String, path: String, reason: String)
+    /// Values given together that a rule forbids (see `Conflict`).
+    case conflict(Conflict)
     /// The value `name` was given without `needed`, the value it works with (a stop step
     /// without a checkpoint to keep the stopped run in).
     case needs(name: String, needed: String)
+    /// The output `name` (a picture of a model) cannot be made of a `model` stage's model: it
+    /// has no `part`; `needs` says which model would have it, when one would.
+    case lacking(name: String, model: String, part: String, needs: String?)
+    /// The file at `path` (a sweep's spec) sets `name`, which the stage `stage` does not take.
+    case unknownSetting(path: String, stage: String, name: String)
     /// `name` is not one of the stages `known` (of a comparison's ladder).
     case unknownStage(name: String, known: [String])
     /// A whole-word model's block of `blockSize` positions cannot hold the longest word, of
@@ -48,13 +55,44 @@ public enum MakemoreError: Error, Equatable, Sendable, CustomStringConvertible {
     /// preset's model (another stage's) does not have. `setting` is the setting's name.
     case presetConflict(preset: String, setting: String, presetValue: String?)
 
+    /// Values given together that a rule forbids.
+    public enum Conflict: Equatable, Sendable, CustomStringConvertible {
+        /// Both `name` and `other` were given; only one of them may be.
+        case both(String, String)
+        /// The val and test fractions together leave no word for training.
+        case noTrainingWords(valFraction: Double, testFraction: Double)
+        /// Repeated words are to be removed from a split directory, which is used as-is.
+        case dedupeOfDirectory
+        /// Repeated words are to be removed, but no word list is given: model files are read
+        /// against their recorded splits, which say whether they were deduplicated.
+        case dedupeWithoutWordList
+        /// An encoding is given, but no words: model files are read against their recorded
+        /// splits, which keep their own encoding.
+        case encodingWithoutWords(TextEncoding)
+
+        public var description: String {
+            switch self {
+            case .both(let name, let other): "give either \(name) or \(other), not both"
+            case .noTrainingWords(let val, let test): "val_fraction + test_fraction must be below 1, got \(val + test)"
+            case .dedupeOfDirectory: "dedupe applies to a word list, not to a split directory used as-is"
+            case .dedupeWithoutWordList: "dedupe applies to a word list (a checkpoint's recorded split already says whether it was deduplicated)"
+            case .encodingWithoutWords(let encoding):
+                "encoding \(encoding.rawValue) applies to a word list or split directory (a checkpoint's recorded split keeps its own encoding)"
+            }
+        }
+    }
+
     public var description: String {
         switch self {
         case .invalidValue(let name, let rule, let value): return "\(name) must be \(rule), got \(value)"
         case .outsideVocabulary(let name, let text, let character):
             return "\(name) '\(text)' contains '\(character)', which is not in the vocabulary"
         case .invalidOutput(_, let path, let reason), .file(let path, let reason): return path.isEmpty ? reason : "\(path): \(reason)"
+        case .conflict(let conflict): return conflict.description
         case .needs(let name, let needed): return "\(name) needs \(needed)"
+        case .lacking(let name, let model, let part, let needs):
+            return (needs.map { "\(name) needs \($0); " } ?? "") + "the \(model) model has no \(part)"
+        case .unknownSetting(let path, let stage, let name): return "\(path): stage '\(stage)' has no setting '\(name)'"
         case .unknownStage(let name, let known): return "unknown stage '\(name)' (known: \(known.joined(separator: ", ")))"
         case .wordsDoNotFit(let blockSize, let longestWord):
             return "block_size \(blockSize) cannot hold the longest word (\(longestWord) characters) and its end: it must be at least \(longestWord + 1)"

@@ -32,6 +32,15 @@ public struct SplitRecord: Codable, Equatable, Sendable {
         self.dedupe = dedupe ? true : nil
     }
 
+    /// Throws `MakemoreError.conflict` for a split that cannot be made as asked: fractions that
+    /// leave no training words, both a word list and a split directory, or repeated words to be
+    /// removed from a split directory (used as-is).
+    package func validate() throws {
+        guard valFraction + testFraction < 1 else { throw MakemoreError.conflict(.noTrainingWords(valFraction: valFraction, testFraction: testFraction)) }
+        if input != nil && directory != nil { throw MakemoreError.conflict(.both("input", "split_directory")) }
+        if directory != nil && dedupe == true { throw MakemoreError.conflict(.dedupeOfDirectory) }
+    }
+
     /// This record as a checkpoint keeps it: the split directory, else the word list, its path
     /// made absolute (a checkpoint is read from anywhere); standard input (`-`), which cannot be
     /// read again, is recorded as no word list.

@@ -37,6 +37,15 @@ public struct ModelFiles {
 }
 
 extension DatasetSplit {
+    /// Throws `MakemoreError.conflict` for words asked for in a way model files cannot be read
+    /// against (see `reader`): both `input` and `splitDirectory`, `dedupe` without `input`, or
+    /// an `encoding` (nil: none given) without either.
+    package static func validateReader(input: String?, splitDirectory: String?, encoding: TextEncoding?, dedupe: Bool) throws {
+        if input != nil && splitDirectory != nil { throw MakemoreError.conflict(.both("input", "split_directory")) }
+        if dedupe && input == nil { throw MakemoreError.conflict(.dedupeWithoutWordList) }
+        if let encoding, input == nil && splitDirectory == nil { throw MakemoreError.conflict(.encodingWithoutWords(encoding)) }
+    }
+
     /// The words of `input` (deduplicated when `dedupe` says so, then shuffled with `seed` and
     /// cut as the stages cut them by default) or of the split directory, read once on the
     /// closure's first call however many files use them; nil when neither is given. `onDeduplicated`

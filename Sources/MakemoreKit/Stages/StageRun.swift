@@ -208,8 +208,9 @@ public struct StageRun {
         return (stage, report)
     }
 
-    /// Throws, before any words are read, for what the run would refuse or regret: a
-    /// `StartConflict` (`validateStart`); a count out of `Limits`; `MakemoreError.needs` for a
+    /// Throws, before any words are read, for what the run would refuse or regret: a split
+    /// that cannot be made as `source` asks (`SplitRecord.validate`); a `StartConflict`
+    /// (`validateStart`); a count out of `Limits`; `MakemoreError.needs` for a
     /// stop step or periodic saving without a checkpoint to keep the run in; and
     /// `MakemoreError.invalidOutput` for an output that cannot be written, two outputs on one
     /// file, an output that would replace an input (the words `source` names, the loaded or
@@ -217,6 +218,7 @@ public struct StageRun {
     /// TensorBoard directory that cannot be created. `run` calls it first; a front end may call
     /// it before it reads any words.
     package func validate() throws {
+        try source?.validate()
         try validateStart()
         try Limits.samples.check(samples)
         if let training {

@@ -123,3 +123,61 @@ public struct WordScoreTable {
                               labels: try ([Vocabulary.boundary] + tokens).map { try first.loaded.vocabulary.symbol(of: $0) })
     }
 }
+
+extension WordScoreTable {
+    /// The pictures `makemore score` draws of a table, each written atomically; a nil path leaves
+    /// that picture out. They are checked twice before anything is written: as paths before the
+    /// model files are read, then against what the files turn out to hold.
+    package struct Plots {
+        /// Per-character probability bars of the first word, one series per model.
+        package var probabilities: String?
+        /// The first model's character embedding.
+        package var embedding: String?
+        /// The first model's attention over the first word; the model must be a transformer.
+        package var attention: String?
+
+        package init(probabilities: String? = nil, embedding: String? = nil, attention: String? = nil) {
+            (self.probabilities, self.embedding, self.attention) = (probabilities, embedding, attention)
+        }
+
+        /// The pictures, each named by its value; nil when not asked for.
+        package var files: [(name: String, path: String?)] {
+            [("probability_plot", probabilities), ("embedding_plot", embedding), ("attention_plot", attention)]
+        }
+
+        /// Throws `MakemoreError.invalidOutput` for a picture that cannot be written, two
+        /// pictures on one file, or one that would replace one of `inputs`.
+        package func validate(inputs: [String]) throws { try OutputPath.validate(files, inputs: inputs) }
+
+        /// Throws unless the pictures can be drawn of `files`: none may replace `inputs` or the
+        /// word lists the checkpoints record (`MakemoreError.invalidOutput`), and the first model
+        /// must have the embedding or the attention asked for (`MakemoreError.lacking`, in its file).
+        package func validate(_ files: ModelFiles, inputs: [String]) throws {
+            try validate(inputs: inputs + files.models.flatMap(\.loaded.recordedInputs))
+            let (path, first) = files.models[0]
+            if embedding != nil, CharacterEmbedding(model: first.model) == nil {
+                throw MakemoreError.inFile(path: path, .lacking(name: "embedding_plot", model: first.kind, part: "character embedding to plot", needs: nil))
+            }
+            if attention != nil, !(first.model is Transformer) {
+                throw MakemoreError.inFile(path: path, .lacking(name: "attention_plot", model: first.kind, part: "attention", needs: "a transformer"))
+            }
+        }
+
+        /// Writes the pictures of `table`.
+        package func write(_ table: WordScoreTable) throws {
+            if let path = probabilities { try AtomicFile.write(table.probabilityChart().svg(), to: path) }
+            if let path = embedding, let chart = table.embeddingChart() { try AtomicFile.write(chart.svg(), to: path) }
+            if let path = attention, let chart = try table.attentionChart() { try AtomicFile.write(chart.svg(), to: path) }
+        }
+    }
+
+    /// The words of `lines` (standard input's by default), one per line, trimmed; blank lines
+    /// are skipped.
+    package static func words(lines next: () -> String? = { readLine() }) -> [String] {
+        var words: [String] = []
+        while let line = next() {
+            if case let word = line.trimmingCharacters(in: .whitespacesAndNewlines), !word.isEmpty { words.append(word) }
+        }
+        return words
+    }
+}

@@ -14,6 +14,8 @@ package struct SweepResults: Sendable {
         package var json: JSONValue
     }
 
+    /// The results directory.
+    package let directory: String
     package let spec: JSONValue
     /// The results files read.
     package let files: [String]
@@ -22,6 +24,7 @@ package struct SweepResults: Sendable {
 
     /// The results in `directory`.
     package init(directory: String) throws {
+        self.directory = directory
         spec = try SweepResults.readSpec(directory: directory)
         files = SweepResults.resultFiles(in: directory)
         ranked = try SweepResults.read(directory: directory).sorted {
@@ -91,6 +94,13 @@ package struct SweepResults: Sendable {
     /// The ranking as JSON: `trials` (best first, each its result line) and `best_command`.
     package var json: JSONValue {
         .object([("trials", .array(ranked.map(\.json))), ("best_command", ranked.first.map { .string($0.command) } ?? .null)])
+    }
+
+    /// Writes `svg()` to `path`, atomically, unless it would replace the spec or a results file
+    /// of the directory (`MakemoreError.invalidOutput`, named `plot`).
+    package func writePlot(to path: String) throws {
+        try OutputPath.validate([("plot", path)], inputs: [SweepRun.specPath(in: directory)] + files)
+        try AtomicFile.write(svg(), to: path)
     }
 
     /// Val NLL against each swept flag, one chart per flag stacked in one SVG: numbers on a

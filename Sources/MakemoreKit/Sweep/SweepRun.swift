@@ -21,14 +21,31 @@ package struct SweepRun: Sendable {
         package var ran = 0, failed = 0, alreadyDone = 0
     }
 
-    package init(spec: SweepSpec, directory: String, shard: SweepShard, jobs: Int, threadsPerTrial: Int?) throws {
+    /// A run of `spec`, read from `specPath`, into `directory`. `stageOptions` are the flags the
+    /// spec's stage takes: every flag the spec sets must be one (else
+    /// `MakemoreError.unknownSetting`), and with several `jobs`, a stage taking `threads` that the
+    /// spec does not set gets this machine's cores shared among the jobs (at least one each).
+    /// Throws for `jobs` out of 1...256, and `MakemoreError.invalidOutput` (named `directory`)
+    /// for results files that cannot be written or would replace the spec.
+    package init(spec: SweepSpec, specPath: String, directory: String, shard: SweepShard, jobs: Int, stageOptions: [String]) throws {
         guard (1...256).contains(jobs) else { throw MakemoreError.invalidValue(name: "jobs", rule: "in 1...256", value: String(jobs)) }
+        let set = spec.fixed.map(\.0) + spec.flags.map(\.0)
+        if let name = set.first(where: { !stageOptions.contains($0) }) {
+            throw MakemoreError.unknownSetting(path: specPath, stage: spec.stage, name: name)
+        }
         self.spec = spec
         self.directory = directory
         self.shard = shard
         self.jobs = jobs
-        self.threadsPerTrial = threadsPerTrial
+        threadsPerTrial = jobs > 1 && !set.contains("threads") && stageOptions.contains("threads")
+            ? max(1, ProcessInfo.processInfo.activeProcessorCount / jobs) : nil
+        try OutputPath.validate(files: [resultsPath, SweepRun.specPath(in: directory)].map { ($0 as NSString).lastPathComponent }, in: directory,
+                                name: "directory", inputs: [specPath])
     }
+
+    /// Throws `MakemoreError.invalidOutput` (named `directory`) unless the results directory
+    /// exists or can be created; checked before the spec is read.
+    package static func validate(directory: String) throws { try OutputPath.validateCreatable(directory: directory, name: "directory") }
 
     /// This shard's results file.
     package var resultsPath: String { (directory as NSString).appendingPathComponent("results-\(shard.index)-of-\(shard.count).jsonl") }
