@@ -13,7 +13,7 @@ enum LRFindCommand: Subcommand {
             Option("sweep-steps", value: "N", limit: LearningRateFinder.Limits.steps, default: "1000", "steps of the sweep, one minibatch per rate"),
             Option("plot", value: "FILE.svg", "write loss against learning rate (log scale) as SVG"),
             Option("optimizer", value: "NAME", default: "sgd", OptimizerKind.allCases.map(\.rawValue).joined(separator: " | ")),
-            Option("batch-size", value: "N", default: "32", "examples per step"),
+            Option("batch-size", value: "N", limit: TrainingConfiguration.Limits.batchSize, default: "32", "examples per step"),
         ]
         + MLPConfiguration.settings.options(defaultModel)
 
@@ -33,9 +33,12 @@ enum LRFindCommand: Subcommand {
         let low = try arguments.double("lr-min") ?? 1e-3, high = try arguments.double("lr-max") ?? 1
         let finder = try LearningRateFinder(minimum: low, maximum: high, steps: try arguments.int("sweep-steps") ?? 1000)
         let training = finder.training(optimizer: try arguments.choice("optimizer", OptimizerKind.self) ?? .sgd,
-                                       batchSize: try arguments.int("batch-size", in: 2...10_000_000) ?? 32)
+                                       batchSize: try arguments.int("batch-size") ?? 32)
+        let configuration = try MLPConfiguration.settings.read(arguments, over: defaultModel)
+        // The stage's own rules: BatchNorm's batches of two or more.
+        try StageKind.mlp.definition.validate(.mlp(configuration), training: training)
         return Options(data: try DataOptions(arguments), json: arguments.flag("json"), finder: finder, training: training,
-                       configuration: try MLPConfiguration.settings.read(arguments, over: defaultModel), plot: arguments.string("plot"))
+                       configuration: configuration, plot: arguments.string("plot"))
     }
 
     static func run(_ options: Options) throws {
