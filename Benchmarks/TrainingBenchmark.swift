@@ -62,7 +62,7 @@ enum TrainingBenchmark {
         let model = try MLP(configuration: configuration, using: &generator)
         let examples = WindowExamples(words: dataset.train, contextLength: configuration.contextLength)
         let training = TrainingStep(optimizer: Optimizer(parameters: model.parameters, configuration: OptimizerConfiguration(kind: .sgd)),
-                                    windows: examples, batchSize: 32) { model.loss(contexts: $0, targets: $1) }
+                                    windows: examples, batchSize: 32, network: model)
         step(&report, name, shape: "batch 32, \(model.parameterCount) params") {
             training(learningRate: 0.01, using: &generator)
         }

@@ -57,7 +57,7 @@ final class WindowNetworkEngine<Model: WindowNetwork & TrainableModel>: StageEng
         let model = model
         let optimizer = Optimizer(parameters: model.parameters, configuration: training.optimizer)
         return TrainingStep(optimizer: optimizer, average: movingAverage(training, optimizer: optimizer), windows: examples,
-                            batchSize: training.batchSize, order: training.sampling) { model.loss(contexts: $0, targets: $1) }
+                            batchSize: training.batchSize, order: training.sampling, network: model)
     }
 
     func train(_ training: TrainingConfiguration, loop: TrainingLoop, using generator: inout RandomGenerator) throws -> TrainingHistory? {

@@ -47,12 +47,41 @@ package final class TrainingStep {
     /// scored by `loss(contexts, targets)`.
     package convenience init(optimizer: Optimizer, average: ExponentialMovingAverage? = nil, windows examples: WindowExamples,
                             batchSize: Int?, order: BatchOrder = .replacement, loss: @escaping ([Int32], [Int32]) -> Tensor) {
+        self.init(optimizer: optimizer, average: average, windows: examples, batchSize: batchSize, order: order) { contexts, targets in
+            let value = loss(contexts, targets)
+            let scalar = value.item
+            if scalar.isFinite { value.backward() }
+            return scalar
+        }
+    }
+
+    /// A step on windows of `examples` training `network` on its loss: an MLP through its
+    /// `MLPTrainingPlan` (the same bits, without a graph) on every step the plan applies to,
+    /// anything else through the graph of `network.loss(contexts:targets:)`.
+    package convenience init<Network: WindowNetwork>(optimizer: Optimizer, average: ExponentialMovingAverage? = nil, windows examples: WindowExamples,
+                                                      batchSize: Int?, order: BatchOrder = .replacement, network: Network) {
+        guard let plan = (network as? MLP).flatMap(MLPTrainingPlan.init) else {
+            self.init(optimizer: optimizer, average: average, windows: examples, batchSize: batchSize, order: order) { network.loss(contexts: $0, targets: $1) }
+            return
+        }
+        self.init(optimizer: optimizer, average: average, windows: examples, batchSize: batchSize, order: order) { contexts, targets in
+            if plan.applies { return plan.lossAndGradients(contexts: contexts, targets: targets) }
+            let value = network.loss(contexts: contexts, targets: targets)
+            let scalar = value.item
+            if scalar.isFinite { value.backward() }
+            return scalar
+        }
+    }
+
+    /// A step on windows of `examples` whose loss and gradients come from `gradients(contexts, targets)`.
+    private convenience init(optimizer: Optimizer, average: ExponentialMovingAverage?, windows examples: WindowExamples,
+                             batchSize: Int?, order: BatchOrder, gradients: @escaping ([Int32], [Int32]) -> Float) {
         var rows: [Int] = [], contexts: [Int32] = [], targets: [Int32] = []
         let cell = SamplerCell(BatchSampler(count: examples.count, order: order))
         self.init(optimizer: optimizer, average: average) { generator in
-            guard let batchSize else { return loss(examples.contexts, examples.targets) }
+            guard let batchSize else { return gradients(examples.contexts, examples.targets) }
             examples.sampleBatch(size: batchSize, from: &cell.sampler, using: &generator, rows: &rows, contexts: &contexts, targets: &targets)
-            return loss(contexts, targets)
+            return gradients(contexts, targets)
         }
         if batchSize != nil { samplerCell = cell }
     }
