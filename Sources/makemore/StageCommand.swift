@@ -3,8 +3,8 @@ import MakemoreKit
 /// `makemore <stage>` for every registered stage that trains and whose model declares its
 /// settings: the options and their reading derive from the stage's definition — its model's
 /// settings, its presets, the training settings, and the options of what the stage does (whole
-/// words: threads and sampling; window networks: diagnostics; a model with a
-/// character embedding: its plot; a BatchNorm recalibrated by default: `--no-calibrate`).
+/// words: threads and sampling; window networks: diagnostics; a model with a character
+/// embedding: its plot; a BatchNorm recalibrated by default: `--no-calibrate`).
 enum StageCommand {
     /// The command of `definition`.
     static func entry(_ definition: StageDefinition) -> CommandEntry {

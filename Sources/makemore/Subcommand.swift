@@ -42,15 +42,8 @@ struct CommandEntry: Sendable {
         }
     }
 
-    init(name: String, summary: String, options: [Option], parse: @escaping @Sendable (ParsedArguments) throws -> (StageRequest, () throws -> Void)) {
-        self.name = name
-        self.summary = summary
-        self.options = options
-        stages = []
-        self.parse = { arguments in
-            let (request, run) = try parse(arguments)
-            return (request, run)
-        }
+    init(name: String, summary: String, options: [Option], parse: @escaping @Sendable (ParsedArguments) throws -> (request: StageRequest?, run: () throws -> Void)) {
+        (self.name, self.summary, self.options, stages, self.parse) = (name, summary, options, [], parse)
     }
 
     func run(_ arguments: ParsedArguments) throws { try parse(arguments).run() }

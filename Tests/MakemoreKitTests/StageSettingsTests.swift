@@ -54,6 +54,7 @@ import Testing
         let block = try gru.settings.read(Given(values: ["block-size": "12"]), over: gru.defaultConfiguration)
         #expect(block.settings(as: SequenceModelConfiguration.self)?.blockSize == 12)
         #expect(gru.settings.first { $0.name == "block-size" }?.spelling(gru.defaultConfiguration) == nil)
+        #expect(throws: MakemoreError.self) { try mlp.settings.read(Given(), over: gru.defaultConfiguration) }
     }
 
     @Test func stageRulesAreCheckedWithoutData() throws {

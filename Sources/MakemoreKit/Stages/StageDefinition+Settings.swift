@@ -64,7 +64,7 @@ extension StageDefinition {
 
 extension DeclaresSettings {
     /// The settings over a stage configuration holding settings of this type (a configuration
-    /// of another type shows no default and takes no value).
+    /// of another type shows no default, and reading into it is an error).
     static var stageSettings: [Setting<StageConfiguration>] {
         settings.map { setting in
             Setting<StageConfiguration>(setting.name, placeholder: setting.placeholder, limit: setting.limit, key: setting.key,
@@ -74,7 +74,7 @@ extension DeclaresSettings {
                                             guard let a = a.settings(as: Self.self), let b = b.settings(as: Self.self) else { return a == b }
                                             return setting.sameValue(a, b)
                                         }, setting.help) { values, configuration in
-                guard var own = configuration.settings(as: Self.self) else { return }
+                var own = try StageDefinition.settings(configuration, Self.self)
                 try setting.read(values, &own)
                 configuration = StageConfiguration(configuration.kind, own)
             }
