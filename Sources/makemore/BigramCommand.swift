@@ -27,16 +27,6 @@ enum BigramCommand: Subcommand {
 
     static func run(_ options: Options) throws {
         let (stage, report) = try StageRunner.run(options.request)
-        guard let model = stage.model as? CountBigram else { return }
-        let vocabulary = stage.dataset.vocabulary
-        var shown = report
-        let pairs = options.showsCounts ? model.topPairs(20) : []
-        if !pairs.isEmpty {
-            shown.extra.append(("top_pairs", .array(try pairs.map {
-                .object([("pair", .string(try vocabulary.decode([$0.previous, $0.next]))), ("count", .integer($0.count))])
-            })))
-            shown.notes = try ["most frequent pairs:"] + pairs.map { "  \(try vocabulary.decode([$0.previous, $0.next]))  \($0.count)" }
-        }
-        StageRunner.emit(shown, json: options.request.output.json)
+        StageRunner.emit(options.showsCounts ? try report.addingTopPairs(20, of: stage) : report, json: options.request.output.json)
     }
 }

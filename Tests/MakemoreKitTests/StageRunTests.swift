@@ -169,6 +169,18 @@ import Testing
         #expect(throws: MakemoreError.self) { try other.run() }
     }
 
+    /// `makemore bigram --show-counts`: the most frequent pairs join the count bigram's report.
+    @Test func theCountBigramsReportShowsItsMostFrequentPairs() throws {
+        let (stage, report) = try StageRun(.bigram(smoothing: 1)) {
+            try DatasetSplit(shuffling: Self.words, seed: 3, valFraction: 0.2, testFraction: 0.1)
+        }.run()
+        let shown = try report.addingTopPairs(3, of: stage)
+        #expect(shown.notes.count == 4 && shown.notes[0] == "most frequent pairs:")
+        #expect(shown.json["top_pairs"]?.arrayValue?.count == 3 && shown.text.contains("most frequent pairs:"))
+        let gru = try Self.run().run()
+        #expect(try gru.report.addingTopPairs(3, of: gru.stage).notes == gru.report.notes)
+    }
+
     /// A run's own counts are checked against `StageRun.Limits` before anything is built.
     @Test func outOfRangeCountsThrow() {
         for change in [{ (run: inout StageRun) in run.samples = -1 }, { $0.training?.sampleEvery = 0 }, { $0.training?.saveEvery = 0 },

@@ -111,3 +111,18 @@ public struct StageReport: Sendable {
         return String(format: "%.4f  (perplexity %.2f)", result.nll, result.perplexity)
     }
 }
+
+extension StageReport {
+    /// This report with the `count` most frequent pairs of `stage`'s count bigram, most
+    /// frequent first: `top_pairs` in the JSON, a line per pair in the notes; unchanged for
+    /// another model, or when no pair was seen.
+    package func addingTopPairs(_ count: Int, of stage: Stage) throws -> StageReport {
+        guard let model = stage.model as? CountBigram, case let pairs = model.topPairs(count), !pairs.isEmpty else { return self }
+        let vocabulary = stage.dataset.vocabulary
+        let shown = try pairs.map { (pair: try vocabulary.decode([$0.previous, $0.next]), count: $0.count) }
+        var report = self
+        report.extra.append(("top_pairs", .array(shown.map { .object([("pair", .string($0.pair)), ("count", .integer($0.count))]) })))
+        report.notes = ["most frequent pairs:"] + shown.map { "  \($0.pair)  \($0.count)" }
+        return report
+    }
+}
