@@ -47,10 +47,7 @@ struct ModelSelection {
     /// checkpoint's recorded split when neither is given), combined when an ensemble is asked
     /// for; their notes go to stderr.
     func files() throws -> ModelFiles {
-        try DatasetSplit.validateReader(input: input, splitDirectory: splitDirectory, encoding: encoding, dedupe: dedupe)
-        let d = DataOptions().source
-        let words = DatasetSplit.reader(input: input, splitDirectory: splitDirectory, encoding: encoding ?? .utf8, dedupe: dedupe, seed: d.seed,
-                                        valFraction: d.valFraction, testFraction: d.testFraction) { DataOptions.noteDeduplicated($0, of: input ?? "") }
-        return try ModelFiles(paths: loads, words: words, heads: heads, combination: combination, weights: weights) { printError("makemore: note: \($0)") }
+        try ModelFiles(paths: loads, input: input, splitDirectory: splitDirectory, encoding: encoding, dedupe: dedupe, heads: heads, combination: combination,
+                       weights: weights, onDeduplicated: { [input] in DataOptions.noteDeduplicated($0, of: input ?? "") }) { printError("makemore: note: \($0)") }
     }
 }

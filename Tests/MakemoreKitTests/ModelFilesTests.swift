@@ -76,6 +76,11 @@ import Testing
         #expect(throws: MakemoreError.conflict(.encodingWithoutWords(.latin1))) {
             try DatasetSplit.validateReader(input: nil, splitDirectory: nil, encoding: .latin1, dedupe: false)
         }
+        // Model files are read only once the words asked for pass their rules.
+        #expect(throws: MakemoreError.conflict(.dedupeWithoutWordList)) {
+            try ModelFiles(paths: ["absent.safetensors"], input: nil, splitDirectory: nil, encoding: nil, dedupe: true, heads: nil, combination: nil,
+                           weights: nil, onDeduplicated: { _ in }) { _ in }
+        }
     }
 
     /// `makemore split` in-process: the directory is checked before any word is read, the three

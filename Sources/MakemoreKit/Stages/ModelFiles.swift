@@ -36,6 +36,20 @@ public struct ModelFiles {
     }
 }
 
+extension ModelFiles {
+    /// Reads `paths` as `makemore eval`, `sample` and `score` read their `--load`s: against the
+    /// words of `input` (split as the stages split it by default) or of `splitDirectory`, or each
+    /// checkpoint's recorded split when neither is given; the words' rules are checked first
+    /// (`DatasetSplit.validateReader`; `encoding` nil: none given). `onDeduplicated` hears how
+    /// many repeated words `dedupe` removed; the rest is `init(paths:words:heads:combination:weights:onNote:)`.
+    package init(paths: [String], input: String?, splitDirectory: String?, encoding: TextEncoding?, dedupe: Bool, heads: Int?,
+                 combination: EnsembleCombination?, weights: [Double]?, onDeduplicated: @escaping (Int) -> Void, onNote: (String) -> Void) throws {
+        try DatasetSplit.validateReader(input: input, splitDirectory: splitDirectory, encoding: encoding, dedupe: dedupe)
+        let words = DatasetSplit.reader(input: input, splitDirectory: splitDirectory, encoding: encoding ?? .utf8, dedupe: dedupe, onDeduplicated: onDeduplicated)
+        try self.init(paths: paths, words: words, heads: heads, combination: combination, weights: weights, onNote: onNote)
+    }
+}
+
 extension DatasetSplit {
     /// Throws `MakemoreError.conflict` for words asked for in a way model files cannot be read
     /// against (see `reader`): both `input` and `splitDirectory`, `dedupe` without `input`, or
