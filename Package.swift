@@ -28,14 +28,18 @@ let package = Package(
     targets: [
         .target(name: "MakemoreKernels", swiftSettings: optimisedKernels),
         .target(name: "MakemoreKit", dependencies: ["MakemoreKernels"], swiftSettings: nativeCPU),
-        .executableTarget(name: "makemore", dependencies: ["MakemoreKit"], swiftSettings: nativeCPU),
+        // The command line's generic layer (options, their parsing, help, choosing the
+        // subcommand), which knows nothing of language models; makemore's commands sit above it.
+        .target(name: "CommandLineOptions"),
+        .executableTarget(name: "makemore", dependencies: ["MakemoreKit", "CommandLineOptions"], swiftSettings: nativeCPU),
         .executableTarget(
             name: "MakemoreBenchmarks", dependencies: ["MakemoreKit", "MakemoreKernels"], path: "Benchmarks",
             // The PyTorch yardsticks: optional scripts, not part of the build.
             exclude: ["pytorch_transformer.py", "pytorch_mlp.py"], swiftSettings: nativeCPU),
         .testTarget(
-            name: "MakemoreKitTests", dependencies: ["MakemoreKit", "MakemoreKernels", "makemore"],
+            name: "MakemoreKitTests", dependencies: ["MakemoreKit", "MakemoreKernels", "makemore", "CommandLineOptions"],
             // makemore.py's golden outputs, read through #filePath so a clean clone is self-contained.
             exclude: ["Fixtures"]),
+        .testTarget(name: "CommandLineOptionsTests", dependencies: ["CommandLineOptions"]),
     ]
 )

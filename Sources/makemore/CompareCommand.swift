@@ -1,4 +1,5 @@
 import Foundation
+import CommandLineOptions
 import MakemoreKit
 
 /// `makemore compare`: every stage on the same split, one table, one chart.

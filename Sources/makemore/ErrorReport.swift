@@ -1,3 +1,4 @@
+import CommandLineOptions
 import MakemoreKit
 
 /// How the CLI reports a library error, by its case: a value or output the command line gave

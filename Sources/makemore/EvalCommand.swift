@@ -1,3 +1,4 @@
+import CommandLineOptions
 import MakemoreKit
 
 /// `makemore eval`: the shared evaluator on a checkpoint's split.

@@ -1,4 +1,5 @@
 import Foundation
+import CommandLineOptions
 import MakemoreKit
 
 /// `makemore lr-find mlp`: the learning-rate range test on a fresh model of the stage.

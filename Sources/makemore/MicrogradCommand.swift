@@ -1,4 +1,5 @@
 import Foundation
+import CommandLineOptions
 import MakemoreKit
 
 /// `makemore micrograd`: the library's `Micrograd.WalkThrough` (the notes' Part I with real

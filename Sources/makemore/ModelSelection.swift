@@ -1,4 +1,5 @@
 import Foundation
+import CommandLineOptions
 import MakemoreKit
 
 /// `--load FILE` (repeatable), `--ensemble` and `--weights`, shared by `eval`, `sample` and

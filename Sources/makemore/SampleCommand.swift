@@ -1,4 +1,5 @@
 import Foundation
+import CommandLineOptions
 import MakemoreKit
 
 /// `makemore sample`: new words from a checkpoint, each tagged by where it occurs in the split.

@@ -1,4 +1,5 @@
 import Foundation
+import CommandLineOptions
 import MakemoreKit
 
 /// `makemore split`: writes the split the stages would use, for reuse here or by other tools.

@@ -1,3 +1,4 @@
+import CommandLineOptions
 import MakemoreKit
 
 /// `makemore <stage>` for every registered stage that trains and whose model declares its

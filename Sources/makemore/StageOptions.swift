@@ -1,4 +1,5 @@
 import Foundation
+import CommandLineOptions
 import MakemoreKit
 
 /// `--input`, `--split-dir`, `--seed`, `--val-fraction`, `--test-fraction`, `--encoding`,

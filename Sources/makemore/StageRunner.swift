@@ -1,4 +1,5 @@
 import Foundation
+import CommandLineOptions
 import MakemoreKit
 
 /// What one stage command asks for, parsed: the data, the model, the training, the outputs.

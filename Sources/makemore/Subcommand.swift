@@ -1,3 +1,4 @@
+import CommandLineOptions
 import MakemoreKit
 
 /// One `makemore <name>` subcommand: its options, how they parse into its typed `Options`, and
@@ -22,11 +23,11 @@ extension Subcommand {
 }
 
 /// A subcommand as a plain value, for the list of subcommands.
-struct CommandEntry: Sendable {
+struct CommandEntry: ToolCommand, Sendable {
     let name: String
     let summary: String
     let options: [Option]
-    let stages: [String]
+    let leadingWords: [String]
     /// Parses the arguments into the stage run they ask for (nil for a command that runs no
     /// single stage) and the command's work.
     let parse: @Sendable (ParsedArguments) throws -> (request: StageRequest?, run: () throws -> Void)
@@ -35,7 +36,7 @@ struct CommandEntry: Sendable {
         name = C.name
         summary = C.summary
         options = C.options
-        stages = C.stages
+        leadingWords = C.stages
         parse = { arguments in
             let options = try C.parse(arguments)
             return (C.stageRequest(options), { try C.run(options) })
@@ -43,13 +44,10 @@ struct CommandEntry: Sendable {
     }
 
     init(name: String, summary: String, options: [Option], parse: @escaping @Sendable (ParsedArguments) throws -> (request: StageRequest?, run: () throws -> Void)) {
-        (self.name, self.summary, self.options, stages, self.parse) = (name, summary, options, [], parse)
+        (self.name, self.summary, self.options, leadingWords, self.parse) = (name, summary, options, [], parse)
     }
 
     func run(_ arguments: ParsedArguments) throws { try parse(arguments).run() }
-
-    /// The stage run the command does with every default, for a stage command.
-    func defaultRequest() throws -> StageRequest? { try parse(ParsedArguments(arguments: [], options: options)).request }
 }
 
 /// The command of a registered stage: the count bigram's own (its outputs are its own), or the
@@ -72,3 +70,25 @@ let subcommands: [CommandEntry] = StageRegistry.definitions.compactMap(stageComm
     CommandEntry(SweepCommand.self),
     CommandEntry(MicrogradCommand.self),
 ]
+
+/// makemore's subcommands, their help and the wording of its usage errors.
+let tool = Tool(name: "makemore", version: "0.1.0", summary: "character-level language models, from counts to transformers",
+                commands: subcommands, leadingWord: "stage")
+
+extension Tool where Command == CommandEntry {
+    /// The line makemore prints for `error`, thrown by `command`, and its exit status: a
+    /// mistake in the command line (a usage error, a library error about a value the command
+    /// line gave) ends in the hint to the command's help and exits 64, any other error exits 1.
+    func report(_ error: any Error, of command: CommandEntry) -> (line: String, status: Int32) {
+        let usage = { (message: String) in (usageLine(command, message), Self.usageStatus) }
+        switch error {
+        case let error as UsageError: return usage(error.message)
+        case let error as StageRun.ResumeConflict: return usage(error.line)
+        case let error as StageRun.StartConflict: return usage(error.line(ErrorReport(options: command.options)))
+        case let error as MakemoreError:
+            let line = ErrorReport(options: command.options).line(error)
+            return ErrorReport.isUsage(error) ? usage(line) : (errorLine(command, line), 1)
+        default: return (errorLine(command, SystemError.describe(error)), 1)
+        }
+    }
+}

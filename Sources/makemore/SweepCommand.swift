@@ -1,4 +1,5 @@
 import Foundation
+import CommandLineOptions
 import MakemoreKit
 
 /// `makemore sweep SPEC.json --out DIR`: a grid or random search over a stage's flags (see

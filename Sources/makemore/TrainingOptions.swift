@@ -1,4 +1,5 @@
 import Foundation
+import CommandLineOptions
 import MakemoreKit
 
 /// The training options every trained stage shares, read into the library's

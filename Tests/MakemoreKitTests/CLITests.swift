@@ -53,24 +53,55 @@ struct CLI {
 
 @Suite struct CLITests {
     @Test func helpAndVersion() throws {
-        let help = try CLI.run(["--help"])
+        let help = CLI.parse(["--help"])
         #expect(help.status == 0 && help.stdout.contains("bigram"))
-        let bigramHelp = try CLI.run(["bigram", "--help"])
+        let bigramHelp = CLI.parse(["bigram", "--help"])
         #expect(bigramHelp.status == 0 && bigramHelp.stdout.contains("--smoothing S") && bigramHelp.stdout.contains("(default: 42)"))
-        #expect(try CLI.run(["--version"]).stdout.hasPrefix("makemore "))
+        #expect(CLI.parse(["--version"]).stdout == "makemore 0.1.0\n")
     }
 
-    @Test(arguments: [
-        ["bigram", "--bogus"], ["bigram", "--seed"], ["bigram", "--seed", "x"], ["bigram", "--smoothing", "-1"],
-        ["bigram", "--val-fraction", "0.6", "--test-fraction", "0.5"], ["bigram", "stray"], ["nonsense"], [],
-        ["bigram", "--json=1"], ["split"], ["mlp", "--ema", "1"], ["mlp", "--ema", "x"], ["mlp", "--weight-decay-on", "x"], ["mlp", "--sampling", "x"],
-    ])
+    /// Through the binary: the status, nothing on standard output, one line on standard error
+    /// (the lines themselves: `usageErrorLines`, in-process).
+    @Test(arguments: [[], ["bigram", "--bogus"], ["mlp", "--ema", "x"], ["split"]])
     func usageErrorsExit64WithOneLineEndingInTheHint(arguments: [String]) throws {
         let result = try CLI.run(arguments)
         #expect(result.status == 64)
         #expect(result.stdout.isEmpty)
         let lines = result.stderr.split(separator: "\n")
         #expect(lines.count == 1 && lines[0].hasSuffix(" --help')"))
+    }
+
+    /// The line of each usage error, found in-process: the command line's rules (CommandLineOptionsTests
+    /// pins each one), makemore's commands, and library errors named by their flags.
+    @Test func usageErrorLines() {
+        let lines: [([String], String)] = [
+            ([], "makemore: missing subcommand (see 'makemore --help')"),
+            (["nonsense"], "makemore: unknown subcommand 'nonsense' (see 'makemore --help')"),
+            (["bigram", "--bogus"], "makemore bigram: unknown option '--bogus' (see 'makemore bigram --help')"),
+            (["bigram", "--seed"], "makemore bigram: option '--seed' needs a value (N) (see 'makemore bigram --help')"),
+            (["bigram", "--seed", "x"], "makemore bigram: option '--seed' expects a non-negative whole number, got 'x' (see 'makemore bigram --help')"),
+            (["bigram", "--smoothing", "-1"], "makemore bigram: option '--smoothing' must be in 0.0...1000000000.0, got -1.0 (see 'makemore bigram --help')"),
+            (["bigram", "--val-fraction", "0.6", "--test-fraction", "0.5"],
+             "makemore bigram: --val-fraction + --test-fraction must be below 1 (got 1.1) (see 'makemore bigram --help')"),
+            (["bigram", "stray"], "makemore bigram: unexpected argument 'stray' (see 'makemore bigram --help')"),
+            (["bigram", "--json=1"], "makemore bigram: option '--json' takes no value (see 'makemore bigram --help')"),
+            (["bigram", "--input", ""], "makemore bigram: option '--input' needs a value (FILE), got an empty string (see 'makemore bigram --help')"),
+            (["split"], "makemore split: missing --out DIR (see 'makemore split --help')"),
+            (["mlp", "--ema", "1"], "makemore mlp: option '--ema' must be in 0.0...0.999999999, got 1.0 (see 'makemore mlp --help')"),
+            (["mlp", "--ema", "x"], "makemore mlp: option '--ema' expects a decay in [0, 1) or 'off', got 'x' (see 'makemore mlp --help')"),
+            (["mlp", "--weight-decay-on", "x"], "makemore mlp: option '--weight-decay-on' must be one of all, matrices, got 'x' (see 'makemore mlp --help')"),
+            (["mlp", "--sampling", "x"], "makemore mlp: option '--sampling' must be one of replacement, epochs, got 'x' (see 'makemore mlp --help')"),
+            (["mlp", "--input", "toy.txt", "--save", "--quiet"],
+             "makemore mlp: option '--save' needs a value (FILE), got the option '--quiet'; write ./--quiet for a file of that name (see 'makemore mlp --help')"),
+            (["mlp", "--input", "toy.txt", "--steps", "99999999999999999999"],
+             "makemore mlp: option '--steps' is too large, got '99999999999999999999' (see 'makemore mlp --help')"),
+            (["mlp", "--input", "toy.txt", "--eval-every", "0"], "makemore mlp: option '--eval-every' must be 1 or more, got 0 (see 'makemore mlp --help')"),
+            (["lr-find", "mlp", "--input", "toy.txt", "--save", "m.safetensors"], "makemore lr-find: unknown option '--save' (see 'makemore lr-find --help')"),
+        ]
+        for (arguments, line) in lines {
+            let result = CLI.parse(arguments)
+            #expect(result.status == 64 && result.stdout.isEmpty && result.stderr == line + "\n", "\(arguments)")
+        }
     }
 
     @Test func badInputFilesExit1WithOneLineNamingTheFile() throws {
@@ -131,12 +162,12 @@ struct CLI {
     }
 
     @Test func helpListsTheStageOptions() throws {
-        let help = try CLI.run(["mlp", "--help"])
+        let help = CLI.parse(["mlp", "--help"])
         #expect(help.status == 0)
         for option in ["--context K", "--hidden H", "--layers L", "--no-batchnorm", "--init NAME", "--diagnose", "--plot-diagnostics DIR", "(default: 200000)"] {
             #expect(help.stdout.contains(option), "missing \(option)")
         }
-        let lrFind = try CLI.run(["lr-find", "--help"])
+        let lrFind = CLI.parse(["lr-find", "--help"])
         #expect(lrFind.status == 0 && lrFind.stdout.contains("lr-find {mlp}") && lrFind.stdout.contains("--sweep-steps N"))
     }
 
@@ -233,7 +264,7 @@ struct CLI {
 
     @Test(arguments: [["lr-find"], ["lr-find", "--steps", "5"], ["lr-find", "bigram"], ["mlp", "--batch-size", "1"]])
     func usageErrors(arguments: [String]) throws {
-        let result = try CLI.run(arguments)
+        let result = CLI.parse(arguments)
         #expect(result.status == 64)
         let lines = result.stderr.split(separator: "\n")
         #expect(lines.count == 1 && lines[0].hasSuffix(" --help')"))

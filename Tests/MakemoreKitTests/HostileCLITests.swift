@@ -4,7 +4,9 @@ import Testing
 
 /// Issue 15's classes, one row each, through the real binary: the exit code, a one-line
 /// message (a usage error's ending in the `--help` hint) with no trace, and no file created,
-/// changed or left behind.
+/// changed or left behind. The classes the command line's parsing alone refuses (a flag taken
+/// as a value, an unknown option, a number too large, a bound, an empty file name) are pinned
+/// in-process, line by line, by `CLITests.usageErrorLines`.
 @Suite struct HostileCLITests {
     struct Row: CustomTestStringConvertible, Sendable {
         let name: String
@@ -40,9 +42,6 @@ import Testing
         Row(name: "9 an output in a missing directory", arguments: ["mlp", "--input", "toy.txt", "--log", "nowhere/l.jsonl"], status: 64,
             message: "--log: nowhere/l.jsonl: the directory nowhere does not exist"),
         Row(name: "9 an output that is a directory", arguments: ["mlp", "--input", "toy.txt", "--save", "parts"], status: 64, message: "--save: parts: is a directory"),
-        Row(name: "10 a flag taken as a value", arguments: ["mlp", "--input", "toy.txt", "--save", "--quiet"], status: 64,
-            message: "option '--save' needs a value (FILE), got the option '--quiet'"),
-        Row(name: "11 lr-find --save", arguments: ["lr-find", "mlp", "--input", "toy.txt", "--save", "m.safetensors"], status: 64, message: "unknown option '--save'"),
         Row(name: "11 compare --stages empty", arguments: ["compare", "--input", "toy.txt", "--stages", ""], status: 64, message: "--stages needs comma-separated stage names"),
         Row(name: "11 compare --out an existing file", arguments: ["compare", "--input", "toy.txt", "--stages", "bigram", "--out", "toy.txt"], status: 64,
             message: "--out: toy.txt: is a file, not a directory"),
@@ -57,9 +56,7 @@ import Testing
         Row(name: "13 an empty stream", arguments: ["bigram", "--input", "/dev/null"], status: 1, message: "/dev/null: is empty"),
         Row(name: "13 standard input, empty", arguments: ["bigram", "--input", "-"], status: 1, message: "standard input: is empty", stdin: ""),
         Row(name: "14 tiny data names the file", arguments: ["bigram", "--input", "one.txt"], status: 1, message: "one.txt: too few words to train on"),
-        Row(name: "14 a number too large", arguments: ["mlp", "--input", "toy.txt", "--steps", "99999999999999999999"], status: 64, message: "option '--steps' is too large"),
         Row(name: "14 a tab inside a word", arguments: ["bigram", "--input", "tabs.txt"], status: 1, message: "tabs.txt: line 1 contains a tab inside a word"),
-        Row(name: "14 a bound said plainly", arguments: ["mlp", "--input", "toy.txt", "--eval-every", "0"], status: 64, message: "option '--eval-every' must be 1 or more, got 0"),
         // Issue 22's classes.
         Row(name: "22.1 a model.pt shape of a zero then huge dimensions", arguments: ["eval", "--load", "zero.pt", "--input", "toy.txt"], status: 1,
             message: "zero.pt: tensor \"w\": shape [0, 1099511627776, 1099511627776] is invalid"),
@@ -109,7 +106,6 @@ import Testing
             message: "/dev/zero: line 1 is longer than 65536 bytes"),
         Row(name: "22.17 eval on words longer than the block", arguments: ["eval", "--load", "rnn.safetensors", "--input", "longer.txt"], status: 1,
             message: "has 5 characters; the rnn model reads at most 3 (block size 4)"),
-        Row(name: "22.19 an empty --input", arguments: ["bigram", "--input", ""], status: 64, message: "option '--input' needs a value (FILE), got an empty string"),
         Row(name: "22.19 micrograd --plot-graph in a missing directory", arguments: ["micrograd", "--plot-graph", "nodir/x.svg"], status: 64,
             message: "--plot-graph: nodir/x.svg: the directory nodir does not exist"),
         Row(name: "22.19 a zip entry named ../", arguments: ["eval", "--load", "escape.pt", "--input", "toy.txt"], status: 1,

@@ -3,7 +3,7 @@ import Testing
 
 @Suite struct TransformerCLITests {
     @Test func helpListsTheStageOptions() throws {
-        let help = try CLI.run(["transformer", "--help"])
+        let help = CLI.parse(["transformer", "--help"])
         #expect(help.status == 0)
         for flag in ["--layers N", "--heads N", "--embedding N", "--block-size N", "--dropout P", "--preset NAME",
                      "--temperature T", "--top-k K", "--prefix TEXT", "--batch-size N", "--weight-decay L",

@@ -1,5 +1,5 @@
 import Testing
-import MakemoreKit
+import CommandLineOptions
 
 @Suite struct SpellingTests {
     @Test func distancesCountEditsAndSwaps() {
