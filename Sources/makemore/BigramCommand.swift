@@ -24,8 +24,6 @@ enum BigramCommand: Subcommand {
         return Options(request: request, showsCounts: arguments.flag("show-counts"))
     }
 
-    static func stageRequest(_ options: Options) -> StageRequest? { options.request }
-
     static func run(_ options: Options) throws {
         let (stage, report) = try StageRunner.run(options.request)
         StageRunner.emit(options.showsCounts ? try report.addingTopPairs(20, of: stage) : report, json: options.request.output.json)

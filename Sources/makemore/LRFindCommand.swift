@@ -6,7 +6,7 @@ import MakemoreKit
 enum LRFindCommand: Subcommand {
     static let name = "lr-find"
     static let summary = "sweep the learning rate exponentially over a short run and suggest one (stage: mlp)"
-    static let stages = ["mlp"]
+    static let leadingWords = ["mlp"]
     static let options = StageOptions.common.filter { !["samples", "save", "load"].contains($0.name) }
         + [
             Option("lr-min", value: "RATE", limit: LearningRateFinder.Limits.minimum, default: "0.001", "first learning rate of the sweep"),

@@ -11,7 +11,7 @@ enum StageCommand {
     static func entry(_ definition: StageDefinition) -> CommandEntry {
         CommandEntry(name: definition.kind.rawValue, summary: definition.summary, options: options(definition)) { arguments in
             let request = try request(definition, arguments)
-            return (request, { StageRunner.emit(try StageRunner.run(request).1, json: request.output.json) })
+            return { StageRunner.emit(try StageRunner.run(request).1, json: request.output.json) }
         }
     }
 
