@@ -228,7 +228,7 @@ struct CLI {
         }
         #expect(configurations["none"]?["embedding_dimensions"] as? Int == 15)
         #expect(configurations["lecture"]?["embedding_dimensions"] as? Int == 10)
-        let conflict = try CLI.run(["mlp", "--preset", "makemore", "--context", "3"])
+        let conflict = CLI.parse(["mlp", "--preset", "makemore", "--context", "3"])
         #expect(conflict.status == 64)
     }
 

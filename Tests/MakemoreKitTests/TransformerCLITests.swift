@@ -75,11 +75,11 @@ import Testing
 
     @Test func badPositionsAndActivationAreUsageErrors() throws {
         for (flag, value) in [("positions", "rotary"), ("activation", "swish"), ("positions", "")] {
-            let result = try CLI.run(["transformer", "--\(flag)", value, "--steps", "1"])
+            let result = CLI.parse(["transformer", "--\(flag)", value, "--steps", "1"])
             #expect(result.status == 64 && result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
             #expect(result.stderr.contains("--\(flag)"))
         }
-        let preset = try CLI.run(["transformer", "--preset", "makemore", "--activation", "relu"])
+        let preset = CLI.parse(["transformer", "--preset", "makemore", "--activation", "relu"])
         #expect(preset.status == 64 && preset.stderr.contains("--preset makemore fixes --activation (gelu)"))
     }
 }

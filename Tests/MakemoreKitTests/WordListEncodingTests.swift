@@ -90,9 +90,9 @@ import Testing
         #expect(split.stdout.contains("\"in_train\":{\"val\":0,\"test\":0},\"duplicates_removed\":100"))
         let mixed = try CLI.run(["split", "--input", "-", "--out", directory.appendingPathComponent("again").path, "--json"], input: head + head)
         #expect(mixed.stdout.contains("\"in_train\":{\"val\":") && !mixed.stdout.contains("\"in_train\":{\"val\":0,"))
-        let refused = try CLI.run(["bigram", "--split-dir", directory.path, "--dedupe"])
+        let refused = CLI.parse(["bigram", "--split-dir", directory.path, "--dedupe"])
         #expect(refused.status == 64 && refused.stderr.contains("--dedupe applies to --input"))
-        let badEncoding = try CLI.run(["bigram", "--encoding", "ebcdic"])
+        let badEncoding = CLI.parse(["bigram", "--encoding", "ebcdic"])
         #expect(badEncoding.status == 64 && badEncoding.stderr.contains("--encoding"))
     }
 
