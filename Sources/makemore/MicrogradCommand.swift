@@ -53,7 +53,7 @@ enum MicrogradCommand: Subcommand {
         let walk = try Micrograd.WalkThrough(x: options.x, h: options.h, steps: options.steps, learningRate: options.learningRate,
                                              seed: options.seed, quiet: options.quiet)
         if let path = options.plotGraph {
-            try AtomicFile.write(ExpressionGraph(walk.neuron.output, title: "o = tanh(x1·w1 + x2·w2 + b)").svg(), to: path)
+            try AtomicFile.write(walk.neuronGraph.svg(), to: path)
         }
         print(options.json ? walk.json.serialized : walk.lines.joined(separator: "\n"))
     }

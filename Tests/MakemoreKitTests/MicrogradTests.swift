@@ -180,6 +180,7 @@ import Testing
         #expect(try Micrograd.WalkThrough(steps: 5, seed: 3).lines == walk.lines)
         #expect(try Micrograd.WalkThrough(steps: 5, seed: 3, quiet: true).lines.filter { $0.contains("  loss ") }.count == 2)
         #expect(Micrograd.WalkThrough.shown(-0.0) == "0" && Micrograd.WalkThrough.shown(14.00030) == "14.0003")
+        #expect(walk.neuronGraph.svg().contains("o = tanh(x1·w1 + x2·w2 + b)"))
     }
 
     @Test func walkThroughRefusesValuesOutsideItsLimits() {

@@ -127,3 +127,8 @@ public struct ExpressionGraph {
 }
 
 private func mean(_ values: [Double]) -> Double { values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count) }
+
+extension Micrograd.WalkThrough {
+    /// The tanh neuron's expression graph: op, data and grad of every node.
+    package var neuronGraph: ExpressionGraph { ExpressionGraph(neuron.output, title: "o = tanh(x1·w1 + x2·w2 + b)") }
+}
