@@ -6,33 +6,17 @@ import MakemoreKit
 /// `--dedupe`: where the words come from and how they are split, as the library records a split.
 struct DataOptions {
     /// The split asked for, its paths as given.
-    var source = SplitRecord(input: "names.txt", directory: nil, seed: 42, valFraction: 0.1, testFraction: 0.1)
+    var source = SplitRecord.defaults
     /// Whether `--input` or `--split-dir` was given (a loaded checkpoint's own split otherwise).
     var isExplicit = false
 
-    static let options: [Option] = {
-        let d = DataOptions().source
-        return [
-            Option("input", value: "FILE", default: d.input, "word list, one word per line (a file, a pipe, or - for standard input)"),
-            Option("encoding", value: "NAME", default: TextEncoding.utf8.rawValue,
-                   TextEncoding.allCases.map(\.rawValue).joined(separator: " | ") + " (a UTF-16 byte-order mark is always recognised)"),
-            Option(flag: "dedupe", "remove repeated words before the split (the first of each stays; the count removed is said on stderr)"),
-            Option("split-dir", value: "DIR", key: "split_directory", "use DIR/train.txt, val.txt, test.txt as the split instead of --input"),
-            Option("seed", value: "N", default: String(d.seed), "seed for the split, initialisation, batches and sampling"),
-            Option("val-fraction", value: "F", default: String(d.valFraction), "share of words held out for validation"),
-            Option("test-fraction", value: "F", default: String(d.testFraction), "share of words held out for test"),
-        ]
-    }()
+    static let options = SplitRecord.settings.options(SplitRecord.defaults)
 
     init() {}
 
     init(_ arguments: ParsedArguments) throws {
-        let d = source, directory = arguments.string("split-dir")
-        source = SplitRecord(input: arguments.string("input") ?? (directory == nil ? d.input : nil), directory: directory,
-                             seed: try arguments.seed("seed") ?? d.seed, valFraction: try arguments.double("val-fraction", in: 0...1) ?? d.valFraction,
-                             testFraction: try arguments.double("test-fraction", in: 0...1) ?? d.testFraction,
-                             encoding: try arguments.choice("encoding", TextEncoding.self) ?? .utf8, dedupe: arguments.flag("dedupe"))
-        isExplicit = arguments.given("input") || directory != nil
+        source = try SplitRecord.settings.read(arguments, over: source)
+        isExplicit = arguments.given("input") || source.directory != nil
         try source.validate()
     }
 

@@ -17,6 +17,10 @@ import Testing
         func int(_ name: String) throws -> Int? { try values[name].map { guard let v = Int($0) else { throw Unreadable() }; return v } }
         func double(_ name: String) throws -> Double? { try values[name].map { guard let v = Double($0) else { throw Unreadable() }; return v } }
         func float(_ name: String) throws -> Float? { try double(name).map(Float.init) }
+        func double(_ name: String, in range: ClosedRange<Double>) throws -> Double? {
+            try double(name).map { guard range.contains($0) else { throw Unreadable() }; return $0 }
+        }
+        func seed(_ name: String) throws -> UInt64? { try values[name].map { guard let v = UInt64($0) else { throw Unreadable() }; return v } }
         func choice(_ name: String, _ choices: [String]) throws -> String? {
             try values[name].map { guard choices.contains($0) else { throw Unreadable() }; return $0 }
         }
@@ -33,6 +37,20 @@ import Testing
                 try preset.configuration.kind.definition.validate(preset.configuration, training: preset.training)
             }
         }
+    }
+
+    /// The split's settings: a split directory replaces the default word list but keeps one
+    /// given beside it (for `validate` to refuse), UTF-8 and no dedupe are recorded as absent,
+    /// a share outside 0...1 is refused.
+    @Test func splitSettingsReadOverTheDefaults() throws {
+        let settings = SplitRecord.settings, d = SplitRecord.defaults
+        #expect(settings.map(\.name) == ["input", "encoding", "dedupe", "split-dir", "seed", "val-fraction", "test-fraction"])
+        #expect(try settings.read(Given(), over: d) == d)
+        let directory = try settings.read(Given(values: ["split-dir": "s", "seed": "7", "encoding": "utf-8"]), over: d)
+        #expect(directory == SplitRecord(input: nil, directory: "s", seed: 7, valFraction: 0.1, testFraction: 0.1))
+        let both = try settings.read(Given(values: ["split-dir": "s", "input": "w.txt", "encoding": "latin-1"], flags: ["dedupe"]), over: d)
+        #expect(both == SplitRecord(input: "w.txt", directory: "s", seed: 42, valFraction: 0.1, testFraction: 0.1, encoding: .latin1, dedupe: true))
+        #expect(throws: Given.Unreadable.self) { try settings.read(Given(values: ["val-fraction": "1.5"]), over: d) }
     }
 
     @Test func settingsReadGivenValuesOverAConfiguration() throws {

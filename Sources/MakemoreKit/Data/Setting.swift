@@ -15,6 +15,10 @@ package protocol SettingValues {
     func double(_ name: String) throws -> Double?
     /// A finite number of a `Float` value, within the limit the setting `name` declares.
     func float(_ name: String) throws -> Float?
+    /// A finite number within `range` (a share: `0...1`).
+    func double(_ name: String, in range: ClosedRange<Double>) throws -> Double?
+    /// A seed: any non-negative 64-bit whole number.
+    func seed(_ name: String) throws -> UInt64?
     /// One of `choices`.
     func choice(_ name: String, _ choices: [String]) throws -> String?
     /// The front end's error for the text given for `name`, which is not the `expected` kind

@@ -157,3 +157,40 @@ extension TrainingConfiguration {
         },
     ]
 }
+
+extension SplitRecord {
+    /// The split a front end asks for when it gives none: `names.txt`, seed 42, a tenth each
+    /// held out for validation and test.
+    package static let defaults = SplitRecord(input: "names.txt", directory: nil, seed: 42, valFraction: 0.1, testFraction: 0.1)
+
+    /// Where the words come from and how they are split.
+    package static let settings: [Setting<SplitRecord>] = [
+        Setting("input", placeholder: "FILE", default: { $0.input }, "word list, one word per line (a file, a pipe, or - for standard input)") { values, s in
+            if let input = values.string("input") { s.input = input }
+        },
+        Setting("encoding", placeholder: "NAME", default: { ($0.encoding ?? .utf8).rawValue },
+                TextEncoding.allCases.map(\.rawValue).joined(separator: " | ") + " (a UTF-16 byte-order mark is always recognised)") { values, s in
+            if let encoding = try values.choice("encoding", TextEncoding.allCases.map(\.rawValue)).flatMap(TextEncoding.init(rawValue:)) {
+                s.encoding = encoding == .utf8 ? nil : encoding
+            }
+        },
+        Setting("dedupe", placeholder: nil, default: { _ in nil }, "remove repeated words before the split (the first of each stays; the count removed is said on stderr)") { values, s in
+            if values.flag("dedupe") { s.dedupe = true }
+        },
+        // A split directory replaces the default word list, not one given beside it (which `validate` refuses).
+        Setting("split-dir", placeholder: "DIR", key: "split_directory", default: { _ in nil }, "use DIR/train.txt, val.txt, test.txt as the split instead of --input") { values, s in
+            guard let directory = values.string("split-dir") else { return }
+            s.directory = directory
+            if !values.given("input") { s.input = nil }
+        },
+        Setting("seed", placeholder: "N", default: { String($0.seed) }, "seed for the split, initialisation, batches and sampling") { values, s in
+            if let seed = try values.seed("seed") { s.seed = seed }
+        },
+        Setting("val-fraction", placeholder: "F", default: { String($0.valFraction) }, "share of words held out for validation") { values, s in
+            if let fraction = try values.double("val-fraction", in: 0...1) { s.valFraction = fraction }
+        },
+        Setting("test-fraction", placeholder: "F", default: { String($0.testFraction) }, "share of words held out for test") { values, s in
+            if let fraction = try values.double("test-fraction", in: 0...1) { s.testFraction = fraction }
+        },
+    ]
+}
