@@ -106,11 +106,12 @@ package enum Matmul {
         let a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>
     }
 
-    /// The batched product of `layout` on up to `threads` threads (tests force a split here).
+    /// The batched product of `layout` on up to `threads` threads through `kernel` (tests force
+    /// a split and each kernel here).
     package static func product(
         _ layout: Layout,
         _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
-        batch: Int, m: Int, n: Int, k: Int, accumulate: Bool, threads: Int
+        batch: Int, m: Int, n: Int, k: Int, accumulate: Bool, threads: Int, kernel: MicroKernel = .preferred
     ) {
         precondition(batch >= 0 && m >= 0 && n >= 0 && k >= 0, "matrix sizes must not be negative")
         guard batch > 0, m > 0, n > 0 else { return }
@@ -128,15 +129,15 @@ package enum Matmul {
             case .nn:
                 return MatmulProblem(
                     a: a, aRowStride: k, aDepthStride: 1, b: b, bDepthStride: n, bColumnStride: 1,
-                    c: c, m: m, n: n, k: k, accumulate: accumulate)
+                    c: c, m: m, n: n, k: k, accumulate: accumulate, kernel: kernel)
             case .nt:
                 return MatmulProblem(
                     a: a, aRowStride: k, aDepthStride: 1, b: b, bDepthStride: 1, bColumnStride: k,
-                    c: c, m: m, n: n, k: k, accumulate: accumulate)
+                    c: c, m: m, n: n, k: k, accumulate: accumulate, kernel: kernel)
             case .tn:
                 return MatmulProblem(
                     a: a, aRowStride: 1, aDepthStride: m, b: b, bDepthStride: n, bColumnStride: 1,
-                    c: c, m: m, n: n, k: k, accumulate: accumulate)
+                    c: c, m: m, n: n, k: k, accumulate: accumulate, kernel: kernel)
             }
         }
 

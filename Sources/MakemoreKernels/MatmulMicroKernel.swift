@@ -3,9 +3,10 @@
 ///
 /// Blocking, outermost first: a panel of `panelWidth` columns of B times at most `panelDepth`
 /// rows of it is packed (zero-padded to full width) into this thread's `ThreadScratch` buffer,
-/// so a call allocates nothing; then every block of `tileRows` rows of A is multiplied against
-/// it by a micro-kernel whose accumulators — `tileRows` rows × two `SIMD16<Float>` — live in
-/// registers for the whole depth.
+/// so a call allocates nothing; then every block of `kernel.rows` rows of A is multiplied against
+/// it by a micro-kernel whose accumulators live in registers for the whole depth (see
+/// `MicroKernel`). Every element of C is the same chain of fused multiply-adds whichever kernel
+/// runs, so the kernels give the same bits.
 package struct MatmulProblem {
     /// `A[i, p] = a[i * aRowStride + p * aDepthStride]`
     var a: UnsafePointer<Float>
@@ -21,8 +22,11 @@ package struct MatmulProblem {
     var n: Int
     var k: Int
     var accumulate: Bool
+    /// The register blocking that multiplies a tile of A by a packed panel.
+    var kernel: MicroKernel = .preferred
 
-    /// Rows of A (and C) per micro-kernel call.
+    /// Rows of A (and C) per share when a product is split across threads by rows: the wide
+    /// kernel's tile height, and the most rows a kernel call takes (the edge tile's height).
     package static let tileRows = 8
     /// Columns of B (and C) per packed panel: two 16-lane vectors.
     package static let panelWidth = 32
@@ -33,8 +37,8 @@ package struct MatmulProblem {
     /// Computes rows `rows` and columns `columns` of C (sub-ranges of `0..<m` and `0..<n`; a
     /// column range starts on a multiple of `panelWidth`). `k` must be positive.
     package func run(rows: Range<Int>, columns columnRange: Range<Int>? = nil) {
-        let width = Self.panelWidth, tileRows = Self.tileRows
-        assert(ThreadScratch.floatCount >= (Self.panelDepth + tileRows) * width)
+        let width = Self.panelWidth, tileRows = kernel.rows
+        assert(ThreadScratch.floatCount >= (Self.panelDepth + Self.tileRows) * width && tileRows <= Self.tileRows)
         let columnRange = columnRange ?? 0..<n
         assert(columnRange.lowerBound % width == 0 && columnRange.upperBound <= n)
         let scratch = ThreadScratch.buffer
@@ -58,20 +62,34 @@ package struct MatmulProblem {
                             copyEdgeRow(from: edgeTile, to: cTile, columns: columns, add: add)
                         }
                     } else if columns == width {
-                        microKernel(
-                            aTile, rowStride: aRowStride, depthStride: aDepthStride,
-                            rows: tileHeight, panel, depth: depth,
-                            cTile, ldc: n, accumulate: add)
+                        multiplyTile(aTile, rows: tileHeight, panel, depth: depth, columns: width, cTile, ldc: n, accumulate: add)
                     } else {
-                        microKernel(
-                            aTile, rowStride: aRowStride, depthStride: aDepthStride,
-                            rows: tileHeight, panel, depth: depth,
-                            edgeTile, ldc: width, accumulate: false)
+                        multiplyTile(aTile, rows: tileHeight, panel, depth: depth, columns: columns, edgeTile, ldc: width, accumulate: false)
                         for r in 0..<tileHeight {
                             copyEdgeRow(from: edgeTile + r * width, to: cTile + r * n, columns: columns, add: add)
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /// `C[0..<rows, 0..<columns] (+)= A[0..<rows, 0..<depth] · panel` through this problem's
+    /// kernel (`rows` ≤ `kernel.rows`); columns past `columns` of C may be written or not.
+    @inline(__always)
+    private func multiplyTile(
+        _ a: UnsafePointer<Float>, rows: Int, _ panel: UnsafePointer<Float>, depth: Int, columns: Int,
+        _ c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
+    ) {
+        switch kernel {
+        case .wide:
+            microKernel(a, rowStride: aRowStride, depthStride: aDepthStride, rows: rows, panel, depth: depth, c, ldc: ldc, accumulate: accumulate)
+        case .narrow:
+            halfPanelKernel(a, rowStride: aRowStride, depthStride: aDepthStride, rows: rows, panel, depth: depth, c, ldc: ldc, accumulate: accumulate)
+            if columns > 16 {
+                halfPanelKernel(
+                    a, rowStride: aRowStride, depthStride: aDepthStride, rows: rows, panel + 16, depth: depth,
+                    c + 16, ldc: ldc, accumulate: accumulate)
             }
         }
     }
@@ -171,7 +189,8 @@ package struct MatmulProblem {
     }
 }
 
-/// `C[r, 0..<32] (+)= Σ_p A[r, p] · panel[p, 0..<32]` for `r < rows` (1...8). Rows past `rows`
+/// `C[r, 0..<32] (+)= Σ_p A[r, p] · panel[p, 0..<32]` for `r < rows` (1...8): the wide kernel, 16
+/// `SIMD16<Float>` accumulators (16 of the 32 AVX-512 registers). Rows past `rows`
 /// re-read the last valid row of A and are not stored, so one kernel serves every tile height.
 ///
 /// a: (rows, depth) via strides, panel: (depth, 32) contiguous, c: (rows, 32) with row stride ldc
@@ -235,6 +254,67 @@ private func microKernel(
     if rows > 5 { store(5, c50, c51) }
     if rows > 6 { store(6, c60, c61) }
     if rows > 7 { store(7, c70, c71) }
+}
+
+/// `C[r, 0..<16] (+)= Σ_p A[r, p] · panel[p, 0..<16]` for `r < rows` (1...6), the panel's rows
+/// `panelWidth` floats apart: the narrow kernel, called once per half of a panel. Its 12
+/// accumulators (6 rows × two `SIMD8<Float>`), the two vectors of B and the broadcast fit the
+/// 16 registers of AVX2, where `microKernel`'s 16 `SIMD16` accumulators take 32 and spill.
+/// Rows past `rows` re-read the last valid row of A and are not stored.
+///
+/// a: (rows, depth) via strides, panel: (depth, 16) with row stride 32, c: (rows, 16) with row stride ldc
+@inline(__always)
+private func halfPanelKernel(
+    _ a: UnsafePointer<Float>, rowStride: Int, depthStride: Int, rows: Int,
+    _ panel: UnsafePointer<Float>, depth: Int,
+    _ c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
+) {
+    typealias V = SIMD8<Float>
+    let last = rows &- 1
+    let a0 = a
+    let a1 = a + min(1, last) &* rowStride
+    let a2 = a + min(2, last) &* rowStride
+    let a3 = a + min(3, last) &* rowStride
+    let a4 = a + min(4, last) &* rowStride
+    let a5 = a + min(5, last) &* rowStride
+    var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V()
+    var c30 = V(), c31 = V(), c40 = V(), c41 = V(), c50 = V(), c51 = V()
+    var pb = UnsafeRawPointer(panel)
+    var offset = 0
+    for _ in 0..<depth {
+        let b0 = pb.load(as: V.self)
+        let b1 = pb.load(fromByteOffset: 32, as: V.self)
+        var x = V(repeating: a0[offset])
+        c00.addProduct(x, b0); c01.addProduct(x, b1)
+        x = V(repeating: a1[offset])
+        c10.addProduct(x, b0); c11.addProduct(x, b1)
+        x = V(repeating: a2[offset])
+        c20.addProduct(x, b0); c21.addProduct(x, b1)
+        x = V(repeating: a3[offset])
+        c30.addProduct(x, b0); c31.addProduct(x, b1)
+        x = V(repeating: a4[offset])
+        c40.addProduct(x, b0); c41.addProduct(x, b1)
+        x = V(repeating: a5[offset])
+        c50.addProduct(x, b0); c51.addProduct(x, b1)
+        pb += MatmulProblem.panelWidth &* MemoryLayout<Float>.stride
+        offset &+= depthStride
+    }
+    @inline(__always) func store(_ row: Int, _ lo: V, _ hi: V) {
+        let target = UnsafeMutableRawPointer(c + row &* ldc)
+        if accumulate {
+            target.storeBytes(of: target.loadUnaligned(as: V.self) + lo, as: V.self)
+            target.storeBytes(of: target.loadUnaligned(fromByteOffset: 32, as: V.self) + hi, toByteOffset: 32, as: V.self)
+        } else {
+            target.storeBytes(of: lo, as: V.self)
+            target.storeBytes(of: hi, toByteOffset: 32, as: V.self)
+        }
+    }
+    store(0, c00, c01)
+    if rows > 1 { store(1, c10, c11) }
+    if rows > 2 { store(2, c20, c21) }
+    if rows > 3 { store(3, c30, c31) }
+    if rows > 4 { store(4, c40, c41) }
+    if rows > 5 { store(5, c50, c51) }
 }
 
 /// `C[0, 0..<32] (+)= Σ_p A[0, p] · panel[p, 0..<32]`: `microKernel`'s first row alone (the same

@@ -60,6 +60,24 @@ package enum Platform {
         #endif
     }
 
+    /// Whether the processor has AVX-512 (its foundation instructions, `avx512f`): Linux reads
+    /// the flags of /proc/cpuinfo, Darwin the `hw.optional.avx512f` sysctl; false where neither
+    /// says so (other processors, or the file unreadable).
+    package static var hasAVX512: Bool {
+        #if os(Linux)
+        guard let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+              let flags = info.split(separator: "\n").first(where: { $0.hasPrefix("flags") })
+        else { return false }
+        return flags.split(separator: " ").contains("avx512f")
+        #elseif canImport(Darwin)
+        var value: Int32 = 0
+        var size = MemoryLayout<Int32>.size
+        return sysctlbyname("hw.optional.avx512f", &value, &size, nil, 0) == 0 && value != 0
+        #else
+        return false
+        #endif
+    }
+
     /// The memory limit of this process's control group in bytes (Linux: v2 `memory.max`, v1
     /// `memory.limit_in_bytes`), or nil where there is none (no limit, or macOS).
     package static var controlGroupMemoryLimit: Double? {
