@@ -7,7 +7,7 @@ enum LRFindCommand: Subcommand {
     static let name = "lr-find"
     static let summary = "sweep the learning rate exponentially over a short run and suggest one (stage: mlp)"
     static let leadingWords = ["mlp"]
-    static let options = StageOptions.common.filter { !["samples", "save", "load"].contains($0.name) }
+    static let options = DataOptions.options + [Option(StageRun.jsonSetting, defaults: DataOptions().run(.mlp(defaultModel)))]
         + [
             Option("lr-min", value: "RATE", limit: LearningRateFinder.Limits.minimum, default: "0.001", "first learning rate of the sweep"),
             Option("lr-max", value: "RATE", limit: LearningRateFinder.Limits.maximum, default: "1", "last learning rate of the sweep"),

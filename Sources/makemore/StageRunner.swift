@@ -2,34 +2,26 @@ import Foundation
 import CommandLineOptions
 import MakemoreKit
 
-/// What one stage command asks for, parsed: the data, the model, the training, the outputs.
+/// What one stage command asks for, parsed: the library's run, checked (`StageRun.validate`)
+/// before any words are read, and how it is shown.
 struct StageRequest {
-    var data: DataOptions
-    var output: OutputOptions
-    var configuration: StageConfiguration
-    /// nil for the count bigram, which does not train.
-    var training: TrainingOptions?
-    var diagnostics: DiagnosticsOptions?
-    /// `--temperature`, `--top-k`, `--prefix` of a whole-word stage.
-    var temperature = 1.0
-    var topK: Int?
-    var prefix = ""
-    /// `--heads` of a transformer read from a bare state dict without `n_head` metadata.
-    var importHeads: Int?
+    var run: StageRun
+    /// `--json`: the report as one JSON object.
+    var json: Bool
+    /// `--quiet`, or a stage that does not train: no progress on stderr.
+    var quiet: Bool
     /// Fields appended to the report.
     var extra: [(String, JSONValue)] = []
-
-    var kind: StageKind { configuration.kind }
 }
 
-/// Runs a `StageRequest` through the library's `StageRun`, which checks it, with its progress,
-/// notes and samples on stderr.
+/// Runs a `StageRequest` through the library's `StageRun`, with its progress, notes and
+/// samples on stderr.
 enum StageRunner {
     /// The stage and its report.
     static func run(_ request: StageRequest) throws -> (Stage, StageReport) {
-        let quiet = request.training?.quiet ?? true
+        let quiet = request.quiet
         var progress: ProgressReporter?
-        var (stage, report) = try stageRun(request).run { event in
+        var (stage, report) = try request.run.run { event in
             switch event {
             case .willTrain(let configuration): progress = ProgressReporter(total: configuration.steps, enabled: !quiet)
             case .training(.diagnostics(let snapshot)): printError(snapshot.table)
@@ -39,38 +31,12 @@ enum StageRunner {
                 if quiet { printError(line) } else { progress?.note(line) }
             case .note(let line): printError(line)
             case .imported(let note): printError("makemore: note: \(note)")
-            case .saved(let path): if !request.output.json { printError("saved \(path)") }
-            case .stopped(let step, let total, let path): printError(stoppedLine(request.kind, step: step, total: total, checkpoint: path))
+            case .saved(let path): if !request.json { printError("saved \(path)") }
+            case .stopped(let step, let total, let path): printError(stoppedLine(request.run.configuration.kind, step: step, total: total, checkpoint: path))
             }
         }
         report.extra += request.extra
         return (stage, report)
-    }
-
-    /// The library run `request` asks for, checked (`StageRun.validate`) before any words are read.
-    static func stageRun(_ request: StageRequest) throws -> StageRun {
-        let data = request.data
-        var run = StageRun(request.configuration, words: { try data.split() })
-        if request.output.load != nil && request.training?.resume != nil { throw UsageError("give either --load or --resume, not both") }
-        run.start = request.output.load.map(StageRun.Start.load) ?? request.training?.resume.map(StageRun.Start.resume) ?? .build
-        (run.wordsGiven, run.source, run.seed, run.importHeads) = (data.isExplicit, data.source, data.source.seed, request.importHeads)
-        run.training = request.training.map { options in
-            var training = StageRun.Training(options.configuration)
-            training.configuration.diagnosticsEvery = request.diagnostics?.every
-            // --steps is one more setting a loaded file does not train with (a resumed run's total).
-            let steps = options.stepsGiven && request.output.load != nil ? ["steps"] : []
-            (training.stepsGiven, training.settingsGiven, training.stopAt) = (options.stepsGiven, steps + options.settingsGiven, options.stopAt)
-            (training.saveEvery, training.sampleEvery, training.tensorboard) = (options.saveEvery, options.sampleEvery, options.tensorboard)
-            training.onSecondInterrupt = { exit(130) }
-            return training
-        }
-        run.outputs = StageOutputs(checkpoint: request.output.save, log: request.training?.log, lossPlot: request.training?.plotLoss,
-                                   diagnosticsPlots: request.diagnostics?.plotDirectory, embeddingPlot: request.output.plotEmbedding,
-                                   countPlot: request.output.plotCounts)
-        (run.samples, run.temperature, run.topK, run.prefix) = (request.output.samples, request.temperature, request.topK, request.prefix)
-        run.modelSettingsGiven = request.training?.modelFlagsGiven ?? []
-        try run.validate()
-        return run
     }
 
     /// The line saying a run of `kind` stopped at `step` of `total`, and how to continue it

@@ -17,6 +17,9 @@ import Testing
         func int(_ name: String) throws -> Int? { try values[name].map { guard let v = Int($0) else { throw Unreadable() }; return v } }
         func double(_ name: String) throws -> Double? { try values[name].map { guard let v = Double($0) else { throw Unreadable() }; return v } }
         func float(_ name: String) throws -> Float? { try double(name).map(Float.init) }
+        func int(_ name: String, in range: ClosedRange<Int>) throws -> Int? {
+            try int(name).map { guard range.contains($0) else { throw Unreadable() }; return $0 }
+        }
         func double(_ name: String, in range: ClosedRange<Double>) throws -> Double? {
             try double(name).map { guard range.contains($0) else { throw Unreadable() }; return $0 }
         }
@@ -73,6 +76,32 @@ import Testing
         #expect(block.settings(as: SequenceModelConfiguration.self)?.blockSize == 12)
         #expect(gru.settings.first { $0.name == "block-size" }?.spelling(gru.defaultConfiguration) == nil)
         #expect(throws: MakemoreError.self) { try mlp.settings.read(Given(), over: gru.defaultConfiguration) }
+    }
+
+    /// A run's own settings: its outputs, its start, how it trains and samples, read into the
+    /// run (its training, when it trains); `--json` and `--quiet` are the front end's and change
+    /// nothing; a file is either loaded or resumed.
+    @Test func runSettingsReadIntoTheRun() throws {
+        let mlp = try Self.definition("mlp")
+        var run = StageRun(mlp.defaultConfiguration) { throw Given.Unreadable() }
+        run.training = StageRun.Training(mlp.defaultTraining)
+        #expect(StageRun.outputSettings.map(\.name) == ["samples", "save", "load", "json"])
+        #expect(StageRun.trainingSettings.map(\.name) == ["plot-loss", "log", "quiet", "sample-every", "resume", "stop-at", "save-every", "tensorboard"])
+        #expect(StageRun.outputSettings.first?.shownDefault(run) == "10" && StageRun.samplingSettings.first?.shownDefault(run) == "1")
+        let values = Given(values: ["samples": "3", "save": "m.st", "log": "l.jsonl", "plot-loss": "l.svg", "sample-every": "5", "stop-at": "7",
+                                    "save-every": "2", "tensorboard": "tb", "temperature": "0.5", "top-k": "4", "prefix": "a", "plot-embedding": "e.svg"],
+                           flags: ["json", "quiet"])
+        let read = try StageRun.settings.read(values, over: run)
+        #expect(read.samples == 3 && read.outputs.checkpoint == "m.st" && read.outputs.log == "l.jsonl" && read.outputs.lossPlot == "l.svg")
+        #expect(read.outputs.embeddingPlot == "e.svg" && read.outputs.countPlot == nil && read.start == .build)
+        #expect(read.training?.sampleEvery == 5 && read.training?.stopAt == 7 && read.training?.saveEvery == 2 && read.training?.tensorboard == "tb")
+        #expect(read.temperature == 0.5 && read.topK == 4 && read.prefix == "a")
+        #expect(try StageRun.settings.read(Given(values: ["resume": "m.st"]), over: run).start == .resume("m.st"))
+        #expect(throws: MakemoreError.conflict(.both("load", "resume"))) {
+            try StageRun.settings.read(Given(values: ["load": "m.st", "resume": "m.st"]), over: run)
+        }
+        #expect(throws: Given.Unreadable.self) { try StageRun.settings.read(Given(values: ["samples": "-1"]), over: run) }
+        #expect(throws: Given.Unreadable.self) { try StageRun.settings.read(Given(values: ["save-every": "0"]), over: run) }
     }
 
     @Test func stageRulesAreCheckedWithoutData() throws {

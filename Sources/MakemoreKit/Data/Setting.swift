@@ -15,6 +15,9 @@ package protocol SettingValues {
     func double(_ name: String) throws -> Double?
     /// A finite number of a `Float` value, within the limit the setting `name` declares.
     func float(_ name: String) throws -> Float?
+    /// A whole number within `range` (a count the setting's own range bounds; the front end's
+    /// error for a number too large to read says the bound).
+    func int(_ name: String, in range: ClosedRange<Int>) throws -> Int?
     /// A finite number within `range` (a share: `0...1`).
     func double(_ name: String, in range: ClosedRange<Double>) throws -> Double?
     /// A seed: any non-negative 64-bit whole number.
@@ -110,6 +113,13 @@ package struct Setting<Root>: Sendable {
         self.init(name, placeholder: value, default: { $0[keyPath: keyPath].rawValue }, help) { values, root in
             if let given = try values.choice(name, Choice.allCases.map(\.rawValue)).flatMap(Choice.init(rawValue:)) { root[keyPath: keyPath] = given }
         }
+    }
+
+    /// A flag of how the front end shows a run (`--json`, `--quiet`), which the run does not
+    /// hold: declared among the run's settings so that a command's options are declared in one
+    /// place, read by the front end itself.
+    package init(display name: String, _ help: String) {
+        self.init(name, placeholder: nil, default: { _ in nil }, help) { _, _ in }
     }
 
     /// A flag that sets the value to `value`.
