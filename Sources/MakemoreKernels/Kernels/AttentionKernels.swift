@@ -91,7 +91,10 @@ private func exponentiatedScores(
 
 /// o[HS] = Σ_{j ≤ t} softmax_j(scale·q·k_j)·m_j·v_j with k_j = k0 + j·C3, v_j = v0 + j·C3 (one
 /// head, one position; m_j = dropout's factor for (row, j), 1 without); returns the scores'
-/// log-sum-exp. p[t + 1] is scratch.
+/// log-sum-exp. p[t + 1] is scratch. With whole 16-lane vectors per head, each vector of o is
+/// summed over the keys in a register (the same fused multiply-adds in the same order as the
+/// axpy into memory of other head sizes, so the same bits): accumulating into memory made every
+/// key wait for the previous key's store.
 @inline(__always)
 private func attendRow(
     _ o: UnsafeMutablePointer<Float>, _ q: UnsafePointer<Float>, _ k0: UnsafePointer<Float>,
@@ -100,15 +103,27 @@ private func attendRow(
 ) -> Float {
     let (m, sum) = exponentiatedScores(p, q, k0, t, C3, HS, scale)
     let inverse = Float(1 / sum)
-    o.update(repeating: 0, count: HS)
-    for j in 0...t { axpy(o, v0 + j &* C3, p[j] * inverse * (dropout?.factor(row: row, key: j) ?? 1), HS) }
+    if HS % 16 == 0 {
+        for j in 0...t { p[j] = p[j] * inverse * (dropout?.factor(row: row, key: j) ?? 1) }
+        var i = 0
+        while i < HS {
+            var lanes = SIMD16<Float>()
+            for j in 0...t { lanes.addProduct(SIMD16(repeating: p[j]), load(v0 + j &* C3, i)) }
+            store(lanes, o, i)
+            i &+= 16
+        }
+    } else {
+        o.update(repeating: 0, count: HS)
+        for j in 0...t { axpy(o, v0 + j &* C3, p[j] * inverse * (dropout?.factor(row: row, key: j) ?? 1), HS) }
+    }
     return m + Float(Foundation.log(sum))
 }
 
 /// With P = exp(scale·q·kᵀ − lse) (recomputed one row at a time), the dropout factors m (1
 /// without dropout), dP = m ⊙ (dout·vᵀ) and D = rowsum(dout ⊙ out) = rowsum(dP ⊙ P):
 /// dS = P ⊙ (dP − D);  dq += scale·dS·k;  dk += scale·dSᵀ·q;  dv += (P ⊙ m)ᵀ·dout
-/// (dqkv[N, 3C], dout[N, C])
+/// (dqkv[N, 3C], dout[N, C]). With heads of 16 (the preset's), dq's row is summed over the keys
+/// in a register, as `attendRow` sums its output: the same bits as the axpy into memory.
 package func attentionBackward(
     _ dqkv: UnsafeMutablePointer<Float>, _ dout: UnsafePointer<Float>, _ out: UnsafePointer<Float>,
     _ lse: UnsafePointer<Float>, _ qkv: UnsafePointer<Float>, _ starts: [Int], _ NH: Int, _ HS: Int,
@@ -130,6 +145,19 @@ package func attentionBackward(
                     let l = lse[row]
                     for j in 0...t { p[j] = scale * dot(q, k0 + j &* C3, HS) - l }
                     exponentiateRow(p, count: t &+ 1)
+                    if HS == 16 {
+                        var dqLanes = load(dq, 0)
+                        for j in 0...t {
+                            let m = dropout?.factor(row: row, key: j) ?? 1
+                            let dp = m * dot(dy, v0 + j &* C3, HS)
+                            let ds = scale * p[j] * (dp - d)
+                            axpy(dv0 + j &* C3, dy, p[j] * m, HS)
+                            dqLanes.addProduct(SIMD16(repeating: ds), load(k0 + j &* C3, 0))
+                            axpy(dk0 + j &* C3, q, ds, HS)
+                        }
+                        store(dqLanes, dq, 0)
+                        continue
+                    }
                     for j in 0...t {
                         let m = dropout?.factor(row: row, key: j) ?? 1
                         let dp = m * dot(dy, v0 + j &* C3, HS)
