@@ -13,19 +13,8 @@ enum CompareCommand: Subcommand {
     /// The names of the stages `compare` runs unless `--stages` says otherwise, in the registry's order.
     static let ladder = Comparison.ladder.map(\.kind.rawValue)
 
-    static let options: [Option] = DataOptions.options + [
-        Option("stages", value: "LIST", default: ladder.joined(separator: ","), "comma-separated stages to run"),
-        Option(flag: "full", "train every stage with its full defaults instead of the modest budget"),
-        Option(flag: "ensemble", "add a row: the mixture of the stages run, weights fitted on the val split by EM"),
-        Option("samples", value: "N", default: "3", "samples shown per stage"),
-        Option("out", value: "DIR", keys: ["results", "checkpoints"], "write compare.md, compare.json and val_nll.svg into DIR"),
-        Option("threads", value: "N", limit: TrainingConfiguration.Limits.threads, default: "one per core",
-               "model copies of the stages whose default is one per core (gru, lstm, transformer): their numbers depend on it"),
-        Option("save-every", value: "N", "with --out: every N steps write each stage's checkpoint DIR/<stage>.safetensors (the best so far; --resume continues it)"),
-        Option("tensorboard", value: "DIR", "TensorBoard event files while training, one run per stage in DIR/<stage>/"),
-        Option(flag: "json", "print one JSON object"),
-        Option(flag: "quiet", "no progress on stderr"),
-    ]
+    static let options: [Option] = DataOptions.options + [Option("stages", value: "LIST", default: ladder.joined(separator: ","), "comma-separated stages to run")]
+        + Comparison.settings.options(Comparison())
 
     struct Options {
         var data: DataOptions
@@ -37,16 +26,9 @@ enum CompareCommand: Subcommand {
     static func parse(_ arguments: ParsedArguments) throws -> Options {
         let names = arguments.string("stages")?.split(separator: ",", omittingEmptySubsequences: false).map(String.init) ?? ladder
         guard !names.contains("") else { throw UsageError("--stages needs comma-separated stage names (known: \(ladder.joined(separator: ", "))), got '\(arguments.string("stages") ?? "")'") }
-        var comparison = try Comparison(stageNames: names)
-        let data = try DataOptions(arguments)
-        comparison.full = arguments.flag("full")
-        comparison.ensemble = arguments.flag("ensemble")
-        comparison.samples = try arguments.int("samples", in: Comparison.Limits.samples.range) ?? 3
+        let stages = try Comparison(stageNames: names), data = try DataOptions(arguments)
+        var comparison = try Comparison.settings.read(arguments, over: stages)
         (comparison.seed, comparison.source) = (data.source.seed, data.source)
-        comparison.cores = try arguments.int("threads")
-        comparison.saveEvery = try arguments.int("save-every", in: Comparison.Limits.saveEvery.range)
-        comparison.tensorboard = arguments.string("tensorboard")
-        (comparison.checkpoints, comparison.results) = (arguments.string("out"), arguments.string("out"))
         comparison.onSecondInterrupt = { exit(130) }
         return Options(data: data, comparison: comparison, json: arguments.flag("json"), quiet: arguments.flag("quiet"))
     }

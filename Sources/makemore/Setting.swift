@@ -25,7 +25,7 @@ extension ParsedArguments: SettingValues {
 extension Option {
     /// The option that sets `setting`, its default shown from `defaults`.
     init<Root>(_ setting: Setting<Root>, defaults: Root) {
-        self.init(setting.name, value: setting.placeholder, limit: setting.limit as? any DeclaredLimit, key: setting.key,
+        self.init(setting.name, value: setting.placeholder, limit: setting.limit as? any DeclaredLimit, keys: setting.keys,
                   default: setting.shownDefault(defaults), setting.help)
     }
 }

@@ -104,6 +104,17 @@ import Testing
         #expect(throws: Given.Unreadable.self) { try StageRun.settings.read(Given(values: ["save-every": "0"]), over: run) }
     }
 
+    /// A comparison's settings: `--out` is both the results' and the checkpoints' directory,
+    /// `--threads` the cores the stages train as on; `--json` and `--quiet` change nothing.
+    @Test func comparisonSettingsReadIntoTheComparison() throws {
+        let read = try Comparison.settings.read(Given(values: ["samples": "0", "out": "o", "threads": "2", "save-every": "10", "tensorboard": "tb"],
+                                                      flags: ["full", "ensemble", "json", "quiet"]), over: Comparison())
+        #expect(read.full && read.ensemble && read.samples == 0 && read.results == "o" && read.checkpoints == "o")
+        #expect(read.cores == 2 && read.saveEvery == 10 && read.tensorboard == "tb" && read.stages.map(\.kind) == Comparison.ladder.map(\.kind))
+        #expect(Comparison.settings.first { $0.name == "threads" }?.shownDefault(Comparison()) == "one per core")
+        #expect(throws: Given.Unreadable.self) { try Comparison.settings.read(Given(values: ["samples": "1001"]), over: Comparison()) }
+    }
+
     @Test func stageRulesAreCheckedWithoutData() throws {
         let wavenet = try Self.definition("wavenet"), transformer = try Self.definition("transformer")
         let mlp = try Self.definition("mlp"), gru = try Self.definition("gru")

@@ -65,9 +65,9 @@ package struct Setting<Root>: Sendable {
     package let placeholder: String?
     /// The range of the value, named as the library's errors name it.
     package let limit: (any NamedLimit)?
-    /// The library's name of what the setting gives when its limit does not name it (an
+    /// The library's names of what the setting gives when its limit does not name it (an
     /// output's: `diagnostics_plots`), for errors about it.
-    package let key: String?
+    package let keys: [String]
     package let help: String
     /// The default shown for a configuration's value (nil: none shown).
     package let shownDefault: @Sendable (Root) -> String?
@@ -82,10 +82,10 @@ package struct Setting<Root>: Sendable {
 
     /// A setting read by `read`; `spelling` defaults to the default shown, `sameValue` to
     /// comparing spellings.
-    package init(_ name: String, placeholder: String?, limit: (any NamedLimit)? = nil, key: String? = nil, default shown: @escaping @Sendable (Root) -> String?,
+    package init(_ name: String, placeholder: String?, limit: (any NamedLimit)? = nil, keys: [String] = [], default shown: @escaping @Sendable (Root) -> String?,
                  spelling: (@Sendable (Root) -> String?)? = nil, sameValue: (@Sendable (Root, Root) -> Bool)? = nil, _ help: String,
                  read: @escaping @Sendable (any SettingValues, inout Root) throws -> Void) {
-        (self.name, self.placeholder, self.limit, self.key, self.help, self.shownDefault, self.read) = (name, placeholder, limit, key, help, shown, read)
+        (self.name, self.placeholder, self.limit, self.keys, self.help, self.shownDefault, self.read) = (name, placeholder, limit, keys, help, shown, read)
         let spelling = spelling ?? shown
         self.spelling = spelling
         self.sameValue = sameValue ?? { spelling($0) == spelling($1) }

@@ -151,7 +151,7 @@ extension TrainingConfiguration {
         },
         Setting("diagnose-every", \.diagnosticsEvery, value: "N", limit: Limits.diagnosticsEvery, default: { _ in nil },
                 "diagnose after the first step, every N steps and after the last (default: steps/10)"),
-        Setting("plot-diagnostics", placeholder: "DIR", key: "diagnostics_plots", default: { _ in nil },
+        Setting("plot-diagnostics", placeholder: "DIR", keys: ["diagnostics_plots"], default: { _ in nil },
                 "with the diagnostics, write SVG histograms per layer and the update:data ratio over time to DIR") { values, c in
             if values.given("plot-diagnostics") { c.diagnosticsEvery = c.diagnosticsEvery ?? max(1, c.steps / 10) }
         },
@@ -178,7 +178,7 @@ extension SplitRecord {
             if values.flag("dedupe") { s.dedupe = true }
         },
         // A split directory replaces the default word list, not one given beside it (which `validate` refuses).
-        Setting("split-dir", placeholder: "DIR", key: "split_directory", default: { _ in nil }, "use DIR/train.txt, val.txt, test.txt as the split instead of --input") { values, s in
+        Setting("split-dir", placeholder: "DIR", keys: ["split_directory"], default: { _ in nil }, "use DIR/train.txt, val.txt, test.txt as the split instead of --input") { values, s in
             guard let directory = values.string("split-dir") else { return }
             s.directory = directory
             if !values.given("input") { s.input = nil }

@@ -67,7 +67,7 @@ extension DeclaresSettings {
     /// of another type shows no default, and reading into it is an error).
     static var stageSettings: [Setting<StageConfiguration>] {
         settings.map { setting in
-            Setting<StageConfiguration>(setting.name, placeholder: setting.placeholder, limit: setting.limit, key: setting.key,
+            Setting<StageConfiguration>(setting.name, placeholder: setting.placeholder, limit: setting.limit, keys: setting.keys,
                                         default: { $0.settings(as: Self.self).flatMap(setting.shownDefault) },
                                         spelling: { $0.settings(as: Self.self).flatMap(setting.spelling) },
                                         sameValue: { a, b in

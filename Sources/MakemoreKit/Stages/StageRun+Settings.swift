@@ -18,7 +18,7 @@ extension StageRun {
         Setting("samples", placeholder: "N", limit: Limits.samples, default: { String($0.samples) }, "names to sample after fitting") { values, run in
             if let count = try values.int("samples", in: Limits.samples.range) { run.samples = count }
         },
-        Setting("save", placeholder: "FILE", key: StageOutputs.checkpointName, default: { _ in nil }, "write the trained model as a safetensors checkpoint") { values, run in
+        Setting("save", placeholder: "FILE", keys: [StageOutputs.checkpointName], default: { _ in nil }, "write the trained model as a safetensors checkpoint") { values, run in
             if let path = values.string("save") { run.outputs.checkpoint = path }
         },
         Setting("load", placeholder: "FILE", default: { _ in nil }, "load a checkpoint instead of training (its split, unless --input/--split-dir is given)") { values, run in
@@ -32,14 +32,14 @@ extension StageRun {
 
     /// The character embedding's plot, a setting of the stages whose model has one.
     package static let embeddingPlotSetting = Setting<StageRun>(
-        "plot-embedding", placeholder: "FILE.svg", key: "embedding_plot", default: { _ in nil },
+        "plot-embedding", placeholder: "FILE.svg", keys: ["embedding_plot"], default: { _ in nil },
         "draw the character embedding: first two dimensions, or principal components when wider") { values, run in
         if let path = values.string("plot-embedding") { run.outputs.embeddingPlot = path }
     }
 
     /// The count matrix's heatmap, a setting of the count bigram's.
     package static let countPlotSetting = Setting<StageRun>(
-        "plot", placeholder: "FILE.svg", key: "count_plot", default: { _ in nil }, "write the count matrix as an SVG heatmap") { values, run in
+        "plot", placeholder: "FILE.svg", keys: ["count_plot"], default: { _ in nil }, "write the count matrix as an SVG heatmap") { values, run in
         if let path = values.string("plot") { run.outputs.countPlot = path }
     }
 
@@ -47,7 +47,7 @@ extension StageRun {
     /// resumed, saved and sampled along the way, logged for TensorBoard. Read into `training`,
     /// which must be set first.
     package static let trainingSettings: [Setting<StageRun>] = [
-        Setting("plot-loss", placeholder: "FILE.svg", key: "loss_plot", default: { _ in nil }, "write the training curve (smoothed) and val losses as SVG") { values, run in
+        Setting("plot-loss", placeholder: "FILE.svg", keys: ["loss_plot"], default: { _ in nil }, "write the training curve (smoothed) and val losses as SVG") { values, run in
             if let path = values.string("plot-loss") { run.outputs.lossPlot = path }
         },
         Setting("log", placeholder: "FILE.jsonl", default: { _ in nil }, "write one JSON line per step: step, loss, lr, and val_loss where evaluated") { values, run in
