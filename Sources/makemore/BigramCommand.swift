@@ -6,7 +6,8 @@ import MakemoreKit
 enum BigramCommand: Subcommand {
     static let name = StageKind.bigram.rawValue
     static let summary = StageKind.bigram.definition.summary
-    static let options = DataOptions.options + StageRun.outputSettings.options(defaultRun) + StageKind.bigram.definition.settings.options(defaultRun.configuration) + [
+    static let options = DataOptions.options + StageRun.outputSettings.options(defaultRun)
+        + StageKind.bigram.definition.settings.options(defaultRun.configuration) + [
         Option(StageRun.countPlotSetting, defaults: defaultRun),
         Option(flag: "show-counts", "print the 20 most frequent pairs"),
         Option(flag: "quiet", "accepted as every stage does (counting shows no progress)"),
