@@ -145,27 +145,17 @@ package func attentionBackward(
                     let l = lse[row]
                     for j in 0...t { p[j] = scale * dot(q, k0 + j &* C3, HS) - l }
                     exponentiateRow(p, count: t &+ 1)
-                    if HS == 16 {
-                        var dqLanes = load(dq, 0)
-                        for j in 0...t {
-                            let m = dropout?.factor(row: row, key: j) ?? 1
-                            let dp = m * dot(dy, v0 + j &* C3, HS)
-                            let ds = scale * p[j] * (dp - d)
-                            axpy(dv0 + j &* C3, dy, p[j] * m, HS)
-                            dqLanes.addProduct(SIMD16(repeating: ds), load(k0 + j &* C3, 0))
-                            axpy(dk0 + j &* C3, q, ds, HS)
-                        }
-                        store(dqLanes, dq, 0)
-                        continue
-                    }
+                    // dq's row: in a register with heads of 16, else an axpy into memory per key.
+                    var dqLanes = HS == 16 ? load(dq, 0) : SIMD16<Float>()
                     for j in 0...t {
                         let m = dropout?.factor(row: row, key: j) ?? 1
                         let dp = m * dot(dy, v0 + j &* C3, HS)
                         let ds = scale * p[j] * (dp - d)
                         axpy(dv0 + j &* C3, dy, p[j] * m, HS)
-                        axpy(dq, k0 + j &* C3, ds, HS)
+                        if HS == 16 { dqLanes.addProduct(SIMD16(repeating: ds), load(k0 + j &* C3, 0)) } else { axpy(dq, k0 + j &* C3, ds, HS) }
                         axpy(dk0 + j &* C3, q, ds, HS)
                     }
+                    if HS == 16 { store(dqLanes, dq, 0) }
                 }
             }
         }
