@@ -264,16 +264,7 @@ private func microKernel(
         pb += 128
         offset &+= depthStride
     }
-    @inline(__always) func store(_ row: Int, _ lo: V, _ hi: V) {
-        let target = UnsafeMutableRawPointer(c + row &* ldc)
-        if accumulate {
-            target.storeBytes(of: target.loadUnaligned(as: V.self) + lo, as: V.self)
-            target.storeBytes(of: target.loadUnaligned(fromByteOffset: 64, as: V.self) + hi, toByteOffset: 64, as: V.self)
-        } else {
-            target.storeBytes(of: lo, as: V.self)
-            target.storeBytes(of: hi, toByteOffset: 64, as: V.self)
-        }
-    }
+    @inline(__always) func store(_ row: Int, _ lo: V, _ hi: V) { storeRow(lo, hi, c + row &* ldc, accumulate: accumulate) }
     store(0, c00, c01)
     if rows > 1 { store(1, c10, c11) }
     if rows > 2 { store(2, c20, c21) }
@@ -327,22 +318,27 @@ private func halfPanelKernel(
         pb += MatmulProblem.panelWidth &* MemoryLayout<Float>.stride
         offset &+= depthStride
     }
-    @inline(__always) func store(_ row: Int, _ lo: V, _ hi: V) {
-        let target = UnsafeMutableRawPointer(c + row &* ldc)
-        if accumulate {
-            target.storeBytes(of: target.loadUnaligned(as: V.self) + lo, as: V.self)
-            target.storeBytes(of: target.loadUnaligned(fromByteOffset: 32, as: V.self) + hi, toByteOffset: 32, as: V.self)
-        } else {
-            target.storeBytes(of: lo, as: V.self)
-            target.storeBytes(of: hi, toByteOffset: 32, as: V.self)
-        }
-    }
+    @inline(__always) func store(_ row: Int, _ lo: V, _ hi: V) { storeRow(lo, hi, c + row &* ldc, accumulate: accumulate) }
     store(0, c00, c01)
     if rows > 1 { store(1, c10, c11) }
     if rows > 2 { store(2, c20, c21) }
     if rows > 3 { store(3, c30, c31) }
     if rows > 4 { store(4, c40, c41) }
     if rows > 5 { store(5, c50, c51) }
+}
+
+/// A row of a tile of C from a kernel's two accumulators side by side: `c[0..<2w] (+)= lo ‖ hi`
+/// (w = `V`'s lanes).
+@inline(__always)
+private func storeRow<V: SIMD>(_ lo: V, _ hi: V, _ c: UnsafeMutablePointer<Float>, accumulate: Bool) where V.Scalar == Float {
+    let target = UnsafeMutableRawPointer(c), width = MemoryLayout<V>.stride
+    if accumulate {
+        target.storeBytes(of: target.loadUnaligned(as: V.self) + lo, as: V.self)
+        target.storeBytes(of: target.loadUnaligned(fromByteOffset: width, as: V.self) + hi, toByteOffset: width, as: V.self)
+    } else {
+        target.storeBytes(of: lo, as: V.self)
+        target.storeBytes(of: hi, toByteOffset: width, as: V.self)
+    }
 }
 
 /// `C[0, 0..<32] (+)= Σ_p A[0, p] · panel[p, 0..<32]`: `microKernel`'s first row alone (the same
@@ -364,12 +360,5 @@ private func rowKernel(
         pb += 128
         offset &+= depthStride
     }
-    let target = UnsafeMutableRawPointer(c)
-    if accumulate {
-        target.storeBytes(of: target.loadUnaligned(as: V.self) + c0, as: V.self)
-        target.storeBytes(of: target.loadUnaligned(fromByteOffset: 64, as: V.self) + c1, toByteOffset: 64, as: V.self)
-    } else {
-        target.storeBytes(of: c0, as: V.self)
-        target.storeBytes(of: c1, toByteOffset: 64, as: V.self)
-    }
+    storeRow(c0, c1, c, accumulate: accumulate)
 }
