@@ -82,6 +82,8 @@ package struct MatmulProblem {
         _ c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
     ) {
         switch kernel {
+        case .wide where rows <= 4:
+            shortTileKernel(a, rowStride: aRowStride, depthStride: aDepthStride, rows: rows, panel, depth: depth, c, ldc: ldc, accumulate: accumulate)
         case .wide:
             microKernel(a, rowStride: aRowStride, depthStride: aDepthStride, rows: rows, panel, depth: depth, c, ldc: ldc, accumulate: accumulate)
         case .narrow:
@@ -245,22 +247,14 @@ private func microKernel(
     for _ in 0..<depth {
         let b0 = pb.load(as: V.self)
         let b1 = pb.load(fromByteOffset: 64, as: V.self)
-        var x = V(repeating: a0[offset])
-        c00.addProduct(x, b0); c01.addProduct(x, b1)
-        x = V(repeating: a1[offset])
-        c10.addProduct(x, b0); c11.addProduct(x, b1)
-        x = V(repeating: a2[offset])
-        c20.addProduct(x, b0); c21.addProduct(x, b1)
-        x = V(repeating: a3[offset])
-        c30.addProduct(x, b0); c31.addProduct(x, b1)
-        x = V(repeating: a4[offset])
-        c40.addProduct(x, b0); c41.addProduct(x, b1)
-        x = V(repeating: a5[offset])
-        c50.addProduct(x, b0); c51.addProduct(x, b1)
-        x = V(repeating: a6[offset])
-        c60.addProduct(x, b0); c61.addProduct(x, b1)
-        x = V(repeating: a7[offset])
-        c70.addProduct(x, b0); c71.addProduct(x, b1)
+        addRow(&c00, &c01, a0[offset], b0, b1)
+        addRow(&c10, &c11, a1[offset], b0, b1)
+        addRow(&c20, &c21, a2[offset], b0, b1)
+        addRow(&c30, &c31, a3[offset], b0, b1)
+        addRow(&c40, &c41, a4[offset], b0, b1)
+        addRow(&c50, &c51, a5[offset], b0, b1)
+        addRow(&c60, &c61, a6[offset], b0, b1)
+        addRow(&c70, &c71, a7[offset], b0, b1)
         pb += 128
         offset &+= depthStride
     }
@@ -273,6 +267,43 @@ private func microKernel(
     if rows > 5 { store(5, c50, c51) }
     if rows > 6 { store(6, c60, c61) }
     if rows > 7 { store(7, c70, c71) }
+}
+
+/// `microKernel` for tiles of 2–4 rows (`rows` ≤ 4): its first four rows alone, 8 accumulators,
+/// so a short edge tile (the rows of a batch past a multiple of 8) costs half a tile, not a whole
+/// one. The same multiply-adds in the same order, so the same bits.
+///
+/// a: (rows, depth) via strides, panel: (depth, 32) contiguous, c: (rows, 32) with row stride ldc
+@inline(__always)
+private func shortTileKernel(
+    _ a: UnsafePointer<Float>, rowStride: Int, depthStride: Int, rows: Int,
+    _ panel: UnsafePointer<Float>, depth: Int,
+    _ c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
+) {
+    typealias V = SIMD16<Float>
+    let last = rows &- 1
+    let a0 = a
+    let a1 = a + min(1, last) &* rowStride
+    let a2 = a + min(2, last) &* rowStride
+    let a3 = a + min(3, last) &* rowStride
+    var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V(), c30 = V(), c31 = V()
+    var pb = UnsafeRawPointer(panel)
+    var offset = 0
+    for _ in 0..<depth {
+        let b0 = pb.load(as: V.self)
+        let b1 = pb.load(fromByteOffset: 64, as: V.self)
+        addRow(&c00, &c01, a0[offset], b0, b1)
+        addRow(&c10, &c11, a1[offset], b0, b1)
+        addRow(&c20, &c21, a2[offset], b0, b1)
+        addRow(&c30, &c31, a3[offset], b0, b1)
+        pb += 128
+        offset &+= depthStride
+    }
+    @inline(__always) func store(_ row: Int, _ lo: V, _ hi: V) { storeRow(lo, hi, c + row &* ldc, accumulate: accumulate) }
+    store(0, c00, c01)
+    if rows > 1 { store(1, c10, c11) }
+    if rows > 2 { store(2, c20, c21) }
+    if rows > 3 { store(3, c30, c31) }
 }
 
 /// `C[r, 0..<16] (+)= Σ_p A[r, p] · panel[p, 0..<16]` for `r < rows` (1...6), the panel's rows
@@ -303,18 +334,12 @@ private func halfPanelKernel(
     for _ in 0..<depth {
         let b0 = pb.load(as: V.self)
         let b1 = pb.load(fromByteOffset: 32, as: V.self)
-        var x = V(repeating: a0[offset])
-        c00.addProduct(x, b0); c01.addProduct(x, b1)
-        x = V(repeating: a1[offset])
-        c10.addProduct(x, b0); c11.addProduct(x, b1)
-        x = V(repeating: a2[offset])
-        c20.addProduct(x, b0); c21.addProduct(x, b1)
-        x = V(repeating: a3[offset])
-        c30.addProduct(x, b0); c31.addProduct(x, b1)
-        x = V(repeating: a4[offset])
-        c40.addProduct(x, b0); c41.addProduct(x, b1)
-        x = V(repeating: a5[offset])
-        c50.addProduct(x, b0); c51.addProduct(x, b1)
+        addRow(&c00, &c01, a0[offset], b0, b1)
+        addRow(&c10, &c11, a1[offset], b0, b1)
+        addRow(&c20, &c21, a2[offset], b0, b1)
+        addRow(&c30, &c31, a3[offset], b0, b1)
+        addRow(&c40, &c41, a4[offset], b0, b1)
+        addRow(&c50, &c51, a5[offset], b0, b1)
         pb += MatmulProblem.panelWidth &* MemoryLayout<Float>.stride
         offset &+= depthStride
     }
@@ -325,6 +350,14 @@ private func halfPanelKernel(
     if rows > 3 { store(3, c30, c31) }
     if rows > 4 { store(4, c40, c41) }
     if rows > 5 { store(5, c50, c51) }
+}
+
+/// One depth step of one row of a tile: `lo ‖ hi += a · (b0 ‖ b1)`, two fused multiply-adds.
+@inline(__always)
+private func addRow<V: SIMD>(_ lo: inout V, _ hi: inout V, _ a: Float, _ b0: V, _ b1: V) where V.Scalar == Float {
+    let x = V(repeating: a)
+    lo.addProduct(x, b0)
+    hi.addProduct(x, b1)
 }
 
 /// A row of a tile of C from a kernel's two accumulators side by side: `c[0..<2w] (+)= lo ‖ hi`
@@ -355,8 +388,7 @@ private func rowKernel(
     var pb = UnsafeRawPointer(panel)
     var offset = 0
     for _ in 0..<depth {
-        let x = V(repeating: a[offset])
-        c0.addProduct(x, pb.load(as: V.self)); c1.addProduct(x, pb.load(fromByteOffset: 64, as: V.self))
+        addRow(&c0, &c1, a[offset], pb.load(as: V.self), pb.load(fromByteOffset: 64, as: V.self))
         pb += 128
         offset &+= depthStride
     }

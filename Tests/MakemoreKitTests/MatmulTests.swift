@@ -182,11 +182,13 @@ import MakemoreKernels
     /// zero over each block of `panelDepth` depths, the blocks' sums added to `c` in turn. Any
     /// element packed wrong (a partial panel's columns, the last depths of an `nt` panel read in
     /// one vector, rows near the end of B) changes some bits. Both register blockings, whichever
-    /// this processor prefers, on tiles of every height (1–8 rows left over).
+    /// this processor prefers, on tiles of every height (1–8 rows left over; the wide kernel runs
+    /// tiles of 2–4 rows through its four-row variant).
     @Test(arguments: Variant.allCases, MicroKernel.allCases)
     func packedPanelsKeepTheKernelsSums(_ variant: Variant, _ kernel: MicroKernel) {
         for (m, n, k) in [(32, 200, 30), (32, 27, 200), (32, 30, 200), (27, 200, 32), (9, 45, 19), (8, 17, 300),
-                          (3, 33, 16), (17, 5, 47), (1, 31, 14), (16, 1, 257), (13, 16, 9), (23, 48, 20)] {
+                          (3, 33, 16), (17, 5, 47), (1, 31, 14), (16, 1, 257), (13, 16, 9), (23, 48, 20),
+                          (10, 40, 33), (12, 33, 260), (4, 64, 16), (2, 20, 5), (14, 35, 7)] {
             var generator = RandomGenerator(seed: 7)
             func random(_ count: Int) -> [Float] { (0..<count).map { _ in Float(generator.uniform() * 2 - 1) } }
             let a = random(m * k), b = random(k * n), c0 = random(m * n)
