@@ -83,9 +83,9 @@ package struct MatmulProblem {
     ) {
         switch kernel {
         case .wide where rows <= 4:
-            shortTileKernel(a, rowStride: aRowStride, depthStride: aDepthStride, rows: rows, panel, depth: depth, c, ldc: ldc, accumulate: accumulate)
+            microKernel(a, rowStride: aRowStride, depthStride: aDepthStride, rows: rows, panel, depth: depth, c, ldc: ldc, accumulate: accumulate, fourRows: true)
         case .wide:
-            microKernel(a, rowStride: aRowStride, depthStride: aDepthStride, rows: rows, panel, depth: depth, c, ldc: ldc, accumulate: accumulate)
+            microKernel(a, rowStride: aRowStride, depthStride: aDepthStride, rows: rows, panel, depth: depth, c, ldc: ldc, accumulate: accumulate, fourRows: false)
         case .narrow:
             halfPanelKernel(a, rowStride: aRowStride, depthStride: aDepthStride, rows: rows, panel, depth: depth, c, ldc: ldc, accumulate: accumulate)
             if columns > 16 {
@@ -222,13 +222,16 @@ private func transpose8x8(_ source: UnsafePointer<Float>, stride sourceStride: I
 /// `C[r, 0..<32] (+)= Σ_p A[r, p] · panel[p, 0..<32]` for `r < rows` (1...8): the wide kernel, 16
 /// `SIMD16<Float>` accumulators (16 of the 32 AVX-512 registers). Rows past `rows`
 /// re-read the last valid row of A and are not stored, so one kernel serves every tile height.
+/// With `fourRows` (a constant at each call, for tiles of 2–4 rows: the rows of a batch past a
+/// multiple of 8) only the first four rows are computed, half a tile's work instead of a whole
+/// one's; the same multiply-adds in the same order, so the same bits.
 ///
 /// a: (rows, depth) via strides, panel: (depth, 32) contiguous, c: (rows, 32) with row stride ldc
 @inline(__always)
 private func microKernel(
     _ a: UnsafePointer<Float>, rowStride: Int, depthStride: Int, rows: Int,
     _ panel: UnsafePointer<Float>, depth: Int,
-    _ c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
+    _ c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool, fourRows: Bool
 ) {
     typealias V = SIMD16<Float>
     let last = rows &- 1
@@ -251,10 +254,12 @@ private func microKernel(
         addRow(&c10, &c11, a1[offset], b0, b1)
         addRow(&c20, &c21, a2[offset], b0, b1)
         addRow(&c30, &c31, a3[offset], b0, b1)
-        addRow(&c40, &c41, a4[offset], b0, b1)
-        addRow(&c50, &c51, a5[offset], b0, b1)
-        addRow(&c60, &c61, a6[offset], b0, b1)
-        addRow(&c70, &c71, a7[offset], b0, b1)
+        if !fourRows {
+            addRow(&c40, &c41, a4[offset], b0, b1)
+            addRow(&c50, &c51, a5[offset], b0, b1)
+            addRow(&c60, &c61, a6[offset], b0, b1)
+            addRow(&c70, &c71, a7[offset], b0, b1)
+        }
         pb += 128
         offset &+= depthStride
     }
@@ -267,43 +272,6 @@ private func microKernel(
     if rows > 5 { store(5, c50, c51) }
     if rows > 6 { store(6, c60, c61) }
     if rows > 7 { store(7, c70, c71) }
-}
-
-/// `microKernel` for tiles of 2–4 rows (`rows` ≤ 4): its first four rows alone, 8 accumulators,
-/// so a short edge tile (the rows of a batch past a multiple of 8) costs half a tile, not a whole
-/// one. The same multiply-adds in the same order, so the same bits.
-///
-/// a: (rows, depth) via strides, panel: (depth, 32) contiguous, c: (rows, 32) with row stride ldc
-@inline(__always)
-private func shortTileKernel(
-    _ a: UnsafePointer<Float>, rowStride: Int, depthStride: Int, rows: Int,
-    _ panel: UnsafePointer<Float>, depth: Int,
-    _ c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
-) {
-    typealias V = SIMD16<Float>
-    let last = rows &- 1
-    let a0 = a
-    let a1 = a + min(1, last) &* rowStride
-    let a2 = a + min(2, last) &* rowStride
-    let a3 = a + min(3, last) &* rowStride
-    var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V(), c30 = V(), c31 = V()
-    var pb = UnsafeRawPointer(panel)
-    var offset = 0
-    for _ in 0..<depth {
-        let b0 = pb.load(as: V.self)
-        let b1 = pb.load(fromByteOffset: 64, as: V.self)
-        addRow(&c00, &c01, a0[offset], b0, b1)
-        addRow(&c10, &c11, a1[offset], b0, b1)
-        addRow(&c20, &c21, a2[offset], b0, b1)
-        addRow(&c30, &c31, a3[offset], b0, b1)
-        pb += 128
-        offset &+= depthStride
-    }
-    @inline(__always) func store(_ row: Int, _ lo: V, _ hi: V) { storeRow(lo, hi, c + row &* ldc, accumulate: accumulate) }
-    store(0, c00, c01)
-    if rows > 1 { store(1, c10, c11) }
-    if rows > 2 { store(2, c20, c21) }
-    if rows > 3 { store(3, c30, c31) }
 }
 
 /// `C[r, 0..<16] (+)= Σ_p A[r, p] · panel[p, 0..<16]` for `r < rows` (1...6), the panel's rows
