@@ -11,6 +11,7 @@ let sections: [(name: String, run: (inout BenchmarkReport) throws -> Void)] = [
     (MatmulBenchmark.section, MatmulBenchmark.run),
     (TrainingBenchmark.section, TrainingBenchmark.run),
     (ScalingBenchmark.section, ScalingBenchmark.run),
+    (KernelBenchmark.section, KernelBenchmark.run),
 ]
 
 var only: String?
