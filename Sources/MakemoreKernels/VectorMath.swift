@@ -9,17 +9,17 @@
 package enum VectorMath {
     /// `y[i] = exp(x[i])`
     package static func exp(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
-        map(x, y, count: count, exp)
+        map(x, y, count: count, .exp)
     }
 
     /// `y[i] = tanh(x[i])`
     package static func tanh(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
-        map(x, y, count: count, tanh)
+        map(x, y, count: count, .tanh)
     }
 
     /// `y[i] = 1 / (1 + exp(-x[i]))`
     package static func sigmoid(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
-        map(x, y, count: count, sigmoid)
+        map(x, y, count: count, .sigmoid)
     }
 
     package typealias Vector = SIMD16<Float>
@@ -109,18 +109,33 @@ package enum VectorMath {
         unsafeBitCast((e &+ 127) &<< 23, to: Vector.self)
     }
 
-    /// Applies `f` to `x` 16 lanes at a time; the tail goes through one zero-padded vector.
+    /// The functions `map` applies.
+    private enum Function { case exp, tanh, sigmoid }
+
+    /// `function` of `x`: a constant `function` folds the switch away, so the function's body
+    /// sits in `map`'s loop (passed as a closure it stayed a call per vector, through one
+    /// outlined thunk).
+    @inline(__always)
+    private static func apply(_ function: Function, _ x: Vector) -> Vector {
+        switch function {
+        case .exp: exp(x)
+        case .tanh: tanh(x)
+        case .sigmoid: sigmoid(x)
+        }
+    }
+
+    /// Applies `function` to `x` 16 lanes at a time; the tail goes through one zero-padded vector.
     @inline(__always)
     private static func map(
-        _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int, _ f: (Vector) -> Vector
+        _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int, _ function: Function
     ) {
         var i = 0
         while i &+ 16 <= count {
-            store(f(load(x, i)), y, i)
+            store(apply(function, load(x, i)), y, i)
             i &+= 16
         }
         guard i < count else { return }
-        storePartial(f(loadPartial(x + i, count &- i)), y + i, count &- i)
+        storePartial(apply(function, loadPartial(x + i, count &- i)), y + i, count &- i)
     }
 }
 

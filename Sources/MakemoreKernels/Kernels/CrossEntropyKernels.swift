@@ -8,21 +8,34 @@ package func crossEntropyForward(
     _ probs: UnsafeMutablePointer<Float>, _ logits: UnsafePointer<Float>, _ targets: [Int32],
     _ N: Int, _ V: Int, ignoreIndex: Int32
 ) -> (lossSum: Double, validCount: Int) {
-    var lossSum = 0.0
-    var valid = 0
-    for r in 0..<N {
-        let x = logits + r &* V, p = probs + r &* V
-        let (maxValue, sum) = exponentiateShifted(p, x, V)
-        let scale = Float(1 / sum)
-        for i in 0..<V { p[i] *= scale }
-        let t = targets[r]
-        if t == ignoreIndex { continue }
-        precondition(t >= 0 && Int(t) < V, "target \(t) out of range 0..<\(V)")
-        // −log softmax[t] = log Σ exp(x − max) − (x[t] − max)
-        lossSum += Foundation.log(sum) - Double(x[Int(t)] - maxValue)
-        valid += 1
+    // exponentiateShifted's steps, each over all the rows: the exponentials of the whole
+    // batch in one pass, in whole vectors across the rows' ends (the same values, element by
+    // element, as row by row, where each row of a small vocabulary ended in a partial vector).
+    withUnsafeTemporaryAllocation(of: Float.self, capacity: N) { maxima in
+        for r in 0..<N {
+            let x = logits + r &* V, p = probs + r &* V
+            var maxValue = -Float.infinity
+            for i in 0..<V { maxValue = max(maxValue, x[i]) }
+            for i in 0..<V { p[i] = x[i] - maxValue }
+            maxima[r] = maxValue
+        }
+        VectorMath.exp(probs, probs, count: N &* V)
+        var lossSum = 0.0
+        var valid = 0
+        for r in 0..<N {
+            let x = logits + r &* V, p = probs + r &* V
+            let sum = sumForward(p, V)
+            let scale = Float(1 / sum)
+            for i in 0..<V { p[i] *= scale }
+            let t = targets[r]
+            if t == ignoreIndex { continue }
+            precondition(t >= 0 && Int(t) < V, "target \(t) out of range 0..<\(V)")
+            // −log softmax[t] = log Σ exp(x − max) − (x[t] − max)
+            lossSum += Foundation.log(sum) - Double(x[Int(t)] - maxima[r])
+            valid += 1
+        }
+        return (lossSum, valid)
     }
-    return (lossSum, valid)
 }
 
 /// dlogits[N, V] (+)= dloss / validCount · (probs − onehot(target)) on valid rows, 0 on ignored

@@ -58,7 +58,31 @@ package func batchNormForward(
     _ N: Int, _ C: Int, eps: Float
 ) {
     let n = Double(N)
-    for c in stride(from: 0, to: C, by: 32) {
+    var c = 0
+    while c &+ 32 <= C {
+        // A whole group: the same sums as below, without the partial blocks' tests in the loop.
+        var s0 = SIMD8<Double>(), s1 = SIMD8<Double>(), s2 = SIMD8<Double>(), s3 = SIMD8<Double>()
+        var p = inp + c
+        for _ in 0..<N {
+            s0 += SIMD8<Double>(block(p, 0)); s1 += SIMD8<Double>(block(p, 8))
+            s2 += SIMD8<Double>(block(p, 16)); s3 += SIMD8<Double>(block(p, 24))
+            p += C
+        }
+        let m0 = SIMD8<Float>(s0 / n), m1 = SIMD8<Float>(s1 / n), m2 = SIMD8<Float>(s2 / n), m3 = SIMD8<Float>(s3 / n)
+        storeBlock(m0, mean + c, 0); storeBlock(m1, mean + c, 8); storeBlock(m2, mean + c, 16); storeBlock(m3, mean + c, 24)
+        s0 = .zero; s1 = .zero; s2 = .zero; s3 = .zero
+        p = inp + c
+        for _ in 0..<N {
+            let d0 = SIMD8<Double>(block(p, 0) - m0), d1 = SIMD8<Double>(block(p, 8) - m1)
+            let d2 = SIMD8<Double>(block(p, 16) - m2), d3 = SIMD8<Double>(block(p, 24) - m3)
+            s0 += d0 * d0; s1 += d1 * d1; s2 += d2 * d2; s3 += d3 * d3
+            p += C
+        }
+        storeBlock(SIMD8<Float>(s0 / n), variance + c, 0); storeBlock(SIMD8<Float>(s1 / n), variance + c, 8)
+        storeBlock(SIMD8<Float>(s2 / n), variance + c, 16); storeBlock(SIMD8<Float>(s3 / n), variance + c, 24)
+        c &+= 32
+    }
+    if c < C {
         let lanes = ChannelGroup(channels: C &- c)
         var sums = lanes.zeros
         for r in 0..<N { lanes.add(inp + (r &* C &+ c), to: &sums) { SIMD8<Double>($0) } }
@@ -87,9 +111,30 @@ package func batchNormBackward(
     _ N: Int, _ C: Int
 ) {
     let n = Float(N)
-    withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 &* C) { totals in
-        let sumDy = totals.baseAddress!, sumDyXhat = sumDy + C
-        for c in stride(from: 0, to: C, by: 32) {
+    withUnsafeTemporaryAllocation(of: Float.self, capacity: 3 &* C) { totals in
+        let sumDy = totals.baseAddress!, sumDyXhat = sumDy + C, scale = sumDyXhat + C
+        var c = 0
+        while c &+ 32 <= C {
+            // A whole group: the same sums as below, without the partial blocks' tests in the loop.
+            var a0 = SIMD8<Double>(), a1 = SIMD8<Double>(), a2 = SIMD8<Double>(), a3 = SIMD8<Double>()
+            var b0 = SIMD8<Double>(), b1 = SIMD8<Double>(), b2 = SIMD8<Double>(), b3 = SIMD8<Double>()
+            let m0 = block(mean + c, 0), m1 = block(mean + c, 8), m2 = block(mean + c, 16), m3 = block(mean + c, 24)
+            let r0 = block(rstd + c, 0), r1 = block(rstd + c, 8), r2 = block(rstd + c, 16), r3 = block(rstd + c, 24)
+            var dy = dout + c, x = inp + c
+            for _ in 0..<N {
+                let g0 = block(dy, 0), g1 = block(dy, 8), g2 = block(dy, 16), g3 = block(dy, 24)
+                a0 += SIMD8<Double>(g0); a1 += SIMD8<Double>(g1); a2 += SIMD8<Double>(g2); a3 += SIMD8<Double>(g3)
+                b0 += SIMD8<Double>(g0 * (block(x, 0) - m0) * r0); b1 += SIMD8<Double>(g1 * (block(x, 8) - m1) * r1)
+                b2 += SIMD8<Double>(g2 * (block(x, 16) - m2) * r2); b3 += SIMD8<Double>(g3 * (block(x, 24) - m3) * r3)
+                dy += C; x += C
+            }
+            storeBlock(SIMD8<Float>(a0), sumDy + c, 0); storeBlock(SIMD8<Float>(a1), sumDy + c, 8)
+            storeBlock(SIMD8<Float>(a2), sumDy + c, 16); storeBlock(SIMD8<Float>(a3), sumDy + c, 24)
+            storeBlock(SIMD8<Float>(b0), sumDyXhat + c, 0); storeBlock(SIMD8<Float>(b1), sumDyXhat + c, 8)
+            storeBlock(SIMD8<Float>(b2), sumDyXhat + c, 16); storeBlock(SIMD8<Float>(b3), sumDyXhat + c, 24)
+            c &+= 32
+        }
+        if c < C {
             let lanes = ChannelGroup(channels: C &- c)
             var dySums = lanes.zeros, dyXhatSums = lanes.zeros
             for r in 0..<N {
@@ -103,11 +148,13 @@ package func batchNormBackward(
         if let dgamma { for c in 0..<C { dgamma[c] += sumDyXhat[c] } }
         if let dbeta { for c in 0..<C { dbeta[c] += sumDy[c] } }
         guard let dinp else { return }
+        // The factor gamma·rstd/N of each channel, once rather than once a row (the same bits).
+        for c in 0..<C { scale[c] = gamma[c] * rstd[c] / n }
         for r in 0..<N {
             let x = inp + r &* C, dy = dout + r &* C, dx = dinp.pointer + r &* C
             @inline(__always) func derivative(_ c: Int) -> Float {
                 let xhat = (x[c] - mean[c]) * rstd[c]
-                return gamma[c] * rstd[c] / n * (n * dy[c] - sumDy[c] - xhat * sumDyXhat[c])
+                return scale[c] * (n * dy[c] - sumDy[c] - xhat * sumDyXhat[c])
             }
             if dinp.accumulate {
                 for c in 0..<C { dx[c] += derivative(c) }
@@ -184,6 +231,18 @@ private struct ChannelGroup {
         storeChannelBlock(blocks.2, p, 16, l2)
         storeChannelBlock(blocks.3, p, 24, l3)
     }
+}
+
+/// `p[i ..< i + 8]`.
+@inline(__always)
+private func block(_ p: UnsafePointer<Float>, _ i: Int) -> SIMD8<Float> {
+    UnsafeRawPointer(p + i).loadUnaligned(as: SIMD8<Float>.self)
+}
+
+/// Stores `v` at `p[i ..< i + 8]`.
+@inline(__always)
+private func storeBlock(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>, _ i: Int) {
+    UnsafeMutableRawPointer(p + i).storeBytes(of: v, as: SIMD8<Float>.self)
 }
 
 /// `p[i ..< i + lanes]` (lanes ≤ 8) in the first lanes of a vector, zeros after.
