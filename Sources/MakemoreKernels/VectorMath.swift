@@ -202,6 +202,30 @@ package func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int)
     return total
 }
 
+/// (dot(a, b, n), dot(a, b + stride, n), dot(a, b + 2·stride, n), dot(a, b + 3·stride, n)), bit
+/// for bit: the same products and the same lane-by-lane sums, the four sums side by side (four
+/// independent chains) where four calls of `dot` would wait for one another's last addition.
+@inline(__always)
+package func dots(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, stride: Int, _ n: Int) -> SIMD4<Float> {
+    let b1 = b + stride, b2 = b1 + stride, b3 = b2 + stride
+    var l0 = SIMD16<Float>(), l1 = SIMD16<Float>(), l2 = SIMD16<Float>(), l3 = SIMD16<Float>()
+    var i = 0
+    while i &+ 16 <= n {
+        let x = load(a, i)
+        l0.addProduct(x, load(b, i))
+        l1.addProduct(x, load(b1, i))
+        l2.addProduct(x, load(b2, i))
+        l3.addProduct(x, load(b3, i))
+        i &+= 16
+    }
+    var total = SIMD4(l0.sum(), l1.sum(), l2.sum(), l3.sum())
+    while i < n {
+        total += SIMD4(repeating: a[i]) * SIMD4(b[i], b1[i], b2[i], b3[i])
+        i &+= 1
+    }
+    return total
+}
+
 /// y[n] += alpha · x[n], 16 lanes at a time (head sizes are multiples of 16 at the presets)
 @inline(__always)
 package func axpy(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, _ alpha: Float, _ n: Int) {

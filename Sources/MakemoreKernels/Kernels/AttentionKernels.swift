@@ -79,14 +79,31 @@ private func exponentiatedScores(
     _ t: Int, _ C3: Int, _ HS: Int, _ scale: Float
 ) -> (maximum: Float, sum: Double) {
     var m = -Float.infinity
-    for j in 0...t {
-        let score = scale * dot(q, k0 + j &* C3, HS)
-        p[j] = score
-        m = max(m, score)
-    }
+    scores(p, q, k0, t, C3, HS, scale, minus: 0)
+    for j in 0...t { m = max(m, p[j]) }
     for j in 0...t { p[j] -= m }
     exponentiateRow(p, count: t &+ 1)
     return (m, sumForward(p, t &+ 1))
+}
+
+/// p[j] = scale·q·k_j − shift for j ≤ t (k_j = k0 + j·C3; dout·v_j with scale 1 and shift 0, which
+/// change no bit): four keys at a time through `dots`,
+/// the same bits as one `dot` per key.
+@inline(__always)
+private func scores(
+    _ p: UnsafeMutablePointer<Float>, _ q: UnsafePointer<Float>, _ k0: UnsafePointer<Float>,
+    _ t: Int, _ C3: Int, _ HS: Int, _ scale: Float, minus shift: Float
+) {
+    var j = 0
+    while j &+ 4 <= t &+ 1 {
+        let s = scale * dots(q, k0 + j &* C3, stride: C3, HS) - shift
+        p[j] = s[0]; p[j &+ 1] = s[1]; p[j &+ 2] = s[2]; p[j &+ 3] = s[3]
+        j &+= 4
+    }
+    while j <= t {
+        p[j] = scale * dot(q, k0 + j &* C3, HS) - shift
+        j &+= 1
+    }
 }
 
 /// o[HS] = Σ_{j ≤ t} softmax_j(scale·q·k_j)·m_j·v_j with k_j = k0 + j·C3, v_j = v0 + j·C3 (one
@@ -130,7 +147,7 @@ package func attentionBackward(
     scale: Float, dropout: HashedDropoutMask?
 ) {
     let C = NH &* HS, C3 = 3 &* C
-    withScoreRow(starts) { p in
+    withScoreRow(starts) { p in withScoreRow(starts) { dyv in
         for s in 0..<(starts.count - 1) {
             let first = starts[s], length = starts[s + 1] &- first
             for h in 0..<NH {
@@ -143,13 +160,14 @@ package func attentionBackward(
                     let d = dot(dy, o0 + t &* C, HS)
                     let row = (first &+ t) &* NH &+ h
                     let l = lse[row]
-                    for j in 0...t { p[j] = scale * dot(q, k0 + j &* C3, HS) - l }
+                    scores(p, q, k0, t, C3, HS, scale, minus: l)
                     exponentiateRow(p, count: t &+ 1)
+                    scores(dyv, dy, v0, t, C3, HS, 1, minus: 0)
                     // dq's row: in a register with heads of 16, else an axpy into memory per key.
                     var dqLanes = HS == 16 ? load(dq, 0) : SIMD16<Float>()
                     for j in 0...t {
                         let m = dropout?.factor(row: row, key: j) ?? 1
-                        let dp = m * dot(dy, v0 + j &* C3, HS)
+                        let dp = m * dyv[j]
                         let ds = scale * p[j] * (dp - d)
                         axpy(dv0 + j &* C3, dy, p[j] * m, HS)
                         if HS == 16 { dqLanes.addProduct(SIMD16(repeating: ds), load(k0 + j &* C3, 0)) } else { axpy(dq, k0 + j &* C3, ds, HS) }
@@ -159,7 +177,7 @@ package func attentionBackward(
                 }
             }
         }
-    }
+    } }
 }
 
 /// A dropout mask on attention probabilities that is never stored: the factor of key j for
