@@ -158,6 +158,29 @@ package func laneSum(_ n: Int, _ lanes: (Int) -> SIMD16<Float>, _ scalar: (Int) 
     return total
 }
 
+/// `laneSum` of four rows at once (`lanes(row, i)`, `scalar(row, i)` for rows 0..<4), bit for bit:
+/// the four rows' sums run side by side where one row after another waits for each addition.
+@inline(__always)
+package func laneSums(
+    _ n: Int, _ lanes: (Int, Int) -> SIMD16<Float>, _ scalar: (Int, Int) -> Float
+) -> SIMD4<Float> {
+    var p0 = SIMD16<Float>(), p1 = SIMD16<Float>(), p2 = SIMD16<Float>(), p3 = SIMD16<Float>()
+    var i = 0
+    while i &+ 16 <= n {
+        p0 += lanes(0, i)
+        p1 += lanes(1, i)
+        p2 += lanes(2, i)
+        p3 += lanes(3, i)
+        i &+= 16
+    }
+    var total = SIMD4(p0.sum(), p1.sum(), p2.sum(), p3.sum())
+    while i < n {
+        total += SIMD4(scalar(0, i), scalar(1, i), scalar(2, i), scalar(3, i))
+        i &+= 1
+    }
+    return total
+}
+
 /// Sixteen floats from `p + i` (any alignment).
 @inline(__always)
 package func load(_ p: UnsafePointer<Float>, _ i: Int) -> SIMD16<Float> {

@@ -1,39 +1,50 @@
 // Layer and batch normalisation. N = rows (all leading axes flattened), C = channels (last axis).
 
 /// out[N, C] = (inp − mean)·rstd·weight + bias per row; caches mean[N], rstd[N] = 1/√(var + eps)
-/// (biased variance over the row)
+/// (biased variance over the row). Four rows at a time (`laneSums`), then one at a time: the same bits.
 package func layerNormForward(
     _ out: UnsafeMutablePointer<Float>, _ mean: UnsafeMutablePointer<Float>, _ rstd: UnsafeMutablePointer<Float>,
     _ inp: UnsafePointer<Float>, _ weight: UnsafePointer<Float>, _ bias: UnsafePointer<Float>,
     _ N: Int, _ C: Int, eps: Float
 ) {
-    for r in 0..<N {
+    @inline(__always) func normalize(_ r: Int, _ m: Float, _ v: Float) {
         let x = inp + r &* C, y = out + r &* C
-        let m = laneSum(C, { load(x, $0) }, { x[$0] }) / Float(C)
-        let v = laneSum(C, { let d = load(x, $0) - m; return d * d }, { let d = x[$0] - m; return d * d })
         let s = 1 / (v / Float(C) + eps).squareRoot()
         for i in 0..<C { y[i] = (x[i] - m) * s * weight[i] + bias[i] }
         mean[r] = m
         rstd[r] = s
     }
+    var r = 0
+    while r &+ 4 <= N {
+        let x = inp + r &* C
+        let m = laneSums(C, { k, i in load(x + k &* C, i) }, { k, i in x[k &* C &+ i] }) / Float(C)
+        let v = laneSums(C, { k, i in let d = load(x + k &* C, i) - m[k]; return d * d },
+                         { k, i in let d = x[k &* C &+ i] - m[k]; return d * d })
+        for k in 0..<4 { normalize(r &+ k, m[k], v[k]) }
+        r &+= 4
+    }
+    while r < N {
+        let x = inp + r &* C
+        let m = laneSum(C, { load(x, $0) }, { x[$0] }) / Float(C)
+        normalize(r, m, laneSum(C, { let d = load(x, $0) - m; return d * d }, { let d = x[$0] - m; return d * d }))
+        r &+= 1
+    }
 }
 
 /// With x̂ = (inp − mean)·rstd and g = dout·weight per row:
 /// dinp (+)= rstd·(g − mean(g) − x̂·mean(g·x̂)) (= on its first contribution);  dweight += Σ_rows dout·x̂;
-/// dbias += Σ_rows dout
+/// dbias += Σ_rows dout. The means four rows at a time (`laneSums`), then one at a time: the same bits.
 package func layerNormBackward(
     _ dinp: GradientTarget?, _ dweight: UnsafeMutablePointer<Float>?,
     _ dbias: UnsafeMutablePointer<Float>?, _ dout: UnsafePointer<Float>, _ inp: UnsafePointer<Float>,
     _ weight: UnsafePointer<Float>, _ mean: UnsafePointer<Float>, _ rstd: UnsafePointer<Float>,
     _ N: Int, _ C: Int
 ) {
-    for r in 0..<N {
+    /// Row r's share, given mean(g) and mean(g·x̂) (used only with dinp).
+    @inline(__always) func backwardRow(_ r: Int, _ gMean: Float, _ gxMean: Float) {
         let x = inp + r &* C, dy = dout + r &* C
         let m = mean[r], s = rstd[r]
         if let dinp {
-            let gMean = laneSum(C, { load(dy, $0) * load(weight, $0) }, { dy[$0] * weight[$0] }) / Float(C)
-            let gxMean = laneSum(C, { load(dy, $0) * load(weight, $0) * (load(x, $0) - m) * s },
-                                 { dy[$0] * weight[$0] * (x[$0] - m) * s }) / Float(C)
             let dx = dinp.pointer + r &* C
             if dinp.accumulate {
                 for i in 0..<C { dx[i] += s * (dy[i] * weight[i] - gMean - (x[i] - m) * s * gxMean) }
@@ -43,6 +54,30 @@ package func layerNormBackward(
         }
         if let dweight { for i in 0..<C { dweight[i] += dy[i] * (x[i] - m) * s } }
         if let dbias { accumulate(dbias, dy, C) }
+    }
+    var r = 0
+    while dinp != nil, r &+ 4 <= N {
+        let x = inp + r &* C, dy = dout + r &* C
+        let m = SIMD4(mean[r], mean[r &+ 1], mean[r &+ 2], mean[r &+ 3])
+        let s = SIMD4(rstd[r], rstd[r &+ 1], rstd[r &+ 2], rstd[r &+ 3])
+        let gMean = laneSums(C, { k, i in load(dy + k &* C, i) * load(weight, i) },
+                             { k, i in dy[k &* C &+ i] * weight[i] }) / Float(C)
+        let gxMean = laneSums(C, { k, i in load(dy + k &* C, i) * load(weight, i) * (load(x + k &* C, i) - m[k]) * s[k] },
+                              { k, i in dy[k &* C &+ i] * weight[i] * (x[k &* C &+ i] - m[k]) * s[k] }) / Float(C)
+        for k in 0..<4 { backwardRow(r &+ k, gMean[k], gxMean[k]) }
+        r &+= 4
+    }
+    while r < N {
+        let x = inp + r &* C, dy = dout + r &* C
+        let m = mean[r], s = rstd[r]
+        var gMean: Float = 0, gxMean: Float = 0
+        if dinp != nil {
+            gMean = laneSum(C, { load(dy, $0) * load(weight, $0) }, { dy[$0] * weight[$0] }) / Float(C)
+            gxMean = laneSum(C, { load(dy, $0) * load(weight, $0) * (load(x, $0) - m) * s },
+                             { dy[$0] * weight[$0] * (x[$0] - m) * s }) / Float(C)
+        }
+        backwardRow(r, gMean, gxMean)
+        r &+= 1
     }
 }
 
