@@ -150,7 +150,7 @@ package func laneSum(_ n: Int, _ lanes: (Int) -> SIMD16<Float>, _ scalar: (Int) 
         partial += lanes(i)
         i &+= 16
     }
-    var total = partial.sum()
+    var total = orderedSum(partial)
     while i < n {
         total += scalar(i)
         i &+= 1
@@ -173,11 +173,20 @@ package func laneSums(
         p3 += lanes(3, i)
         i &+= 16
     }
-    var total = SIMD4(p0.sum(), p1.sum(), p2.sum(), p3.sum())
+    var total = SIMD4(orderedSum(p0), orderedSum(p1), orderedSum(p2), orderedSum(p3))
     while i < n {
         total += SIMD4(scalar(0, i), scalar(1, i), scalar(2, i), scalar(3, i))
         i &+= 1
     }
+    return total
+}
+
+/// v[0] + v[1] + … + v[15], added in lane order: `v.sum()`'s result (tested), written out so
+/// that it is inlined (four `sum()` calls in one function became four outlined calls).
+@inline(__always)
+package func orderedSum(_ v: SIMD16<Float>) -> Float {
+    var total = v[0]
+    for lane in 1..<16 { total += v[lane] }
     return total
 }
 
@@ -217,7 +226,7 @@ package func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int)
         lanes.addProduct(load(a, i), load(b, i))
         i &+= 16
     }
-    var total = lanes.sum()
+    var total = orderedSum(lanes)
     while i < n {
         total += a[i] * b[i]
         i &+= 1
@@ -241,7 +250,7 @@ package func dots(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, stride: 
         l3.addProduct(x, load(b3, i))
         i &+= 16
     }
-    var total = SIMD4(l0.sum(), l1.sum(), l2.sum(), l3.sum())
+    var total = SIMD4(orderedSum(l0), orderedSum(l1), orderedSum(l2), orderedSum(l3))
     while i < n {
         total += SIMD4(repeating: a[i]) * SIMD4(b[i], b1[i], b2[i], b3[i])
         i &+= 1

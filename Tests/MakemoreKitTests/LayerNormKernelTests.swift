@@ -50,6 +50,18 @@ import MakemoreKernels
         }
     }
 
+    /// `orderedSum`, the kernels' inlined lane sum, is `sum()` bit for bit (signed zeros included).
+    @Test func orderedSumIsSum() {
+        var generator = RandomGenerator(seed: 9)
+        for trial in 0..<2000 {
+            var v = SIMD16<Float>()
+            for lane in 0..<16 { v[lane] = Float(generator.uniform() * 2 - 1) * Float(1 << ((lane + trial) % 24)) }
+            if trial % 3 == 0 { for lane in 0..<16 where lane % 2 == trial % 2 { v[lane] = -0.0 } }
+            if trial % 7 == 0 { v = SIMD16(repeating: -0.0) }
+            #expect(orderedSum(v).bitPattern == v.sum().bitPattern)
+        }
+    }
+
     @Test(arguments: [1, 3, 4, 5, 8, 11], [5, 16, 21, 64, 67])
     func fourRowsAtOnceKeepTheBits(rows N: Int, channels C: Int) {
         var generator = RandomGenerator(seed: UInt64(N * 100 + C))
