@@ -97,14 +97,20 @@ package struct MatmulProblem {
     }
 
     /// `target[0..<columns] (+)= source[0..<columns]` for a partial panel's row (`columns` < 32):
-    /// the first 16 columns as one vector when there are that many, the rest one by one.
+    /// in vectors of 16, 8 and 4 columns while that many are left, the last few one by one (the
+    /// MLP's 27- and 30-column products leave 3 and 2).
     @inline(__always)
     private func copyEdgeRow(from source: UnsafePointer<Float>, to target: UnsafeMutablePointer<Float>, columns: Int, add: Bool) {
         var j = 0
-        if columns >= 16 {
-            store(add ? load(target, 0) + load(source, 0) : load(source, 0), target, 0)
-            j = 16
+        @inline(__always) func copy<V: SIMD>(_: V.Type) where V.Scalar == Float {
+            let s = UnsafeRawPointer(source + j), t = UnsafeMutableRawPointer(target + j)
+            let value = s.loadUnaligned(as: V.self)
+            t.storeBytes(of: add ? t.loadUnaligned(as: V.self) + value : value, as: V.self)
+            j &+= V.scalarCount
         }
+        if columns &- j >= 16 { copy(SIMD16<Float>.self) }
+        if columns &- j >= 8 { copy(SIMD8<Float>.self) }
+        if columns &- j >= 4 { copy(SIMD4<Float>.self) }
         if add {
             while j < columns { target[j] += source[j]; j &+= 1 }
         } else {
