@@ -12,6 +12,10 @@ import MakemoreKernels
     /// Sequences of 5, 1, 18 and 16 positions: rows shorter and longer than a vector.
     static let starts = [0, 5, 6, 24, 40]
 
+    /// Numbers of heads and head sizes: the kernels take every head of a position step by step
+    /// together, so one, an odd number and several heads, each at every head size.
+    static let shapes = [1, 2, 3, 4].flatMap { heads in [8, 16, 24, 32].map { (heads, $0) } }
+
     /// exp(p[j]) for j < count, as the kernel's vector exponential gives each lane.
     static func exponentiate(_ p: inout [Float], count: Int) {
         for j in 0..<count { p[j] = VectorMath.exp(SIMD16(repeating: p[j]))[0] }
@@ -99,9 +103,9 @@ import MakemoreKernels
         }
     }
 
-    @Test(arguments: [8, 16, 24, 32])
-    func wholeVectorHeadsKeepTheAxpyOrder(headSize: Int) {
-        let heads = 2, c = heads * headSize, n = Self.starts.last!, scale = 1 / Float(headSize).squareRoot()
+    @Test(arguments: shapes)
+    func wholeVectorHeadsKeepTheAxpyOrder(heads: Int, headSize: Int) {
+        let c = heads * headSize, n = Self.starts.last!, scale = 1 / Float(headSize).squareRoot()
         var generator = RandomGenerator(seed: 11)
         func random(_ count: Int) -> [Float] { (0..<count).map { _ in Float(generator.uniform() * 2 - 1) } }
         let qkv = random(n * 3 * c), dout = random(n * c), dqkv0 = random(n * 3 * c)
@@ -109,13 +113,29 @@ import MakemoreKernels
             let (expectedOut, expectedLSE) = Self.referenceForward(qkv, heads: heads, headSize: headSize, scale: scale, dropout: dropout)
             var out = [Float](repeating: .nan, count: n * c), lse = [Float](repeating: .nan, count: n * heads)
             attentionForward(&out, &lse, qkv, Self.starts, heads, headSize, scale: scale, dropout: dropout)
-            #expect(out.map(\.bitPattern) == expectedOut.map(\.bitPattern), "forward, heads of \(headSize), dropout \(dropout != nil)")
-            #expect(lse.map(\.bitPattern) == expectedLSE.map(\.bitPattern), "log-sum-exp, heads of \(headSize), dropout \(dropout != nil)")
+            #expect(out.map(\.bitPattern) == expectedOut.map(\.bitPattern), "forward, \(heads) heads of \(headSize), dropout \(dropout != nil)")
+            #expect(lse.map(\.bitPattern) == expectedLSE.map(\.bitPattern), "log-sum-exp, \(heads) heads of \(headSize), dropout \(dropout != nil)")
 
             var expected = dqkv0, dqkv = dqkv0
             Self.referenceBackward(&expected, dout, out, lse, qkv, heads: heads, headSize: headSize, scale: scale, dropout: dropout)
             attentionBackward(&dqkv, dout, out, lse, qkv, Self.starts, heads, headSize, scale: scale, dropout: dropout)
-            #expect(dqkv.map(\.bitPattern) == expected.map(\.bitPattern), "backward, heads of \(headSize), dropout \(dropout != nil)")
+            #expect(dqkv.map(\.bitPattern) == expected.map(\.bitPattern), "backward, \(heads) heads of \(headSize), dropout \(dropout != nil)")
         }
+    }
+
+    /// Incremental decoding's rows (every position of the 18-long sequence, in a cache slot) are
+    /// bit for bit the forward's rows: the same steps for every head.
+    @Test(arguments: shapes)
+    func lastRowsAreTheForwardsRows(heads: Int, headSize: Int) {
+        let c = heads * headSize, c3 = 3 * c, first = Self.starts[2], length = Self.starts[3] - first, n = Self.starts.last!
+        var generator = RandomGenerator(seed: 13)
+        let qkv = (0..<(n * c3)).map { _ in Float(generator.uniform() * 2 - 1) }
+        var out = [Float](repeating: .nan, count: n * c), lse = [Float](repeating: .nan, count: n * heads)
+        attentionForward(&out, &lse, qkv, Self.starts, heads, headSize, scale: 0.25, dropout: nil)
+        // Slot 1 of two holds the sequence; slot 0 stays NaN, never read.
+        let cache = [Float](repeating: .nan, count: length * c3) + qkv[(first * c3)..<((first + length) * c3)]
+        var rows = [Float](repeating: .nan, count: length * c)
+        attentionLastRowsForward(&rows, cache, Array(repeating: 1, count: length), Array(0..<length), length, heads, headSize, scale: 0.25)
+        #expect(rows.map(\.bitPattern) == out[(first * c)..<((first + length) * c)].map(\.bitPattern), "\(heads) heads of \(headSize)")
     }
 }

@@ -9,22 +9,21 @@ import Foundation
 // (seed, r, h, j), recomputed by backward, never stored.
 
 /// out[N, C] = (softmax(scale·q·kᵀ, causal) ⊙ m)·v per sequence and head (m = 1 without dropout);
-/// lse[N, NH] = log Σ_{j ≤ t} exp(scale·q_t·k_j), all that backward needs besides qkv and out
+/// lse[N, NH] = log Σ_{j ≤ t} exp(scale·q_t·k_j), all that backward needs besides qkv and out.
+/// All heads of a position go together, one step at a time (`attendHeads`).
 package func attentionForward(
     _ out: UnsafeMutablePointer<Float>, _ lse: UnsafeMutablePointer<Float>, _ qkv: UnsafePointer<Float>,
     _ starts: [Int], _ NH: Int, _ HS: Int, scale: Float, dropout: HashedDropoutMask?
 ) {
     let C = NH &* HS, C3 = 3 &* C
-    withScoreRow(starts) { p in
+    withHeadScratch(starts, NH, rows: 1) { scratch in
         for s in 0..<(starts.count - 1) {
             let first = starts[s], length = starts[s + 1] &- first
-            for h in 0..<NH {
-                let q0 = qkv + (first &* C3 &+ h &* HS), k0 = q0 + C, v0 = q0 + 2 &* C
-                let o0 = out + (first &* C &+ h &* HS)
-                for t in 0..<length {
-                    let row = (first &+ t) &* NH &+ h
-                    lse[row] = attendRow(o0 + t &* C, q0 + t &* C3, k0, v0, t, C3, HS, scale, p, dropout, row)
-                }
+            let k0 = qkv + (first &* C3 &+ C)
+            for t in 0..<length {
+                let position = first &+ t
+                attendHeads(out + position &* C, qkv + position &* C3, k0, k0 + C, t, C3, NH, HS, scale, scratch, dropout, position &* NH)
+                for h in 0..<NH { lse[position &* NH &+ h] = scratch.maxima[h] + Float(Foundation.log(scratch.sums[h])) }
             }
         }
     }
@@ -38,13 +37,10 @@ package func attentionLastRowsForward(
     _ T: Int, _ NH: Int, _ HS: Int, scale: Float
 ) {
     let C = NH &* HS, C3 = 3 &* C
-    withScoreRow([0, T]) { p in
+    withHeadScratch([0, T], NH, rows: 1) { scratch in
         for i in slots.indices {
             let sequence = cache + slots[i] &* T &* C3, t = positions[i]
-            for h in 0..<NH {
-                let k0 = sequence + h &* HS + C
-                _ = attendRow(out + (i &* C &+ h &* HS), sequence + (t &* C3 &+ h &* HS), k0, k0 + C, t, C3, HS, scale, p, nil, 0)
-            }
+            attendHeads(out + i &* C, sequence + t &* C3, sequence + C, sequence + 2 &* C, t, C3, NH, HS, scale, scratch, nil, 0)
         }
     }
 }
@@ -57,33 +53,74 @@ package func attentionProbabilitiesForward(
 ) {
     let C = NH &* HS, C3 = 3 &* C
     probabilities.update(repeating: 0, count: NH &* T &* T)
-    withScoreRow([0, T]) { scores in
-        for h in 0..<NH {
-            let q0 = qkv + h &* HS, k0 = q0 + C
-            for t in 0..<T {
-                let p = probabilities + (h &* T &+ t) &* T
-                let (_, sum) = exponentiatedScores(scores, q0 + t &* C3, k0, t, C3, HS, scale)
-                let inverse = Float(1 / sum)
+    withHeadScratch([0, T], NH, rows: 1) { scratch in
+        for t in 0..<T {
+            exponentiatedScores(qkv + t &* C3, qkv + C, t, C3, NH, HS, scale, scratch)
+            for h in 0..<NH {
+                let p = probabilities + (h &* T &+ t) &* T, scores = scratch.row(h)
+                let inverse = Float(1 / scratch.sums[h])
                 for j in 0...t { p[j] = scores[j] * inverse }
             }
         }
     }
 }
 
-/// p[j] = exp(scale·q·k_j − m) for j ≤ t with k_j = k0 + j·C3 and m the largest score: one
-/// attention row's unnormalised probabilities; returns m and their sum Σ_j p[j]. p is a
-/// scratch row from `withScoreRow`.
+/// The scratch of one position's NH heads: `rows` score rows per head, each as long as the
+/// longest sequence rounded up to whole 16-lane vectors (for `exponentiateRow`), and one float
+/// and one Double per head.
+private struct HeadScratch {
+    /// Row r of head h starts at scores + (r·NH + h)·width.
+    let scores: UnsafeMutablePointer<Float>
+    let width: Int
+    let NH: Int
+    /// Per head: the largest score (forward), the row's D = dout·out (backward).
+    let maxima: UnsafeMutablePointer<Float>
+    /// Per head: Σ_j exp(score_j − largest).
+    let sums: UnsafeMutablePointer<Double>
+
+    /// Head h's score row r.
+    @inline(__always)
+    func row(_ h: Int, _ r: Int = 0) -> UnsafeMutablePointer<Float> { scores + (r &* NH &+ h) &* width }
+}
+
+/// Runs `body` with a zeroed `HeadScratch` for NH heads, `rows` score rows each.
+private func withHeadScratch(_ starts: [Int], _ NH: Int, rows: Int, _ body: (HeadScratch) -> Void) {
+    var longest = 1
+    for s in 0..<max(0, starts.count - 1) { longest = max(longest, starts[s + 1] - starts[s]) }
+    let width = (longest + 15) / 16 * 16, count = rows * NH * width
+    let scores = UnsafeMutablePointer<Float>.allocate(capacity: count), maxima = UnsafeMutablePointer<Float>.allocate(capacity: NH)
+    let sums = UnsafeMutablePointer<Double>.allocate(capacity: NH)
+    scores.initialize(repeating: 0, count: count)
+    maxima.initialize(repeating: 0, count: NH)
+    sums.initialize(repeating: 0, count: NH)
+    defer { scores.deallocate(); maxima.deallocate(); sums.deallocate() }
+    body(HeadScratch(scores: scores, width: width, NH: NH, maxima: maxima, sums: sums))
+}
+
+/// For every head h of one position t (q = the position's q row, k_j = k0 + j·C3, head h at
+/// columns h·HS): scratch.row(h)[j] = exp(scale·q·k_j − m_h) for j ≤ t with m_h the head's largest
+/// score, in scratch.maxima[h], and their sum in scratch.sums[h]. Each step runs for all heads
+/// before the next: one head's row is one chain of dependent operations (scores, max, exp, sum)
+/// that left the core waiting on latencies, and the heads' chains are independent, so they
+/// overlap. Each head's numbers go through the same operations in the same order as one head alone.
 @inline(__always)
 private func exponentiatedScores(
-    _ p: UnsafeMutablePointer<Float>, _ q: UnsafePointer<Float>, _ k0: UnsafePointer<Float>,
-    _ t: Int, _ C3: Int, _ HS: Int, _ scale: Float
-) -> (maximum: Float, sum: Double) {
-    var m = -Float.infinity
-    scores(p, q, k0, t, C3, HS, scale, minus: 0)
-    for j in 0...t { m = max(m, p[j]) }
-    for j in 0...t { p[j] -= m }
-    exponentiateRow(p, count: t &+ 1)
-    return (m, sumForward(p, t &+ 1))
+    _ q: UnsafePointer<Float>, _ k0: UnsafePointer<Float>, _ t: Int, _ C3: Int, _ NH: Int, _ HS: Int,
+    _ scale: Float, _ scratch: HeadScratch
+) {
+    for h in 0..<NH { scores(scratch.row(h), q + h &* HS, k0 + h &* HS, t, C3, HS, scale, minus: 0) }
+    for h in 0..<NH {
+        let p = scratch.row(h)
+        var m = -Float.infinity
+        for j in 0...t { m = max(m, p[j]) }
+        scratch.maxima[h] = m
+    }
+    for h in 0..<NH {
+        let p = scratch.row(h), m = scratch.maxima[h]
+        for j in 0...t { p[j] -= m }
+        exponentiateRow(p, count: t &+ 1)
+    }
+    for h in 0..<NH { scratch.sums[h] = sumForward(scratch.row(h), t &+ 1) }
 }
 
 /// p[j] = scale·q·k_j − shift for j ≤ t (k_j = k0 + j·C3; dout·v_j with scale 1 and shift 0, which
@@ -106,78 +143,88 @@ private func scores(
     }
 }
 
-/// o[HS] = Σ_{j ≤ t} softmax_j(scale·q·k_j)·m_j·v_j with k_j = k0 + j·C3, v_j = v0 + j·C3 (one
-/// head, one position; m_j = dropout's factor for (row, j), 1 without); returns the scores'
-/// log-sum-exp. p[t + 1] is scratch. With whole 16-lane vectors per head, each vector of o is
-/// summed over the keys in a register (the same fused multiply-adds in the same order as the
-/// axpy into memory of other head sizes, so the same bits): accumulating into memory made every
-/// key wait for the previous key's store.
+/// o[h·HS ..< (h + 1)·HS] = Σ_{j ≤ t} softmax_j(scale·q·k_j)·m_j·v_j for every head h of one
+/// position t (q, o = the position's rows; k_j = k0 + j·C3, v_j = v0 + j·C3; m_j = dropout's
+/// factor for (firstRow + h, j), 1 without). Leaves each head's largest score and sum of
+/// exponentials in the scratch for the log-sum-exp. Each step runs for all heads before the next
+/// (see `exponentiatedScores`). With whole 16-lane vectors per head, each vector of o is summed
+/// over the keys in a register (the same fused multiply-adds in the same order as the axpy into
+/// memory of other head sizes, so the same bits): accumulating into memory made every key wait
+/// for the previous key's store.
 @inline(__always)
-private func attendRow(
+private func attendHeads(
     _ o: UnsafeMutablePointer<Float>, _ q: UnsafePointer<Float>, _ k0: UnsafePointer<Float>,
-    _ v0: UnsafePointer<Float>, _ t: Int, _ C3: Int, _ HS: Int, _ scale: Float, _ p: UnsafeMutablePointer<Float>,
-    _ dropout: HashedDropoutMask?, _ row: Int
-) -> Float {
-    let (m, sum) = exponentiatedScores(p, q, k0, t, C3, HS, scale)
-    let inverse = Float(1 / sum)
-    if HS % 16 == 0 {
+    _ v0: UnsafePointer<Float>, _ t: Int, _ C3: Int, _ NH: Int, _ HS: Int, _ scale: Float,
+    _ scratch: HeadScratch, _ dropout: HashedDropoutMask?, _ firstRow: Int
+) {
+    exponentiatedScores(q, k0, t, C3, NH, HS, scale, scratch)
+    for h in 0..<NH {
+        let p = scratch.row(h), inverse = Float(1 / scratch.sums[h]), row = firstRow &+ h
         for j in 0...t { p[j] = p[j] * inverse * (dropout?.factor(row: row, key: j) ?? 1) }
-        var i = 0
-        while i < HS {
-            var lanes = SIMD16<Float>()
-            for j in 0...t { lanes.addProduct(SIMD16(repeating: p[j]), load(v0 + j &* C3, i)) }
-            store(lanes, o, i)
-            i &+= 16
-        }
-    } else {
-        o.update(repeating: 0, count: HS)
-        for j in 0...t { axpy(o, v0 + j &* C3, p[j] * inverse * (dropout?.factor(row: row, key: j) ?? 1), HS) }
     }
-    return m + Float(Foundation.log(sum))
+    for h in 0..<NH {
+        let p = scratch.row(h), oh = o + h &* HS, vh = v0 + h &* HS
+        if HS % 16 == 0 {
+            var i = 0
+            while i < HS {
+                var lanes = SIMD16<Float>()
+                for j in 0...t { lanes.addProduct(SIMD16(repeating: p[j]), load(vh + j &* C3, i)) }
+                store(lanes, oh, i)
+                i &+= 16
+            }
+        } else {
+            oh.update(repeating: 0, count: HS)
+            for j in 0...t { axpy(oh, vh + j &* C3, p[j], HS) }
+        }
+    }
 }
 
 /// With P = exp(scale·q·kᵀ − lse) (recomputed one row at a time), the dropout factors m (1
 /// without dropout), dP = m ⊙ (dout·vᵀ) and D = rowsum(dout ⊙ out) = rowsum(dP ⊙ P):
 /// dS = P ⊙ (dP − D);  dq += scale·dS·k;  dk += scale·dSᵀ·q;  dv += (P ⊙ m)ᵀ·dout
-/// (dqkv[N, 3C], dout[N, C]). With heads of 16 (the preset's), dq's row is summed over the keys
-/// in a register, as `attendRow` sums its output: the same bits as the axpy into memory.
+/// (dqkv[N, 3C], dout[N, C]). All heads of a position go together, each step for all heads
+/// before the next, so that their independent chains overlap (as in `exponentiatedScores`);
+/// each dk and dv element still gets its contributions in the order of the positions. With
+/// heads of 16 (the preset's), dq's row is summed over the keys in a register, as `attendHeads`
+/// sums its output: the same bits as the axpy into memory.
 package func attentionBackward(
     _ dqkv: UnsafeMutablePointer<Float>, _ dout: UnsafePointer<Float>, _ out: UnsafePointer<Float>,
     _ lse: UnsafePointer<Float>, _ qkv: UnsafePointer<Float>, _ starts: [Int], _ NH: Int, _ HS: Int,
     scale: Float, dropout: HashedDropoutMask?
 ) {
     let C = NH &* HS, C3 = 3 &* C
-    withScoreRow(starts) { p in withScoreRow(starts) { dyv in
+    withHeadScratch(starts, NH, rows: 2) { scratch in
         for s in 0..<(starts.count - 1) {
             let first = starts[s], length = starts[s + 1] &- first
-            for h in 0..<NH {
-                let offset = first &* C3 &+ h &* HS
-                let q0 = qkv + offset, k0 = q0 + C, v0 = q0 + 2 &* C
-                let dq0 = dqkv + offset, dk0 = dq0 + C, dv0 = dq0 + 2 &* C
-                let do0 = dout + (first &* C &+ h &* HS), o0 = out + (first &* C &+ h &* HS)
-                for t in 0..<length {
-                    let q = q0 + t &* C3, dq = dq0 + t &* C3, dy = do0 + t &* C
-                    let d = dot(dy, o0 + t &* C, HS)
-                    let row = (first &+ t) &* NH &+ h
-                    let l = lse[row]
-                    scores(p, q, k0, t, C3, HS, scale, minus: l)
-                    exponentiateRow(p, count: t &+ 1)
-                    scores(dyv, dy, v0, t, C3, HS, 1, minus: 0)
+            let k0 = qkv + (first &* C3 &+ C), v0 = k0 + C, dk0 = dqkv + (first &* C3 &+ C), dv0 = dk0 + C
+            for t in 0..<length {
+                let position = first &+ t
+                let q = qkv + position &* C3, dq = dqkv + position &* C3, dy = dout + position &* C, o = out + position &* C
+                for h in 0..<NH { scratch.maxima[h] = dot(dy + h &* HS, o + h &* HS, HS) }
+                for h in 0..<NH {
+                    scores(scratch.row(h), q + h &* HS, k0 + h &* HS, t, C3, HS, scale, minus: lse[position &* NH &+ h])
+                }
+                for h in 0..<NH { exponentiateRow(scratch.row(h), count: t &+ 1) }
+                for h in 0..<NH { scores(scratch.row(h, 1), dy + h &* HS, v0 + h &* HS, t, C3, HS, 1, minus: 0) }
+                for h in 0..<NH {
+                    let p = scratch.row(h), dyv = scratch.row(h, 1), d = scratch.maxima[h], row = position &* NH &+ h
+                    let column = h &* HS, qh = q + column, dqh = dq + column, dyh = dy + column
                     // dq's row: in a register with heads of 16, else an axpy into memory per key.
-                    var dqLanes = HS == 16 ? load(dq, 0) : SIMD16<Float>()
+                    var dqLanes = HS == 16 ? load(dqh, 0) : SIMD16<Float>()
                     for j in 0...t {
                         let m = dropout?.factor(row: row, key: j) ?? 1
                         let dp = m * dyv[j]
                         let ds = scale * p[j] * (dp - d)
-                        axpy(dv0 + j &* C3, dy, p[j] * m, HS)
-                        if HS == 16 { dqLanes.addProduct(SIMD16(repeating: ds), load(k0 + j &* C3, 0)) } else { axpy(dq, k0 + j &* C3, ds, HS) }
-                        axpy(dk0 + j &* C3, q, ds, HS)
+                        axpy(dv0 + (j &* C3 &+ column), dyh, p[j] * m, HS)
+                        let k = k0 + (j &* C3 &+ column)
+                        if HS == 16 { dqLanes.addProduct(SIMD16(repeating: ds), load(k, 0)) } else { axpy(dqh, k, ds, HS) }
+                        axpy(dk0 + (j &* C3 &+ column), qh, ds, HS)
                     }
-                    if HS == 16 { store(dqLanes, dq, 0) }
+                    if HS == 16 { store(dqLanes, dqh, 0) }
                 }
             }
         }
-    } }
+    }
 }
 
 /// A dropout mask on attention probabilities that is never stored: the factor of key j for
@@ -210,19 +257,7 @@ package struct HashedDropoutMask {
     }
 }
 
-/// Runs `body` with a zeroed scratch row as long as the longest sequence, rounded up to whole
-/// 16-lane vectors (for `exponentiateRow`).
-private func withScoreRow(_ starts: [Int], _ body: (UnsafeMutablePointer<Float>) -> Void) {
-    var longest = 1
-    for s in 0..<max(0, starts.count - 1) { longest = max(longest, starts[s + 1] - starts[s]) }
-    let capacity = (longest + 15) / 16 * 16
-    let row = UnsafeMutablePointer<Float>.allocate(capacity: capacity)
-    row.initialize(repeating: 0, count: capacity)
-    defer { row.deallocate() }
-    body(row)
-}
-
-/// p[j] = exp(p[j]) for j < count, in whole vectors of a scratch row from `withScoreRow`: an
+/// p[j] = exp(p[j]) for j < count, in whole vectors of a scratch row from `withHeadScratch`: an
 /// attention row is shorter than a vector at these block sizes, and `VectorMath.exp`'s tail
 /// (built lane by lane) cost more than the exponentials. Lanes past `count` become 1 and are
 /// never read.
