@@ -93,32 +93,7 @@ package func batchNormForward(
     _ N: Int, _ C: Int, eps: Float
 ) {
     let n = Double(N)
-    var c = 0
-    while c &+ 32 <= C {
-        // A whole group: the same sums as below, without the partial blocks' tests in the loop.
-        var s0 = SIMD8<Double>(), s1 = SIMD8<Double>(), s2 = SIMD8<Double>(), s3 = SIMD8<Double>()
-        var p = inp + c
-        for _ in 0..<N {
-            s0 += SIMD8<Double>(block(p, 0)); s1 += SIMD8<Double>(block(p, 8))
-            s2 += SIMD8<Double>(block(p, 16)); s3 += SIMD8<Double>(block(p, 24))
-            p += C
-        }
-        let m0 = SIMD8<Float>(s0 / n), m1 = SIMD8<Float>(s1 / n), m2 = SIMD8<Float>(s2 / n), m3 = SIMD8<Float>(s3 / n)
-        storeBlock(m0, mean + c, 0); storeBlock(m1, mean + c, 8); storeBlock(m2, mean + c, 16); storeBlock(m3, mean + c, 24)
-        s0 = .zero; s1 = .zero; s2 = .zero; s3 = .zero
-        p = inp + c
-        for _ in 0..<N {
-            let d0 = SIMD8<Double>(block(p, 0) - m0), d1 = SIMD8<Double>(block(p, 8) - m1)
-            let d2 = SIMD8<Double>(block(p, 16) - m2), d3 = SIMD8<Double>(block(p, 24) - m3)
-            s0 += d0 * d0; s1 += d1 * d1; s2 += d2 * d2; s3 += d3 * d3
-            p += C
-        }
-        storeBlock(SIMD8<Float>(s0 / n), variance + c, 0); storeBlock(SIMD8<Float>(s1 / n), variance + c, 8)
-        storeBlock(SIMD8<Float>(s2 / n), variance + c, 16); storeBlock(SIMD8<Float>(s3 / n), variance + c, 24)
-        c &+= 32
-    }
-    if c < C {
-        let lanes = ChannelGroup(channels: C &- c)
+    @inline(__always) func statistics(_ lanes: ChannelGroup, _ c: Int) {
         var sums = lanes.zeros
         for r in 0..<N { lanes.add(inp + (r &* C &+ c), to: &sums) { SIMD8<Double>($0) } }
         let m = lanes.floats(sums, dividedBy: n)
@@ -129,6 +104,7 @@ package func batchNormForward(
         }
         lanes.store(lanes.floats(sums, dividedBy: n), variance + c)
     }
+    ChannelGroup.forEach(channels: C, statistics)
     for c in 0..<C { rstd[c] = 1 / (variance[c] + eps).squareRoot() }
     for r in 0..<N {
         let x = inp + r &* C, y = out + r &* C
@@ -148,29 +124,7 @@ package func batchNormBackward(
     let n = Float(N)
     withUnsafeTemporaryAllocation(of: Float.self, capacity: 3 &* C) { totals in
         let sumDy = totals.baseAddress!, sumDyXhat = sumDy + C, scale = sumDyXhat + C
-        var c = 0
-        while c &+ 32 <= C {
-            // A whole group: the same sums as below, without the partial blocks' tests in the loop.
-            var a0 = SIMD8<Double>(), a1 = SIMD8<Double>(), a2 = SIMD8<Double>(), a3 = SIMD8<Double>()
-            var b0 = SIMD8<Double>(), b1 = SIMD8<Double>(), b2 = SIMD8<Double>(), b3 = SIMD8<Double>()
-            let m0 = block(mean + c, 0), m1 = block(mean + c, 8), m2 = block(mean + c, 16), m3 = block(mean + c, 24)
-            let r0 = block(rstd + c, 0), r1 = block(rstd + c, 8), r2 = block(rstd + c, 16), r3 = block(rstd + c, 24)
-            var dy = dout + c, x = inp + c
-            for _ in 0..<N {
-                let g0 = block(dy, 0), g1 = block(dy, 8), g2 = block(dy, 16), g3 = block(dy, 24)
-                a0 += SIMD8<Double>(g0); a1 += SIMD8<Double>(g1); a2 += SIMD8<Double>(g2); a3 += SIMD8<Double>(g3)
-                b0 += SIMD8<Double>(g0 * (block(x, 0) - m0) * r0); b1 += SIMD8<Double>(g1 * (block(x, 8) - m1) * r1)
-                b2 += SIMD8<Double>(g2 * (block(x, 16) - m2) * r2); b3 += SIMD8<Double>(g3 * (block(x, 24) - m3) * r3)
-                dy += C; x += C
-            }
-            storeBlock(SIMD8<Float>(a0), sumDy + c, 0); storeBlock(SIMD8<Float>(a1), sumDy + c, 8)
-            storeBlock(SIMD8<Float>(a2), sumDy + c, 16); storeBlock(SIMD8<Float>(a3), sumDy + c, 24)
-            storeBlock(SIMD8<Float>(b0), sumDyXhat + c, 0); storeBlock(SIMD8<Float>(b1), sumDyXhat + c, 8)
-            storeBlock(SIMD8<Float>(b2), sumDyXhat + c, 16); storeBlock(SIMD8<Float>(b3), sumDyXhat + c, 24)
-            c &+= 32
-        }
-        if c < C {
-            let lanes = ChannelGroup(channels: C &- c)
+        @inline(__always) func sums(_ lanes: ChannelGroup, _ c: Int) {
             var dySums = lanes.zeros, dyXhatSums = lanes.zeros
             for r in 0..<N {
                 let o = r &* C &+ c
@@ -180,6 +134,7 @@ package func batchNormBackward(
             lanes.store(lanes.floats(dySums), sumDy + c)
             lanes.store(lanes.floats(dyXhatSums), sumDyXhat + c)
         }
+        ChannelGroup.forEach(channels: C, sums)
         if let dgamma { for c in 0..<C { dgamma[c] += sumDyXhat[c] } }
         if let dbeta { for c in 0..<C { dbeta[c] += sumDy[c] } }
         guard let dinp else { return }
@@ -208,6 +163,20 @@ private struct ChannelGroup {
     /// Channels in each block (8, or fewer in the last block of a row, or 0).
     let l0: Int, l1: Int, l2: Int, l3: Int
 
+    /// Runs `body(group, c)` for each group of 32 channels from c = 0, then for the last, partial
+    /// one. A whole group is built from the constant 32, so once `body` is inlined its lane
+    /// counts are constants and the partial blocks' tests fold away.
+    @inline(__always)
+    static func forEach(channels: Int, _ body: (ChannelGroup, Int) -> Void) {
+        var c = 0
+        while c &+ 32 <= channels {
+            body(ChannelGroup(channels: 32), c)
+            c &+= 32
+        }
+        if c < channels { body(ChannelGroup(channels: channels &- c), c) }
+    }
+
+    @inline(__always)
     init(channels: Int) {
         l0 = min(8, channels)
         l1 = max(0, min(8, channels &- 8))
@@ -215,7 +184,7 @@ private struct ChannelGroup {
         l3 = max(0, min(8, channels &- 24))
     }
 
-    var zeros: Sums { (.zero, .zero, .zero, .zero) }
+    @inline(__always) var zeros: Sums { (.zero, .zero, .zero, .zero) }
 
     /// sums += f(p[block]) for each block.
     @inline(__always)
@@ -250,34 +219,25 @@ private struct ChannelGroup {
     }
 
     /// Float(sums), block by block.
+    @inline(__always)
     func floats(_ sums: Sums) -> Blocks {
         (SIMD8<Float>(sums.0), SIMD8<Float>(sums.1), SIMD8<Float>(sums.2), SIMD8<Float>(sums.3))
     }
 
     /// Float(sums / divisor), block by block.
+    @inline(__always)
     func floats(_ sums: Sums, dividedBy divisor: Double) -> Blocks {
         (SIMD8<Float>(sums.0 / divisor), SIMD8<Float>(sums.1 / divisor), SIMD8<Float>(sums.2 / divisor), SIMD8<Float>(sums.3 / divisor))
     }
 
     /// Stores the group's channels of `blocks` at `p`.
+    @inline(__always)
     func store(_ blocks: Blocks, _ p: UnsafeMutablePointer<Float>) {
         storeChannelBlock(blocks.0, p, 0, l0)
         storeChannelBlock(blocks.1, p, 8, l1)
         storeChannelBlock(blocks.2, p, 16, l2)
         storeChannelBlock(blocks.3, p, 24, l3)
     }
-}
-
-/// `p[i ..< i + 8]`.
-@inline(__always)
-private func block(_ p: UnsafePointer<Float>, _ i: Int) -> SIMD8<Float> {
-    UnsafeRawPointer(p + i).loadUnaligned(as: SIMD8<Float>.self)
-}
-
-/// Stores `v` at `p[i ..< i + 8]`.
-@inline(__always)
-private func storeBlock(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>, _ i: Int) {
-    UnsafeMutableRawPointer(p + i).storeBytes(of: v, as: SIMD8<Float>.self)
 }
 
 /// `p[i ..< i + lanes]` (lanes ≤ 8) in the first lanes of a vector, zeros after.
