@@ -17,7 +17,8 @@ enum KernelBenchmark {
     static let rows = 228
     static let heads = 4
 
-    /// 32 words of 3–12 positions (names.txt's average, 7.1, rounded up), 228 in all.
+    /// 32 words of 3–12 positions, scaled to 228 in all (names.txt's words average 7.1 with the
+    /// start token, as `rows` assumes).
     static let sequenceStarts: [Int] = {
         var starts = [0]
         for w in 0..<32 { starts.append(starts[w] + 3 + (w * 7) % 10) }

@@ -124,8 +124,7 @@ private func exponentiatedScores(
 }
 
 /// p[j] = scale·q·k_j − shift for j ≤ t (k_j = k0 + j·C3; dout·v_j with scale 1 and shift 0, which
-/// change no bit): four keys at a time through `dots`,
-/// the same bits as one `dot` per key.
+/// change no bit): four keys at a time through `dots`, the same bits as one `dot` per key.
 @inline(__always)
 private func scores(
     _ p: UnsafeMutablePointer<Float>, _ q: UnsafePointer<Float>, _ k0: UnsafePointer<Float>,

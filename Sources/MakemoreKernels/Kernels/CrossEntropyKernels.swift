@@ -12,13 +12,7 @@ package func crossEntropyForward(
     // batch in one pass, in whole vectors across the rows' ends (the same values, element by
     // element, as row by row, where each row of a small vocabulary ended in a partial vector).
     withUnsafeTemporaryAllocation(of: Float.self, capacity: N) { maxima in
-        for r in 0..<N {
-            let x = logits + r &* V, p = probs + r &* V
-            var maxValue = -Float.infinity
-            for i in 0..<V { maxValue = max(maxValue, x[i]) }
-            for i in 0..<V { p[i] = x[i] - maxValue }
-            maxima[r] = maxValue
-        }
+        for r in 0..<N { maxima[r] = shiftByMaximum(probs + r &* V, logits + r &* V, V) }
         VectorMath.exp(probs, probs, count: N &* V)
         var lossSum = 0.0
         var valid = 0

@@ -2,12 +2,19 @@ import Foundation
 
 // Log-softmax over the last axis. R = rows, C = classes (V for a vocabulary).
 
-/// y[n] = exp(x − max x) for one row; returns max x and Σ y (the row's softmax is y / sum, its
-/// log-sum-exp is max + log sum). Shared by log-softmax and cross-entropy.
-package func exponentiateShifted(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, _ n: Int) -> (max: Float, sum: Double) {
+/// y[n] = x − max x for one row; returns max x. Cross-entropy shifts every row of a batch with
+/// it before exponentiating them all in one pass.
+package func shiftByMaximum(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, _ n: Int) -> Float {
     var maxValue = -Float.infinity
     for i in 0..<n { maxValue = max(maxValue, x[i]) }
     for i in 0..<n { y[i] = x[i] - maxValue }
+    return maxValue
+}
+
+/// y[n] = exp(x − max x) for one row; returns max x and Σ y (the row's softmax is y / sum, its
+/// log-sum-exp is max + log sum).
+package func exponentiateShifted(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, _ n: Int) -> (max: Float, sum: Double) {
+    let maxValue = shiftByMaximum(y, x, n)
     VectorMath.exp(y, y, count: n)
     return (maxValue, sumForward(y, n))
 }
