@@ -3,9 +3,10 @@ import Testing
 import MakemoreKernels
 @testable import MakemoreKit
 
-/// The fused attention kernels with heads of whole 16-lane vectors (16 and 32), where they sum
-/// an output row (forward) and dq's row (backward, heads of 16) over the keys in registers:
-/// bit for bit the axpy into memory that the other head sizes run, written out here with the
+/// The fused attention kernels, bit for bit against their order of operations written out one
+/// head at a time: with heads of whole 16-lane vectors (16 and 32) they sum an output row
+/// (forward) and dq's row (backward, heads of 16) over the keys in registers, which must equal
+/// the axpy into memory that the other head sizes (8 and 24) run, written out here with the
 /// kernels' own helpers (`dot`, `axpy`, `VectorMath.exp`, `sumForward`) in the kernels' order,
 /// one `dot` per key where the kernels take the scores four keys at a time (`dots`).
 @Suite struct AttentionKernelTests {
